@@ -1,0 +1,38 @@
+# The two commands: `make run` and `make test`. Both create the virtualenv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint format install clean-data browsers
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: web, worker and beat with embedded PostgreSQL/Redis and a demo business
+run: $(STAMP)
+	$(PY) -m mectofitness.dev run
+
+## make test: the whole suite against real PostgreSQL and Redis
+test: $(STAMP)
+	$(PY) -m mectofitness.dev test $(ARGS)
+
+## make bench: provisioning and routing figures
+bench: $(STAMP)
+	$(PY) -m mectofitness.dev bench $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean-data:
+	rm -rf .data

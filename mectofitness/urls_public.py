@@ -1,0 +1,26 @@
+"""URLs of the public domain: the product's own site and the platform's admin."""
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from mectofitness.core import views as core_views
+from tenants import views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "MectoFitness platform"
+admin.site.site_title = "MectoFitness platform"
+admin.site.index_title = "Platform administration"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("pricing/", views.pricing, name="pricing"),
+    path("signup/", views.signup, name="signup"),
+    path("signup/check/", views.slug_check, name="slug_check"),
+    path("leads/", views.lead_create, name="lead_create"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("ping", core_views.ping, name="ping"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("stripe/", include("djstripe.urls", namespace="djstripe")),
+]

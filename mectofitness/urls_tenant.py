@@ -1,0 +1,19 @@
+"""URLs of a business's subdomain: back office, client portal, API."""
+
+from django.urls import include, path
+
+from accounts import views as account_views
+from mectofitness.core import views as core_views
+from tenants import views as tenant_views
+from tenants.backoffice import backoffice_site
+
+urlpatterns = [
+    path("", account_views.portal_home, name="portal_home"),
+    path("auth/handoff/", tenant_views.handoff, name="handoff"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", backoffice_site.urls),
+    path("branding/logo", tenant_views.branding_logo, name="branding_logo"),
+    path("media/<path:path>", tenant_views.private_media, name="private_media"),
+    path("healthz", core_views.healthz, name="tenant_healthz"),
+    path("ping", core_views.ping, name="tenant_ping"),
+]

@@ -1,0 +1,149 @@
+"""Platform staff's admin (public domain): businesses, domains, leads, the schema pool."""
+
+import csv
+
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Business, Domain, Lead, PooledSchema, SchemaTemplate
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+    fields = ["domain", "is_primary"]
+
+
+@admin.register(Business)
+class BusinessAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "status", "owner_email", "trial_ends_at", "created_at"]
+    list_filter = ["status", "units", "currency"]
+    search_fields = ["name", "slug", "owner_email"]
+    readonly_fields = ["schema_name", "created_at", "status_changed_at"]
+    fields = [
+        "name",
+        "slug",
+        "schema_name",
+        "status",
+        "trial_ends_at",
+        "owner_email",
+        "timezone",
+        "currency",
+        "units",
+        "logo",
+        "primary_color",
+        "accent_color",
+        "created_at",
+        "status_changed_at",
+    ]
+    inlines = [DomainInline]
+    actions = ["suspend", "reactivate"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # the slug names the schema: it is fixed once the business exists
+        return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+
+    def has_add_permission(self, request):
+        # businesses are provisioned (sign-up or `create_business`), never added bare
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Suspend selected businesses"))
+    def suspend(self, request, queryset):
+        for business in queryset:
+            services.business_set_status(business=business, status=Business.Status.SUSPENDED)
+        self.message_user(
+            request, _("Suspended %d businesses.") % queryset.count(), messages.SUCCESS
+        )
+
+    @admin.action(description=_("Reactivate selected businesses"))
+    def reactivate(self, request, queryset):
+        for business in queryset:
+            services.business_set_status(business=business, status=Business.Status.ACTIVE)
+        self.message_user(
+            request, _("Reactivated %d businesses.") % queryset.count(), messages.SUCCESS
+        )
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "email",
+        "phone",
+        "business_size",
+        "source",
+        "submissions",
+        "created_at",
+    ]
+    list_filter = ["business_size", "source", "created_at"]
+    search_fields = ["name", "email", "phone", "message"]
+    readonly_fields = ["submissions", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    actions = ["export_csv"]
+
+    @admin.action(description=_("Export selected leads as CSV"))
+    def export_csv(self, request, queryset):
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="leads-{stamp}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "name",
+                "email",
+                "phone",
+                "business_size",
+                "message",
+                "source",
+                "submissions",
+                "created_at",
+            ]
+        )
+        for lead in queryset.order_by("created_at"):
+            writer.writerow(
+                [
+                    _csv_safe(lead.name),
+                    lead.email,
+                    _csv_safe(lead.phone),
+                    lead.business_size,
+                    _csv_safe(lead.message),
+                    _csv_safe(lead.source),
+                    lead.submissions,
+                    lead.created_at.isoformat(),
+                ]
+            )
+        return response
+
+
+def _csv_safe(value: str) -> str:
+    """Stop spreadsheet formula injection from text people typed on the public site."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@admin.register(PooledSchema)
+class PooledSchemaAdmin(admin.ModelAdmin):
+    list_display = ["schema_name", "fingerprint", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SchemaTemplate)
+class SchemaTemplateAdmin(admin.ModelAdmin):
+    list_display = ["fingerprint", "created_at"]
+    fields = ["fingerprint", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from mectofitness.core.context_processors import business_url
+
+
+def owner_welcome_send(*, user, business) -> None:
+    """Send the welcome e-mail to a business's new owner (text and HTML)."""
+    context = {
+        "user": user,
+        "business": business,
+        "backoffice_url": business_url(business.slug, "/admin/"),
+        "portal_url": business_url(business.slug, "/"),
+    }
+    subject = f"Welcome to MectoFitness, {business.name} is ready"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/owner_welcome.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("emails/owner_welcome.html", context), "text/html")
+    message.send()

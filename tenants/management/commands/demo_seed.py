@@ -1,0 +1,69 @@
+"""Make sure the demo business exists, with people to sign in as, and print their logins."""
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django_tenants.utils import tenant_context
+
+from accounts.roles import CLIENT, COACH
+from mectofitness.core.context_processors import business_url, public_url
+from tenants.models import Business
+from tenants.services import business_provision
+
+DEMO_SLUG = "demo"
+DEMO_PASSWORD = "demo-pass-2026"
+PLATFORM_ADMIN = "admin@mectofitness.dev"
+PEOPLE = [
+    # email, first, last, role, staff
+    ("owner@demo.mectofitness.dev", "Olivia", "Owens", None, True),
+    ("coach@demo.mectofitness.dev", "Carlos", "Mendes", COACH, True),
+    ("client@demo.mectofitness.dev", "Chloe", "Nguyen", CLIENT, False),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo business and its people (idempotent) and print the logins."
+
+    def handle(self, *args, **options):
+        business = Business.objects.filter(slug=DEMO_SLUG).first()
+        if business is None:
+            owner_email, first, last, _role, _staff = PEOPLE[0]
+            business = business_provision(
+                name="Peak Performance Coaching",
+                slug=DEMO_SLUG,
+                owner_email=owner_email,
+                owner_password=DEMO_PASSWORD,
+                owner_first_name=first,
+                owner_last_name=last,
+                timezone_name="Europe/London",
+                currency="GBP",
+            ).business
+        with tenant_context(business):
+            from accounts.models import User
+
+            for email, first, last, role, staff in PEOPLE[1:]:
+                user, created = User.objects.get_or_create(
+                    email=email,
+                    defaults={"first_name": first, "last_name": last, "is_staff": staff},
+                )
+                if created:
+                    user.set_password(DEMO_PASSWORD)
+                    user.save()
+                    user.groups.add(Group.objects.get(name=role))
+
+        from accounts.models import User
+
+        if not User.objects.filter(email=PLATFORM_ADMIN).exists():
+            User.objects.create_superuser(
+                email=PLATFORM_ADMIN, password=DEMO_PASSWORD, first_name="Platform"
+            )
+
+        width = 64
+        self.stdout.write("=" * width)
+        self.stdout.write(f" MectoFitness is running: {public_url('/')}")
+        self.stdout.write(f" Demo business back office: {business_url(DEMO_SLUG, '/admin/')}")
+        self.stdout.write(f" Demo client portal:        {business_url(DEMO_SLUG, '/')}")
+        self.stdout.write(f" Demo logins (password for all: {DEMO_PASSWORD})")
+        for email, _first, _last, role, _staff in PEOPLE:
+            self.stdout.write(f"   {role or 'owner':<7} {email}")
+        self.stdout.write(f" Platform admin: {public_url('/admin/')}  {PLATFORM_ADMIN}")
+        self.stdout.write("=" * width)

@@ -1,0 +1,124 @@
+"""Host -> business lookups, cached in process, invalidated at once everywhere.
+
+Every request is routed by its host, so the lookup must cost almost nothing.
+Each process keeps a dict of host -> Business. Any change to a business or a
+domain publishes on a Redis channel; a daemon thread in every process listens
+and clears its dict. The cache is only used while that listener is subscribed:
+if Redis is unreachable, every request reads the database (correct, slower),
+and the dict is cleared again when the listener reconnects.
+
+A generation counter guards the race where a request reads a row just before
+an invalidation and would store the stale copy after it.
+"""
+
+import copy
+import logging
+import threading
+import time
+
+import redis
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "mectofitness:routing-invalidate"
+_MISSING = object()
+
+
+class HostCache:
+    def __init__(self) -> None:
+        self._entries: dict[str, object] = {}
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._listening = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+
+    # --- reads -----------------------------------------------------------
+    def get(self, host: str, load):
+        """The business for ``host`` (a private copy), or None; ``load(host)`` reads the db."""
+        self._ensure_listener()
+        if self._listening.is_set():
+            entry = self._entries.get(host, _MISSING)
+            if entry is not _MISSING:
+                return copy.copy(entry) if entry is not None else None
+        generation = self._generation
+        business = load(host)
+        if self._listening.is_set():
+            with self._lock:
+                if generation == self._generation:
+                    self._entries[host] = business
+        return copy.copy(business) if business is not None else None
+
+    # --- invalidation ------------------------------------------------------
+    def clear(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._entries.clear()
+
+    def publish(self) -> None:
+        """Clear this process's entries and tell every other process to clear theirs."""
+        self.clear()
+        try:
+            _redis().publish(CHANNEL, b"1")
+        except redis.RedisError:
+            # the listeners of other processes lost Redis too, so they stopped caching
+            logger.warning("could not publish a routing invalidation", exc_info=True)
+
+    def _ensure_listener(self) -> None:
+        import os
+
+        pid = os.getpid()
+        if self._pid == pid:
+            return
+        with self._lock:
+            if self._pid == pid:
+                return
+            # a forked child (gunicorn worker) starts its own listener and cache
+            self._pid = pid
+            self._entries = {}
+            self._listening = threading.Event()
+            self._thread = threading.Thread(
+                target=self._listen, args=(self._listening,), name="routing-invalidate", daemon=True
+            )
+            self._thread.start()
+
+    def _listen(self, listening: threading.Event) -> None:
+        backoff = 0.5
+        while True:
+            pubsub = None
+            try:
+                pubsub = _redis().pubsub(ignore_subscribe_messages=False)
+                pubsub.subscribe(CHANNEL)
+                for message in pubsub.listen():
+                    if message["type"] == "subscribe":
+                        self.clear()
+                        listening.set()
+                        backoff = 0.5
+                    elif message["type"] == "message":
+                        self.clear()
+            except Exception:  # noqa: BLE001 - a listener must survive anything
+                logger.warning("routing listener lost Redis; caching off until it is back")
+            finally:
+                listening.clear()
+                self.clear()
+                if pubsub is not None:
+                    try:
+                        pubsub.close()
+                    except Exception:  # noqa: BLE001
+                        pass
+            time.sleep(backoff)
+            backoff = min(backoff * 2, 10)
+
+    def wait_until_listening(self, timeout: float = 5.0) -> bool:
+        self._ensure_listener()
+        return self._listening.wait(timeout)
+
+
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(
+        settings.REDIS_URL, socket_connect_timeout=2, health_check_interval=30
+    )
+
+
+host_cache = HostCache()

@@ -1,0 +1,270 @@
+"""Business schemas: the migration fingerprint, the template, and the pool.
+
+A sign-up must be instant however many migrations the project collects, so
+no business schema is built by running migrations:
+
+- The **template** schema ``mf_template`` is migrated like any business, then
+  captured with ``pg_dump`` (DDL and its seed rows: migrations, content types,
+  permissions, role groups) into ``SchemaTemplate``.
+- The **pool** holds a few empty schemas replayed from that capture. A
+  sign-up claims one and renames it (warm path, a few milliseconds).
+- When the pool is empty, the sign-up replays the capture itself (cold path).
+
+Both carry the fingerprint of the migration state they were made from. A
+missing or stale template, or a stale pool schema, raises ``SchemaStateError``:
+it is never silently replaced by something older or slower.
+``migrate_schemas`` (``tenants/management/commands``) rebuilds both.
+"""
+
+import functools
+import hashlib
+import logging
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
+from django_tenants.utils import quote_schema_name, schema_exists
+
+from .models import PooledSchema, SchemaTemplate
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE_SCHEMA = "mf_template"
+POOL_PREFIX = "pool_"
+
+
+class SchemaStateError(RuntimeError):
+    """The template or pool does not match the code's migrations. Run migrate_schemas."""
+
+
+@functools.cache
+def migration_fingerprint() -> str:
+    """A hash of every migration a business schema runs, names and file contents.
+
+    Computed once per process (it loads the migration graph).
+    """
+    from django.apps import apps
+
+    tenant_labels = {
+        apps.get_app_config(name.rsplit(".", 1)[-1]).label
+        for name in settings.TENANT_APPS
+        if apps.is_installed(name)
+    }
+    loader = MigrationLoader(None, ignore_no_migrations=True, load=True)
+    digest = hashlib.sha256()
+    for app_label, name in sorted(loader.graph.nodes):
+        if app_label not in tenant_labels:
+            continue
+        migration = loader.graph.nodes[(app_label, name)]
+        digest.update(f"{app_label}.{name}\n".encode())
+        path = getattr(sys.modules.get(migration.__module__), "__file__", None)
+        if path and os.path.exists(path):
+            with open(path, "rb") as fh:
+                digest.update(hashlib.sha256(fh.read()).digest())
+    return digest.hexdigest()
+
+
+# --- template -----------------------------------------------------------------
+
+
+def template_rebuild(*, verbosity: int = 0) -> SchemaTemplate:
+    """Migrate a fresh template schema and capture it. Slow (seconds): deploys only."""
+    from django.core.management import call_command
+
+    fingerprint = migration_fingerprint()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {quote_schema_name(TEMPLATE_SCHEMA)} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {quote_schema_name(TEMPLATE_SCHEMA)}")
+    call_command(
+        "migrate_schemas",
+        tenant=True,
+        schema_name=TEMPLATE_SCHEMA,
+        interactive=False,
+        verbosity=verbosity,
+        skip_template=True,
+    )
+    connection.set_schema_to_public()
+    sql = _dump_schema(TEMPLATE_SCHEMA)
+    with transaction.atomic():
+        SchemaTemplate.objects.exclude(fingerprint=fingerprint).delete()
+        template, _ = SchemaTemplate.objects.update_or_create(
+            fingerprint=fingerprint, defaults={"sql": sql}
+        )
+    return template
+
+
+def template_is_current() -> bool:
+    return SchemaTemplate.objects.filter(fingerprint=migration_fingerprint()).exists()
+
+
+@functools.lru_cache(maxsize=2)
+def _template_sql(fingerprint: str) -> str:
+    template = SchemaTemplate.objects.filter(fingerprint=fingerprint).only("sql").first()
+    if template is None:
+        stale = SchemaTemplate.objects.exists()
+        raise SchemaStateError(
+            "The business schema template is "
+            + ("stale (migrations changed)" if stale else "missing")
+            + ". Run `manage.py migrate_schemas` to rebuild it."
+        )
+    return template.sql
+
+
+def schema_create_from_template(schema_name: str) -> None:
+    """Create ``schema_name`` by replaying the captured template in this transaction."""
+    sql = _template_sql(migration_fingerprint())
+    quoted = quote_schema_name(schema_name)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace(_TEMPLATE_TOKEN, quoted))
+    # the replay ran its own statements on this connection: re-issue the search path
+    connection.search_path_set_schemas = None
+
+
+def pg_dump_path() -> str:
+    if settings.PG_DUMP:
+        return settings.PG_DUMP
+    try:
+        import pgserver
+
+        bundled = os.path.join(os.path.dirname(pgserver.__file__), "pginstall", "bin", "pg_dump")
+        if os.path.exists(bundled):
+            return bundled
+    except ImportError:
+        pass
+    found = shutil.which("pg_dump")
+    if not found:
+        raise SchemaStateError("pg_dump not found: set PG_DUMP to its path.")
+    return found
+
+
+_TEMPLATE_TOKEN = "__MF_TEMPLATE_SCHEMA__"
+_DROP_LINE = re.compile(r"^(SET |SELECT pg_catalog\.set_config|--|\\)")
+
+
+def _dump_schema(schema_name: str) -> str:
+    """pg_dump one schema as a replayable script with the schema name as a token."""
+    db = connection.settings_dict
+    cmd = [
+        pg_dump_path(),
+        "--schema",
+        schema_name,
+        "--no-owner",
+        "--no-privileges",
+        "--no-comments",
+        "--no-publications",
+        "--no-subscriptions",
+        "--no-table-access-method",
+        "--no-tablespaces",
+        "--inserts",
+        "--rows-per-insert=1000",
+        "--dbname",
+        db["NAME"],
+    ]
+    env = dict(os.environ)
+    if db.get("HOST"):
+        cmd += ["--host", db["HOST"]]
+    if db.get("PORT"):
+        cmd += ["--port", str(db["PORT"])]
+    if db.get("USER"):
+        cmd += ["--username", db["USER"]]
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if result.returncode != 0:
+        raise SchemaStateError(f"pg_dump failed: {result.stderr.strip()}")
+    lines = [
+        line for line in result.stdout.splitlines() if line.strip() and not _DROP_LINE.match(line)
+    ]
+    script = "\n".join(lines)
+    # pg_dump qualifies every object with the schema; make the name a token
+    script = re.sub(rf"(?<![\w\"]){re.escape(schema_name)}(?=\.|;|\s|$)", _TEMPLATE_TOKEN, script)
+    if _TEMPLATE_TOKEN not in script:
+        raise SchemaStateError("pg_dump output did not name the template schema")
+    return script
+
+
+# --- pool ---------------------------------------------------------------------
+
+
+def pool_claim() -> str | None:
+    """Take one ready schema out of the pool (in the caller's transaction), or None.
+
+    Raises SchemaStateError when the pool holds schemas of an older migration state.
+    """
+    entry = PooledSchema.objects.select_for_update(skip_locked=True).order_by("pk").first()
+    if entry is None:
+        return None
+    if entry.fingerprint != migration_fingerprint():
+        raise SchemaStateError(
+            "The schema pool is stale (migrations changed). Run `manage.py migrate_schemas`."
+        )
+    entry.delete()
+    return entry.schema_name
+
+
+def pool_fill(*, size: int | None = None) -> int:
+    """Top the pool up to ``size`` schemas; returns how many were added.
+
+    Each schema is made in its own transaction; an advisory lock keeps two
+    fillers from overshooting.
+    """
+    size = settings.TENANT_POOL_SIZE if size is None else size
+    fingerprint = migration_fingerprint()
+    added = 0
+    while True:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext('mf:pool_fill'))")
+                if not cursor.fetchone()[0]:
+                    return added
+            if PooledSchema.objects.filter(fingerprint=fingerprint).count() >= size:
+                return added
+            schema_name = POOL_PREFIX + secrets.token_hex(6)
+            schema_create_from_template(schema_name)
+            PooledSchema.objects.create(schema_name=schema_name, fingerprint=fingerprint)
+            added += 1
+
+
+def pool_drop_stale() -> int:
+    """Drop pool schemas made from an older migration state; returns how many."""
+    fingerprint = migration_fingerprint()
+    dropped = 0
+    for entry in PooledSchema.objects.exclude(fingerprint=fingerprint):
+        with transaction.atomic():
+            schema_drop(entry.schema_name)
+            entry.delete()
+            dropped += 1
+    return dropped
+
+
+def schema_drop(schema_name: str) -> None:
+    if schema_name in ("public", TEMPLATE_SCHEMA) or schema_name.startswith("pg_"):
+        raise ValueError(f"refusing to drop schema {schema_name!r}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {quote_schema_name(schema_name)} CASCADE")
+
+
+def schema_rename(old: str, new: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER SCHEMA {quote_schema_name(old)} RENAME TO {quote_schema_name(new)}")
+
+
+__all__ = [
+    "SchemaStateError",
+    "migration_fingerprint",
+    "pool_claim",
+    "pool_drop_stale",
+    "pool_fill",
+    "schema_create_from_template",
+    "schema_drop",
+    "schema_exists",
+    "schema_rename",
+    "template_is_current",
+    "template_rebuild",
+]

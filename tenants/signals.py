@@ -1,0 +1,14 @@
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Business, Domain
+from .routing import host_cache
+
+
+@receiver([post_save, post_delete], sender=Business)
+@receiver([post_save, post_delete], sender=Domain)
+def routing_invalidate(**kwargs):
+    """A business or domain changed: forget cached routes here now, everywhere on commit."""
+    host_cache.clear()
+    transaction.on_commit(host_cache.publish)

@@ -1,0 +1,222 @@
+"""The public site (public schema) and the business side of the sign-up hand-off."""
+
+import logging
+import mimetypes
+import posixpath
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mectofitness.core.context_processors import business_url
+
+from . import services
+from .forms import LeadForm, SignupForm
+from .schemas import SchemaStateError
+
+logger = logging.getLogger(__name__)
+
+PLANS = [
+    {
+        "name": "Solo",
+        "price": 29,
+        "blurb": "For the independent coach.",
+        "features": [
+            "Up to 30 active clients",
+            "1 coach",
+            "Programs, check-ins and booking",
+            "Branded client app",
+        ],
+    },
+    {
+        "name": "Studio",
+        "price": 79,
+        "blurb": "For a studio with a team.",
+        "features": [
+            "Up to 150 active clients",
+            "Up to 5 coaches",
+            "Online payments and packages",
+            "Automations",
+        ],
+        "featured": True,
+    },
+    {
+        "name": "Gym",
+        "price": 199,
+        "blurb": "For gyms and multi-coach teams.",
+        "features": [
+            "Unlimited clients",
+            "Up to 25 coaches",
+            "API and webhooks",
+            "Priority support",
+        ],
+    },
+]
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+@require_GET
+def landing(request):
+    return render(request, "public/landing.html", {"plans": PLANS, "lead_form": LeadForm()})
+
+
+@require_GET
+def pricing(request):
+    return render(request, "public/pricing.html", {"plans": PLANS})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    form = SignupForm(request.POST or None, initial={"slug": request.GET.get("slug", "")})
+    if request.method == "POST" and form.is_valid():
+        if services.rate_limit_hit(
+            scope="signup", key=_client_ip(request), limit=_setting("SIGNUP_RATE_LIMIT_PER_HOUR")
+        ):
+            form.add_error(None, _("Too many sign-ups from your network. Please try again later."))
+        else:
+            data = form.cleaned_data
+            try:
+                provisioned = services.business_provision(
+                    name=data["name"],
+                    slug=data["slug"],
+                    owner_email=data["email"],
+                    owner_password=data["password"],
+                    owner_first_name=data["first_name"],
+                    owner_last_name=data.get("last_name", ""),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except SchemaStateError:
+                logger.exception("sign-up failed: schema template or pool is not ready")
+                form.add_error(
+                    None,
+                    _(
+                        "We could not create your business just now. Our team has been told; "
+                        "please try again in a few minutes."
+                    ),
+                )
+            else:
+                token = services.handoff_token_create(
+                    business=provisioned.business, user_id=provisioned.owner_id
+                )
+                url = business_url(
+                    provisioned.business.slug,
+                    reverse("handoff", urlconf="mectofitness.urls_tenant"),
+                )
+                return HttpResponseRedirect(f"{url}?token={token}")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "public/signup.html", {"form": form}, status=status)
+
+
+@require_GET
+def slug_check(request):
+    """Live availability check for the sign-up form: {"available": bool, "message": str}."""
+    slug = request.GET.get("slug", "").strip()
+    problem = services.slug_problem(slug)
+    return JsonResponse(
+        {
+            "slug": slug,
+            "available": problem is None,
+            "message": problem
+            or _("%(host)s is available.") % {"host": f"{slug}.{_setting('BASE_DOMAIN')}"},
+        }
+    )
+
+
+@require_POST
+def lead_create(request):
+    form = LeadForm(request.POST)
+    if form.data.get("website"):
+        # honeypot filled in: say thanks, keep nothing
+        return render(request, "public/lead_thanks.html", {"created": True})
+    if services.rate_limit_hit(
+        scope="lead", key=_client_ip(request), limit=_setting("LEAD_RATE_LIMIT_PER_HOUR")
+    ):
+        form.is_valid()
+        form.add_error(None, _("Too many requests from your network. Please try again in an hour."))
+        return render(request, "public/lead_form_page.html", {"lead_form": form}, status=429)
+    if not form.is_valid():
+        return render(request, "public/lead_form_page.html", {"lead_form": form}, status=400)
+    result = services.lead_capture(
+        **form.cleaned_data | {"source": request.POST.get("source", "landing")[:64]}
+    )
+    return render(
+        request, "public/lead_thanks.html", {"created": result.created, "lead": result.lead}
+    )
+
+
+def _setting(name):
+    from django.conf import settings
+
+    return getattr(settings, name)
+
+
+# --- business side -----------------------------------------------------------
+
+
+@never_cache
+@require_GET
+def handoff(request):
+    """Log the new owner in from the token minted at sign-up, once, then go to the back office."""
+    user_id = services.handoff_token_consume(
+        token=request.GET.get("token", ""), schema_name=connection.schema_name
+    )
+    if user_id is None:
+        messages.error(
+            request, _("That sign-in link has expired or was already used. Please sign in.")
+        )
+        return redirect("account_login")
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise Http404
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    next_url = request.GET.get("next", "/admin/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/admin/"
+    return redirect(next_url)
+
+
+@login_required
+@require_GET
+def private_media(request, path: str):
+    """Serve a file of this business to its staff; never another business's file."""
+    path = posixpath.normpath(path).lstrip("/")
+    prefix = f"{connection.schema_name}/"
+    if ".." in path.split("/") or not path.startswith(prefix) or not request.user.is_staff:
+        raise Http404
+    if not default_storage.exists(path):
+        raise Http404
+    content_type, _encoding = mimetypes.guess_type(path)
+    response = FileResponse(
+        default_storage.open(path), content_type=content_type or "application/octet-stream"
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def branding_logo(request):
+    """The business's logo, shown on its sign-in page before anyone is signed in."""
+    business = request.tenant
+    if not business.logo:
+        raise Http404
+    response = FileResponse(
+        business.logo.open(), content_type=mimetypes.guess_type(business.logo.name)[0]
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
