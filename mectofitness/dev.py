@@ -287,7 +287,8 @@ def cmd_run() -> int:
             procs.append(subprocess.Popen(spec, start_new_session=True))
         _wait_port(WEB_PORT, 60)
         log(
-            f"ready: http://localhost:{WEB_PORT}/  ·  demo: http://demo.localhost:{WEB_PORT}/  (Ctrl-C stops everything)"
+            f"ready: http://localhost:{WEB_PORT}/ · demo: http://demo.localhost:{WEB_PORT}/"
+            " · Ctrl-C stops everything"
         )
         while all(proc.poll() is None for proc in procs):
             time.sleep(0.5)
@@ -305,6 +306,8 @@ def cmd_test(args: list[str]) -> int:
     os.environ.setdefault("DJANGO_DEBUG", "0")
     stoppers = prepare_env(redis_db=1)
     try:
+        # the suite runs with the production static storage (hashed manifest names)
+        manage("collectstatic", "--noinput", "-v", "0")
         return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=ROOT)
     finally:
         _stop_all(stoppers)

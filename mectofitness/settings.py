@@ -106,6 +106,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
+if env.bool("MF_PLAIN_DJANGO", default=False):
+    # `make bench` only: the same stack without tenant routing, as the baseline
+    MIDDLEWARE = [m for m in MIDDLEWARE if m != "tenants.middleware.BusinessRoutingMiddleware"]
+    PUBLIC_SCHEMA_URLCONF = ROOT_URLCONF = "mectofitness.urls_plain"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -78,29 +78,35 @@ class SignupForm(forms.Form):
         return cleaned
 
 
-class LeadForm(forms.ModelForm):
+class LeadForm(forms.Form):
+    """The public site's "talk to us" form. A plain form: a repeat e-mail is merged
+    into the existing lead by the service, not refused as a duplicate."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    business_size = forms.ChoiceField(
+        label=_("How many coaches?"), choices=Lead.Size.choices, initial=Lead.Size.SOLO
+    )
+    message = forms.CharField(
+        label=_("What would you like to know? (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     # a field people do not see: bots fill it in
     website = forms.CharField(required=False, widget=forms.HiddenInput, label="")
-
-    class Meta:
-        model = Lead
-        fields = ["name", "email", "phone", "business_size", "message"]
-        labels = {
-            "name": _("Your name"),
-            "email": _("E-mail"),
-            "phone": _("Phone (optional)"),
-            "business_size": _("How many coaches?"),
-            "message": _("What would you like to know? (optional)"),
-        }
-        widgets = {
-            "name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-            "message": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def validate_unique(self):
-        """Duplicates are merged by the service, not refused."""
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone", "").strip()

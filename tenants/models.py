@@ -5,6 +5,7 @@ These models live in the public schema. Schemas are never created by saving a
 pool or builds one from the template, inside the same transaction.
 """
 
+import functools
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -35,7 +36,9 @@ def slug_to_schema(slug: str) -> str:
     return "b_" + slug.replace("-", "_")
 
 
+@functools.cache
 def timezone_choices():
+    """Every IANA zone name (read from disk once per process: it is slow)."""
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 

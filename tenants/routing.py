@@ -22,7 +22,6 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 CHANNEL = "mectofitness:routing-invalidate"
-_MISSING = object()
 
 
 class HostCache:
@@ -39,12 +38,14 @@ class HostCache:
         """The business for ``host`` (a private copy), or None; ``load(host)`` reads the db."""
         self._ensure_listener()
         if self._listening.is_set():
-            entry = self._entries.get(host, _MISSING)
-            if entry is not _MISSING:
-                return copy.copy(entry) if entry is not None else None
+            entry = self._entries.get(host)
+            if entry is not None:
+                return copy.copy(entry)
         generation = self._generation
         business = load(host)
-        if self._listening.is_set():
+        # unknown hosts are not cached: a new business's domain then needs no
+        # invalidation, and sign-up publishes nothing
+        if business is not None and self._listening.is_set():
             with self._lock:
                 if generation == self._generation:
                     self._entries[host] = business
@@ -55,6 +56,16 @@ class HostCache:
         with self._lock:
             self._generation += 1
             self._entries.clear()
+
+    def publish_on_commit(self) -> None:
+        """Clear here now; publish once when the current transaction commits."""
+        from django.db import connection, transaction
+
+        self.clear()
+        if not connection.in_atomic_block:
+            self.publish()
+        elif not any(func == self.publish for _sids, func, _robust in connection.run_on_commit):
+            transaction.on_commit(self.publish)
 
     def publish(self) -> None:
         """Clear this process's entries and tell every other process to clear theirs."""

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, tenant_context
 
 from accounts.roles import OWNER
+from mectofitness.core.tasks import enqueue_on_commit
 
 from . import schemas
 from .models import RESERVED_SLUGS, SLUG_PATTERN, Business, Domain, Lead, slug_to_schema
@@ -125,7 +126,10 @@ def business_provision(
         status=Business.Status.TRIAL,
         trial_ends_at=now + dt.timedelta(days=settings.TRIAL_DAYS),
     )
-    business.full_clean(exclude=["schema_name"])
+    # fields only: the slug was checked above under the lock, and the table's
+    # constraints guard the rest (validate_constraints would cost queries)
+    business.clean_fields(exclude=["schema_name"])
+    business.clean()
     business.save()
     Domain.objects.create(domain=f"{slug}.{settings.BASE_DOMAIN}", tenant=business, is_primary=True)
 
@@ -145,12 +149,11 @@ def business_provision(
 
         from .tasks import owner_welcome_email_task
 
-        owner_id = owner.pk
-        transaction.on_commit(lambda: owner_welcome_email_task.delay(user_id=owner_id))
+        enqueue_on_commit(owner_welcome_email_task, user_id=owner.pk)
 
     from .tasks import pool_fill_task
 
-    transaction.on_commit(lambda: pool_fill_task.delay())
+    enqueue_on_commit(pool_fill_task)
     return Provisioned(business=business, owner_id=owner.pk, warm=bool(pooled))
 
 

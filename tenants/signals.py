@@ -1,4 +1,3 @@
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -8,7 +7,10 @@ from .routing import host_cache
 
 @receiver([post_save, post_delete], sender=Business)
 @receiver([post_save, post_delete], sender=Domain)
-def routing_invalidate(**kwargs):
-    """A business or domain changed: forget cached routes here now, everywhere on commit."""
-    host_cache.clear()
-    transaction.on_commit(host_cache.publish)
+def routing_invalidate(created=False, **kwargs):
+    """A business or domain changed: forget cached routes here now, everywhere on commit.
+
+    A new row changes no cached route (unknown hosts are never cached).
+    """
+    if not created:
+        host_cache.publish_on_commit()

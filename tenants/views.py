@@ -151,9 +151,8 @@ def lead_create(request):
         return render(request, "public/lead_form_page.html", {"lead_form": form}, status=429)
     if not form.is_valid():
         return render(request, "public/lead_form_page.html", {"lead_form": form}, status=400)
-    result = services.lead_capture(
-        **form.cleaned_data | {"source": request.POST.get("source", "landing")[:64]}
-    )
+    data = {key: value for key, value in form.cleaned_data.items() if key != "website"}
+    result = services.lead_capture(**data, source=request.POST.get("source", "landing")[:64])
     return render(
         request, "public/lead_thanks.html", {"created": result.created, "lead": result.lead}
     )

@@ -1,0 +1,301 @@
+"""`make bench`: figures for provisioning and routing, one parsable line per figure.
+
+    provision_ms p50=… p95=… n=…        warm sign-up (a pooled schema is claimed)
+    provision_cold_ms p50=… p95=… n=…   empty pool: the template's capture is replayed
+    ddl_ms p50=… p95=… n=…              the same schema's raw DDL (pg_dump --schema-only)
+                                        executed in one transaction, for comparison
+    routing_rps plain=… one=… spread=…  a trivial JSON view: plain Django (no tenancy),
+                                        routed to one business, spread over 20 businesses
+
+Runs in its own database (``<name>_bench``, made afresh each run) so the
+development data is left alone. Owner passwords are not hashed here (Argon2
+is slow on purpose); everything else a sign-up does is timed, commit included.
+The load generator is wrk (Debian package ``wrk``), against gunicorn with
+2 sync workers on loopback, the three runs back to back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def figure(name: str, values: list[float]) -> None:
+    print(
+        f"{name} p50={statistics.median(values):.1f} p95={percentile(values, 95):.1f}"
+        f" n={len(values)}",
+        flush=True,
+    )
+
+
+def note(message: str) -> None:
+    print(f"# {message}", file=sys.stderr, flush=True)
+
+
+def bench_database_url() -> str:
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    name = parts.path.lstrip("/") + "_bench"
+    return urlunsplit(parts._replace(path="/" + name)), name
+
+
+def recreate_database(url: str, name: str) -> None:
+    import psycopg
+
+    admin_url = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(
+        admin_url.replace("postgres://", "postgresql://"), autocommit=True
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+# --- provisioning --------------------------------------------------------------------
+
+
+def bench_provisioning(n: int) -> list[str]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from mectofitness.celery import app as celery_app
+    from tenants import schemas
+    from tenants.models import Business, PooledSchema
+    from tenants.services import business_provision
+
+    # queued tasks go to Redis as in production; nobody consumes them here
+    celery_app.conf.task_always_eager = False
+    note("migrating the bench database…")
+    call_command("migrate_schemas", interactive=False, verbosity=0)
+    connection.set_schema_to_public()
+
+    def provision(slug: str) -> float:
+        started = time.perf_counter()
+        business_provision(
+            name=f"Bench {slug}", slug=slug, owner_email=f"owner@{slug}.test", owner_password=None
+        )
+        return (time.perf_counter() - started) * 1000
+
+    warm = []
+    for i in range(n):
+        schemas.pool_fill(size=1)
+        warm.append(provision(f"warm-{i}"))
+    figure("provision_ms", warm)
+
+    for entry in PooledSchema.objects.all():
+        schemas.schema_drop(entry.schema_name)
+        entry.delete()
+    cold = [provision(f"cold-{i}") for i in range(n)]
+    figure("provision_cold_ms", cold)
+
+    # the raw DDL of the same (business) schema, executed in one transaction
+    source = Business.objects.get(slug="cold-0").schema_name
+    db = connection.settings_dict
+    dump = subprocess.run(
+        [
+            schemas.pg_dump_path(),
+            "--schema-only",
+            "--schema",
+            source,
+            "--no-owner",
+            "--no-privileges",
+            "--no-comments",
+            "--dbname",
+            db["NAME"],
+            "--host",
+            db["HOST"],
+            "--port",
+            str(db["PORT"]),
+            "--username",
+            db["USER"],
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    ddl = "\n".join(
+        line
+        for line in dump.splitlines()
+        if line.strip()
+        and not line.startswith(("SET ", "SELECT pg_catalog.set_config", "--", "\\"))
+    )
+    ddl_times = []
+    for i in range(n):
+        target = f"ddl_{i}"
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                ddl.replace(f"{source}.", f"{target}.").replace(
+                    f"CREATE SCHEMA {source};", f"CREATE SCHEMA {target};"
+                )
+            )
+        ddl_times.append((time.perf_counter() - started) * 1000)
+        connection.search_path_set_schemas = None
+    figure("ddl_ms", ddl_times)
+
+    # businesses for the routing bench
+    for i in range(20):
+        if not Business.objects.filter(slug=f"route-{i}").exists():
+            schemas.pool_fill(size=1)
+            provision(f"route-{i}")
+    connection.close()
+    return [f"route-{i}.localhost" for i in range(20)]
+
+
+# --- routing --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int, host: str, timeout: float = 30) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/ping", headers={"Host": host}
+            )
+            with urllib.request.urlopen(request, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn on {port} did not answer for {host}")
+
+
+def wrk(port: int, hosts: list[str], seconds: int) -> float:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        quoted = ", ".join(f'"{h}"' for h in hosts)
+        script.write(
+            f"local hosts = {{{quoted}}}\nlocal i = 0\n"
+            "request = function()\n  i = i + 1\n"
+            '  wrk.headers["Host"] = hosts[(i % #hosts) + 1]\n'
+            '  return wrk.format("GET", "/ping")\nend\n'
+        )
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                "-c16",
+                f"-d{seconds}s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}/ping",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    if "Non-2xx" in out:
+        raise SystemExit(f"the server answered errors, figures would be meaningless:\n{out}")
+    for line in out.splitlines():
+        if line.startswith("Requests/sec:"):
+            return float(line.split()[1])
+    raise SystemExit(f"wrk printed no rate:\n{out}")
+
+
+def serve(extra_env: dict) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = dict(os.environ) | {"DJANGO_DEBUG": "0", "LOG_LEVEL": "WARNING"} | extra_env
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "mectofitness.wsgi",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    return proc, port
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(15)
+
+
+def bench_routing(hosts: list[str], seconds: int, rounds: int) -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("routing bench needs wrk: apt-get install wrk")
+    best = {"plain": 0.0, "one": 0.0, "spread": 0.0}
+    for _ in range(rounds):
+        for label, extra, targets in (
+            ("plain", {"MF_PLAIN_DJANGO": "1"}, ["localhost"]),
+            ("one", {}, hosts[:1]),
+            ("spread", {}, hosts),
+        ):
+            proc, port = serve(extra)
+            try:
+                for host in targets:
+                    wait_for(port, host)
+                wrk(port, targets, 1)  # warm-up: imports, connections, caches
+                best[label] = max(best[label], wrk(port, targets, seconds))
+            finally:
+                stop(proc)
+    plain = best["plain"]
+    print(
+        f"routing_rps plain={plain:.0f} one={best['one']:.0f} spread={best['spread']:.0f} "
+        f"one_pct={100 * best['one'] / plain:.0f} spread_pct={100 * best['spread'] / plain:.0f}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-n", type=int, default=25, help="businesses per provisioning figure")
+    parser.add_argument("--seconds", type=int, default=5, help="seconds per routing run")
+    parser.add_argument("--rounds", type=int, default=2, help="routing rounds (best kept)")
+    parser.add_argument("--no-routing", action="store_true", help="provisioning figures only")
+    args = parser.parse_args()
+
+    url, name = bench_database_url()
+    recreate_database(url, name)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mectofitness.settings")
+    os.environ.setdefault(
+        "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
+
+    hosts = bench_provisioning(args.n)
+    if not args.no_routing:
+        bench_routing(hosts, args.seconds, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Test fixtures shared by every app.
+
+The test database is created by ``migrate`` (our migrate_schemas), which also
+builds the business schema template and pool. Two businesses, ``acme`` and
+``zen``, are provisioned once per session and committed; each test runs in a
+transaction that is rolled back, so it may provision more, suspend them, and
+leave nothing behind. Tests that need committed data (concurrency, a real
+Celery worker, a browser) use ``committed``, which cleans up after itself.
+"""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context, tenant_context
+
+from mectofitness.celery import app as celery_app
+
+PASSWORD = "correct-horse-battery"
+
+
+def _host(slug: str | None = None) -> str:
+    return f"{slug}.{settings.BASE_DOMAIN}" if slug else settings.BASE_DOMAIN
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Provision the session's two businesses (committed) after the test database exists."""
+    from tenants.models import Business
+    from tenants.schemas import pool_fill
+    from tenants.services import business_provision
+
+    celery_app.conf.task_always_eager = True
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        for slug, name in (("acme", "Acme Strength"), ("zen", "Zen Movement")):
+            if not Business.objects.filter(slug=slug).exists():
+                business_provision(
+                    name=name,
+                    slug=slug,
+                    owner_email=f"owner@{slug}.test",
+                    owner_password=PASSWORD,
+                    owner_first_name="Owner",
+                )
+        pool_fill()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_and_fresh_routes():
+    """Every test starts in the public schema with an empty route cache."""
+    from tenants.routing import host_cache
+
+    connection.set_schema_to_public()
+    host_cache.clear()
+    yield
+    connection.set_schema_to_public()
+    host_cache.clear()
+
+
+@pytest.fixture
+def business(db):
+    from tenants.models import Business
+
+    return Business.objects.get(slug="acme")
+
+
+@pytest.fixture
+def other_business(db):
+    from tenants.models import Business
+
+    return Business.objects.get(slug="zen")
+
+
+@pytest.fixture
+def public_client():
+    return Client(HTTP_HOST=_host())
+
+
+@pytest.fixture
+def tenant_client(business):
+    """An anonymous browser on acme's subdomain."""
+    return Client(HTTP_HOST=_host(business.slug))
+
+
+@pytest.fixture
+def owner(business):
+    from accounts.models import User
+
+    with tenant_context(business):
+        return User.objects.get(email="owner@acme.test")
+
+
+@pytest.fixture
+def owner_client(business, owner):
+    client = Client(HTTP_HOST=_host(business.slug))
+    with tenant_context(business):
+        client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def committed(django_db_blocker):
+    """Run a test against committed data, and remove what it created afterwards.
+
+    Businesses (and their schemas and domains) and leads created during the
+    test are deleted; the schema pool is topped up again.
+    """
+    from tenants.models import Business, Lead, PooledSchema
+    from tenants.schemas import pool_fill, schema_drop
+
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        business_ids = set(Business.objects.values_list("pk", flat=True))
+        lead_ids = set(Lead.objects.values_list("pk", flat=True))
+        pool = set(PooledSchema.objects.values_list("schema_name", flat=True))
+        yield
+        connection.set_schema_to_public()
+        with schema_context("public"):
+            for created in Business.objects.exclude(pk__in=business_ids):
+                created.domains.all().delete()
+                schema_drop(created.schema_name)
+                created.delete()
+            Lead.objects.exclude(pk__in=lead_ids).delete()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'pool\\_%%'")
+                live = {row[0] for row in cursor.fetchall()}
+            for orphan in (
+                live - pool - set(PooledSchema.objects.values_list("schema_name", flat=True))
+            ):
+                schema_drop(orphan)
+            pool_fill()

@@ -1,0 +1,148 @@
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import tenant_context
+
+from tenants.models import Business
+from tenants.routing import HostCache
+from tenants.services import business_set_status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_unknown_host_gets_a_friendly_404_page():
+    response = Client(HTTP_HOST="nobody.localhost").get("/")
+    assert response.status_code == 404
+    assert "nobody.localhost" in response.content.decode()
+    assert b"Traceback" not in response.content
+
+
+def test_a_host_outside_allowed_hosts_gets_the_404_page_not_an_error():
+    response = Client(HTTP_HOST="evil.example.com").get("/")
+    assert response.status_code == 404
+
+
+def test_the_public_domain_serves_the_landing_page(public_client):
+    response = public_client.get("/")
+    assert response.status_code == 200
+    assert response.wsgi_request.urlconf == "mectofitness.urls_public"
+
+
+def test_a_business_host_is_served_from_its_own_schema(tenant_client, business):
+    response = tenant_client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert response.wsgi_request.tenant.pk == business.pk
+    assert response.wsgi_request.urlconf == "mectofitness.urls_tenant"
+
+
+def test_a_login_at_one_business_does_not_work_at_another(business, other_business):
+    zen = Client(HTTP_HOST="zen.localhost")
+    acme = Client(HTTP_HOST="acme.localhost")
+    response = acme.post(
+        "/accounts/login/", {"login": "owner@zen.test", "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 200  # the form again, with an error
+    assert "_auth_user_id" not in acme.session
+    response = zen.post(
+        "/accounts/login/", {"login": "owner@zen.test", "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in zen.session
+
+
+def test_a_session_from_one_business_is_not_valid_at_another(owner_client, other_business):
+    assert owner_client.get("/admin/").status_code == 200
+    stolen = Client(HTTP_HOST="zen.localhost")
+    stolen.cookies = owner_client.cookies
+    response = stolen.get("/admin/")
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_a_suspended_business_shows_a_notice_at_once(owner_client, business):
+    assert owner_client.get("/admin/").status_code == 200  # route now cached
+
+    business_set_status(business=business, status=Business.Status.SUSPENDED)
+
+    response = owner_client.get("/admin/")
+    assert response.status_code == 403
+    assert "suspended" in response.content.decode().lower()
+    assert owner_client.get("/healthz").status_code == 200
+
+
+def test_a_cancelled_business_shows_a_notice_and_reactivation_restores_it(owner_client, business):
+    business_set_status(business=business, status=Business.Status.CANCELLED)
+    assert owner_client.get("/admin/").status_code == 403
+    business_set_status(business=business, status=Business.Status.ACTIVE)
+    assert owner_client.get("/admin/").status_code == 200
+
+
+def test_a_routed_request_reads_the_domain_once_then_from_cache(tenant_client, business):
+    from tenants.routing import host_cache
+
+    assert host_cache.wait_until_listening()
+    with CaptureQueriesContext(connection) as first:
+        assert tenant_client.get("/ping").status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        assert tenant_client.get("/ping").status_code == 200
+    assert any("tenants_domain" in q["sql"] for q in first.captured_queries)
+    assert second.captured_queries == []
+
+
+def test_a_new_domain_is_routed_without_waiting(business):
+    Client(HTTP_HOST="coach.acme.test").get("/")  # cached as unknown
+    business.domains.create(domain="coach.acme.test", is_primary=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("django.conf.settings.ALLOWED_HOSTS", ["*"])
+        response = Client(HTTP_HOST="coach.acme.test").get("/accounts/login/")
+    assert response.status_code == 200
+
+
+def test_an_invalidation_reaches_other_processes_caches(business):
+    """Another process's cache (a second HostCache on its own Redis subscription) is cleared."""
+    from tenants.middleware import business_for_host
+    from tenants.routing import host_cache
+
+    elsewhere = HostCache()
+    assert elsewhere.wait_until_listening()
+    elsewhere.get("acme.localhost", business_for_host)
+    assert "acme.localhost" in elsewhere._entries
+
+    host_cache.publish()
+
+    deadline = time.monotonic() + 3
+    while "acme.localhost" in elsewhere._entries and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert "acme.localhost" not in elsewhere._entries
+
+
+def test_the_search_path_is_set_only_when_the_schema_changes(business, other_business):
+    with tenant_context(business):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        with CaptureQueriesContext(connection) as same:
+            connection.set_tenant(business)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        with CaptureQueriesContext(connection) as changed:
+            connection.set_tenant(other_business)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+    assert not any("search_path" in q["sql"] for q in same.captured_queries)
+    assert any("search_path" in q["sql"] for q in changed.captured_queries)
+
+
+def test_the_search_path_is_set_again_after_a_rollback(business):
+    from django.db import transaction
+
+    with tenant_context(business), transaction.atomic():
+        sid = transaction.savepoint()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        transaction.savepoint_rollback(sid)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_schema()")
+            assert cursor.fetchone()[0] == business.schema_name
