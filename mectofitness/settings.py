@@ -240,6 +240,7 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"MectoFitness <hello@{BASE_DOMAIN}>")
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default=f"support@{BASE_DOMAIN}")
 
 # --- stripe (dj-stripe, public schema) ---------------------------------------
 STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
@@ -247,6 +248,10 @@ DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_SUBSCRIBER_MODEL = "tenants.Business"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
+# dj-stripe's own migrations replay ~1,000 field removals across its model graph
+# (over a minute of CPU per fresh database, twice: public and the template).
+# Ours start from its 2.11 state in one step; upgrades add a migration here.
+MIGRATION_MODULES = {"djstripe": "billing.djstripe_migrations"}
 
 # --- rest framework ----------------------------------------------------------
 REST_FRAMEWORK = {

@@ -19,6 +19,7 @@ def owner_welcome_send(*, user, business) -> None:
         body=render_to_string("emails/owner_welcome.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
+        reply_to=[settings.SUPPORT_EMAIL],
     )
     message.attach_alternative(render_to_string("emails/owner_welcome.html", context), "text/html")
     message.send()

@@ -25,6 +25,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import warnings
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -130,7 +131,9 @@ def pg_dump_path() -> str:
     if settings.PG_DUMP:
         return settings.PG_DUMP
     try:
-        import pgserver
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset
+            import pgserver
 
         bundled = os.path.join(os.path.dirname(pgserver.__file__), "pginstall", "bin", "pg_dump")
         if os.path.exists(bundled):

@@ -2,22 +2,32 @@
 
 from celery import shared_task
 from django.db import connection
+from django_tenants.utils import tenant_context
 
 from . import schemas
+from .models import Business
 
 
 @shared_task
 def pool_fill_task() -> int:
-    """Top the schema pool up after a sign-up has taken from it (public schema)."""
+    """Top the schema pool up to its size (public schema)."""
     connection.set_schema_to_public()
     return schemas.pool_fill()
 
 
 @shared_task
-def owner_welcome_email_task(*, user_id: int) -> None:
-    """Welcome a new business owner; runs in the business's schema (task headers)."""
+def business_signup_followup_task(*, business_id: int, owner_id: int) -> None:
+    """After a sign-up commits: welcome the owner, then top the pool up.
+
+    One task rather than two: the sign-up request pays for one broker round
+    trip; the pool top-up is queued from here, by the worker.
+    """
     from accounts.models import User
 
     from .emails import owner_welcome_send
 
-    owner_welcome_send(user=User.objects.get(pk=user_id), business=connection.tenant)
+    connection.set_schema_to_public()
+    business = Business.objects.get(pk=business_id)
+    with tenant_context(business):
+        owner_welcome_send(user=User.objects.get(pk=owner_id), business=business)
+    pool_fill_task.delay()
