@@ -6,4 +6,4 @@ class TenantsConfig(AppConfig):
     verbose_name = "Businesses"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401

@@ -104,6 +104,21 @@ def template_is_current() -> bool:
     return SchemaTemplate.objects.filter(fingerprint=migration_fingerprint()).exists()
 
 
+def provisioning_state() -> dict:
+    """Template freshness and pool counts, for health checks and `check --database`.
+
+    Three small queries on the public schema.
+    """
+    fingerprint = migration_fingerprint()
+    if SchemaTemplate.objects.filter(fingerprint=fingerprint).exists():
+        template = "current"
+    else:
+        template = "stale" if SchemaTemplate.objects.exists() else "missing"
+    ready = PooledSchema.objects.filter(fingerprint=fingerprint).count()
+    stale = PooledSchema.objects.exclude(fingerprint=fingerprint).count()
+    return {"template": template, "pool_ready": ready, "pool_stale": stale}
+
+
 @functools.lru_cache(maxsize=2)
 def _template_sql(fingerprint: str) -> str:
     template = SchemaTemplate.objects.filter(fingerprint=fingerprint).only("sql").first()

@@ -15,14 +15,17 @@ def _prefixed(name: str) -> str:
     return name if name.startswith(prefix) else prefix + name
 
 
-class TenantFileSystemStorage(FileSystemStorage):
-    def generate_filename(self, filename):
-        return super().generate_filename(_prefixed(filename))
+class TenantPrefixMixin:
+    """Every file saved goes under the schema in use (FileFields and direct saves alike)."""
+
+    def save(self, name, content, max_length=None):
+        return super().save(_prefixed(name), content, max_length=max_length)
 
 
-class TenantS3Storage(S3Storage):
+class TenantFileSystemStorage(TenantPrefixMixin, FileSystemStorage):
+    pass
+
+
+class TenantS3Storage(TenantPrefixMixin, S3Storage):
     default_acl = "private"
     querystring_auth = True
-
-    def generate_filename(self, filename):
-        return super().generate_filename(_prefixed(filename))

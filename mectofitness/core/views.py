@@ -12,10 +12,14 @@ def healthz(request):
     """Database and Redis status as JSON: 200 when both answer, 503 otherwise."""
     checks = {"database": _check_database(), "redis": _check_redis()}
     healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
-    )
+    body = {"status": "ok" if healthy else "unavailable", "checks": checks}
+    if checks["database"]["ok"] and request.urlconf == settings.PUBLIC_SCHEMA_URLCONF:
+        # sign-up readiness, for operators (does not fail the check: existing
+        # businesses are served either way)
+        from tenants.schemas import provisioning_state
+
+        body["provisioning"] = provisioning_state()
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def _check_database() -> dict:

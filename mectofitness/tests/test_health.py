@@ -9,6 +9,30 @@ def test_health_reports_database_and_redis_up(public_client):
     body = response.json()
     assert body["status"] == "ok"
     assert body["checks"]["database"]["ok"] and body["checks"]["redis"]["ok"]
+    assert body["provisioning"]["template"] == "current"
+    assert body["provisioning"]["pool_stale"] == 0
+
+
+@pytest.mark.django_db
+def test_health_says_when_the_sign_up_template_is_stale(public_client):
+    from tenants.models import SchemaTemplate
+
+    SchemaTemplate.objects.update(fingerprint="0" * 64)
+    response = public_client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["provisioning"]["template"] == "stale"
+
+
+@pytest.mark.django_db
+def test_the_database_check_reports_a_stale_template():
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from tenants.models import SchemaTemplate
+
+    SchemaTemplate.objects.update(fingerprint="0" * 64)
+    with pytest.raises(SystemCheckError, match="tenants.E001"):
+        call_command("check", databases=["default"])
 
 
 @pytest.mark.django_db
