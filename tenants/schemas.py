@@ -37,6 +37,9 @@ from .models import PooledSchema, SchemaTemplate
 logger = logging.getLogger(__name__)
 
 TEMPLATE_SCHEMA = "mf_template"
+# Bump when the way the template is captured changes: templates and pooled
+# schemas made by older code are then stale, as after a migration.
+CAPTURE_FORMAT = 1
 POOL_PREFIX = "pool_"
 
 
@@ -58,7 +61,7 @@ def migration_fingerprint() -> str:
         if apps.is_installed(name)
     }
     loader = MigrationLoader(None, ignore_no_migrations=True, load=True)
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"capture-format:{CAPTURE_FORMAT}\n".encode())
     for app_label, name in sorted(loader.graph.nodes):
         if app_label not in tenant_labels:
             continue
