@@ -24,14 +24,25 @@ def _host(slug: str | None = None) -> str:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Provision the session's two businesses (committed) after the test database exists."""
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    """Create the test database, then provision the session's two businesses (committed).
+
+    Replaces pytest-django's fixture, which creates databases only when a
+    collected test is marked django_db: tests on committed data are not, and
+    must never reach the development database.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     from tenants.models import Business
     from tenants.schemas import pool_fill
     from tenants.services import business_provision
 
     celery_app.conf.task_always_eager = True
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(
+            verbosity=request.config.option.verbose, interactive=False, aliases={"default"}
+        )
+        assert connection.settings_dict["NAME"] == connection.settings_dict["TEST"]["NAME"]
         connection.set_schema_to_public()
         for slug, name in (("acme", "Acme Strength"), ("zen", "Zen Movement")):
             if not Business.objects.filter(slug=slug).exists():
@@ -44,6 +55,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 )
         pool_fill()
     yield
+    with django_db_blocker.unblock():
+        teardown_databases(db_cfg, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(autouse=True)
@@ -100,7 +113,7 @@ def owner_client(business, owner):
 
 
 @pytest.fixture
-def committed(django_db_blocker):
+def committed(django_db_setup, django_db_blocker):
     """Run a test against committed data, and remove what it created afterwards.
 
     Businesses (and their schemas and domains) and leads created during the

@@ -1,12 +1,17 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from tenants.backoffice import backoffice_site
 
-from .models import User
+from .models import Invitation, User
+from .roles import OWNER
+from .services import invitation_create, invitation_resend, invitation_revoke, user_role
 
 
 class UserAdmin(BaseUserAdmin):
@@ -29,3 +34,116 @@ class UserAdmin(BaseUserAdmin):
 admin.site.register(User, UserAdmin)
 backoffice_site.register(User, UserAdmin)
 backoffice_site.register(Group, GroupAdmin)
+
+
+class InvitationAddForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "role", "first_name", "last_name"]
+
+
+class InvitationAdmin(admin.ModelAdmin):
+    """Invite coaches (owner) and clients (owner, coaches); resend or revoke."""
+
+    list_display = ["email", "role", "status_display", "invited_by", "created_at", "expires_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "first_name", "last_name"]
+    actions = ["resend", "revoke"]
+    form = InvitationAddForm
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("invited_by")
+        if user_role(request.user) != OWNER:
+            queryset = queryset.filter(role=Invitation.Role.CLIENT)
+        return queryset
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["email", "role", "first_name", "last_name"]
+        return [
+            "email",
+            "role",
+            "first_name",
+            "last_name",
+            "status_display",
+            "invited_by",
+            "created_at",
+            "sent_at",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+            "user",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj else []
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and user_role(request.user) != OWNER:
+            kwargs["choices"] = [(Invitation.Role.CLIENT, Invitation.Role.CLIENT.label)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.display(description=_("status"))
+    def status_display(self, obj):
+        return obj.status
+
+    def save_model(self, request, obj, form, change):
+        """New invitations go through the service (checks, token, e-mail)."""
+        try:
+            created = invitation_create(
+                email=obj.email,
+                role=obj.role,
+                invited_by=request.user,
+                first_name=obj.first_name,
+                last_name=obj.last_name,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            raise _AddFailed(exc) from exc
+        obj.pk = created.pk
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except _AddFailed as failed:
+            self.message_user(request, " ".join(_messages(failed.error)), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def log_addition(self, request, obj, message):
+        return None if obj.pk is None else super().log_addition(request, obj, message)
+
+    @admin.action(description=_("Resend selected invitations"))
+    def resend(self, request, queryset):
+        self._each(request, queryset, invitation_resend, _("Resent %d invitations."))
+
+    @admin.action(description=_("Revoke selected invitations"))
+    def revoke(self, request, queryset):
+        self._each(request, queryset, invitation_revoke, _("Revoked %d invitations."))
+
+    def _each(self, request, queryset, service, done):
+        count = 0
+        for invitation in queryset:
+            try:
+                service(invitation=invitation, by=request.user)
+                count += 1
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(
+                    request, f"{invitation.email}: {' '.join(_messages(exc))}", messages.WARNING
+                )
+        if count:
+            self.message_user(request, done % count, messages.SUCCESS)
+
+
+class _AddFailed(Exception):
+    def __init__(self, error):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _messages(exc) -> list[str]:
+    return list(getattr(exc, "messages", None) or [str(exc)])
+
+
+backoffice_site.register(Invitation, InvitationAdmin)

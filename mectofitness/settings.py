@@ -85,6 +85,8 @@ PUBLIC_SCHEMA_NAME = "public"
 PUBLIC_SCHEMA_URLCONF = "mectofitness.urls_public"
 ROOT_URLCONF = "mectofitness.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# our admin theme styles app headings itself (django-tenants paints them green)
+TENANT_COLOR_ADMIN_APPS = False
 # Migrations of many schemas are the slow part of a deploy.
 TENANT_MIGRATION_EXECUTOR = env("TENANT_MIGRATION_EXECUTOR", default="standard")
 # Schemas kept ready for instant sign-up, topped up by the worker.

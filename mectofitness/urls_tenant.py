@@ -10,6 +10,7 @@ from tenants.backoffice import backoffice_site
 urlpatterns = [
     path("", account_views.portal_home, name="portal_home"),
     path("auth/handoff/", tenant_views.handoff, name="handoff"),
+    path("invite/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
     path("accounts/", include("allauth.urls")),
     path("admin/", backoffice_site.urls),
     path("branding/logo", tenant_views.branding_logo, name="branding_logo"),

@@ -2,6 +2,7 @@
 
 import csv
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
@@ -40,6 +41,12 @@ class BusinessAdmin(admin.ModelAdmin):
         "status_changed_at",
     ]
     inlines = [DomainInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("primary_color", "accent_color"):
+            kwargs["widget"] = forms.TextInput(attrs={"type": "color"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     actions = ["suspend", "reactivate"]
 
     def get_readonly_fields(self, request, obj=None):

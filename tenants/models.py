@@ -63,7 +63,7 @@ class Business(TenantMixin):
         max_length=40,
         unique=True,
         validators=[RegexValidator(SLUG_PATTERN)],
-        help_text=_("Your address: <slug>.mectofitness.com"),
+        help_text=_("The business's address: <slug>.<base domain>. Fixed once created."),
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.TRIAL)
     trial_ends_at = models.DateTimeField(null=True, blank=True)

@@ -6,11 +6,20 @@ from tenants.models import Business
 def site(request):
     """Values every template may use: the business being served (None on the public site)."""
     business = getattr(request, "tenant", None)
+    business = business if isinstance(business, Business) else None
     return {
-        "business": business if isinstance(business, Business) else None,
+        "business": business,
+        # allauth's login page offers sign-up only where it is open
+        "signup_open": business is not None and _signup_open(request),
         "public_url": public_url("/"),
         "base_domain": settings.BASE_DOMAIN,
     }
+
+
+def _signup_open(request) -> bool:
+    from allauth.account.adapter import get_adapter
+
+    return get_adapter(request).is_open_for_signup(request)
 
 
 def public_url(path: str) -> str:

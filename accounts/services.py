@@ -1,0 +1,169 @@
+"""People's use cases inside a business: inviting, accepting, roles."""
+
+import secrets
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mectofitness.core.tasks import enqueue_on_commit
+
+from .models import INVITATION_LIFETIME, Invitation, User, token_hash
+from .roles import CLIENT, COACH, OWNER
+
+
+def user_role(user: User) -> str | None:
+    """owner, coach or client: the highest role the user holds here (one query, cached)."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_mf_role", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = next((role for role in (OWNER, COACH, CLIENT) if role in names), "")
+        user._mf_role = cached
+    return cached or None
+
+
+def _can_invite(*, inviter: User, role: str) -> bool:
+    inviter_role = user_role(inviter)
+    if role == Invitation.Role.COACH:
+        return inviter_role == OWNER
+    return inviter_role in (OWNER, COACH)
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    email: str,
+    role: str,
+    invited_by: User,
+    first_name: str = "",
+    last_name: str = "",
+) -> Invitation:
+    """Invite ``email`` to join as ``role``; the e-mail goes out from the worker.
+
+    Owners invite coaches and clients; coaches invite clients.
+    """
+    email = email.strip().lower()
+    if role not in Invitation.Role.values:
+        raise ValidationError({"role": _("Choose coach or client.")})
+    if not _can_invite(inviter=invited_by, role=role):
+        raise PermissionDenied(_("Only the owner can invite coaches."))
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing:
+        raise ValidationError(
+            {"email": _("%(email)s already has an account at this business.") % {"email": email}}
+        )
+    open_invitation = (
+        Invitation.objects.select_for_update()
+        .filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if open_invitation and open_invitation.is_open:
+        raise ValidationError(
+            {
+                "email": _(
+                    "%(email)s was already invited on %(date)s. Resend that invitation instead."
+                )
+                % {"email": email, "date": open_invitation.created_at.date().isoformat()}
+            }
+        )
+    if open_invitation:  # expired: retire it so the new one is the only open one
+        open_invitation.revoked_at = timezone.now()
+        open_invitation.save(update_fields=["revoked_at"])
+    invitation = Invitation(
+        email=email,
+        role=role,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        invited_by=invited_by,
+    )
+    _issue_token(invitation)
+    return invitation
+
+
+def _issue_token(invitation: Invitation) -> None:
+    """A fresh token and expiry; saves, and queues the e-mail carrying the token."""
+    from .tasks import invitation_send_task
+
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation.token_hash = token_hash(token)
+    invitation.expires_at = now + INVITATION_LIFETIME
+    invitation.sent_at = now
+    invitation.full_clean(exclude=["invited_by", "user"], validate_constraints=False)
+    invitation.save()
+    enqueue_on_commit(invitation_send_task, invitation_id=invitation.pk, token=token)
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
+    """A new link (the old one stops working) with a new expiry."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not _can_invite(inviter=by, role=invitation.role):
+        raise PermissionDenied(_("Only the owner can invite coaches."))
+    if invitation.accepted_at or invitation.revoked_at:
+        raise ValidationError(_("This invitation was %(status)s.") % {"status": invitation.status})
+    _issue_token(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not _can_invite(inviter=by, role=invitation.role):
+        raise PermissionDenied(_("Only the owner can revoke coach invitations."))
+    if invitation.accepted_at:
+        raise ValidationError(_("This invitation was already accepted."))
+    if not invitation.revoked_at:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+INVITATION_PROBLEMS = {
+    "missing": _("This invitation link is not valid here. Check that you opened the whole link."),
+    "accepted": _("This invitation was already used. Sign in instead."),
+    "revoked": _("This invitation was withdrawn. Ask for a new one."),
+    "expired": _("This invitation has expired. Ask for a new one."),
+}
+
+
+def invitation_for_token(*, token: str) -> tuple[Invitation | None, str | None]:
+    """The open invitation for ``token`` in this business, or None and why not."""
+    invitation = Invitation.objects.filter(token_hash=token_hash(token)).first()
+    if invitation is None:
+        return None, INVITATION_PROBLEMS["missing"]
+    if not invitation.is_open:
+        return None, INVITATION_PROBLEMS[invitation.status]
+    return invitation, None
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str, first_name: str, last_name: str = "") -> User:
+    """Create the invited person's account: role, verified e-mail, password. Once."""
+    from allauth.account.models import EmailAddress
+
+    invitation = Invitation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
+    if invitation is None:
+        raise ValidationError(INVITATION_PROBLEMS["missing"])
+    if not invitation.is_open:
+        raise ValidationError(INVITATION_PROBLEMS[invitation.status])
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError(_("An account with this e-mail already exists. Sign in instead."))
+    user = User.objects.create_user(
+        email=invitation.email,
+        password=password,
+        first_name=first_name.strip() or invitation.first_name,
+        last_name=last_name.strip() or invitation.last_name,
+        is_staff=invitation.role == Invitation.Role.COACH,
+    )
+    user.groups.add(Group.objects.get(name=invitation.role))
+    # the link reached this inbox: the address is verified
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    invitation.accepted_at = timezone.now()
+    invitation.user = user
+    invitation.save(update_fields=["accepted_at", "user"])
+    return user
