@@ -358,6 +358,13 @@ def main(argv: list[str]) -> int:
     return 2
 
 
+def _interrupt(*_):
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C and SIGTERM stop everything, even when started from a shell that
+    # ignores SIGINT for background jobs
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     sys.exit(main(sys.argv[1:]))

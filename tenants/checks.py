@@ -1,10 +1,14 @@
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import Warning, register
 from django.db import DatabaseError
 
 
-@register(Tags.database)
+@register("provisioning")
 def schema_template_check(app_configs=None, databases=None, **kwargs):
-    """`manage.py check --database default`: is the sign-up template current?"""
+    """`manage.py check --tag provisioning --database default`: can sign-ups work?
+
+    Its own tag, not "database": migrate runs every database check before
+    each schema, and migrate is the command that fixes these.
+    """
     if not databases:
         return []
     from .schemas import provisioning_state
@@ -16,18 +20,18 @@ def schema_template_check(app_configs=None, databases=None, **kwargs):
     problems = []
     if state["template"] != "current":
         problems.append(
-            Error(
+            Warning(
                 f"The business schema template is {state['template']}: sign-ups will fail.",
                 hint="Run `manage.py migrate_schemas`.",
-                id="tenants.E001",
+                id="tenants.W001",
             )
         )
     if state["pool_stale"]:
         problems.append(
-            Error(
+            Warning(
                 f"{state['pool_stale']} pooled schemas are from older migrations.",
                 hint="Run `manage.py migrate_schemas`.",
-                id="tenants.E002",
+                id="tenants.W002",
             )
         )
     elif state["pool_ready"] == 0:
@@ -35,7 +39,7 @@ def schema_template_check(app_configs=None, databases=None, **kwargs):
             Warning(
                 "The schema pool is empty: sign-ups take the slower cold path.",
                 hint="Is a Celery worker running? It tops the pool up.",
-                id="tenants.W001",
+                id="tenants.W003",
             )
         )
     return problems

@@ -68,19 +68,19 @@ def live_site(committed):
         env=env,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            probe = urllib.request.Request(
-                f"http://127.0.0.1:{port}/healthz", headers={"Host": settings.BASE_DOMAIN}
-            )
-            with urllib.request.urlopen(probe, timeout=1):
-                break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("the live site did not start") from None
-            time.sleep(0.2)
     try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                probe = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/healthz", headers={"Host": settings.BASE_DOMAIN}
+                )
+                with urllib.request.urlopen(probe, timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the live site did not start") from None
+                time.sleep(0.2)
         yield f"http://{settings.BASE_DOMAIN}:{port}"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
