@@ -8,6 +8,9 @@ from tenants import views as tenant_views
 from tenants.backoffice import backoffice_site
 
 urlpatterns = [
+    # probes first: load balancers call them often, and resolving walks the list
+    path("ping", core_views.ping, name="tenant_ping"),
+    path("healthz", core_views.healthz, name="tenant_healthz"),
     path("", account_views.portal_home, name="portal_home"),
     path("auth/handoff/", tenant_views.handoff, name="handoff"),
     path("invite/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
@@ -15,6 +18,4 @@ urlpatterns = [
     path("admin/", backoffice_site.urls),
     path("branding/logo", tenant_views.branding_logo, name="branding_logo"),
     path("media/<path:path>", tenant_views.private_media, name="private_media"),
-    path("healthz", core_views.healthz, name="tenant_healthz"),
-    path("ping", core_views.ping, name="tenant_ping"),
 ]

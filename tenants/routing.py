@@ -13,6 +13,7 @@ an invalidation and would store the stale copy after it.
 
 import copy
 import logging
+import os
 import threading
 import time
 
@@ -40,7 +41,7 @@ class HostCache:
         if self._listening.is_set():
             entry = self._entries.get(host)
             if entry is not None:
-                return copy.copy(entry)
+                return _private_copy(entry)
         generation = self._generation
         business = load(host)
         # unknown hosts are not cached: a new business's domain then needs no
@@ -49,7 +50,7 @@ class HostCache:
             with self._lock:
                 if generation == self._generation:
                     self._entries[host] = business
-        return copy.copy(business) if business is not None else None
+        return _private_copy(business) if business is not None else None
 
     # --- invalidation ------------------------------------------------------
     def clear(self) -> None:
@@ -77,8 +78,6 @@ class HostCache:
             logger.warning("could not publish a routing invalidation", exc_info=True)
 
     def _ensure_listener(self) -> None:
-        import os
-
         pid = os.getpid()
         if self._pid == pid:
             return
@@ -126,10 +125,28 @@ class HostCache:
         return self._listening.wait(timeout)
 
 
+def _private_copy(instance):
+    """A shallow copy of a model instance for one request, so the cached one
+    never sees a request's changes (cheaper than copy.copy, which pickles)."""
+    clone = instance.__class__.__new__(instance.__class__)
+    clone.__dict__ = instance.__dict__.copy()
+    clone._state = copy.copy(instance._state)
+    return clone
+
+
+_clients: dict[tuple[int, str], redis.Redis] = {}
+
+
 def _redis() -> redis.Redis:
-    return redis.Redis.from_url(
-        settings.REDIS_URL, socket_connect_timeout=2, health_check_interval=30
-    )
+    """A Redis client per process and URL (a connection pool is not fork-safe)."""
+    key = (os.getpid(), settings.REDIS_URL)
+    client = _clients.get(key)
+    if client is None:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=2, health_check_interval=30
+        )
+        _clients[key] = client
+    return client
 
 
 host_cache = HostCache()
