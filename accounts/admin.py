@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -11,10 +12,38 @@ from tenants.backoffice import backoffice_site
 
 from .models import Invitation, User
 from .roles import OWNER
-from .services import invitation_create, invitation_resend, invitation_revoke, user_role
+from .services import (
+    invitation_create,
+    invitation_resend,
+    invitation_revoke,
+    other_active_owner_exists,
+    user_role,
+)
+
+
+class BackOfficeUserChangeForm(UserChangeForm):
+    """Refuses to leave the business without an active owner."""
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.instance
+        if user.pk and user_role(user) == OWNER:
+            groups = cleaned.get("groups")
+            stays_owner = (
+                cleaned.get("is_active", True)
+                and cleaned.get("is_staff", True)
+                and (groups is None or groups.filter(name=OWNER).exists())
+            )
+            if not stays_owner and not other_active_owner_exists(user=user):
+                raise forms.ValidationError(
+                    _("%(email)s is the only owner: make someone else an owner first.")
+                    % {"email": user.email}
+                )
+        return cleaned
 
 
 class UserAdmin(BaseUserAdmin):
+    form = BackOfficeUserChangeForm
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_active", "groups"]
@@ -29,6 +58,19 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and user_role(obj) == OWNER and not other_active_owner_exists(user=obj):
+            return False  # the last owner stays
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            if user_role(user) == OWNER and not other_active_owner_exists(
+                user=user, excluding=queryset
+            ):
+                raise PermissionDenied(_("The last owner cannot be deleted."))
+        super().delete_queryset(request, queryset)
 
 
 admin.site.register(User, UserAdmin)

@@ -26,6 +26,16 @@ def user_role(user: User) -> str | None:
     return cached or None
 
 
+def other_active_owner_exists(*, user: User, excluding=None) -> bool:
+    """Whether someone besides ``user`` (and ``excluding``) can still run the business."""
+    owners = User.objects.filter(groups__name=OWNER, is_active=True, is_staff=True).exclude(
+        pk=user.pk
+    )
+    if excluding is not None:
+        owners = owners.exclude(pk__in=[u.pk for u in excluding])
+    return owners.exists()
+
+
 def _can_invite(*, inviter: User, role: str) -> bool:
     inviter_role = user_role(inviter)
     if role == Invitation.Role.COACH:

@@ -2,6 +2,7 @@
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib.admin import AdminSite
+from django.shortcuts import render
 
 
 class BackOfficeSite(AdminSite):
@@ -17,6 +18,10 @@ class BackOfficeSite(AdminSite):
         return context
 
     def login(self, request, extra_context=None):
+        """Sign-in goes through allauth (rate limits, MFA). A signed-in client is told
+        plainly that this area is for staff, instead of bouncing between logins."""
+        if request.user.is_authenticated and not request.user.is_staff:
+            return render(request, "backoffice/staff_only.html", status=403)
         return secure_admin_login(super().login)(request, extra_context)
 
 
