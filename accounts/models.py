@@ -165,3 +165,37 @@ class Invitation(models.Model):
 
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
+
+
+class ApiToken(models.Model):
+    """A personal API token for integrations. Only its hash is kept; the key is
+    shown once, when created."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=12, editable=False, help_text=_("Start of the key"))
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=djtz.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "user",
+                Lower("name"),
+                condition=Q(revoked_at__isnull=True),
+                name="api_token_name_unique_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from mectofitness.core.tasks import enqueue_on_commit
 
-from .models import INVITATION_LIFETIME, Invitation, User, token_hash
+from .models import INVITATION_LIFETIME, ApiToken, Invitation, User, token_hash
 from .roles import CLIENT, COACH, OWNER
 
 
@@ -177,3 +177,49 @@ def invitation_accept(*, token: str, password: str, first_name: str, last_name: 
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user"])
     return user
+
+
+# --- API tokens ---------------------------------------------------------------------
+
+TOKEN_PREFIX = "mf_"
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new personal token; returns it and its key, which is never shown again."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Name the token after what will use it.")})
+    if ApiToken.objects.filter(user=user, name__iexact=name, revoked_at__isnull=True).exists():
+        raise ValidationError({"name": _("You already have a token with this name.")})
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[: len(TOKEN_PREFIX) + 6], key_hash=token_hash(key)
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_user(*, key: str) -> User | None:
+    """The active user a token key belongs to in this business, or None.
+
+    One query; records when the token was last used (at most once a minute).
+    """
+    if not key.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=token_hash(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -58,6 +58,8 @@ SHARED_APPS = [
     "allauth",
     "allauth.account",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served locally: docs work offline
     "django_celery_beat",
     "djstripe",
 ]
@@ -258,11 +260,32 @@ MIGRATION_MODULES = {"djstripe": "billing.djstripe_migrations"}
 # --- rest framework ----------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "mectofitness.core.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "mectofitness.core.api.UserRateThrottle",
+        "mectofitness.core.api.BusinessRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("API_RATE_PER_USER", default="120/min"),
+        "business": env("API_RATE_PER_BUSINESS", default="1200/min"),
+    },
+    "EXCEPTION_HANDLER": "mectofitness.core.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MectoFitness API",
+    "DESCRIPTION": "The API of one business, at its own address. Authenticate with a "
+    "personal token (`Authorization: Token mf_…`) or the signed-in session.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- platform ---------------------------------------------------------------

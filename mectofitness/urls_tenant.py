@@ -15,6 +15,7 @@ urlpatterns = [
     path("auth/handoff/", tenant_views.handoff, name="handoff"),
     path("invite/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
     path("accounts/", include("allauth.urls")),
+    path("api/", include("mectofitness.urls_api")),
     path("admin/", backoffice_site.urls),
     path("branding/logo", tenant_views.branding_logo, name="branding_logo"),
     path("media/<path:path>", tenant_views.private_media, name="private_media"),

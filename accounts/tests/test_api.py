@@ -1,0 +1,121 @@
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from accounts.models import User
+from accounts.services import api_token_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def token(business, owner):
+    with tenant_context(business):
+        return api_token_create(user=owner, name="Zapier")[1]
+
+
+def api(business, key=None):
+    headers = {"HTTP_AUTHORIZATION": f"Token {key}"} if key else {}
+    return Client(HTTP_HOST=f"{business.slug}.localhost", **headers)
+
+
+def test_me_needs_authentication(tenant_client):
+    response = tenant_client.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Authentication credentials were not provided."}
+
+
+def test_me_answers_a_signed_in_session(owner_client):
+    body = owner_client.get("/api/v1/me/").json()
+    assert body["email"] == "owner@acme.test" and body["role"] == "owner"
+
+
+def test_a_personal_token_authenticates(business, token):
+    response = api(business, token).get("/api/v1/me/")
+    assert response.status_code == 200 and response.json()["email"] == "owner@acme.test"
+
+
+def test_a_token_of_one_business_means_nothing_at_another(other_business, token):
+    response = api(other_business, token).get("/api/v1/me/")
+    assert response.status_code == 401
+
+
+def test_a_revoked_token_stops_working(business, owner_client, token):
+    token_id = owner_client.get("/api/v1/tokens/").json()["results"][0]["id"]
+    assert owner_client.delete(f"/api/v1/tokens/{token_id}/").status_code == 204
+    assert api(business, token).get("/api/v1/me/").status_code == 401
+
+
+def test_a_new_token_key_is_shown_once_and_only_its_hash_is_kept(business, owner_client):
+    created = owner_client.post(
+        "/api/v1/tokens/", {"name": "Sheets"}, content_type="application/json"
+    )
+    assert created.status_code == 201
+    key = created.json()["key"]
+    assert key.startswith("mf_")
+    listed = owner_client.get("/api/v1/tokens/").json()["results"]
+    assert all("key" not in row for row in listed)
+    with tenant_context(business):
+        from accounts.models import ApiToken
+
+        assert not ApiToken.objects.filter(key_hash=key).exists()
+
+
+def test_token_names_must_be_unique_per_person(owner_client):
+    owner_client.post("/api/v1/tokens/", {"name": "Sheets"}, content_type="application/json")
+    again = owner_client.post(
+        "/api/v1/tokens/", {"name": "sheets"}, content_type="application/json"
+    )
+    assert again.status_code == 400
+    assert again.json() == {"name": ["You already have a token with this name."]}
+
+
+def test_people_see_only_their_own_tokens(business, owner_client):
+    with tenant_context(business):
+        coach = User.objects.create_user(email="c@acme.test", password="x", is_staff=True)
+        api_token_create(user=coach, name="Coach's")
+    names = [t["name"] for t in owner_client.get("/api/v1/tokens/").json()["results"]]
+    assert "Coach's" not in names
+
+
+def test_me_can_be_changed_with_field_errors_for_bad_input(owner_client):
+    bad = owner_client.patch(
+        "/api/v1/me/", {"timezone": "Mars/Olympus"}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and bad.json() == {"timezone": ["Unknown time zone."]}
+    good = owner_client.patch(
+        "/api/v1/me/", {"first_name": "Olive", "email": "x@y.z"}, content_type="application/json"
+    )
+    assert good.status_code == 200
+    assert good.json()["first_name"] == "Olive" and good.json()["email"] == "owner@acme.test"
+
+
+def test_requests_are_throttled_per_person(owner_client, settings):
+    from rest_framework.settings import api_settings
+
+    rates = dict(api_settings.DEFAULT_THROTTLE_RATES)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(api_settings.DEFAULT_THROTTLE_RATES, "user", "2/min")
+        from mectofitness.core.api import UserRateThrottle
+
+        mp.setattr(UserRateThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
+        codes = [owner_client.get("/api/v1/me/").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert rates["user"] != "2/min"
+
+
+def test_the_openapi_schema_and_docs_load_without_internet(owner_client):
+    schema = owner_client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/me/" in schema.content
+    docs = owner_client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs
+    assert "cdn" not in docs.lower() and "https://" not in docs

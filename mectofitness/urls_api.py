@@ -1,0 +1,18 @@
+"""The REST API of a business's subdomain, at /api/v1/ (OpenAPI at /api/schema/)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import ApiTokenViewSet, MeView
+from mectofitness.core import schema  # noqa: F401  (registers our OpenAPI extensions)
+
+router = DefaultRouter()
+router.register("tokens", ApiTokenViewSet, basename="api-token")
+
+urlpatterns = [
+    path("v1/me/", MeView.as_view(), name="api-me"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
