@@ -56,6 +56,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Empty: the business's time zone."),
     )
     avatar = models.ImageField(_("photo"), upload_to="avatars/", blank=True)
+    units = models.CharField(
+        _("units"),
+        max_length=2,
+        blank=True,
+        choices=[("kg", _("Metric (kg, cm)")), ("lb", _("Imperial (lb, in)"))],
+        help_text=_("Empty: the business's units."),
+    )
     is_staff = models.BooleanField(
         _("staff"), default=False, help_text=_("Can use the back office.")
     )

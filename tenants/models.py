@@ -74,6 +74,16 @@ class Business(TenantMixin):
     logo = models.ImageField(upload_to="branding/", blank=True)
     primary_color = models.CharField(max_length=7, default="#c2410c", validators=[HEX_COLOUR])
     accent_color = models.CharField(max_length=7, default="#1f2937", validators=[HEX_COLOUR])
+    client_signup_open = models.BooleanField(
+        _("clients may sign up"),
+        default=False,
+        help_text=_("Off: clients join by invitation only."),
+    )
+    staff_mfa_required = models.BooleanField(
+        _("two-factor sign-in required for staff"),
+        default=False,
+        help_text=_("Owners and coaches must set up an authenticator app to use the back office."),
+    )
     created_at = models.DateTimeField(default=djtz.now, editable=False)
     status_changed_at = models.DateTimeField(default=djtz.now, editable=False)
 
