@@ -1,7 +1,35 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from .roles import CLIENT
+
+
+def _business():
+    from tenants.models import Business
+
+    tenant = getattr(connection, "tenant", None)
+    return tenant if isinstance(tenant, Business) else None
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
-        """Clients join a business by invitation; open sign-up is a business setting (later)."""
-        return False
+        """Clients join by invitation, unless the business opened sign-up.
+        Nobody signs up on the public domain: trainers use the business sign-up."""
+        business = _business()
+        return bool(business and business.client_signup_open)
+
+    def save_user(self, request, user, form, commit=True):
+        """Someone who signs up at a business is one of its clients."""
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            user.groups.add(Group.objects.get(name=CLIENT))
+        return user
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def get_totp_issuer(self) -> str:
+        """Authenticator apps list the code under the business's name."""
+        business = _business()
+        return business.name if business else "MectoFitness"
