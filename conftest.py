@@ -8,6 +8,17 @@ leave nothing behind. Tests that need committed data (concurrency, a real
 Celery worker, a browser) use ``committed``, which cleans up after itself.
 """
 
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -17,6 +28,33 @@ from django_tenants.utils import schema_context, tenant_context
 from mectofitness.celery import app as celery_app
 
 PASSWORD = "correct-horse-battery"
+ROOT = Path(__file__).resolve().parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM and not os.environ.get("CI"),
+        reason="needs Debian's chromium (apt-get install chromium); CI installs it",
+    ),
+]
+
+
+@dataclass
+class LiveSite:
+    url: str
+    port: int
+    mail_dir: Path
+
+    def business_url(self, slug: str, path: str = "/") -> str:
+        return f"http://{slug}.{settings.BASE_DOMAIN}:{self.port}{path}"
+
+    def mails(self) -> list[str]:
+        """Every e-mail the site sent, oldest first (the file backend's files)."""
+        if not self.mail_dir.exists():
+            return []
+        files = sorted(self.mail_dir.iterdir(), key=lambda f: f.stat().st_mtime)
+        return [f.read_text() for f in files]
 
 
 def _host(slug: str | None = None) -> str:
@@ -149,3 +187,86 @@ def committed(django_db_setup, django_db_blocker):
             ):
                 schema_drop(orphan)
             pool_fill()
+
+
+# --- a live site and a browser --------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_site(committed, tmp_path):
+    """The whole site served by gunicorn against the (committed) test database.
+
+    Its e-mail goes to files in ``live_site.mail_dir``."""
+    mail_dir = tmp_path / "mail"
+    db = connection.settings_dict
+    port = _free_port()
+    env = dict(os.environ) | {
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DJANGO_DEBUG": "0",
+        "SITE_PORT": str(port),
+        "SITE_SCHEME": "http",
+        "BASE_DOMAIN": settings.BASE_DOMAIN,
+        "CELERY_TASK_ALWAYS_EAGER": "1",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
+    if db.get("PASSWORD"):
+        env["DATABASE_URL"] = env["DATABASE_URL"].replace("@", f":{db['PASSWORD']}@", 1)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "mectofitness.wsgi",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                probe = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/healthz", headers={"Host": settings.BASE_DOMAIN}
+                )
+                with urllib.request.urlopen(probe, timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the live site did not start") from None
+                time.sleep(0.2)
+        yield LiveSite(f"http://{settings.BASE_DOMAIN}:{port}", port, mail_dir)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(15)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
