@@ -294,6 +294,8 @@ SPECTACULAR_SETTINGS = {
     "personal token (`Authorization: Token mf_…`) or the signed-in session.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # the docs are for a business's own people (and their integrations)
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
