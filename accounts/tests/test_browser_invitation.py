@@ -11,13 +11,14 @@ pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
-def forget_the_invited_client(business):
-    """The test commits a client to acme: remove it afterwards (after the browser closes,
-    as Playwright's event loop forbids the ORM)."""
+def forget_the_invited_client(django_db_setup, django_db_blocker):
+    """The live site commits a client to acme: remove it afterwards, outside any test
+    transaction, once the browser has closed (Playwright's event loop forbids the ORM)."""
     yield
     from accounts.models import Invitation, User
+    from tenants.models import Business
 
-    with tenant_context(business):
+    with django_db_blocker.unblock(), tenant_context(Business.objects.get(slug="acme")):
         Invitation.objects.filter(email="phone.client@acme.test").delete()
         User.objects.filter(email="phone.client@acme.test").delete()
 
