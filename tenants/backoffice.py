@@ -17,6 +17,17 @@ class BackOfficeSite(AdminSite):
         context.update(site_header=name, site_title=name, business=business)
         return context
 
+    def index(self, request, extra_context=None):
+        """The home page: this business's figures above the usual list of sections."""
+        from .selectors import backoffice_figures
+
+        business = getattr(request, "tenant", None)
+        extra = {
+            "figures": backoffice_figures(),
+            "trial_days_left": getattr(business, "trial_days_left", None),
+        }
+        return super().index(request, {**extra, **(extra_context or {})})
+
     def login(self, request, extra_context=None):
         """Sign-in goes through allauth (rate limits, MFA). A signed-in client is told
         plainly that this area is for staff, instead of bouncing between logins."""
