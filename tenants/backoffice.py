@@ -1,8 +1,11 @@
 """The back office: Django admin on each business's subdomain, branded with its name."""
 
 from allauth.account.decorators import secure_admin_login
+from django.contrib import messages
 from django.contrib.admin import AdminSite
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
 
 
 class BackOfficeSite(AdminSite):
@@ -15,7 +18,48 @@ class BackOfficeSite(AdminSite):
         business = getattr(request, "tenant", None)
         name = getattr(business, "name", "Back office")
         context.update(site_header=name, site_title=name, business=business)
+        if request.user.is_authenticated and request.user.is_superuser:
+            from django.urls import reverse
+
+            from accounts.roles import OWNER
+            from accounts.services import user_role
+
+            if user_role(request.user) == OWNER:
+                context["settings_url"] = reverse("backoffice:business_settings")
         return context
+
+    def get_urls(self):
+        return [
+            path("settings/", self.admin_view(self.settings_view), name="business_settings"),
+            *super().get_urls(),
+        ]
+
+    def settings_view(self, request):
+        """The owner's settings: name, brand, locale, sign-up and two-factor rules."""
+        from accounts.roles import OWNER
+        from accounts.services import user_role
+
+        from .forms import BusinessSettingsForm
+        from .services import business_settings_update
+
+        if user_role(request.user) != OWNER:
+            context = {**self.each_context(request), "title": _("Business settings")}
+            return render(request, "backoffice/settings_owner_only.html", context, status=403)
+        business = request.tenant
+        form = BusinessSettingsForm(request.POST or None, request.FILES or None, instance=business)
+        if request.method == "POST" and form.is_valid():
+            business_settings_update(business=business, form=form)
+            messages.success(request, _("Settings saved."))
+            return redirect("backoffice:business_settings")
+        context = {
+            **self.each_context(request),
+            "title": _("Business settings"),
+            "form": form,
+            "business": business,
+        }
+        return render(
+            request, "backoffice/settings.html", context, status=400 if form.errors else 200
+        )
 
     def index(self, request, extra_context=None):
         """The home page: this business's figures above the usual list of sections."""

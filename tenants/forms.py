@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Lead
+from .models import Business, Lead
 from .services import slug_problem
 
 PHONE_RE = re.compile(r"^\+?[0-9 ().-]{6,32}$")
@@ -119,3 +119,70 @@ class LeadForm(forms.Form):
         if len(name) < 2:
             raise forms.ValidationError(_("Enter your name."))
         return name
+
+
+CURRENCIES = ["USD", "EUR", "GBP", "AUD", "CAD", "NZD", "CHF", "SEK", "NOK", "DKK"]
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+
+
+def contrast_with_white(hex_colour: str) -> float:
+    """WCAG contrast ratio of white text on ``hex_colour`` (#rrggbb)."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
+
+class BusinessSettingsForm(forms.ModelForm):
+    """What an owner sets for their business: name, brand, locale, who may join."""
+
+    currency = forms.ChoiceField(label=_("Currency"), choices=[(c, c) for c in CURRENCIES])
+    logo_upload = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPEG or WebP, up to 2 MB. Shown at the top of every page."),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    class Meta:
+        model = Business
+        fields = [
+            "name",
+            "primary_color",
+            "accent_color",
+            "timezone",
+            "currency",
+            "units",
+            "client_signup_open",
+            "staff_mfa_required",
+        ]
+        widgets = {
+            "name": forms.TextInput(attrs={"class": "vTextField"}),
+            "primary_color": forms.TextInput(attrs={"type": "color"}),
+            "accent_color": forms.TextInput(attrs={"type": "color"}),
+        }
+
+    def clean_primary_color(self):
+        colour = self.cleaned_data["primary_color"]
+        if len(colour) == 7 and contrast_with_white(colour) < 3:
+            raise forms.ValidationError(
+                _("White text is hard to read on this colour. Choose a darker one.")
+            )
+        return colour.lower()
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo is larger than 2 MB."))
+        from .images import image_reencode
+
+        try:
+            return image_reencode(upload, max_side=512, fmt="PNG")
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc

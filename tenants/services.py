@@ -271,3 +271,24 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int = 36
         cache.set(cache_key, 1, window_seconds)
         count = 1
     return count > limit
+
+
+@transaction.atomic
+def business_settings_update(*, business: Business, form) -> Business:
+    """Save an owner's settings form; a new logo replaces (and deletes) the old one.
+
+    Business lives in the public schema; saving it also refreshes every
+    process's route cache, so the new name and colours show at once.
+    """
+    business = form.save(commit=False)
+    old_logo = business.logo.name if business.logo else ""
+    new_logo = form.cleaned_data.get("logo_upload")
+    if new_logo is not None:
+        business.logo.save(f"logo-{secrets.token_hex(4)}.png", new_logo, save=False)
+    elif form.cleaned_data.get("remove_logo"):
+        business.logo = ""
+    business.save()
+    if old_logo and business.logo.name != old_logo:
+        storage = business.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
+    return business
