@@ -4,12 +4,14 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Business, Domain, Lead, PooledSchema, SchemaTemplate
+from .selectors import client_counts
 
 
 class DomainInline(admin.TabularInline):
@@ -18,9 +20,33 @@ class DomainInline(admin.TabularInline):
     fields = ["domain", "is_primary"]
 
 
+class BusinessChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        counts = client_counts(businesses=self.result_list)
+        for business in self.result_list:
+            business.client_count = counts.get(business.pk, 0)
+
+
 @admin.register(Business)
 class BusinessAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "status", "owner_email", "trial_ends_at", "created_at"]
+    list_display = [
+        "name",
+        "slug",
+        "status",
+        "owner_email",
+        "clients",
+        "trial_ends_at",
+        "created_at",
+    ]
+
+    def get_changelist(self, request, **kwargs):
+        return BusinessChangeList
+
+    @admin.display(description=_("active clients"))
+    def clients(self, obj):
+        return getattr(obj, "client_count", "—")
+
     list_filter = ["status", "units", "currency"]
     search_fields = ["name", "slug", "owner_email"]
     readonly_fields = ["schema_name", "created_at", "status_changed_at"]

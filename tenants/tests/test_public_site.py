@@ -216,3 +216,28 @@ def test_a_business_owner_cannot_use_the_platform_admin(public_client, owner):
     )
     assert SESSION_KEY not in public_client.session
     assert response.status_code == 200
+
+
+def test_platform_staff_see_each_businesses_clients_counted_in_one_query(
+    public_client, business, other_business, django_assert_max_num_queries
+):
+    from django.contrib.auth.models import Group
+    from django_tenants.utils import tenant_context
+
+    from accounts.models import User
+
+    for target, n in ((business, 2), (other_business, 1)):
+        with tenant_context(target):
+            group = Group.objects.get(name="client")
+            for i in range(n):
+                User.objects.create_user(email=f"c{i}@{target.slug}.test").groups.add(group)
+    staff = User.objects.create_superuser(email="staff@mecto.test", password="x")
+    public_client.force_login(staff)
+    public_client.get("/admin/tenants/business/")
+    with django_assert_max_num_queries(12):
+        html = public_client.get("/admin/tenants/business/").content.decode()
+    rows = re.findall(r'<tr>.*?</tr>', html, re.S)
+    acme = next(r for r in rows if "Acme Strength" in r)
+    zen = next(r for r in rows if "Zen Movement" in r)
+    assert '<td class="field-clients">2</td>' in acme
+    assert '<td class="field-clients">1</td>' in zen
