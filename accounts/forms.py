@@ -42,3 +42,55 @@ class InvitationAcceptForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
         return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    """What a person changes about themselves in the portal."""
+
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, up to 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    timezone = forms.ChoiceField(label=_("Time zone"), required=False)
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "phone", "timezone", "units"]
+        labels = {"units": _("Units")}
+
+    def __init__(self, *args, business_timezone: str = "UTC", **kwargs):
+        super().__init__(*args, **kwargs)
+        from tenants.models import timezone_choices
+
+        self.fields["timezone"].choices = [
+            ("", _("The business's time zone (%(tz)s)") % {"tz": business_timezone}),
+            *timezone_choices(),
+        ]
+        self.fields["units"].choices = [("", _("The business's units"))] + [
+            c for c in self.fields["units"].choices if c[0]
+        ]
+        self.fields["units"].help_text = ""  # the empty choice says it
+        self.fields["first_name"].required = True
+
+    def clean_phone(self):
+        from tenants.forms import PHONE_RE
+
+        phone = self.cleaned_data.get("phone", "").strip()
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError(_("Enter a phone number using digits, spaces and + ( ) -."))
+        return phone
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The photo is larger than 5 MB."))
+        from tenants.images import image_reencode
+
+        try:
+            return image_reencode(upload, max_side=512, fmt="JPEG")
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc

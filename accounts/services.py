@@ -223,3 +223,18 @@ def api_token_user(*, key: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, form) -> User:
+    """Save a person's profile form; a new photo replaces (and deletes) the old one."""
+    user = form.save(commit=False)
+    old = user.avatar.name if user.avatar else ""
+    photo = form.cleaned_data.get("photo")
+    if photo is not None:
+        user.avatar.save(f"avatar-{secrets.token_hex(4)}.jpg", photo, save=False)
+    user.save()
+    if old and user.avatar.name != old:
+        storage = user.avatar.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    return user

@@ -44,3 +44,102 @@ def invitation_accept(request, token: str):
         {"form": form, "invitation": invitation},
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """The signed-in person's own details and photo."""
+    from django.contrib import messages
+
+    from .forms import ProfileForm
+
+    form = ProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=request.user,
+        business_timezone=request.tenant.timezone,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.user_profile_update(user=request.user, form=form)
+        messages.success(request, "Your profile is saved.")
+        return redirect("portal_profile")
+    status = 400 if form.errors else 200
+    return render(request, "portal/profile.html", {"form": form}, status=status)
+
+
+@login_required
+def avatar(request, user_id: int):
+    """A person's photo: to themselves and to their business's staff only."""
+    from django.http import FileResponse, Http404
+
+    from .models import User
+
+    if request.user.pk != user_id and not request.user.is_staff:
+        raise Http404
+    person = User.objects.filter(pk=user_id).first()
+    if person is None or not person.avatar:
+        raise Http404
+    response = FileResponse(person.avatar.open(), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def manifest(request):
+    """The web app manifest: the portal installs on a phone as the business's app."""
+    from django.http import JsonResponse
+
+    business = request.tenant
+    name = business.name
+    response = JsonResponse(
+        {
+            "name": name,
+            "short_name": name if len(name) <= 12 else name.split()[0][:12],
+            "start_url": "/",
+            "scope": "/",
+            "display": "standalone",
+            "theme_color": business.accent_color,
+            "background_color": "#f6f7f9",
+            "icons": [
+                {"src": f"/icons/{size}.png", "sizes": f"{size}x{size}", "type": "image/png"}
+                for size in (192, 512)
+            ],
+        }
+    )
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+ICON_SIZES = (192, 512)
+
+
+def icon(request, size: int):
+    """The app icon: the business's initial on its colour, drawn once and cached."""
+    from django.core.cache import cache
+    from django.http import Http404, HttpResponse
+
+    if size not in ICON_SIZES:
+        raise Http404
+    business = request.tenant
+    key = f"icon:{size}:{business.primary_color}:{business.name[:1]}"
+    png = cache.get(key)
+    if png is None:
+        png = _draw_icon(size=size, colour=business.primary_color, letter=business.name[:1])
+        cache.set(key, png, 86400)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _draw_icon(*, size: int, colour: str, letter: str) -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (size, size), colour)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=int(size * 0.55))
+    draw.text((size / 2, size / 2), letter.upper(), fill="white", font=font, anchor="mm")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
