@@ -39,6 +39,10 @@ MATRIX = {
     "/api/schema/": {"owner": 200, "coach": 200, "client": 200, "anonymous": 401},
     "/accounts/password/change/": {"owner": 200, "coach": 200, "client": 200, "anonymous": "login"},
     "/accounts/2fa/": {"owner": 200, "coach": 200, "client": 200, "anonymous": "login"},
+    "/profile/": {"owner": 200, "coach": 200, "client": 200, "anonymous": "login"},
+    "/admin/settings/": {"owner": 200, "coach": 403, "client": 403, "anonymous": "login"},
+    "/manifest.webmanifest": {"owner": 200, "coach": 200, "client": 200, "anonymous": 200},
+    "/icons/192.png": {"owner": 200, "coach": 200, "client": 200, "anonymous": 200},
 }
 
 
