@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from .models import User
 
 
-class InvitationAcceptForm(forms.Form):
+class NewAccountForm(forms.Form):
+    """A person's name and a new password, checked by Django's password validators
+    (which compare it with the name and e-mail)."""
+
     first_name = forms.CharField(
         label=_("First name"),
         max_length=80,
@@ -18,22 +21,21 @@ class InvitationAcceptForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     password = forms.CharField(
-        label=_("Choose a password"),
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 8 characters; not a common password."),
     )
 
-    def __init__(self, *args, invitation, **kwargs):
-        self.invitation = invitation
-        super().__init__(*args, **kwargs)
+    def account_email(self) -> str:
+        return self.cleaned_data.get("email", "")
 
     def clean(self):
         cleaned = super().clean()
         password = cleaned.get("password")
         if password:
             probe = User(
-                email=self.invitation.email,
+                email=self.account_email(),
                 first_name=cleaned.get("first_name", ""),
                 last_name=cleaned.get("last_name", ""),
             )
@@ -42,6 +44,16 @@ class InvitationAcceptForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
         return cleaned
+
+
+class InvitationAcceptForm(NewAccountForm):
+    def __init__(self, *args, invitation, **kwargs):
+        self.invitation = invitation
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Choose a password")
+
+    def account_email(self) -> str:
+        return self.invitation.email
 
 
 class ProfileForm(forms.ModelForm):

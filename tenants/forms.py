@@ -1,8 +1,9 @@
 import re
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import NewAccountForm
 
 from .models import Business, Lead
 from .services import slug_problem
@@ -10,7 +11,9 @@ from .services import slug_problem
 PHONE_RE = re.compile(r"^\+?[0-9 ().-]{6,32}$")
 
 
-class SignupForm(forms.Form):
+class SignupForm(NewAccountForm):
+    field_order = ["name", "slug", "first_name", "last_name", "email", "password"]
+
     name = forms.CharField(
         label=_("Business name"),
         max_length=100,
@@ -32,25 +35,8 @@ class SignupForm(forms.Form):
             }
         ),
     )
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=80,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=80,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
     email = forms.EmailField(
         label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters; not a common password."),
     )
 
     def clean_slug(self):
@@ -59,23 +45,6 @@ class SignupForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return slug
-
-    def clean(self):
-        cleaned = super().clean()
-        password = cleaned.get("password")
-        if password:
-            from accounts.models import User
-
-            probe = User(
-                email=cleaned.get("email", ""),
-                first_name=cleaned.get("first_name", ""),
-                last_name=cleaned.get("last_name", ""),
-            )
-            try:
-                password_validation.validate_password(password, probe)
-            except forms.ValidationError as exc:
-                self.add_error("password", exc)
-        return cleaned
 
 
 class LeadForm(forms.Form):

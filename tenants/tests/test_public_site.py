@@ -236,7 +236,7 @@ def test_platform_staff_see_each_businesses_clients_counted_in_one_query(
     public_client.get("/admin/tenants/business/")
     with django_assert_max_num_queries(12):
         html = public_client.get("/admin/tenants/business/").content.decode()
-    rows = re.findall(r'<tr>.*?</tr>', html, re.S)
+    rows = re.findall(r"<tr>.*?</tr>", html, re.S)
     acme = next(r for r in rows if "Acme Strength" in r)
     zen = next(r for r in rows if "Zen Movement" in r)
     assert '<td class="field-clients">2</td>' in acme
