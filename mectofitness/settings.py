@@ -47,10 +47,10 @@ CSRF_COOKIE_DOMAIN = None
 SHARED_APPS = [
     "tenants",  # before django_tenants: its migrate_schemas overrides the stock one
     "django_tenants",
-    "mectofitness.core",
     "accounts",
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    "mectofitness.core",  # after auth: its post_migrate handler runs after Django's
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",

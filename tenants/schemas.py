@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 TEMPLATE_SCHEMA = "mf_template"
 # Bump when the way the template is captured changes: templates and pooled
 # schemas made by older code are then stale, as after a migration.
-CAPTURE_FORMAT = 1
+CAPTURE_FORMAT = 2
 POOL_PREFIX = "pool_"
 
 

@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "mectofitness.core"
     label = "core"
     verbose_name = "Platform core"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from accounts.signals import shared_app_content_types_drop
+
+        post_migrate.connect(shared_app_content_types_drop, dispatch_uid="mf_shared_ct_drop")

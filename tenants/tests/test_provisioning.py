@@ -151,3 +151,15 @@ def test_the_pool_refills_to_its_size():
     assert added == 2
     assert PooledSchema.objects.count() == 2
     assert schemas.pool_fill(size=2) == 0
+
+
+def test_a_business_schema_holds_permissions_for_its_own_apps_only():
+    provisioned = provision()
+    with tenant_context(provisioned.business):
+        from django.contrib.auth.models import Permission
+        from django.contrib.contenttypes.models import ContentType
+
+        labels = set(ContentType.objects.values_list("app_label", flat=True))
+        assert "accounts" in labels and "auth" in labels
+        assert not labels & {"djstripe", "django_celery_beat", "tenants"}
+        assert not Permission.objects.filter(content_type__app_label="djstripe").exists()
