@@ -1,11 +1,15 @@
 """Worker entry points for the platform. Thin: load rows, call one service."""
 
+import logging
+
 from celery import shared_task
 from django.db import connection
 from django_tenants.utils import tenant_context
 
 from . import schemas
 from .models import Business
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -27,7 +31,10 @@ def business_signup_followup_task(*, business_id: int, owner_id: int) -> None:
     from .emails import owner_welcome_send
 
     connection.set_schema_to_public()
-    business = Business.objects.get(pk=business_id)
+    business = Business.objects.filter(pk=business_id).first()
+    if business is None:  # deleted before the worker got here: nobody to welcome
+        logger.info("business %s is gone; no welcome sent", business_id)
+        return
     with tenant_context(business):
         owner_welcome_send(user=User.objects.get(pk=owner_id), business=business)
     pool_fill_task.delay()
