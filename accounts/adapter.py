@@ -24,7 +24,10 @@ class AccountAdapter(DefaultAccountAdapter):
         """Someone who signs up at a business is one of its clients."""
         user = super().save_user(request, user, form, commit=commit)
         if commit:
+            from clients.services.records import client_for_user_link
+
             user.groups.add(Group.objects.get(name=CLIENT))
+            client_for_user_link(user=user)
         return user
 
 

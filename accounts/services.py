@@ -176,6 +176,10 @@ def invitation_accept(*, token: str, password: str, first_name: str, last_name: 
     invitation.accepted_at = timezone.now()
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user"])
+    if invitation.role == Invitation.Role.CLIENT:
+        from clients.services.records import client_for_user_link
+
+        client_for_user_link(user=user, invited_by=invitation.invited_by)
     return user
 
 

@@ -4,24 +4,55 @@ from django.dispatch import receiver
 
 from .roles import CLIENT, COACH, OWNER
 
-# what each role may do in the back office (owners are superusers of their schema)
+# what each role may do in the back office (owners are superusers of their schema);
+# which clients a coach reaches is narrowed further by clients.selectors
 ROLE_PERMISSIONS = {
     OWNER: [],
-    COACH: ["accounts.view_invitation", "accounts.add_invitation"],
+    COACH: [
+        "accounts.view_invitation",
+        "accounts.add_invitation",
+        "clients.view_client",
+        "clients.add_client",
+        "clients.change_client",
+        "clients.view_clientnote",
+        "clients.add_clientnote",
+        "clients.change_clientnote",
+        "clients.view_tag",
+        "clients.add_tag",
+        "clients.view_measurement",
+        "clients.add_measurement",
+        "clients.change_measurement",
+        "clients.delete_measurement",
+        "clients.view_metric",
+        "clients.view_progressphoto",
+        "clients.add_progressphoto",
+        "clients.change_progressphoto",
+        "clients.delete_progressphoto",
+        "clients.view_questionnaire",
+        "clients.view_response",
+        "clients.change_response",
+        "clients.view_assignment",
+        "clients.add_assignment",
+    ],
     CLIENT: [],
 }
 
 
 @receiver(post_migrate)
 def roles_create(sender, using, **kwargs):
-    """Every business schema has the three role groups (the template carries them)."""
-    if sender.label != "accounts" or connection.schema_name == "public":
+    """Every business schema has the three role groups (the template carries them).
+
+    Runs after the last app's post_migrate, when every app's permissions exist."""
+    from django.apps import apps as global_apps
+
+    last = [config for config in global_apps.get_app_configs() if config.models_module][-1]
+    if sender is not last or connection.schema_name == "public":
         return
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
-    # this receiver may run before auth's own for this app: make sure they exist
-    create_permissions(sender, verbosity=0, using=using, apps=kwargs.get("apps"))
+    for label in {perm.split(".")[0] for perms in ROLE_PERMISSIONS.values() for perm in perms}:
+        create_permissions(global_apps.get_app_config(label), verbosity=0, using=using)
     for name in (OWNER, COACH, CLIENT):
         group, _ = Group.objects.using(using).get_or_create(name=name)
         wanted = ROLE_PERMISSIONS[name]

@@ -12,9 +12,12 @@ from .forms import InvitationAcceptForm
 @login_required
 def portal_home(request):
     """The client portal's home. Staff belong in the back office."""
+    from clients.selectors import client_for_portal_user
+
     if request.user.is_staff:
         return redirect("/admin/")
-    return render(request, "portal/home.html")
+    client = client_for_portal_user(user=request.user)
+    return render(request, "portal/home.html", {"client": client})
 
 
 @never_cache

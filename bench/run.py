@@ -168,6 +168,123 @@ def bench_provisioning(n: int) -> list[str]:
     return [f"route-{i}.localhost" for i in range(20)]
 
 
+# --- client search --------------------------------------------------------------------
+
+
+def bench_client_search(slug: str, n_clients: int, n_queries: int) -> None:
+    """Ranked client search in one business holding ``n_clients`` clients.
+
+    Names come from Faker's pools in several locales (accents included), put
+    together at random; rows go in with COPY. The queries are a fixed-seed mix
+    of short prefixes (2-3 letters), full names, e-mails, phone digits and
+    misspelt surnames, each timed through the ORM as the back office's quick
+    find and the API's search run it (``client_search_top``: the best 20)."""
+    import random
+
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+    from faker import Faker
+
+    from clients.models import Client, digits, normalise
+    from clients.selectors import client_search_top
+    from tenants.models import Business
+
+    rng = random.Random(5)
+    faker = Faker(["en_GB", "fr_FR", "de_DE", "es_ES", "pl_PL", "sv_SE"])
+    faker.seed_instance(5)
+    firsts = list({faker.first_name() for _ in range(3000)})
+    lasts = list({faker.last_name() for _ in range(6000)})
+    business = Business.objects.get(slug=slug)
+    note(f"adding {n_clients} clients to {slug}…")
+    with tenant_context(business):
+        rows = []
+        for i in range(n_clients):
+            first, last = rng.choice(firsts), rng.choice(lasts)
+            email = f"{normalise(first)}.{normalise(last)}{i}@example.com".replace(" ", "")
+            phone = f"+44 7{rng.randrange(100, 999)} {rng.randrange(100000, 999999)}"
+            name = f"{normalise(first)} {normalise(last)}"
+            rows.append(
+                (
+                    first,
+                    last,
+                    email,
+                    phone,
+                    normalise(first),
+                    normalise(last),
+                    email,
+                    digits(phone),
+                    name,
+                )
+            )
+        with connection.cursor() as cursor:
+            table = Client._meta.db_table
+            columns = (
+                "first_name, last_name, email, phone, search_first, search_last, search_email,"
+                " search_phone, search_name, date_of_birth, gender, goals, experience_level,"
+                " injuries, medical_notes, emergency_contact_name, emergency_contact_phone,"
+                " timezone, units, source, status, status_changed_at, created_at, updated_at"
+            )
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(
+                        (
+                            *row,
+                            None,
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "active",
+                            "now",
+                            "now",
+                            "now",
+                        )
+                    )
+            cursor.execute(f"VACUUM ANALYZE {table}")  # as autovacuum would: GIN lists merged
+        queries, kinds = [], []
+        for kind in ("short", "full", "email", "phone", "misspelt") * (n_queries // 5):
+            first, last, email, phone = rows[rng.randrange(len(rows))][:4]
+            kinds.append(kind)
+            if kind == "short":
+                queries.append(last[: rng.choice((2, 3))])
+            elif kind == "full":
+                queries.append(f"{first} {last}")
+            elif kind == "email":
+                queries.append(email.split("@")[0][: rng.randrange(6, 14)])
+            elif kind == "phone":
+                queries.append(digits(phone)[-rng.choice((4, 6)) :])
+            else:
+                word = normalise(last)
+                at = rng.randrange(1, max(2, len(word) - 1))
+                queries.append(word[:at] + word[at + 1 :] if len(word) > 4 else word + "e")
+        timings, found = [], 0
+        clients = Client.objects.all()
+        for query in queries[:10]:  # warm up plans and caches
+            client_search_top(clients=clients, query=query)
+        for query in queries:
+            started = time.perf_counter()
+            page = client_search_top(clients=clients, query=query)
+            timings.append((time.perf_counter() - started) * 1000)
+            found += bool(page)
+    print(
+        f"client_search_ms p50={statistics.median(timings):.1f}"
+        f" p95={percentile(timings, 95):.1f} n={n_clients}",
+        flush=True,
+    )
+    note(f"{len(queries)} queries, {found} with results")
+    slowest = sorted(zip(timings, queries, strict=True), reverse=True)[:8]
+    note("slowest: " + ", ".join(f"{q!r} {t:.1f}" for t, q in slowest))
+    for kind in sorted(set(kinds)):
+        mine = [t for t, k in zip(timings, kinds, strict=True) if k == kind]
+        note(f"  {kind}: p50={statistics.median(mine):.1f} p95={percentile(mine, 95):.1f}")
+
+
 # --- routing --------------------------------------------------------------------------
 
 
@@ -288,6 +405,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5, help="seconds per routing run")
     parser.add_argument("--rounds", type=int, default=2, help="routing rounds (best kept)")
     parser.add_argument("--no-routing", action="store_true", help="provisioning figures only")
+    parser.add_argument("--clients", type=int, default=100_000, help="clients for search")
+    parser.add_argument("--queries", type=int, default=500, help="search queries timed")
     args = parser.parse_args()
 
     url, name = bench_database_url()
@@ -299,6 +418,7 @@ def main() -> None:
     )
 
     hosts = bench_provisioning(args.n)
+    bench_client_search("warm-0", args.clients, args.queries)
     if not args.no_routing:
         bench_routing(hosts, args.seconds, args.rounds)
 

@@ -47,6 +47,7 @@ CSRF_COOKIE_DOMAIN = None
 SHARED_APPS = [
     "tenants",  # before django_tenants: its migrate_schemas overrides the stock one
     "django_tenants",
+    "django.contrib.postgres",
     "accounts",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -142,6 +143,10 @@ DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["ENGINE"] = "mectofitness.db"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# typo-tolerant search: "smiht" is 0.33 word-similar to "smith"; 0.6 (the default) misses it
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+    "-c pg_trgm.word_similarity_threshold=0.3"
+)
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
     "DATABASE_TEST_NAME", default=f"test_{DATABASES['default']['NAME']}"
 )

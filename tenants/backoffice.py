@@ -67,7 +67,7 @@ class BackOfficeSite(AdminSite):
 
         business = getattr(request, "tenant", None)
         extra = {
-            "figures": backoffice_figures(),
+            "figures": backoffice_figures(user=request.user),
             "trial_days_left": getattr(business, "trial_days_left", None),
         }
         return super().index(request, {**extra, **(extra_context or {})})

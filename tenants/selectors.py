@@ -8,14 +8,21 @@ from accounts.models import Invitation, User
 from accounts.roles import CLIENT, COACH
 
 
-def backoffice_figures() -> dict:
-    """The home dashboard's figures for the business in use. Three queries."""
+def backoffice_figures(*, user: User) -> dict:
+    """The home dashboard's figures for the business in use, as ``user`` may see them
+    (a coach counts their own clients). Three queries."""
+    from clients.models import Client
+    from clients.selectors import client_queryset_for
+
     groups = dict(Group.objects.filter(name__in=[CLIENT, COACH]).values_list("name", "pk"))
-    people = User.objects.aggregate(
-        clients_active=Count("pk", filter=Q(groups__name=CLIENT, is_active=True)),
-        clients_inactive=Count("pk", filter=Q(groups__name=CLIENT, is_active=False)),
-        coaches=Count("pk", filter=Q(groups__name=COACH, is_active=True)),
+    by_status = client_queryset_for(user=user).aggregate(
+        **{
+            f"clients_{status}": Count("pk", filter=Q(status=status))
+            for status in Client.Status.values
+            if status != Client.Status.ARCHIVED
+        }
     )
+    coaches = User.objects.filter(groups__name=COACH, is_active=True).count()
     now = timezone.now()
     open_invitations = Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
     invitations = open_invitations.aggregate(
@@ -23,15 +30,17 @@ def backoffice_figures() -> dict:
         expired=Count("pk", filter=Q(expires_at__lte=now)),
     )
     return {
-        **people,
+        **by_status,
         **invitations,
+        "coaches": coaches,
         "client_group": groups.get(CLIENT),
         "coach_group": groups.get(COACH),
     }
 
 
 def client_counts(*, businesses) -> dict[int, int]:
-    """Active clients of each business, counted in their own schemas in one query.
+    """Active clients (onboarding or active) of each business, counted in their own
+    schemas in one query.
 
     Crosses tenants on purpose (the platform admin's list): a UNION ALL over
     the businesses' schemas, each name quoted as an identifier.
@@ -44,12 +53,10 @@ def client_counts(*, businesses) -> dict[int, int]:
         return {}
     parts = [
         f"SELECT {int(b.pk)} AS business_id, count(*) AS clients "
-        f"FROM {quote_schema_name(b.schema_name)}.accounts_user u "
-        f"JOIN {quote_schema_name(b.schema_name)}.accounts_user_groups ug ON ug.user_id = u.id "
-        f"JOIN {quote_schema_name(b.schema_name)}.auth_group g ON g.id = ug.group_id "
-        f"WHERE g.name = %s AND u.is_active"
+        f"FROM {quote_schema_name(b.schema_name)}.clients_client "
+        f"WHERE status IN ('onboarding', 'active')"
         for b in businesses
     ]
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), [CLIENT] * len(parts))
+        cursor.execute(" UNION ALL ".join(parts))
         return dict(cursor.fetchall())

@@ -189,6 +189,11 @@ def handoff(request):
     return redirect(next_url)
 
 
+# files that belong to one client (progress photos, form uploads, imports): served
+# only by views that check the person coaches that client (clients/views/...)
+PER_CLIENT_PREFIXES = ("progress/", "intake/", "imports/", "exports/")
+
+
 @login_required
 @require_GET
 def private_media(request, path: str):
@@ -197,6 +202,8 @@ def private_media(request, path: str):
     prefix = f"{connection.schema_name}/"
     if ".." in path.split("/") or not path.startswith(prefix) or not request.user.is_staff:
         raise Http404
+    if path[len(prefix) :].startswith(PER_CLIENT_PREFIXES):
+        raise Http404  # a client's files: only their own views know who may see them
     if not default_storage.exists(path):
         raise Http404
     content_type, _encoding = mimetypes.guess_type(path)

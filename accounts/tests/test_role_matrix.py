@@ -41,6 +41,22 @@ MATRIX = {
     "/accounts/2fa/": {"owner": 200, "coach": 200, "client": 200, "anonymous": "login"},
     "/profile/": {"owner": 200, "coach": 200, "client": 200, "anonymous": "login"},
     "/admin/settings/": {"owner": 200, "coach": 403, "client": 403, "anonymous": "login"},
+    "/admin/clients/client/": {"owner": 200, "coach": 200, "client": 403, "anonymous": "login"},
+    "/admin/clients/client/add/": {
+        "owner": 200,
+        "coach": 200,
+        "client": 403,
+        "anonymous": "login",
+    },
+    "/admin/clients/client/find/?q=a": {
+        "owner": 200,
+        "coach": 200,
+        "client": 403,
+        "anonymous": "login",
+    },
+    "/admin/clients/tag/": {"owner": 200, "coach": 200, "client": 403, "anonymous": "login"},
+    "/api/v1/clients/": {"owner": 200, "coach": 200, "client": 200, "anonymous": 401},
+    "/api/v1/tags/": {"owner": 200, "coach": 200, "client": 403, "anonymous": 401},
     "/manifest.webmanifest": {"owner": 200, "coach": 200, "client": 200, "anonymous": 200},
     "/icons/192.png": {"owner": 200, "coach": 200, "client": 200, "anonymous": 200},
 }

@@ -14,10 +14,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people(business, owner):
     with tenant_context(business):
-        clients, coaches = Group.objects.get(name="client"), Group.objects.get(name="coach")
-        for n in range(3):
-            User.objects.create_user(email=f"c{n}@acme.test").groups.add(clients)
-        User.objects.create_user(email="gone@acme.test", is_active=False).groups.add(clients)
+        from clients.models import Client
+
+        coaches = Group.objects.get(name="coach")
+        for n, status in enumerate(["active", "active", "active", "lead", "paused", "archived"]):
+            Client.objects.create(first_name=f"C{n}", status=status)
         User.objects.create_user(email="coach@acme.test", is_staff=True).groups.add(coaches)
         now = timezone.now()
         for email, expires, accepted in (
@@ -46,7 +47,9 @@ def test_the_back_office_home_shows_the_businesses_real_figures(owner_client, pe
     html = owner_client.get("/admin/").content.decode()
     assert figures_on(html) == {
         "active clients": "3",
-        "inactive clients": "1",
+        "onboarding": "0",
+        "leads": "1",
+        "paused": "1",
         "coaches": "1",
         "pending invitations": "2",
     }

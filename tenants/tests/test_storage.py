@@ -64,6 +64,16 @@ def test_a_client_of_the_business_cannot_download_staff_files(business, tenant_c
     assert tenant_client.get(f"/media/{acme_file}").status_code == 404
 
 
+def test_a_clients_photos_and_uploads_are_never_served_here(owner_client, business, media_root):
+    """Progress photos and form uploads go through views that check who coaches the
+    client; the generic staff download must not hand them to every coach."""
+    with tenant_context(business):
+        photo = default_storage.save("progress/front.jpg", ContentFile(b"jpeg"))
+        upload = default_storage.save("intake/scan.pdf", ContentFile(b"%PDF"))
+    assert owner_client.get(f"/media/{photo}").status_code == 404
+    assert owner_client.get(f"/media/{upload}").status_code == 404
+
+
 def test_path_traversal_is_refused(owner_client, acme_file):
     assert owner_client.get("/media/b_acme/../b_zen/documents/plan.txt").status_code == 404
 

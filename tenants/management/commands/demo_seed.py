@@ -56,6 +56,14 @@ class Command(BaseCommand):
                 EmailAddress.objects.update_or_create(
                     user=user, email=user.email, defaults={"verified": True, "primary": True}
                 )
+            from clients.demo import clients_demo_seed
+
+            owner = User.objects.get(email=PEOPLE[0][0])
+            clients_demo_seed(
+                coaches=[User.objects.get(email=PEOPLE[1][0]), owner],
+                owner=owner,
+                client_user=User.objects.get(email=PEOPLE[2][0]),
+            )
 
         from accounts.models import User
 

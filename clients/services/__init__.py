@@ -1,0 +1,1 @@
+"""State changes about clients, one module per concern, one function per use case."""

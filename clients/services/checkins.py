@@ -1,0 +1,275 @@
+"""Check-ins: every ``period_days`` days, active clients answer a check-in
+questionnaire; their coach reads it, replies and marks it reviewed.
+
+Periods are counted from the plan's ``starts_on``: the period containing a day
+starts on ``starts_on + k * period_days``. A client is due when the current
+period has no sent response with that ``period_start``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import OWNER
+from accounts.services import user_role
+
+from ..models import CheckInPlan, Client, Questionnaire, QuestionnaireVersion, Response
+from ..selectors import client_queryset_for
+from .intake import questionnaire_current_version
+
+
+def business_today() -> datetime.date:
+    """Today in the business's time zone (the schema in use)."""
+    tz_name = getattr(getattr(connection, "tenant", None), "timezone", None) or "UTC"
+    try:
+        tz = zoneinfo.ZoneInfo(tz_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = datetime.UTC
+    return timezone.localdate(timezone=tz)
+
+
+def checkin_period_start(*, plan: CheckInPlan, on: datetime.date) -> datetime.date | None:
+    """The first day of the period containing ``on``; None before the plan starts."""
+    if on < plan.starts_on:
+        return None
+    elapsed = (on - plan.starts_on).days
+    return plan.starts_on + datetime.timedelta(days=elapsed - elapsed % plan.period_days)
+
+
+def checkin_plans_in_use() -> list[tuple[CheckInPlan, QuestionnaireVersion]]:
+    """Active plans whose questionnaire is published and not archived, with the
+    version to answer (two queries)."""
+    plans = list(
+        CheckInPlan.objects.filter(
+            is_active=True,
+            questionnaire__archived_at__isnull=True,
+            questionnaire__kind=Questionnaire.Kind.CHECKIN,
+        ).select_related("questionnaire")
+    )
+    if not plans:
+        return []
+    latest: dict[int, QuestionnaireVersion] = {}
+    for version in QuestionnaireVersion.objects.filter(
+        questionnaire__in=[plan.questionnaire_id for plan in plans], published_at__isnull=False
+    ).order_by("questionnaire_id", "-number"):
+        latest.setdefault(version.questionnaire_id, version)
+    return [
+        (plan, latest[plan.questionnaire_id]) for plan in plans if plan.questionnaire_id in latest
+    ]
+
+
+@dataclass
+class DueCheckIn:
+    plan: CheckInPlan
+    period_start: datetime.date
+    period_end: datetime.date
+    draft: Response | None
+
+    @property
+    def questionnaire(self) -> Questionnaire:
+        return self.plan.questionnaire
+
+
+def checkins_due_for(*, client: Client, on: datetime.date | None = None) -> list[DueCheckIn]:
+    """The check-ins ``client`` should answer now (only active clients are asked)."""
+    if client.status != Client.Status.ACTIVE:
+        return []
+    on = on or business_today()
+    due = []
+    plans = checkin_plans_in_use()
+    if not plans:
+        return []
+    starts = {}
+    for plan, _version in plans:
+        start = checkin_period_start(plan=plan, on=on)
+        if start is not None:
+            starts[plan.pk] = start
+    if not starts:
+        return []
+    responses = Response.objects.filter(
+        client=client,
+        version__questionnaire__in=[plan.questionnaire_id for plan, _v in plans],
+        period_start__in=set(starts.values()),
+    ).select_related("version")
+    seen: dict[tuple[int, datetime.date], Response] = {}
+    for response in responses:
+        key = (response.version.questionnaire_id, response.period_start)
+        if key not in seen or response.status == Response.Status.SUBMITTED:
+            seen[key] = response
+    for plan, _version in plans:
+        start = starts.get(plan.pk)
+        if start is None:
+            continue
+        response = seen.get((plan.questionnaire_id, start))
+        if response is not None and response.status == Response.Status.SUBMITTED:
+            continue
+        due.append(
+            DueCheckIn(
+                plan=plan,
+                period_start=start,
+                period_end=start + datetime.timedelta(days=plan.period_days - 1),
+                draft=response,
+            )
+        )
+    return due
+
+
+@transaction.atomic
+def checkin_response_start(
+    *, plan: CheckInPlan, client: Client, on: datetime.date | None = None
+) -> Response:
+    """The response for this period: the client's draft, or a new one. Raises
+    ValidationError when nothing is due (already sent, plan off, client not active)."""
+    client = Client.objects.select_for_update().get(pk=client.pk)  # one start at a time
+    on = on or business_today()
+    match = next((d for d in checkins_due_for(client=client, on=on) if d.plan.pk == plan.pk), None)
+    if match is None:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [_("There is no check-in to answer right now. Thank you!")]},
+            code="not_due",
+        )
+    if match.draft is not None:
+        return match.draft
+    version = questionnaire_current_version(questionnaire=plan.questionnaire)
+    return Response.objects.create(version=version, client=client, period_start=match.period_start)
+
+
+def checkins_for(*, user: User) -> QuerySet[Response]:
+    """Sent check-ins ``user`` may see: a coach's clients', or a client's own."""
+    responses = Response.objects.filter(
+        period_start__isnull=False, status=Response.Status.SUBMITTED
+    ).select_related("version__questionnaire", "client", "reviewed_by")
+    if not user.is_authenticated:
+        return responses.none()
+    if user.is_staff:
+        return responses.filter(client__in=client_queryset_for(user=user))
+    return responses.filter(client__user_id=user.pk)
+
+
+def checkin_queue_for(*, user: User) -> QuerySet[Response]:
+    """Unreviewed check-ins of ``user``'s clients, oldest first."""
+    return checkins_for(user=user).filter(reviewed_at__isnull=True).order_by("submitted_at", "pk")
+
+
+def checkin_previous(*, response: Response) -> Response | None:
+    """The client's check-in before this one (same questionnaire), if any."""
+    return (
+        Response.objects.filter(
+            client_id=response.client_id,
+            version__questionnaire_id=response.version.questionnaire_id,
+            status=Response.Status.SUBMITTED,
+            period_start__lt=response.period_start,
+        )
+        .select_related("version")
+        .order_by("-period_start")
+        .first()
+    )
+
+
+@transaction.atomic
+def checkin_review(
+    *, response: Response, by: User, comment: str, mark_reviewed: bool = True
+) -> Response:
+    """The coach's reply; ``mark_reviewed`` takes it off the queue. Staff of the client only."""
+    if not by.is_staff or not client_queryset_for(user=by).filter(pk=response.client_id).exists():
+        raise PermissionDenied(_("This is not one of your clients."))
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.period_start is None or response.status != Response.Status.SUBMITTED:
+        raise ValidationError({NON_FIELD_ERRORS: [_("Only sent check-ins can be reviewed.")]})
+    comment = (comment or "").strip()
+    if len(comment) > 5000:
+        raise ValidationError({"comment": _("Keep the reply under 5,000 characters.")})
+    fields = []
+    if comment != response.coach_comment:
+        response.coach_comment = comment
+        fields.append("coach_comment")
+    if mark_reviewed and response.reviewed_at is None:
+        response.reviewed_at = timezone.now()
+        response.reviewed_by = by
+        fields += ["reviewed_at", "reviewed_by"]
+    if not fields and not mark_reviewed:
+        raise ValidationError({"comment": _("Write a reply or mark it reviewed.")})
+    if fields:
+        response.save(update_fields=fields)
+    return response
+
+
+@transaction.atomic
+def checkin_plan_save(
+    *,
+    questionnaire: Questionnaire,
+    by: User,
+    period_days: int,
+    starts_on: datetime.date,
+    is_active: bool,
+) -> CheckInPlan:
+    """Set when a check-in questionnaire is asked (owner only)."""
+    if not (by.is_superuser or user_role(by) == OWNER):
+        raise PermissionDenied(_("Only the owner can schedule check-ins."))
+    if questionnaire.kind != Questionnaire.Kind.CHECKIN:
+        raise ValidationError({"questionnaire": _("Only check-in forms can be scheduled.")})
+    if not 1 <= int(period_days) <= 90:
+        raise ValidationError({"period_days": _("Choose between 1 and 90 days.")})
+    if is_active and questionnaire_current_version(questionnaire=questionnaire) is None:
+        raise ValidationError({"is_active": _("Publish the check-in before switching it on.")})
+    plan, _created = CheckInPlan.objects.update_or_create(
+        questionnaire=questionnaire,
+        defaults={"period_days": int(period_days), "starts_on": starts_on, "is_active": is_active},
+    )
+    return plan
+
+
+def checkin_reminders_send(*, on: datetime.date | None = None) -> int:
+    """E-mail active clients with a portal login whose check-in became due ``on``
+    (a period starts that day) and who have not answered yet. Returns how many."""
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+    from django.template.loader import render_to_string
+
+    from mectofitness.core.context_processors import business_url
+
+    on = on or business_today()
+    business = getattr(connection, "tenant", None)
+    messages = []
+    for plan, _version in checkin_plans_in_use():
+        start = checkin_period_start(plan=plan, on=on)
+        if start != on:
+            continue
+        answered = Response.objects.filter(
+            version__questionnaire_id=plan.questionnaire_id,
+            period_start=start,
+            status=Response.Status.SUBMITTED,
+        ).values("client_id")
+        clients = (
+            Client.objects.filter(status=Client.Status.ACTIVE, user__is_active=True)
+            .exclude(email="")
+            .exclude(pk__in=answered)
+        )
+        for client in clients:
+            context = {
+                "client": client,
+                "plan": plan,
+                "business": business,
+                "url": business_url(getattr(business, "slug", ""), "/check-ins/"),
+            }
+            messages.append(
+                (
+                    _("Time for your check-in with %(business)s")
+                    % {"business": getattr(business, "name", "your coach")},
+                    render_to_string("clients/portal/checkins_due_email.txt", context),
+                    settings.DEFAULT_FROM_EMAIL,
+                    [client.email],
+                )
+            )
+    if not messages:
+        return 0
+    return send_mass_mail(messages, fail_silently=False)

@@ -1,0 +1,261 @@
+"""Client records: create, change, move through the pipeline, notes, bulk actions."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import COACH
+from accounts.services import user_role
+
+from ..models import Client, ClientNote, ClientStatusChange, Tag
+
+EDITABLE_FIELDS = [
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "date_of_birth",
+    "gender",
+    "goals",
+    "experience_level",
+    "injuries",
+    "medical_notes",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "timezone",
+    "units",
+    "source",
+    "primary_coach",
+]
+
+
+def _check_email_free(*, email: str, client: Client | None = None) -> None:
+    if not email:
+        return
+    taken = Client.objects.filter(email__iexact=email.strip())
+    if client is not None and client.pk:
+        taken = taken.exclude(pk=client.pk)
+    if taken.exists():
+        raise ValidationError(
+            {"email": _("Another client already uses %(email)s.") % {"email": email}}
+        )
+
+
+def _check_coach(coach: User | None) -> None:
+    if coach is not None and not (coach.is_staff and coach.is_active):
+        raise ValidationError({"primary_coach": _("Choose an active coach of this business.")})
+
+
+@transaction.atomic
+def client_create(
+    *,
+    by: User | None,
+    first_name: str,
+    status: str = Client.Status.LEAD,
+    tags: Iterable[Tag] = (),
+    coaches: Iterable[User] = (),
+    **fields,
+) -> Client:
+    """A new client record. A coach who adds a client becomes its primary coach."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    if status not in Client.Status.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    if by is not None and user_role(by) == COACH and not fields.get("primary_coach"):
+        fields["primary_coach"] = by
+    _check_coach(fields.get("primary_coach"))
+    _check_email_free(email=fields.get("email", ""))
+    client = Client(first_name=(first_name or "").strip(), status=status, **fields)
+    client.full_clean(exclude=["user", "primary_coach"], validate_constraints=False)
+    client.save()
+    if tags:
+        client.tags.set(tags)
+    if coaches:
+        client.coaches.set(coaches)
+    ClientStatusChange.objects.create(
+        client=client, from_status="", to_status=status, changed_by=by
+    )
+    return client
+
+
+@transaction.atomic
+def client_record_save(*, client: Client, by: User | None) -> Client:
+    """Save a client record filled in by a form (back office) or a serializer (API).
+
+    New records: a coach who adds a client becomes its primary coach, and the
+    pipeline history starts. Existing ones: a changed status goes through
+    ``client_status_set`` so the date of the change is kept."""
+    _check_coach(client.primary_coach)
+    _check_email_free(email=client.email, client=client)
+    if client.pk is None:
+        if by is not None and user_role(by) == COACH and client.primary_coach_id is None:
+            client.primary_coach = by
+        client.status_changed_at = timezone.now()
+        client.save()
+        ClientStatusChange.objects.create(
+            client=client, from_status="", to_status=client.status, changed_by=by
+        )
+        return client
+    stored = Client.objects.select_for_update().only("status").get(pk=client.pk)
+    if stored.status != client.status:
+        ClientStatusChange.objects.create(
+            client=client, from_status=stored.status, to_status=client.status, changed_by=by
+        )
+        client.status_changed_at = timezone.now()
+    client.save()
+    return client
+
+
+@transaction.atomic
+def client_update(*, client: Client, by: User | None, data: dict) -> Client:
+    """Change a client's details; a status in ``data`` goes through the pipeline."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    status = data.pop("status", None)
+    tags = data.pop("tags", None)
+    coaches = data.pop("coaches", None)
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    if "primary_coach" in data:
+        _check_coach(data["primary_coach"])
+    if "email" in data:
+        _check_email_free(email=data["email"], client=client)
+    for name, value in data.items():
+        setattr(client, name, value)
+    client.full_clean(exclude=["user", "primary_coach"], validate_constraints=False)
+    client.save()
+    if tags is not None:
+        client.tags.set(tags)
+    if coaches is not None:
+        client.coaches.set(coaches)
+    if status is not None and status != client.status:
+        client = client_status_set(client=client, status=status, by=by)
+    return client
+
+
+@transaction.atomic
+def client_status_set(*, client: Client, status: str, by: User | None) -> Client:
+    """Move a client through the pipeline, keeping the date of each change.
+
+    Archiving hides a client from lists and the portal; nothing is deleted."""
+    if status not in Client.Status.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if client.status == status:
+        return client
+    now = timezone.now()
+    ClientStatusChange.objects.create(
+        client=client, from_status=client.status, to_status=status, changed_by=by, changed_at=now
+    )
+    client.status = status
+    client.status_changed_at = now
+    client.save(update_fields=["status", "status_changed_at", "updated_at"])
+    return client
+
+
+def client_touch(*, client: Client) -> None:
+    """Record that the client did something (logged in, measured, answered). One UPDATE."""
+    Client.objects.filter(pk=client.pk).update(last_activity_at=timezone.now())
+
+
+@transaction.atomic
+def clients_bulk_status(*, clients: QuerySet[Client], status: str, by: User | None) -> int:
+    changed = 0
+    locked = Client.objects.filter(pk__in=clients.values("pk")).select_for_update()
+    for client in locked.exclude(status=status):
+        client_status_set(client=client, status=status, by=by)
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def clients_bulk_tag(*, clients: QuerySet[Client], tag: Tag) -> int:
+    through = Client.tags.through
+    have = set(through.objects.filter(tag=tag).values_list("client_id", flat=True))
+    rows = [through(client_id=pk, tag=tag) for pk in clients.values_list("pk", flat=True)]
+    through.objects.bulk_create([row for row in rows if row.client_id not in have])
+    return len(rows)
+
+
+@transaction.atomic
+def clients_bulk_assign_coach(*, clients: QuerySet[Client], coach: User, by: User) -> int:
+    """Make ``coach`` the primary coach of ``clients``. Owners only."""
+    if not by.is_superuser:
+        raise PermissionDenied(_("Only the owner can reassign clients."))
+    _check_coach(coach)
+    return Client.objects.filter(pk__in=clients.values("pk")).update(
+        primary_coach=coach, updated_at=timezone.now()
+    )
+
+
+def tag_get_or_create(*, name: str) -> Tag:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"tag": _("Give the tag a name.")})
+    if len(name) > 40:
+        raise ValidationError({"tag": _("Keep tags to 40 characters.")})
+    tag = Tag.objects.filter(name__iexact=name).first()
+    return tag or Tag.objects.create(name=name)
+
+
+def client_note_add(
+    *, client: Client, author: User, body: str, is_pinned: bool = False
+) -> ClientNote:
+    """A new line on the timeline. Notes are rows of their own: two coaches writing at
+    once both keep what they wrote."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write something first.")})
+    if len(body) > 10_000:
+        raise ValidationError({"body": _("Keep a note under 10,000 characters.")})
+    return ClientNote.objects.create(client=client, author=author, body=body, is_pinned=is_pinned)
+
+
+@transaction.atomic
+def client_note_update(
+    *, note: ClientNote, by: User, body: str, is_pinned: bool, seen_updated_at=None
+) -> ClientNote:
+    """Edit a note. If someone changed it since ``seen_updated_at``, refuse instead of
+    overwriting their words."""
+    note = ClientNote.objects.select_for_update().get(pk=note.pk)
+    if seen_updated_at is not None and note.updated_at != seen_updated_at:
+        raise ValidationError(
+            {"body": _("Someone changed this note meanwhile. Reload it and try again.")}
+        )
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write something first.")})
+    note.body = body
+    note.is_pinned = is_pinned
+    note.save()
+    return note
+
+
+@transaction.atomic
+def client_for_user_link(*, user: User, invited_by: User | None = None) -> Client:
+    """The client record of a person who just joined the portal (by invitation or open
+    sign-up): the lead with their e-mail if there is one, else a new record."""
+    client = Client.objects.select_for_update().filter(email__iexact=user.email).first()
+    if client is None:
+        client = client_create(
+            by=invited_by,
+            first_name=user.first_name or user.email.split("@")[0],
+            last_name=user.last_name,
+            email=user.email,
+            phone=user.phone,
+            source=Client.Source.INVITATION if invited_by else Client.Source.WEBSITE,
+            status=Client.Status.ONBOARDING,
+        )
+    elif client.user_id and client.user_id != user.pk:
+        raise ValidationError({"email": _("This e-mail belongs to another client's login.")})
+    client.user = user
+    client.save(update_fields=["user", "updated_at"])
+    if client.status == Client.Status.LEAD:
+        client = client_status_set(client=client, status=Client.Status.ONBOARDING, by=invited_by)
+    return client

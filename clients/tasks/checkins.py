@@ -1,0 +1,45 @@
+"""Worker tasks: checkins.
+
+Beat runs ``checkin_reminders_fanout_task`` once an hour in the public schema
+(see the periodic tasks in the platform admin); it queues one
+``checkin_reminders_send_task`` per business, with the business's schema in the
+task headers. Each business sends its reminders once a day, in the first run
+after local midnight (a cache key per business and day keeps it to one).
+"""
+
+from mectofitness.celery import app
+
+__all__ = ["checkin_reminders_fanout_task", "checkin_reminders_send_task"]
+
+
+@app.task
+def checkin_reminders_send_task() -> int:
+    """In one business: e-mail clients whose check-in became due today (once a day)."""
+    from django.core.cache import cache
+
+    from ..services.checkins import business_today, checkin_reminders_send
+
+    today = business_today()
+    # django-tenants' cache key function adds the schema: one key per business
+    if not cache.add(f"checkin-reminders:{today.isoformat()}", 1, 60 * 60 * 26):
+        return 0
+    return checkin_reminders_send(on=today)
+
+
+@app.task
+def checkin_reminders_fanout_task() -> int:
+    """In the public schema: queue the reminders of every open business."""
+    from django.db import connection
+
+    from tenants.models import Business
+
+    connection.set_schema_to_public()
+    queued = 0
+    for schema_name in (
+        Business.objects.exclude(status__in=list(Business.LOCKED_STATUSES))
+        .exclude(schema_name="public")
+        .values_list("schema_name", flat=True)
+    ):
+        checkin_reminders_send_task.apply_async(headers={"_schema_name": schema_name})
+        queued += 1
+    return queued

@@ -1,0 +1,12 @@
+"""Portal pages of the clients app (mounted at the root of a business's subdomain)."""
+
+from .views import checkins, intake, measurements, photos, records, transfer
+
+urlpatterns = [
+    *records.urlpatterns,
+    *intake.urlpatterns,
+    *checkins.urlpatterns,
+    *measurements.urlpatterns,
+    *photos.urlpatterns,
+    *transfer.urlpatterns,
+]

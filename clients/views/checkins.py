@@ -1,0 +1,103 @@
+"""Portal pages: check-ins. The due check-in on top, the history with the coach's
+replies below; answering one saves a draft or sends it for this period."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ..forms_intake import AnswersForm
+from ..models import CheckInPlan
+from ..services.checkins import business_today, checkin_response_start, checkins_due_for
+from ..services.intake import (
+    answer_rows,
+    questionnaire_current_version,
+    response_files_by_key,
+    response_save,
+)
+from ..services.records import client_touch
+from .intake import _already_sent, _apply_errors, portal_client
+
+HISTORY_SIZE = 20
+
+
+@portal_client
+@require_GET
+def checkins_list(request):
+    """What is due now, then what I sent and what my coach replied."""
+    client = request.client
+    due = checkins_due_for(client=client)
+    history = list(
+        client.responses.filter(period_start__isnull=False, status="submitted")
+        .select_related("version__questionnaire", "reviewed_by")
+        .prefetch_related("files")
+        .order_by("-period_start", "-submitted_at")[:HISTORY_SIZE]
+    )
+    for response in history:
+        response.rows = answer_rows(
+            response=response, files={f.field_key: f for f in response.files.all()}
+        )
+    return render(request, "clients/portal/checkins_list.html", {"due": due, "history": history})
+
+
+@never_cache
+@portal_client
+@require_http_methods(["GET", "POST"])
+def checkin_fill(request, plan_id: int):
+    """Answer this period's check-in of one plan."""
+    client = request.client
+    today = business_today()
+    due = next((d for d in checkins_due_for(client=client, on=today) if d.plan.pk == plan_id), None)
+    if due is None:
+        if not CheckInPlan.objects.filter(pk=plan_id).exists():
+            raise Http404
+        messages.info(request, _("You're all done for this period. Thank you!"))
+        return redirect("portal_checkins")
+    draft = due.draft
+    version = (draft and draft.version) or questionnaire_current_version(
+        questionnaire=due.questionnaire
+    )
+    files = response_files_by_key(response=draft) if draft else {}
+    submit = request.POST.get("action") == "submit"
+    form = AnswersForm(
+        request.POST or None,
+        request.FILES or None,
+        version=version,
+        answers=draft.answers if draft else None,
+        existing_files=files,
+        partial=not submit,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            response = checkin_response_start(plan=due.plan, client=client, on=today)
+            response_save(
+                response=response, answers=form.answers(), uploads=form.uploads(), submit=submit
+            )
+        except ValidationError as exc:
+            if _already_sent(exc) or getattr(exc, "code", None) in ("already_sent", "not_due"):
+                messages.info(request, _("You're all done for this period. Thank you!"))
+                return redirect("portal_checkins")
+            _apply_errors(form, exc)
+        else:
+            if submit:
+                messages.success(request, _("Check-in sent. Your coach will read it soon."))
+                return redirect("portal_checkins")
+            client_touch(client=client)
+            messages.success(request, _("Saved. You can finish your check-in later."))
+            return redirect("portal_checkin_fill", plan_id=plan_id)
+    return render(
+        request,
+        "clients/portal/checkins_fill.html",
+        {"due": due, "form": form, "version": version, "draft": draft},
+        status=400 if form.errors else 200,
+    )
+
+
+urlpatterns = [
+    path("check-ins/", checkins_list, name="portal_checkins"),
+    path("check-ins/<int:plan_id>/", checkin_fill, name="portal_checkin_fill"),
+]

@@ -1,0 +1,246 @@
+"""Portal pages: intake forms a client was asked to fill, the shareable link that
+leads answer without an account, and the private files of answers."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tenants.services import rate_limit_hit
+
+from ..forms_intake import AnswersForm, LeadContactForm
+from ..models import Assignment
+from ..selectors import client_for_portal_user
+from ..services.intake import (
+    assignment_is_done,
+    assignment_response_start,
+    assignments_for_client,
+    lead_intake_submit,
+    questionnaire_current_version,
+    questionnaire_public_get,
+    response_file_for,
+    response_files_by_key,
+    response_save,
+)
+from ..services.records import client_touch
+
+
+def portal_client(view):
+    """A signed-in client with a client record; staff go to the back office."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_staff:
+            return redirect("/admin/")
+        client = client_for_portal_user(user=request.user)
+        if client is None or client.is_archived:
+            return render(request, "clients/portal/forms_no_record.html", status=404)
+        request.client = client
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form (keys are question keys)."""
+    if hasattr(exc, "error_dict"):
+        for key, errors in exc.error_dict.items():
+            form.add_error(key if key in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@portal_client
+@require_GET
+def forms_list(request):
+    """The forms my coach asked me to fill: to do first, then done."""
+    assignments = list(assignments_for_client(client=request.client))
+    todo = [a for a in assignments if not assignment_is_done(a)]
+    done = [a for a in assignments if assignment_is_done(a)]
+    return render(request, "clients/portal/forms_list.html", {"todo": todo, "done": done})
+
+
+@never_cache
+@portal_client
+@require_http_methods(["GET", "POST"])
+def form_fill(request, pk: int):
+    """Fill an assigned form; save a draft ("Save and finish later") or send it."""
+    assignment = (
+        Assignment.objects.select_related("questionnaire", "response__version")
+        .filter(pk=pk, client=request.client, questionnaire__archived_at__isnull=True)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    if assignment_is_done(assignment):
+        return render(
+            request,
+            "clients/portal/forms_done.html",
+            {"assignment": assignment, "response": assignment.response},
+        )
+    draft = assignment.response
+    version = draft.version if draft else None
+    version = version or questionnaire_current_version(questionnaire=assignment.questionnaire)
+    if version is None:
+        raise Http404
+    files = response_files_by_key(response=draft) if draft else {}
+    submit = request.POST.get("action") == "submit"
+    form = AnswersForm(
+        request.POST or None,
+        request.FILES or None,
+        version=version,
+        answers=draft.answers if draft else None,
+        existing_files=files,
+        partial=not submit,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            response = assignment_response_start(assignment=assignment)
+            response_save(
+                response=response, answers=form.answers(), uploads=form.uploads(), submit=submit
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "already_sent" or _already_sent(exc):
+                messages.info(request, _("You already sent this form. Thank you!"))
+                return redirect("portal_forms")
+            _apply_errors(form, exc)
+        else:
+            if submit:
+                messages.success(
+                    request,
+                    _("Thank you! “%(form)s” is on its way to your coach.")
+                    % {"form": assignment.questionnaire.title},
+                )
+                return redirect("portal_forms")
+            client_touch(client=request.client)
+            messages.success(
+                request, _("Saved. You can finish it later: it's waiting under Forms.")
+            )
+            return redirect("portal_form_fill", pk=assignment.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "clients/portal/forms_fill.html",
+        {"assignment": assignment, "form": form, "version": version, "draft": draft},
+        status=status,
+    )
+
+
+def _already_sent(exc: ValidationError) -> bool:
+    return hasattr(exc, "error_dict") and any(
+        getattr(e, "code", None) == "already_sent" for e in exc.error_dict.get(NON_FIELD_ERRORS, [])
+    )
+
+
+@login_required
+@require_GET
+def response_file(request, pk: int):
+    """A file someone attached to an answer: to the client and their coaches only."""
+    stored = response_file_for(user=request.user, pk=pk)
+    if stored is None or not stored.file:
+        raise Http404
+    try:
+        handle = stored.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    is_pdf = stored.content_type == "application/pdf"
+    response = FileResponse(
+        handle,
+        content_type=stored.content_type,
+        as_attachment=is_pdf,
+        filename=stored.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+# --- the shareable link -------------------------------------------------------------
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def public_form(request, token: str):
+    """A form anyone with the link can answer; the answers land on a client record
+    found (or created) by e-mail. Off (or unknown) links are a plain 404."""
+    questionnaire = questionnaire_public_get(token=token)
+    version = questionnaire and questionnaire_current_version(questionnaire=questionnaire)
+    if version is None:
+        raise Http404
+    contact = LeadContactForm(request.POST or None)
+    form = AnswersForm(request.POST or None, request.FILES or None, version=version)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("contact-website"):
+            # the hidden field only robots fill in: say thanks, keep nothing
+            return redirect("public_form_thanks", token=token)
+        limit = getattr(settings, "INTAKE_RATE_LIMIT_PER_HOUR", 30)
+        if rate_limit_hit(scope="intake-link", key=_client_ip(request), limit=limit):
+            contact.is_valid()
+            contact.add_error(
+                None, _("Too many forms sent from your network. Please try again in an hour.")
+            )
+            status = 429
+        elif contact.is_valid() & form.is_valid():
+            try:
+                lead_intake_submit(
+                    questionnaire=questionnaire,
+                    contact=contact.cleaned_data,
+                    answers=form.answers(),
+                    uploads=form.uploads(),
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return redirect("public_form_thanks", token=token)
+        if status == 200:
+            status = 400
+    problems = [
+        (field.id_for_label, field.label, field.errors[0])
+        for bound_form in (contact, form)
+        for field in bound_form.visible_fields()
+        if field.errors
+    ]
+    return render(
+        request,
+        "clients/public/form.html",
+        {
+            "questionnaire": questionnaire,
+            "form": form,
+            "contact": contact,
+            "version": version,
+            "problems": problems[:4],
+            "more_problems": max(0, len(problems) - 4),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def public_form_thanks(request, token: str):
+    questionnaire = questionnaire_public_get(token=token)
+    if questionnaire is None:
+        raise Http404
+    return render(request, "clients/public/thanks.html", {"questionnaire": questionnaire})
+
+
+urlpatterns = [
+    path("forms/", forms_list, name="portal_forms"),
+    path("forms/<int:pk>/", form_fill, name="portal_form_fill"),
+    path("forms/files/<int:pk>/", response_file, name="response_file"),
+    path("f/<str:token>/", public_form, name="public_form"),
+    path("f/<str:token>/thanks/", public_form_thanks, name="public_form_thanks"),
+]

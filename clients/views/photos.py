@@ -1,0 +1,177 @@
+"""Portal pages: progress photos (upload, list, compare) and the one view that serves
+their files, to the client and their coaches only."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ..forms_progress import CompareForm, PhotoForm
+from ..models import ProgressPhoto
+from ..selectors import client_for_portal_user, client_queryset_for
+from ..services.measurements import client_today
+from ..services.photos import photo_delete, photo_upload
+
+
+def photo_for(*, user, pk: int) -> ProgressPhoto:
+    """The photo ``pk`` if ``user`` may see its client (the client, their coaches, the
+    owner); Http404 otherwise, so nobody learns that it exists. One query."""
+    photo = (
+        ProgressPhoto.objects.filter(pk=pk, client__in=client_queryset_for(user=user))
+        .select_related("client")
+        .first()
+    )
+    if photo is None:
+        raise Http404
+    return photo
+
+
+def _serve(field) -> FileResponse:
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+@login_required
+@require_GET
+def photo_file(request, pk: int):
+    """The full (cleaned) image."""
+    return _serve(photo_for(user=request.user, pk=pk).image)
+
+
+@login_required
+@require_GET
+def photo_thumb(request, pk: int):
+    """The thumbnail; the full image until the worker has made it."""
+    photo = photo_for(user=request.user, pk=pk)
+    return _serve(photo.thumbnail or photo.image)
+
+
+def compare_context(*, client, data) -> dict:
+    """Photos of one pose on two dates. Defaults: the first and the latest photo.
+    One query for all the client's photos."""
+    photos = list(ProgressPhoto.objects.filter(client=client).order_by("-taken_on", "-pk"))
+    by_pose: dict[str, list] = {}
+    for photo in photos:
+        by_pose.setdefault(photo.pose, []).append(photo)
+    pose = data.get("pose")
+    if pose not in ProgressPhoto.Pose.values:
+        pose = next((p for p in ProgressPhoto.Pose.values if by_pose.get(p)), "front")
+    of_pose = by_pose.get(pose, [])
+    ids = {p.pk: p for p in of_pose}
+
+    def pick(name, default):
+        try:
+            return ids.get(int(data.get(name, "")), default)
+        except (TypeError, ValueError):
+            return default
+
+    before = pick("before", of_pose[-1] if of_pose else None)
+    after = pick("after", of_pose[0] if of_pose else None)
+    form = CompareForm(
+        initial={
+            "pose": pose,
+            "before": before.pk if before else None,
+            "after": after.pk if after else None,
+        },
+        photos_by_pose={pose: of_pose},
+    )
+    return {
+        "compare_form": form,
+        "pose": pose,
+        "pose_label": ProgressPhoto.Pose(pose).label,
+        "poses": [
+            {"value": value, "label": label, "count": len(by_pose.get(value, []))}
+            for value, label in ProgressPhoto.Pose.choices
+        ],
+        "of_pose": of_pose,
+        "before": before,
+        "after": after,
+        "days_between": (after.taken_on - before.taken_on).days if before and after else None,
+    }
+
+
+def _client_or_redirect(request):
+    if request.user.is_staff:
+        return None, redirect("/admin/")
+    client = client_for_portal_user(user=request.user)
+    if client is None:
+        return None, render(request, "clients/portal/progress_no_record.html")
+    return client, None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def photos(request):
+    """The client's photos by date, and the upload form (phones open the camera)."""
+    client, response = _client_or_redirect(request)
+    if response is not None:
+        return response
+    today = client_today(client=client, business=request.tenant)
+    form = PhotoForm(request.POST or None, request.FILES or None, today=today)
+    if request.method == "POST" and form.is_valid():
+        try:
+            photo_upload(
+                client=client,
+                upload=form.cleaned_data["image"],
+                pose=form.cleaned_data["pose"],
+                taken_on=form.cleaned_data["taken_on"],
+                by=request.user,
+                today=today,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Photo saved. Only you and your coach can see it."))
+            return redirect("portal_photos")
+    items = list(ProgressPhoto.objects.filter(client=client).order_by("-taken_on", "pose", "-pk"))
+    context = {"client": client, "form": form, "photos": items}
+    return render(
+        request, "clients/portal/photos_list.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_GET
+def photos_compare(request):
+    """Two dates of one pose side by side."""
+    client, response = _client_or_redirect(request)
+    if response is not None:
+        return response
+    context = {"client": client, **compare_context(client=client, data=request.GET)}
+    return render(request, "clients/portal/photos_compare.html", context)
+
+
+@login_required
+@require_POST
+def photo_remove(request, pk: int):
+    """A client deletes one of their photos."""
+    client, response = _client_or_redirect(request)
+    if response is not None:
+        raise Http404
+    photo = ProgressPhoto.objects.filter(pk=pk, client=client).first()
+    if photo is None:
+        raise Http404
+    photo_delete(photo=photo, by=request.user)
+    messages.success(request, _("Photo deleted."))
+    return redirect("portal_photos")
+
+
+urlpatterns = [
+    path("progress/photos/", photos, name="portal_photos"),
+    path("progress/photos/compare/", photos_compare, name="portal_photos_compare"),
+    path("progress/photos/<int:pk>/", photo_file, name="progress_photo_file"),
+    path("progress/photos/<int:pk>/thumb/", photo_thumb, name="progress_photo_thumb"),
+    path("progress/photos/<int:pk>/delete/", photo_remove, name="portal_photo_delete"),
+]

@@ -1,0 +1,97 @@
+"""Portal pages: a client downloads their own data (/profile/data/).
+
+Also the download responses the back office and the API share (a streamed CSV, a
+zip of one client's data): private, never cached, never sniffed.
+"""
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from accounts.models import User
+
+from ..models import Client
+from ..selectors import client_for_portal_user
+from ..services.records import client_touch
+from ..services.transfer import (
+    client_export_filename,
+    client_export_zip,
+    clients_csv_export,
+    clients_list_export_record,
+)
+
+
+def _private(response):
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def csv_export_response(
+    *, clients: QuerySet[Client], by: User, filters: dict | None = None
+) -> StreamingHttpResponse:
+    """The CSV of ``clients``, streamed, after an audit entry records who took it."""
+    clients_list_export_record(by=by, clients=clients, filters=filters)
+    response = StreamingHttpResponse(
+        clients_csv_export(clients=clients), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"clients-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _private(response)
+
+
+def client_zip_response(
+    *, client: Client, by: User, business_name: str = "", for_client: bool = False
+) -> FileResponse:
+    """A zip of ``client``'s data (see client_export_zip; it checks permission).
+
+    Built in a temporary file, in memory up to 32 MB and on disk beyond."""
+    # not a with-block: the response streams the file, and closes it when done
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+    try:
+        client_export_zip(client=client, by=by, fileobj=spool, business_name=business_name)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    response = FileResponse(
+        spool,
+        as_attachment=True,
+        filename=client_export_filename(client=client, for_client=for_client),
+        content_type="application/zip",
+    )
+    return _private(response)
+
+
+@never_cache
+@login_required
+def my_data(request):
+    """What we keep about the signed-in client, and a button to download all of it."""
+    client = client_for_portal_user(user=request.user)
+    if client is None:
+        raise Http404("No client record")
+    if request.method == "POST":
+        client_touch(client=client)
+        return client_zip_response(
+            client=client,
+            by=request.user,
+            business_name=getattr(request.tenant, "name", ""),
+            for_client=True,
+        )
+    counts = {
+        "measurements": client.measurements.count(),
+        "photos": client.photos.count(),
+        "responses": client.responses.count(),
+    }
+    return render(request, "clients/portal/export_data.html", {"client": client, "counts": counts})
+
+
+urlpatterns = [
+    path("profile/data/", my_data, name="portal_my_data"),
+]
