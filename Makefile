@@ -21,8 +21,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m mectofitness.dev test $(ARGS)
 
-## make bench: provisioning and routing figures
+## make bench: provisioning, client search and routing figures
 bench: $(STAMP)
+	@command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y -qq wrk >/dev/null 2>&1) || echo "routing figures need wrk (apt-get install wrk)"
 	$(PY) -m mectofitness.dev bench $(ARGS)
 
 lint: $(STAMP)

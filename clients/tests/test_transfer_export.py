@@ -327,7 +327,8 @@ def test_a_client_cannot_download_another_clients_data(client_browser, stranger_
 
 
 def test_staff_without_a_client_record_have_no_portal_data_page(owner_client):
-    assert owner_client.get("/profile/data/").status_code == 404
+    response = owner_client.get("/profile/data/")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
     assert owner_client.get("/api/v1/me/export/").status_code == 404
 
 

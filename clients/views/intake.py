@@ -40,7 +40,8 @@ def portal_client(view):
             return redirect("/admin/")
         client = client_for_portal_user(user=request.user)
         if client is None or client.is_archived:
-            return render(request, "clients/portal/forms_no_record.html", status=404)
+            # signed in, but the coach has not set up their record (yet): say so kindly
+            return render(request, "clients/portal/forms_no_record.html")
         request.client = client
         return view(request, *args, **kwargs)
 

@@ -8,8 +8,8 @@ import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -73,9 +73,15 @@ def client_zip_response(
 @login_required
 def my_data(request):
     """What we keep about the signed-in client, and a button to download all of it."""
+    if request.user.is_staff:
+        return redirect("/admin/")
     client = client_for_portal_user(user=request.user)
     if client is None:
-        raise Http404("No client record")
+        return render(
+            request,
+            "clients/portal/forms_no_record.html",
+            {"heading": "Your data", "what": "What we keep about you"},
+        )
     if request.method == "POST":
         client_touch(client=client)
         return client_zip_response(
