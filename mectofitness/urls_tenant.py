@@ -20,6 +20,7 @@ urlpatterns = [
     path("icons/<int:size>.png", account_views.icon, name="portal_icon"),
     path("accounts/", include("allauth.urls")),
     path("", include("clients.urls")),
+    path("", include("programs.urls")),
     path("api/", include("mectofitness.urls_api")),
     path("admin/", backoffice_site.urls),
     path("branding/logo", tenant_views.branding_logo, name="branding_logo"),

@@ -1,0 +1,3 @@
+"""The programs app in the back office, one module per concern."""
+
+from . import assignment, builder, generator, habits, library, logging, nutrition, records  # noqa: F401

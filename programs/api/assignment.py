@@ -1,0 +1,5 @@
+"""API: assignment."""
+
+
+def register(router) -> None:
+    """Add this concern's viewsets to the API router."""

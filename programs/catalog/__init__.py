@@ -1,0 +1,1 @@
+"""The global exercise catalog, shared by every business (public schema)."""

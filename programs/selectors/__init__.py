@@ -1,0 +1,1 @@
+"""Reads about training that views, the API and services share."""

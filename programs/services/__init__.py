@@ -1,0 +1,1 @@
+"""State changes about training, one module per concern, one function per use case."""
