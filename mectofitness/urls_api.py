@@ -6,8 +6,8 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import ApiTokenViewSet, MeView
 from clients.api import register as clients_api_register
-from programs.api import register as programs_api_register
 from mectofitness.core import schema  # noqa: F401  (registers our OpenAPI extensions)
+from programs.api import register as programs_api_register
 
 router = DefaultRouter()
 router.register("tokens", ApiTokenViewSet, basename="api-token")
