@@ -119,6 +119,12 @@ def start_postgres() -> tuple[str, callable | None]:
             stdout=subprocess.DEVNULL,
             **as_user,
         )
+    if _port_open(PG_PORT) and not _serves_our_data(datadir):
+        raise SystemExit(
+            f"127.0.0.1:{PG_PORT} is taken by a PostgreSQL that does not run this checkout's"
+            f" .data/postgres (another checkout's make run?). Stop it, or choose another port"
+            f" with MF_EMBEDDED_PG_PORT."
+        )
     if not _port_open(PG_PORT):
         sockdir = DATA / "run"
         sockdir.mkdir(parents=True, exist_ok=True)
@@ -177,6 +183,23 @@ def start_postgres() -> tuple[str, callable | None]:
 
 
 # --- embedded Redis ----------------------------------------------------------------
+
+
+def _serves_our_data(datadir: Path) -> bool:
+    """Whether the PostgreSQL listening on PG_PORT is the one of our data directory
+    (its postmaster.pid names the port, and its process is alive)."""
+    pidfile = datadir / "postmaster.pid"
+    if not pidfile.exists():
+        return False
+    lines = pidfile.read_text().splitlines()
+    try:
+        pid, port = int(lines[0]), int(lines[3])
+        os.kill(pid, 0)
+    except (IndexError, ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # alive, owned by the 'pgserver' user
+        pass
+    return port == PG_PORT
 
 
 def _set_aside_other_major(datadir: Path) -> None:
