@@ -4,6 +4,8 @@
     provision_cold_ms p50=… p95=… n=…   empty pool: the template's capture is replayed
     ddl_ms p50=… p95=… n=…              the same schema's raw DDL (pg_dump --schema-only)
                                         executed in one transaction, for comparison
+    exercise_search_ms p50=… p95=… n=…  library search (authored catalog + free-exercise-db,
+                                        exact, prefix, alias, misspelt and filtered queries)
     routing_rps plain=… one=… spread=…  a trivial JSON view: plain Django (no tenancy),
                                         routed to one business, spread over 20 businesses
 
@@ -168,6 +170,28 @@ def bench_provisioning(n: int) -> list[str]:
     return [f"route-{i}.localhost" for i in range(20)]
 
 
+def bench_provisioning_minimal() -> None:
+    """Migrate and sign up one business (``warm-0``), for benches that need only that."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from mectofitness.celery import app as celery_app
+    from tenants import schemas
+    from tenants.services import business_provision
+
+    celery_app.conf.task_always_eager = False
+    note("migrating the bench database…")
+    call_command("migrate_schemas", interactive=False, verbosity=0)
+    connection.set_schema_to_public()
+    schemas.pool_fill(size=1)
+    business_provision(
+        name="Bench warm-0", slug="warm-0", owner_email="owner@warm-0.test", owner_password=None
+    )
+
+
 # --- client search --------------------------------------------------------------------
 
 
@@ -279,6 +303,102 @@ def bench_client_search(slug: str, n_clients: int, n_queries: int) -> None:
     )
     note(f"{len(queries)} queries, {found} with results")
     slowest = sorted(zip(timings, queries, strict=True), reverse=True)[:8]
+    note("slowest: " + ", ".join(f"{q!r} {t:.1f}" for t, q in slowest))
+    for kind in sorted(set(kinds)):
+        mine = [t for t, k in zip(timings, kinds, strict=True) if k == kind]
+        note(f"  {kind}: p50={statistics.median(mine):.1f} p95={percentile(mine, 95):.1f}")
+
+
+# --- exercise search ------------------------------------------------------------------
+
+
+def bench_exercise_search(slug: str, n_queries: int) -> None:
+    """Library search in one business: the authored catalog (loaded by migration) plus
+    free-exercise-db imported, a few hidden entries, copies and own exercises.
+
+    The queries are a fixed-seed mix of exact names, prefixes (3-6 letters), aliases,
+    misspellings (a letter dropped, doubled or swapped; words run together) and filtered
+    searches (muscle, equipment, category), each timed as the back office and the API
+    run it (``exercise_search``: the best 20)."""
+    import random
+
+    from django.core.management import call_command
+    from django_tenants.utils import tenant_context
+
+    from accounts.models import User
+    from programs.catalog.models import CatalogExercise
+    from programs.catalog.text import EQUIPMENT, MUSCLES
+    from programs.selectors.library import LibraryFilters, exercise_search
+    from programs.services.library import exercise_copy, exercise_create, exercise_hide
+    from tenants.models import Business
+
+    fedb = ROOT.parent / "shared" / "data" / "free-exercise-db" / "exercises.json"
+    note("importing free-exercise-db into the catalog…")
+    with open(os.devnull, "w") as quiet:
+        call_command("import_exercises", str(fedb), "--no-images", stdout=quiet)
+    rng = random.Random(6)
+    catalog = list(CatalogExercise.objects.values_list("pk", "name", "aliases", "category"))
+    business = Business.objects.get(slug=slug)
+    with tenant_context(business):
+        owner = User.objects.filter(is_staff=True).first()
+        for pk, *_rest in rng.sample(catalog, 30):
+            exercise_hide(catalog_exercise=CatalogExercise.objects.get(pk=pk), by=owner)
+        for pk, *_rest in rng.sample(catalog, 20):
+            exercise_copy(catalog_exercise=CatalogExercise.objects.get(pk=pk), by=owner)
+        for i in range(40):
+            exercise_create(by=owner, name=f"Studio Circuit {i} {rng.choice(['A', 'B'])}")
+        size = len(catalog) + 40
+
+        def misspell(name: str) -> str:
+            text = name.lower()
+            at = rng.randrange(1, max(2, len(text) - 1))
+            how = rng.choice(("drop", "double", "swap", "join"))
+            if how == "drop":
+                return text[:at] + text[at + 1 :]
+            if how == "double":
+                return text[:at] + text[at] + text[at:]
+            if how == "swap" and at < len(text) - 1:
+                return text[:at] + text[at + 1] + text[at] + text[at + 2 :]
+            return text.replace(" ", "", 1)
+
+        queries, kinds = [], []
+        for kind in ("exact", "prefix", "alias", "misspelt", "filtered") * (n_queries // 5):
+            _pk, name, aliases, category = rng.choice(catalog)
+            filters = LibraryFilters()
+            if kind == "exact":
+                query = name
+            elif kind == "prefix":
+                query = name[: rng.randrange(3, 7)]
+            elif kind == "alias":
+                query = rng.choice(aliases) if aliases else name.split()[-1]
+            elif kind == "misspelt":
+                query = misspell(name)
+            else:
+                query = rng.choice(["", name.split()[0]])
+                filters = rng.choice(
+                    [
+                        LibraryFilters(muscle=rng.choice(MUSCLES)),
+                        LibraryFilters(equipment=rng.choice(EQUIPMENT)),
+                        LibraryFilters(category=category, muscle=rng.choice(MUSCLES)),
+                    ]
+                )
+            queries.append((query, filters))
+            kinds.append(kind)
+        for query, filters in queries[:20]:  # warm up plans and caches
+            exercise_search(query=query, filters=filters)
+        timings, found = [], 0
+        for query, filters in queries:
+            started = time.perf_counter()
+            page = exercise_search(query=query, filters=filters)
+            timings.append((time.perf_counter() - started) * 1000)
+            found += bool(page.results)
+    print(
+        f"exercise_search_ms p50={statistics.median(timings):.1f}"
+        f" p95={percentile(timings, 95):.1f} n={size}",
+        flush=True,
+    )
+    note(f"{len(queries)} queries, {found} with results")
+    slowest = sorted(zip(timings, [q for q, _f in queries], strict=True), reverse=True)[:8]
     note("slowest: " + ", ".join(f"{q!r} {t:.1f}" for t, q in slowest))
     for kind in sorted(set(kinds)):
         mine = [t for t, k in zip(timings, kinds, strict=True) if k == kind]
@@ -407,6 +527,9 @@ def main() -> None:
     parser.add_argument("--no-routing", action="store_true", help="provisioning figures only")
     parser.add_argument("--clients", type=int, default=100_000, help="clients for search")
     parser.add_argument("--queries", type=int, default=500, help="search queries timed")
+    parser.add_argument(
+        "--exercises-only", action="store_true", help="one business, exercise search only"
+    )
     args = parser.parse_args()
 
     url, name = bench_database_url()
@@ -417,8 +540,13 @@ def main() -> None:
         "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
     )
 
+    if args.exercises_only:
+        bench_provisioning_minimal()
+        bench_exercise_search("warm-0", args.queries)
+        return
     hosts = bench_provisioning(args.n)
     bench_client_search("warm-0", args.clients, args.queries)
+    bench_exercise_search("warm-0", args.queries)
     if not args.no_routing:
         bench_routing(hosts, args.seconds, args.rounds)
 

@@ -251,7 +251,15 @@ class ClientAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         if user_role(request.user) != OWNER:
             actions.pop("assign_coach", None)
+        from programs.admin.assignment import assign_program_to_clients
+
         from .intake import send_form_action
+
+        actions["assign_program_to_clients"] = (
+            assign_program_to_clients,
+            "assign_program_to_clients",
+            assign_program_to_clients.short_description,
+        )
 
         actions["send_form_action"] = (
             send_form_action,

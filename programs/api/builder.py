@@ -1,5 +1,475 @@
-"""API: builder."""
+"""API: programs and their structure (the builder's endpoints).
+
+- ``/api/v1/programs/``: templates and client programs the requester may see
+  (``?kind=template|client``, ``?client=<id>``, ``?q=``), nested structure on read;
+  staff create (``client`` optional) and update name, description, goal, level,
+  length; DELETE archives. Actions: ``clone/``, ``save-as-template/``,
+  ``weeks/`` (add a week), ``assign/`` (see ``programs.api.assignment``).
+- ``/api/v1/program-weeks/<id>/``: PATCH note, DELETE, ``duplicate/``.
+- ``/api/v1/program-days/``: POST ``{week, name, note}``, PATCH, DELETE,
+  ``<id>/duplicate/``, ``reorder/`` ``{week, order: [ids]}``.
+- ``/api/v1/program-blocks/``: POST ``{day, kind, rounds, rest_after_seconds, note}``,
+  PATCH, DELETE, ``reorder/`` ``{day, order}``.
+- ``/api/v1/prescriptions/``: POST ``{exercise: "catalog:12"|"own:5", block | day, ...}``
+  (with ``day`` it opens a new straight-sets block), PATCH, DELETE,
+  ``reorder/`` ``{block, order}`` (ids from another block of the day move in).
+
+Every write goes through ``programs.services.builder`` (validation, transactions);
+bad input is a 400 keyed by field. Clients read their own programs and write nothing.
+"""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from clients.selectors import client_queryset_for
+from mectofitness.core.api import IsStaff
+
+from ..models import Block, Prescription, Program, ProgramDay, ProgramWeek
+from ..selectors.builder import (
+    exercise_name,
+    exercise_ref,
+    program_can_edit,
+    program_queryset_for,
+    program_structure,
+)
+from ..services import builder as svc
+
+# --- reading ---------------------------------------------------------------------
+
+
+class PrescriptionSerializer(serializers.ModelSerializer):
+    exercise_name = serializers.SerializerMethodField()
+    exercise = serializers.SerializerMethodField()
+    progression_text = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Prescription
+        fields = [
+            "id",
+            "position",
+            "exercise",
+            "exercise_name",
+            "catalog_exercise",
+            "sets",
+            "reps_min",
+            "reps_max",
+            "load_kind",
+            "load_value",
+            "tempo",
+            "rest_seconds",
+            "duration_seconds",
+            "distance_m",
+            "notes",
+            "progression",
+            "progression_text",
+        ]
+        read_only_fields = fields
+
+    def get_exercise_name(self, p) -> str:
+        return exercise_name(p)
+
+    def get_exercise(self, p) -> str:
+        return exercise_ref(p)
+
+    def get_progression_text(self, p) -> str:
+        return svc.progression_text(p.progression, p.load_kind)
+
+
+class BlockSerializer(serializers.ModelSerializer):
+    prescriptions = PrescriptionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Block
+        fields = ["id", "position", "kind", "rounds", "rest_after_seconds", "note", "prescriptions"]
+        read_only_fields = fields
+
+
+class DaySerializer(serializers.ModelSerializer):
+    blocks = BlockSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProgramDay
+        fields = ["id", "position", "name", "note", "blocks"]
+        read_only_fields = fields
+
+
+class WeekSerializer(serializers.ModelSerializer):
+    days = DaySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProgramWeek
+        fields = ["id", "number", "note", "days"]
+        read_only_fields = fields
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    weeks = WeekSerializer(many=True, read_only=True)
+    client = serializers.PrimaryKeyRelatedField(
+        queryset=Program.objects.none(),
+        required=False,
+        allow_null=True,
+        error_messages={
+            "does_not_exist": _("Choose one of your clients."),
+            "incorrect_type": _("Give the client's id, a number."),
+        },
+    )
+    client_has_health_flag = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Program
+        fields = [
+            "id",
+            "name",
+            "description",
+            "goal",
+            "level",
+            "length_weeks",
+            "is_template",
+            "client",
+            "client_has_health_flag",
+            "source",
+            "created_at",
+            "updated_at",
+            "weeks",
+        ]
+        read_only_fields = ["id", "is_template", "source", "created_at", "updated_at", "weeks"]
+        extra_kwargs = {
+            "name": {"required": False},
+            "length_weeks": {"required": False, "validators": []},
+            "goal": {"validators": []},
+            "level": {"validators": []},
+        }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["client"].queryset = client_queryset_for(user=request.user)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["client"].read_only = True
+        return fields
+
+    def get_client_has_health_flag(self, program) -> bool:
+        return bool(program.client_id and program.client.has_health_flag)
+
+    def to_internal_value(self, data):
+        # goal, level and length are checked by the service, with its messages
+        raw = {k: data.get(k) for k in ("goal", "level", "length_weeks") if k in data}
+        attrs = super().to_internal_value(
+            {k: v for k, v in data.items() if k not in raw} if hasattr(data, "items") else data
+        )
+        attrs.update(raw)
+        return attrs
+
+
+class ProgramListSerializer(ProgramSerializer):
+    class Meta(ProgramSerializer.Meta):
+        fields = [f for f in ProgramSerializer.Meta.fields if f != "weeks"]
+
+
+def _editable(request, program: Program) -> Program:
+    if not program_can_edit(user=request.user, program=program):
+        raise PermissionDenied(_("Only staff who coach this client can change this program."))
+    return program
+
+
+def _program_for(request, program_id) -> Program:
+    """A program the requester may edit, or 404/403; ids arrive as strings."""
+    if not str(program_id or "").isdigit():
+        raise NotFound
+    program = program_queryset_for(user=request.user).filter(pk=int(program_id)).first()
+    if program is None:
+        raise NotFound
+    return _editable(request, program)
+
+
+def _structure(request, program: Program) -> dict:
+    program = program_structure(programs=Program.objects.filter(pk=program.pk)).get()
+    return ProgramSerializer(program, context={"request": request}).data
+
+
+class ProgramViewSet(viewsets.ModelViewSet):
+    """Programs (templates and client programs) with their nested structure."""
+
+    serializer_class = ProgramSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return super().get_permissions()
+        return [*super().get_permissions(), IsStaff()]
+
+    def get_serializer_class(self):
+        return ProgramListSerializer if self.action == "list" else ProgramSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Program.objects.none()
+        programs = program_queryset_for(user=self.request.user).select_related("client")
+        params = self.request.query_params
+        if params.get("kind") == "template":
+            programs = programs.filter(is_template=True)
+        elif params.get("kind") == "client":
+            programs = programs.filter(is_template=False)
+        if params.get("client", "").isdigit():
+            programs = programs.filter(client_id=int(params["client"]))
+        if params.get("q"):
+            programs = programs.filter(name__icontains=params["q"][:120])
+        if self.action != "list":
+            programs = program_structure(programs=programs)
+        return programs.order_by("-is_template", "name", "pk")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        program = svc.program_create(
+            by=request.user,
+            name=data.get("name", ""),
+            description=data.get("description", ""),
+            goal=data.get("goal") or "",
+            level=data.get("level") or "",
+            length_weeks=data.get("length_weeks") or 4,
+            client=data.get("client"),
+        )
+        return Response(_structure(request, program), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        program = _editable(request, self.get_object())
+        serializer = self.get_serializer(program, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = {k: v for k, v in serializer.validated_data.items() if k in svc.PROGRAM_FIELDS}
+        program = svc.program_update(program=program, by=request.user, data=data)
+        return Response(_structure(request, program))
+
+    def destroy(self, request, *args, **kwargs):
+        program = _editable(request, self.get_object())
+        svc.program_archive(program=program, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=ProgramSerializer)
+    @action(detail=True, methods=["post"])
+    def clone(self, request, pk=None):
+        """A deep copy as a new template (``{"name": ...}`` optional)."""
+        source = _editable(request, self.get_object())
+        name = str(request.data.get("name") or "").strip() or _("%(name)s (copy)") % {
+            "name": source.name
+        }
+        program = svc.program_clone(program=source, by=request.user, name=name[:120])
+        return Response(_structure(request, program), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ProgramSerializer)
+    @action(detail=True, methods=["post"], url_path="save-as-template")
+    def save_as_template(self, request, pk=None):
+        """A client's program becomes a new template."""
+        source = _editable(request, self.get_object())
+        program = svc.program_save_as_template(
+            program=source, by=request.user, name=str(request.data.get("name") or "")
+        )
+        return Response(_structure(request, program), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=WeekSerializer)
+    @action(detail=True, methods=["post"])
+    def weeks(self, request, pk=None):
+        """Append an empty week."""
+        program = _editable(request, self.get_object())
+        week = svc.week_add(program=program, by=request.user)
+        return Response(WeekSerializer(week).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Assign to one or many clients: see ``programs.api.assignment``."""
+        from .assignment import assign_program
+
+        return assign_program(request, self.get_object())
+
+
+# --- the structure's parts -----------------------------------------------------------
+
+
+class PartViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Shared by weeks, days, blocks and prescriptions: staff only, narrowed to programs
+    the requester may see (others are 404), writes through the services."""
+
+    permission_classes = [IsStaff]
+    http_method_names = ["post", "patch", "delete", "options"]
+    program_path = ""  # from the part to its program
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset.none()
+        programs = program_queryset_for(user=self.request.user)
+        return self.queryset.filter(**{f"{self.program_path}__in": programs})
+
+    def get_object(self):
+        part = super().get_object()
+        program = Program.objects.get(pk=self._program_id(part))
+        _editable(self.request, program)
+        return part
+
+    def _program_id(self, part) -> int:
+        value = part
+        for name in self.program_path.split("__"):
+            value = getattr(value, name)
+        return value.pk
+
+    def _parent(self, model, key: str, path: str):
+        value = self.request.data.get(key)
+        if not str(value or "").isdigit():
+            raise serializers.ValidationError({key: [_("Choose where this goes.")]})
+        programs = program_queryset_for(user=self.request.user)
+        parent = model.objects.filter(pk=int(value), **{f"{path}__in": programs}).first()
+        if parent is None:
+            raise serializers.ValidationError({key: [_("This is not part of your programs.")]})
+        value = parent
+        for name in path.split("__"):
+            value = getattr(value, name)
+        _editable(self.request, value)
+        return parent
+
+    def _data(self, fields) -> dict:
+        return {k: self.request.data[k] for k in fields if k in self.request.data}
+
+    def _order(self) -> list:
+        order = self.request.data.get("order")
+        if not isinstance(order, list):
+            raise serializers.ValidationError({"order": [_("Give the ids in their new order.")]})
+        return order
+
+    def update(self, request, *args, **kwargs):
+        part = self.get_object()
+        return Response(self.serializer_class(self.change(part)).data)
+
+    def perform_destroy(self, instance):
+        self.remove(instance)
+
+
+class WeekViewSet(PartViewSet):
+    queryset = ProgramWeek.objects.all()
+    serializer_class = WeekSerializer
+    program_path = "program"
+
+    def change(self, week):
+        return svc.week_update(week=week, by=self.request.user, note=self.request.data.get("note"))
+
+    def remove(self, week):
+        svc.week_remove(week=week, by=self.request.user)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, pk=None):
+        week = svc.week_duplicate(week=self.get_object(), by=request.user)
+        return Response(WeekSerializer(week).data, status=status.HTTP_201_CREATED)
+
+
+class DayViewSet(mixins.CreateModelMixin, PartViewSet):
+    queryset = ProgramDay.objects.all()
+    serializer_class = DaySerializer
+    program_path = "week__program"
+
+    def create(self, request, *args, **kwargs):
+        week = self._parent(ProgramWeek, "week", "program")
+        day = svc.day_add(
+            week=week,
+            by=request.user,
+            name=request.data.get("name", ""),
+            note=request.data.get("note", ""),
+        )
+        return Response(DaySerializer(day).data, status=status.HTTP_201_CREATED)
+
+    def change(self, day):
+        return svc.day_update(day=day, by=self.request.user, data=self._data(("name", "note")))
+
+    def remove(self, day):
+        svc.day_remove(day=day, by=self.request.user)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, pk=None):
+        day = svc.day_duplicate(day=self.get_object(), by=request.user)
+        return Response(DaySerializer(day).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None)
+    @action(detail=False, methods=["post"])
+    def reorder(self, request):
+        week = self._parent(ProgramWeek, "week", "program")
+        svc.day_reorder(week=week, by=request.user, order=self._order())
+        return Response({"ok": True})
+
+
+BLOCK_FIELDS = ("kind", "rounds", "rest_after_seconds", "note")
+
+
+class BlockViewSet(mixins.CreateModelMixin, PartViewSet):
+    queryset = Block.objects.all()
+    serializer_class = BlockSerializer
+    program_path = "day__week__program"
+
+    def create(self, request, *args, **kwargs):
+        day = self._parent(ProgramDay, "day", "week__program")
+        block = svc.block_add(day=day, by=request.user, data=self._data(BLOCK_FIELDS))
+        return Response(BlockSerializer(block).data, status=status.HTTP_201_CREATED)
+
+    def change(self, block):
+        return svc.block_update(block=block, by=self.request.user, data=self._data(BLOCK_FIELDS))
+
+    def remove(self, block):
+        svc.block_remove(block=block, by=self.request.user)
+
+    @extend_schema(request=None)
+    @action(detail=False, methods=["post"])
+    def reorder(self, request):
+        day = self._parent(ProgramDay, "day", "week__program")
+        svc.block_reorder(day=day, by=request.user, order=self._order())
+        return Response({"ok": True})
+
+
+class PrescriptionViewSet(mixins.CreateModelMixin, PartViewSet):
+    queryset = Prescription.objects.select_related("catalog_exercise", "exercise")
+    serializer_class = PrescriptionSerializer
+    program_path = "block__day__week__program"
+
+    def create(self, request, *args, **kwargs):
+        if request.data.get("block") not in (None, ""):
+            block, day = self._parent(Block, "block", "day__week__program"), None
+        else:
+            block, day = None, self._parent(ProgramDay, "day", "week__program")
+        prescription = svc.prescription_add(
+            by=request.user,
+            exercise_ref=request.data.get("exercise", ""),
+            block=block,
+            day=day,
+            data=self._data(svc.PRESCRIPTION_FIELDS),
+        )
+        prescription = self.queryset.get(pk=prescription.pk)
+        return Response(PrescriptionSerializer(prescription).data, status=status.HTTP_201_CREATED)
+
+    def change(self, prescription):
+        data = self._data((*svc.PRESCRIPTION_FIELDS, "exercise"))
+        prescription = svc.prescription_update(
+            prescription=prescription, by=self.request.user, data=data
+        )
+        return self.queryset.get(pk=prescription.pk)
+
+    def remove(self, prescription):
+        svc.prescription_remove(prescription=prescription, by=self.request.user)
+
+    @extend_schema(request=None)
+    @action(detail=False, methods=["post"])
+    def reorder(self, request):
+        block = self._parent(Block, "block", "day__week__program")
+        svc.prescription_reorder(block=block, by=request.user, order=self._order())
+        return Response({"ok": True})
 
 
 def register(router) -> None:
     """Add this concern's viewsets to the API router."""
+    router.register("programs", ProgramViewSet, basename="program")
+    router.register("program-weeks", WeekViewSet, basename="program-week")
+    router.register("program-days", DayViewSet, basename="program-day")
+    router.register("program-blocks", BlockViewSet, basename="program-block")
+    router.register("prescriptions", PrescriptionViewSet, basename="prescription")

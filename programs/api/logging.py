@@ -1,5 +1,357 @@
-"""API: logging."""
+"""API: logged workouts and the offline sync.
+
+- ``POST /api/v1/workout-sync/``: a client's phone sends one workout and its sets (live,
+  or queued offline). Idempotent by the device's ids; conflicts are listed, never dropped.
+- ``POST /api/v1/workout-sync/unlog/``: un-log one set ticked by mistake.
+- ``/api/v1/workout-logs/``: a client their own logs; staff the logs of the clients they
+  may see (``client_queryset_for``); staff write ``coach_comment`` with PATCH.
+"""
+
+from decimal import Decimal
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from clients import units as u
+from clients.api.measurements import portal_client
+from clients.selectors import client_queryset_for
+
+from ..models import SetLog, WorkoutLog
+from ..selectors.logging import record_text, workout_logs_for
+from ..services.logging import (
+    MAX_LOAD_KG,
+    MAX_REPS,
+    SetInput,
+    load_to_kg,
+    set_log_delete,
+    workout_comment,
+    workout_sync,
+)
+
+
+class SyncSetSerializer(serializers.Serializer):
+    client_uuid = serializers.UUIDField(
+        error_messages={"invalid": _("Give the set's id made on the device (a UUID).")}
+    )
+    prescription = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    prescription_version = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    exercise = serializers.CharField(
+        max_length=40, help_text='"catalog:<id>" or "own:<id>": what was actually done'
+    )
+    set_number = serializers.IntegerField(
+        min_value=1,
+        max_value=50,
+        error_messages={
+            "min_value": _("The set number must be between 1 and 50."),
+            "max_value": _("The set number must be between 1 and 50."),
+        },
+    )
+    reps = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=MAX_REPS,
+        error_messages={
+            "min_value": _("Reps cannot be negative."),
+            "max_value": _("Reps must be at most %(max)d.") % {"max": MAX_REPS},
+            "invalid": _("Enter the reps as a whole number."),
+        },
+    )
+    load_kg = serializers.DecimalField(
+        required=False,
+        allow_null=True,
+        max_digits=8,
+        decimal_places=3,
+        min_value=Decimal(0),
+        max_value=MAX_LOAD_KG,
+        error_messages={
+            "min_value": _("The load cannot be negative."),
+            "max_value": _("The load must be at most 1000 kg."),
+            "invalid": _("Enter the load as a number."),
+            "max_whole_digits": _("The load must be at most 1000 kg."),
+            "max_digits": _("The load must be at most 1000 kg."),
+        },
+    )
+    load = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=12,
+        help_text="The load as typed, in ``unit`` (instead of load_kg)",
+    )
+    unit = serializers.ChoiceField(choices=["kg", "lb"], required=False, default="kg")
+    rpe = serializers.DecimalField(
+        required=False,
+        allow_null=True,
+        max_digits=3,
+        decimal_places=1,
+        min_value=Decimal(1),
+        max_value=Decimal(10),
+        error_messages={
+            "min_value": _("RPE goes from 1 to 10."),
+            "max_value": _("RPE goes from 1 to 10."),
+            "invalid": _("RPE goes from 1 to 10."),
+            "max_whole_digits": _("RPE goes from 1 to 10."),
+            "max_digits": _("RPE goes from 1 to 10."),
+            "max_decimal_places": _("RPE uses at most one decimal, like 7.5."),
+        },
+    )
+    is_warmup = serializers.BooleanField(required=False, default=False)
+    logged_at = serializers.DateTimeField(required=False)
+    duration_seconds = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=86400
+    )
+    distance_m = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=1000000
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    def validate(self, attrs):
+        raw = attrs.pop("load", "")
+        unit = attrs.pop("unit", "kg")
+        if raw not in ("", None):
+            try:
+                attrs["load_kg"] = load_to_kg(raw, unit=unit)
+            except ValueError:
+                raise serializers.ValidationError(
+                    {"load": [_("Enter the load as a number.")]}
+                ) from None
+        load = attrs.get("load_kg")
+        if load is not None:
+            load = Decimal(load).quantize(Decimal("0.01"))
+            if load < 0:
+                raise serializers.ValidationError({"load": [_("The load cannot be negative.")]})
+            if load > MAX_LOAD_KG:
+                raise serializers.ValidationError(
+                    {"load": [_("The load must be at most 1000 kg (2204 lb).")]}
+                )
+            attrs["load_kg"] = load
+        return attrs
+
+
+class SyncWorkoutSerializer(serializers.Serializer):
+    client_uuid = serializers.UUIDField(
+        error_messages={"invalid": _("Give the workout's id made on the device (a UUID).")}
+    )
+    scheduled = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    started_at = serializers.DateTimeField(required=False, allow_null=True)
+    finished_at = serializers.DateTimeField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    rating = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5)
+
+
+class SyncSerializer(serializers.Serializer):
+    workout = SyncWorkoutSerializer()
+    sets = SyncSetSerializer(many=True, required=False, default=list)
+
+    def validate_sets(self, value):
+        if len(value) > 200:
+            raise serializers.ValidationError(_("Send at most 200 sets at a time."))
+        return value
+
+
+class SetLogSerializer(serializers.ModelSerializer):
+    exercise_name = serializers.SerializerMethodField()
+    exercise_ref = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SetLog
+        fields = [
+            "id",
+            "client_uuid",
+            "prescription",
+            "exercise_ref",
+            "exercise_name",
+            "set_number",
+            "reps",
+            "load_kg",
+            "rpe",
+            "is_warmup",
+            "logged_at",
+            "duration_seconds",
+            "distance_m",
+            "note",
+        ]
+        read_only_fields = fields
+
+    def get_exercise_name(self, s) -> str:
+        exercise = s.catalog_exercise or s.exercise
+        return exercise.name if exercise else ""
+
+    def get_exercise_ref(self, s) -> str:
+        return (
+            f"catalog:{s.catalog_exercise_id}" if s.catalog_exercise_id else f"own:{s.exercise_id}"
+        )
+
+
+class WorkoutLogSerializer(serializers.ModelSerializer):
+    sets = SetLogSerializer(many=True, read_only=True)
+    records = serializers.SerializerMethodField()
+    commented_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = WorkoutLog
+        fields = [
+            "id",
+            "client",
+            "client_uuid",
+            "scheduled",
+            "name",
+            "started_at",
+            "finished_at",
+            "notes",
+            "rating",
+            "coach_comment",
+            "commented_by",
+            "sets",
+            "records",
+        ]
+        read_only_fields = [f for f in fields if f != "coach_comment"]
+
+    def get_records(self, log) -> list[dict]:
+        system = self.context.get("units", u.METRIC)
+        return [
+            {
+                "id": r.pk,
+                "kind": r.kind,
+                "reps": r.reps,
+                "value_kg": str(r.value),
+                "text": f"{(r.catalog_exercise or r.exercise).name}: {record_text(r, system)}",
+            }
+            for r in log.records.all()
+        ]
+
+
+class WorkoutSyncViewSet(viewsets.GenericViewSet):
+    """A client's phone stores a workout and its sets (also what it queued offline)."""
+
+    serializer_class = SyncSerializer
+
+    def _client(self, request):
+        client = portal_client(request)
+        if client is None:
+            raise PermissionDenied(_("Only clients log their workouts here."))
+        return client
+
+    @extend_schema(request=SyncSerializer, responses={200: dict, 201: dict})
+    def create(self, request, *args, **kwargs):
+        """Store the batch. 201 when something new was stored, 200 for a replay.
+
+        Response: ``workout`` (id, client_uuid), ``sets`` (client_uuid -> "created" or
+        "stored"), ``conflicts`` ([{set, kind, message}]), ``records`` (new ones)."""
+        client = self._client(request)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        w = data["workout"]
+        result = workout_sync(
+            client=client,
+            workout_uuid=w["client_uuid"],
+            scheduled_id=w.get("scheduled"),
+            started_at=w.get("started_at"),
+            finished_at=w.get("finished_at"),
+            notes=w.get("notes"),
+            name=w.get("name", ""),
+            rating=w.get("rating"),
+            sets=[SetInput(**item) for item in data["sets"]],
+        )
+        system = u.units_for(client=client, viewer=request.user, business=request.tenant)
+        states = {str(s.client_uuid): "created" for s in result.created}
+        states.update({str(s.client_uuid): "stored" for s in result.stored})
+        body = {
+            "workout": {
+                "id": result.workout.pk,
+                "client_uuid": str(result.workout.client_uuid),
+                "finished": result.workout.finished_at is not None,
+                "summary_url": f"/workouts/log/{result.workout.client_uuid}/",
+            },
+            "sets": states,
+            "conflicts": [
+                {"set": c.set_uuid, "kind": c.kind, "message": c.message} for c in result.conflicts
+            ],
+            "records": [
+                {
+                    "id": n.record.pk,
+                    "kind": n.record.kind,
+                    "reps": n.record.reps,
+                    "value_kg": str(n.record.value),
+                    "previous_kg": str(n.previous),
+                    "set": str(n.record.set_log.client_uuid) if n.record.set_log_id else None,
+                    "exercise": (n.record.catalog_exercise or n.record.exercise).name,
+                    "text": record_text(n.record, system),
+                }
+                for n in result.records
+            ],
+        }
+        new = result.created or result.workout_created
+        return Response(body, status=status.HTTP_201_CREATED if new else status.HTTP_200_OK)
+
+    @action(detail=False, methods=["post"])
+    def unlog(self, request):
+        """Un-log one set (``{"set": "<client_uuid>"}``): 204, or 404 if not yours."""
+        client = self._client(request)
+        field = serializers.UUIDField()
+        try:
+            set_uuid = field.to_internal_value(request.data.get("set"))
+        except serializers.ValidationError:
+            raise serializers.ValidationError({"set": [_("Give the set's id.")]}) from None
+        if not set_log_delete(client=client, set_uuid=set_uuid):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WorkoutLogViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Logged workouts, newest first, with sets and records. Staff may PATCH
+    ``coach_comment``; clients read their own."""
+
+    serializer_class = WorkoutLogSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return WorkoutLog.objects.none()
+        logs = workout_logs_for(clients=client_queryset_for(user=self.request.user))
+        client_id = self.request.query_params.get("client", "")
+        if client_id.isdigit():
+            logs = logs.filter(client_id=int(client_id))
+        return logs
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["units"] = u.units_for(
+                client=portal_client(self.request),
+                viewer=self.request.user,
+                business=getattr(self.request, "tenant", None),
+            )
+        return context
+
+    def perform_update(self, serializer):
+        if not self.request.user.is_staff:
+            raise PermissionDenied(_("Only your coach comments on your workouts."))
+        unknown = set(self.request.data) - {"coach_comment"}
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [_("Only coach_comment can be changed.")] for name in sorted(unknown)}
+            )
+        serializer.instance = workout_comment(
+            log=serializer.instance,
+            by=self.request.user,
+            comment=serializer.validated_data.get("coach_comment", ""),
+        )
 
 
 def register(router) -> None:
     """Add this concern's viewsets to the API router."""
+    router.register("workout-sync", WorkoutSyncViewSet, basename="workout-sync")
+    router.register("workout-logs", WorkoutLogViewSet, basename="workout-log")

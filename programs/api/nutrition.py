@@ -1,5 +1,521 @@
-"""API: nutrition."""
+"""API: foods, nutrition targets, meal plans and the food log.
+
+Staff see the clients ``client_queryset_for`` gives them; a client sees their own
+record only, which is set here, never taken from the payload. Numbers travel as
+decimal strings (kcal and grams to 0.1; see programs.services.nutrition).
+"""
+
+import datetime
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from clients.api.measurements import ClientField, portal_client
+from clients.selectors import client_queryset_for
+from clients.services.measurements import client_today
+
+from ..models import Food, FoodLogEntry, Meal, MealPlan, MealPlanDay, NutritionTarget
+from ..services import nutrition as svc
+
+
+def _date_param(request, name: str = "date") -> datetime.date | None:
+    raw = request.query_params.get(name, "")
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise serializers.ValidationError({name: [_("Enter a date like 2025-03-14.")]}) from None
+
+
+class StaffWritesWithPerm(permissions.BasePermission):
+    """Reading for everyone signed in here; writing for staff with the model permission."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        perm = getattr(view, "write_perm", None)
+        return request.user.is_staff and (perm is None or request.user.has_perm(perm))
+
+
+# --- foods ---------------------------------------------------------------------------------
+
+
+class FoodSerializer(serializers.ModelSerializer):
+    is_archived = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Food
+        fields = [
+            "id",
+            "name",
+            "brand",
+            "kcal_100g",
+            "protein_100g",
+            "carbs_100g",
+            "fat_100g",
+            "serving_g",
+            "is_archived",
+        ]
+        read_only_fields = ["id", "is_archived"]
+
+    def get_is_archived(self, food) -> bool:
+        return food.archived_at is not None
+
+    def to_internal_value(self, data):  # the service validates and gives friendly messages
+        return {k: data.get(k) for k in self.Meta.fields if k in data}
+
+
+class FoodViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The business's food list, macros per 100 g. Everyone signed in reads it (``q``
+    searches names); staff add and change foods; DELETE archives (plans and diaries
+    keep using it). The starter list is added on first use."""
+
+    serializer_class = FoodSerializer
+    permission_classes = [StaffWritesWithPerm]
+
+    @property
+    def write_perm(self):
+        return "programs.change_food" if self.action != "create" else "programs.add_food"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Food.objects.none()
+        svc.foods_ensure_starter()
+        foods = Food.objects.order_by("name", "pk")
+        if self.request.query_params.get("archived") not in ("1", "true"):
+            foods = foods.filter(archived_at__isnull=True)
+        q = self.request.query_params.get("q", "").strip()
+        if q:
+            foods = foods.filter(Q(name__icontains=q) | Q(brand__icontains=q))
+        return foods
+
+    def perform_create(self, serializer):
+        serializer.instance = svc.food_create(data=serializer.validated_data, by=self.request.user)
+
+    def perform_update(self, serializer):
+        serializer.instance = svc.food_update(
+            food=serializer.instance, data=serializer.validated_data, by=self.request.user
+        )
+
+    def perform_destroy(self, instance):
+        svc.food_archive(food=instance, by=self.request.user)
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+class NutritionTargetSerializer(serializers.ModelSerializer):
+    client = ClientField(required=False)
+    calories = serializers.CharField()
+    protein_g = serializers.CharField()
+    carbs_g = serializers.CharField()
+    fat_g = serializers.CharField()
+    starts_on = serializers.DateField(
+        required=False, error_messages={"invalid": _("Enter a date like 2025-03-14.")}
+    )
+
+    class Meta:
+        model = NutritionTarget
+        fields = [
+            "id",
+            "client",
+            "starts_on",
+            "calories",
+            "protein_g",
+            "carbs_g",
+            "fat_g",
+            "set_by",
+        ]
+        read_only_fields = ["id", "set_by"]
+        validators = []
+
+    def to_representation(self, target):
+        data = super().to_representation(target)
+        for key in ("calories", "protein_g", "carbs_g", "fat_g"):
+            data[key] = getattr(target, key)
+        return data
+
+
+class NutritionTargetViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Daily targets, newest first. Staff set them for their clients (POST again on the
+    same ``starts_on`` replaces it; the response carries ``warnings`` when calories are
+    more than 15 % from 4/4/9 of the macros). A client reads their own."""
+
+    serializer_class = NutritionTargetSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return NutritionTarget.objects.none()
+        rows = NutritionTarget.objects.filter(
+            client__in=client_queryset_for(user=self.request.user)
+        )
+        client = self.request.query_params.get("client", "")
+        if client.isdigit():
+            rows = rows.filter(client_id=int(client))
+        return rows.order_by("client_id", "-starts_on")
+
+    def create(self, request, *args, **kwargs):
+        if not (request.user.is_staff and request.user.has_perm("programs.add_nutritiontarget")):
+            raise PermissionDenied(_("Only your coach sets your targets."))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data.get("client") is None:
+            raise serializers.ValidationError({"client": [_("Choose the client.")]})
+        result = svc.nutrition_target_set(
+            client=data["client"],
+            calories=data["calories"],
+            protein_g=data["protein_g"],
+            carbs_g=data["carbs_g"],
+            fat_g=data["fat_g"],
+            starts_on=data.get("starts_on"),
+            by=request.user,
+        )
+        out = self.get_serializer(result.target).data
+        out["warnings"] = result.warnings
+        return Response(
+            out, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        )
+
+    def perform_destroy(self, instance):
+        if not (
+            self.request.user.is_staff
+            and self.request.user.has_perm("programs.delete_nutritiontarget")
+        ):
+            raise PermissionDenied
+        instance.delete()
+
+
+# --- meal plans ----------------------------------------------------------------------------
+
+
+def plan_json(plan: MealPlan) -> dict:
+    totals = svc.meal_plan_totals(plan=plan)
+    return {
+        "id": plan.pk,
+        "name": plan.name,
+        "client": plan.client_id,
+        "notes": plan.notes,
+        "is_active": plan.is_active,
+        "is_template": plan.client_id is None,
+        "days": [
+            {
+                "id": d.day.pk,
+                "position": d.day.position,
+                "name": d.day.name,
+                "totals": d.total.as_dict(),
+                "meals": [
+                    {
+                        "id": m.meal.pk,
+                        "name": m.meal.name,
+                        "totals": m.total.as_dict(),
+                        "items": [
+                            {
+                                "id": item.pk,
+                                "food": item.food_id,
+                                "food_name": str(item.food),
+                                "grams": str(item.grams),
+                                **macros.as_dict(),
+                            }
+                            for item, macros in m.items
+                        ],
+                    }
+                    for m in d.meals
+                ],
+            }
+            for d in totals.days
+        ],
+    }
+
+
+class MealPlanSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    client = ClientField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    copy_from = serializers.IntegerField(required=False)
+
+
+class ItemSerializer(serializers.Serializer):
+    meal = serializers.IntegerField(required=False)
+    day = serializers.IntegerField(required=False)
+    meal_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    food = serializers.IntegerField(required=False)
+    grams = serializers.CharField(required=False)
+
+
+class MealPlanViewSet(viewsets.GenericViewSet):
+    """Meal plans: days -> meals -> foods with grams, totals per meal and day.
+
+    Staff see templates and their clients' plans, create them (``copy_from`` copies a
+    plan for ``client``), add days, meals and foods, and delete plans. A client reads
+    their own active plan(s)."""
+
+    serializer_class = MealPlanSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return MealPlan.objects.none()
+        user = self.request.user
+        mine = Q(client__in=client_queryset_for(user=user))
+        if user.is_staff:
+            return MealPlan.objects.filter(mine | Q(client__isnull=True)).order_by("name", "pk")
+        return MealPlan.objects.filter(mine, is_active=True).order_by("-created_at", "-pk")
+
+    def _require_staff(self, perm: str) -> None:
+        if not (self.request.user.is_staff and self.request.user.has_perm(perm)):
+            raise PermissionDenied(_("Only coaches change meal plans."))
+
+    def list(self, request):
+        plans = self.get_queryset()
+        client = request.query_params.get("client", "")
+        if client.isdigit():
+            plans = plans.filter(client_id=int(client))
+        if request.query_params.get("template") in ("1", "true"):
+            plans = plans.filter(client__isnull=True)
+        page = self.paginate_queryset(plans)
+        return self.get_paginated_response([plan_json(p) for p in page])
+
+    def retrieve(self, request, pk=None):
+        return Response(plan_json(get_object_or_404(self.get_queryset(), pk=pk)))
+
+    def create(self, request):
+        self._require_staff("programs.add_mealplan")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        client = data.get("client")
+        if "copy_from" in data:
+            source = self.get_queryset().filter(pk=data["copy_from"]).first()
+            if source is None:
+                raise serializers.ValidationError({"copy_from": [_("Choose one of your plans.")]})
+            plan = svc.meal_plan_copy(
+                plan=source, client=client, by=request.user, name=data.get("name", "")
+            )
+        else:
+            plan = svc.meal_plan_create(
+                name=data.get("name", ""),
+                client=client,
+                notes=data.get("notes", ""),
+                by=request.user,
+            )
+        return Response(plan_json(plan), status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, pk=None):
+        self._require_staff("programs.delete_mealplan")
+        plan = get_object_or_404(self.get_queryset(), pk=pk)
+        plan.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ItemSerializer)
+    @action(detail=True, methods=["post"], url_path="items", serializer_class=ItemSerializer)
+    def add_item(self, request, pk=None):
+        """Add a day (``{}``), a meal (``{"day", "meal_name"}``) or a food to a meal
+        (``{"meal", "food", "grams"}``)."""
+        self._require_staff("programs.change_mealplan")
+        plan = get_object_or_404(self.get_queryset(), pk=pk)
+        serializer = ItemSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "meal" in data:
+            meal = Meal.objects.filter(pk=data["meal"], day__plan=plan).first()
+            if meal is None:
+                raise serializers.ValidationError({"meal": [_("Choose a meal of this plan.")]})
+            food = Food.objects.filter(pk=data.get("food")).first() if data.get("food") else None
+            svc.meal_item_add(meal=meal, food=food, grams=data.get("grams"))
+        elif "day" in data:
+            day = MealPlanDay.objects.filter(pk=data["day"], plan=plan).first()
+            if day is None:
+                raise serializers.ValidationError({"day": [_("Choose a day of this plan.")]})
+            svc.meal_add(day=day, name=data.get("meal_name", ""))
+        else:
+            svc.meal_plan_day_add(plan=plan, name=data.get("name", ""))
+        return Response(plan_json(plan), status=status.HTTP_201_CREATED)
+
+
+# --- the food log --------------------------------------------------------------------------
+
+
+class FoodLogSerializer(serializers.ModelSerializer):
+    food = serializers.PrimaryKeyRelatedField(
+        queryset=Food.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Choose a food from the list.")},
+    )
+    grams = serializers.CharField(write_only=True)
+    date = serializers.DateField(
+        required=False, error_messages={"invalid": _("Enter a date like 2025-03-14.")}
+    )
+    name = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    meal_name = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    kcal = serializers.CharField(required=False, allow_blank=True, write_only=True)
+    protein_g = serializers.CharField(required=False, allow_blank=True, write_only=True)
+    carbs_g = serializers.CharField(required=False, allow_blank=True, write_only=True)
+    fat_g = serializers.CharField(required=False, allow_blank=True, write_only=True)
+    client_uuid = serializers.UUIDField(required=False)
+
+    class Meta:
+        model = FoodLogEntry
+        fields = [
+            "id",
+            "client",
+            "date",
+            "meal_name",
+            "food",
+            "name",
+            "grams",
+            "kcal",
+            "protein_g",
+            "carbs_g",
+            "fat_g",
+            "client_uuid",
+            "logged_at",
+        ]
+        read_only_fields = ["id", "client", "logged_at"]
+        validators = []
+
+    def to_representation(self, entry):
+        return {
+            "id": entry.pk,
+            "client": entry.client_id,
+            "date": entry.date.isoformat(),
+            "meal_name": entry.meal_name,
+            "food": entry.food_id,
+            "name": entry.name,
+            "grams": str(entry.grams),
+            "kcal": str(entry.kcal),
+            "protein_g": str(entry.protein_g),
+            "carbs_g": str(entry.carbs_g),
+            "fat_g": str(entry.fat_g),
+            "client_uuid": str(entry.client_uuid),
+            "logged_at": entry.logged_at.isoformat(),
+        }
+
+
+def day_json(day: svc.DayLog) -> dict:
+    target = day.target
+    return {
+        "date": day.date.isoformat(),
+        "totals": day.total.as_dict(),
+        "target": None
+        if target is None
+        else {
+            "calories": target.calories,
+            "protein_g": target.protein_g,
+            "carbs_g": target.carbs_g,
+            "fat_g": target.fat_g,
+            "starts_on": target.starts_on.isoformat(),
+        },
+        "percent": {k: v["percent"] for k, v in day.progress.items()},
+        "entries": [FoodLogSerializer().to_representation(e) for e in day.entries],
+    }
+
+
+class FoodLogViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The food diary. A client logs their own (a food and grams, or a custom entry with
+    name, grams and its kcal and macros); a repeated ``client_uuid`` returns the first
+    entry (200). Staff read their clients' diaries. ``day/?date=`` gives one day's
+    entries and totals against the target."""
+
+    serializer_class = FoodLogSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return FoodLogEntry.objects.none()
+        rows = FoodLogEntry.objects.filter(client__in=client_queryset_for(user=self.request.user))
+        params = self.request.query_params
+        if params.get("client", "").isdigit():
+            rows = rows.filter(client_id=int(params["client"]))
+        on = _date_param(self.request)
+        if on:
+            rows = rows.filter(date=on)
+        return rows.order_by("-date", "-logged_at", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        client = portal_client(request)
+        if client is None:
+            raise PermissionDenied(_("Only clients keep a food log."))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        logged = svc.food_log_add(
+            client=client,
+            by=request.user,
+            food=data.get("food"),
+            grams=data.get("grams"),
+            name=data.get("name", ""),
+            custom={k: data.get(k) for k in ("kcal", "protein_g", "carbs_g", "fat_g")},
+            on=data.get("date"),
+            meal_name=data.get("meal_name", ""),
+            client_uuid=data.get("client_uuid"),
+            today=client_today(client=client, business=request.tenant),
+        )
+        return Response(
+            self.get_serializer(logged.entry).data,
+            status=status.HTTP_201_CREATED if logged.created else status.HTTP_200_OK,
+        )
+
+    def perform_destroy(self, instance):
+        if self.request.user.is_staff or instance.client.user_id != self.request.user.pk:
+            raise PermissionDenied(_("Only the client changes their food log."))
+        svc.food_log_delete(entry=instance, by=self.request.user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("date", str, description="The day (default today)"),
+            OpenApiParameter("client", int, description="Staff: the client"),
+        ]
+    )
+    @action(detail=False, methods=["get"])
+    def day(self, request):
+        client = portal_client(request)
+        if request.user.is_staff:
+            raw = request.query_params.get("client", "")
+            client = (
+                client_queryset_for(user=request.user).filter(pk=int(raw)).first()
+                if raw.isdigit()
+                else None
+            )
+            if client is None:
+                raise serializers.ValidationError({"client": [_("Choose one of your clients.")]})
+        if client is None:
+            raise PermissionDenied
+        on = _date_param(request) or client_today(client=client, business=request.tenant)
+        return Response(day_json(svc.food_log_day(client=client, on=on)))
 
 
 def register(router) -> None:
     """Add this concern's viewsets to the API router."""
+    router.register("foods", FoodViewSet, basename="food")
+    router.register("nutrition-targets", NutritionTargetViewSet, basename="nutrition-target")
+    router.register("meal-plans", MealPlanViewSet, basename="meal-plan")
+    router.register("food-log", FoodLogViewSet, basename="food-log")

@@ -94,6 +94,29 @@ class ExerciseFields(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.refresh_search_keys()
+        super().save(*args, **kwargs)
+
+    def refresh_search_keys(self) -> None:
+        """Derive ``search_name`` and ``search_text`` from the name and aliases
+        (``bulk_create``/``update`` skip ``save``: call this first)."""
+        from .text import normalise, search_text_for
+
+        self.search_name = normalise(self.name)[:120]
+        self.search_text = search_text_for(self.name, list(self.aliases or []))
+
+    @property
+    def muscles(self) -> list[str]:
+        return [*self.primary_muscles, *self.secondary_muscles]
+
+    @property
+    def image_urls(self) -> list[str]:
+        """Where the browser fetches the images: catalog images are public and cacheable."""
+        from django.urls import reverse
+
+        return [reverse("library_image", args=[name]) for name in self.images]
+
 
 class CatalogExercise(ExerciseFields):
     """One exercise of the shared catalog: authored for MectoFitness or imported."""
@@ -119,3 +142,17 @@ class CatalogExercise(ExerciseFields):
             GinIndex(fields=["equipment"], name="catalog_equipment"),
             models.Index(fields=["category"], name="catalog_category"),
         ]
+
+
+class CatalogWord(models.Model):
+    """Every word of every catalog name and alias, once (a couple of thousand rows): the
+    dictionary a misspelt search ("squatt", "dumbell") is corrected against with one
+    trigram-indexed query. Rebuilt by ``catalog_words_refresh`` after loads and imports."""
+
+    word = models.CharField(max_length=120, primary_key=True, db_collation="C")
+
+    class Meta:
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="catalog_word_trgm")]
+
+    def __str__(self):
+        return self.word

@@ -1,1 +1,188 @@
-"""services: library."""
+"""Changes to a business's exercise library: its own exercises (custom, or an edited copy
+of a catalog entry, which then replaces that entry here) and its hide list. The shared
+catalog itself is only changed by ``catalog_load`` and ``import_exercises``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import COACH, OWNER
+from accounts.services import user_role
+from programs.catalog.models import CatalogExercise, Category
+from programs.catalog.text import EQUIPMENT, MUSCLES, normalise
+from programs.models import Exercise, ExerciseHide
+from programs.selectors.library import own_vocabulary_reset
+
+EDITABLE = (
+    "name", "aliases", "category", "movement_pattern", "primary_muscles", "secondary_muscles",
+    "equipment", "mechanics", "force", "level", "instructions", "cues", "video_url",
+)  # fmt: skip
+MAX_STEPS = 12
+MAX_CUES = 6
+MAX_ALIASES = 10
+
+
+def library_can_edit(*, user: User) -> bool:
+    """Owners and coaches shape the business's library; clients only read it."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (user.is_superuser or user_role(user) in (OWNER, COACH))
+    )
+
+
+def _clean_list(value, *, field: str, limit: int, max_length: int, errors: dict) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = value.splitlines()
+    if not isinstance(value, (list, tuple)):
+        errors[field] = "Give a list of lines."
+        return []
+    items = [str(item).strip() for item in value if str(item).strip()]
+    if len(items) > limit:
+        errors[field] = f"At most {limit} lines."
+    elif any(len(item) > max_length for item in items):
+        errors[field] = f"Keep each line to {max_length} characters."
+    return items
+
+
+def _clean_vocabulary(value, *, field: str, allowed: tuple[str, ...], errors: dict) -> list[str]:
+    items = _clean_list(value, field=field, limit=len(allowed), max_length=40, errors=errors)
+    items = [item.lower() for item in items]
+    unknown = [item for item in items if item not in allowed]
+    if unknown:
+        errors[field] = f"Unknown: {', '.join(unknown)}. Choose from: {', '.join(allowed)}."
+    return list(dict.fromkeys(items))
+
+
+def _apply(exercise: Exercise, fields: dict) -> None:
+    """Check and set the editable fields present in ``fields``; ValidationError by field."""
+    errors: dict[str, str] = {}
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        errors.update({name: "This field cannot be changed." for name in sorted(unknown)})
+    if "name" in fields:
+        name = " ".join(str(fields["name"] or "").split())
+        if not normalise(name):
+            errors["name"] = "Give the exercise a name."
+        elif len(name) > 120:
+            errors["name"] = "Keep the name to 120 characters."
+        exercise.name = name
+    lists = {
+        "aliases": (MAX_ALIASES, 120),
+        "instructions": (MAX_STEPS, 1000),
+        "cues": (MAX_CUES, 200),
+    }
+    for field, (limit, length) in lists.items():
+        if field in fields:
+            value = _clean_list(
+                fields[field], field=field, limit=limit, max_length=length, errors=errors
+            )
+            setattr(exercise, field, value)
+    for field in ("primary_muscles", "secondary_muscles"):
+        if field in fields:
+            value = _clean_vocabulary(fields[field], field=field, allowed=MUSCLES, errors=errors)
+            setattr(exercise, field, value)
+    if "equipment" in fields:
+        exercise.equipment = _clean_vocabulary(
+            fields["equipment"], field="equipment", allowed=EQUIPMENT, errors=errors
+        )
+    for field in ("category", "movement_pattern", "mechanics", "force", "level", "video_url"):
+        if field in fields:
+            setattr(exercise, field, str(fields[field] or "").strip())
+    if not exercise.category:
+        exercise.category = Category.STRENGTH
+    try:
+        exercise.full_clean(
+            exclude=["catalog", "created_by", "search_name", "search_text", *errors]
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages[0])
+    if errors:
+        raise ValidationError(errors)
+
+
+def _name_taken(exercise: Exercise) -> bool:
+    others = Exercise.objects.filter(archived_at__isnull=True, search_name=normalise(exercise.name))
+    if exercise.pk:
+        others = others.exclude(pk=exercise.pk)
+    return others.exists()
+
+
+def _save(exercise: Exercise) -> Exercise:
+    if _name_taken(exercise):
+        raise ValidationError({"name": "Your library already has an exercise with this name."})
+    exercise.save()
+    own_vocabulary_reset()
+    return exercise
+
+
+@transaction.atomic
+def exercise_create(*, by: User, **fields) -> Exercise:
+    """A custom exercise of this business."""
+    exercise = Exercise(created_by=by)
+    _apply(exercise, {"category": Category.STRENGTH} | fields)
+    return _save(exercise)
+
+
+@transaction.atomic
+def exercise_update(*, exercise: Exercise, by: User, **fields) -> Exercise:
+    exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    _apply(exercise, fields)
+    return _save(exercise)
+
+
+@transaction.atomic
+def exercise_copy(*, catalog_exercise: CatalogExercise, by: User, **fields) -> Exercise:
+    """This business's editable copy of a catalog entry (the existing one if there is
+    one), which replaces the entry in its library. ``fields`` are edits applied at once."""
+    existing = Exercise.objects.filter(catalog=catalog_exercise).first()
+    if existing is not None:
+        if existing.archived_at is not None:
+            existing.archived_at = None
+        if fields:
+            _apply(existing, fields)
+        return _save(existing)
+    exercise = Exercise(catalog=catalog_exercise, created_by=by)
+    for field in EDITABLE:
+        value = getattr(catalog_exercise, field)
+        setattr(exercise, field, list(value) if isinstance(value, list) else value)
+    exercise.images = list(catalog_exercise.images)
+    if fields:
+        _apply(exercise, fields)
+    try:
+        with transaction.atomic():
+            return _save(exercise)
+    except IntegrityError:  # a colleague copied it at the same moment
+        return Exercise.objects.get(catalog=catalog_exercise)
+
+
+@transaction.atomic
+def exercise_archive(*, exercise: Exercise, by: User) -> Exercise:
+    """Take an own exercise out of the library (programs that use it keep it). An
+    archived copy no longer replaces its catalog entry."""
+    exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    if exercise.archived_at is None:
+        exercise.archived_at = timezone.now()
+        exercise.save(update_fields=["archived_at"])
+    return exercise
+
+
+@transaction.atomic
+def exercise_hide(*, catalog_exercise: CatalogExercise, by: User) -> ExerciseHide:
+    """Hide a catalog entry from this business's library (idempotent)."""
+    hide, _created = ExerciseHide.objects.get_or_create(
+        catalog_exercise=catalog_exercise, defaults={"hidden_by": by}
+    )
+    return hide
+
+
+@transaction.atomic
+def exercise_unhide(*, catalog_exercise: CatalogExercise, by: User) -> None:
+    ExerciseHide.objects.filter(catalog_exercise=catalog_exercise).delete()

@@ -1,1 +1,250 @@
-"""services: records."""
+"""Personal records: detected from every stored set, so logging order never matters.
+
+Three kinds, per client and per exercise (what was actually done, a swap included):
+
+- **Estimated 1RM** (``e1rm``): Epley, ``load x (1 + reps / 30)``, used only for sets of
+  1 to 10 reps (beyond 10 the estimate drifts too far); a single counts as its load
+  (Epley would add 1/30). Values are rounded half up to 0.01 kg and compared rounded.
+- **Heaviest for reps** (``rep_max``): the heaviest load lifted for exactly 1, 2, …, 12 reps.
+- **Session volume** (``volume``): the sum of load x reps of one exercise's working sets in
+  one workout.
+
+Warm-up sets, sets without reps or load, and sets with no load (0 kg) never count.
+
+A record is a performance that beats *everything logged before it* (strictly: a tie is
+not a record) for the same exercise and kind (and rep count). The first time a client
+does an exercise sets the baseline; it is not a record. "Before" is the time the set was
+logged (the workout's start for volume), ties broken by the device's id, so the records
+are a function of the stored sets alone: sets synced late from an offline phone, or in
+any order, give the same rows as sets logged live (see ``records_expected``). When a
+late set changes history, records it makes obsolete are deleted.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Q
+
+from programs.catalog.models import CatalogExercise
+
+from ..models import Exercise, PersonalRecord, SetLog
+
+CENT = Decimal("0.01")
+E1RM_MAX_REPS = 10
+REP_MAX_REPS = 12
+
+ExerciseKey = tuple[int | None, int | None]  # (catalog_exercise_id, exercise_id)
+
+
+def epley_e1rm(load_kg: Decimal, reps: int) -> Decimal | None:
+    """Estimated one-rep max by Epley: ``load x (1 + reps / 30)``, for 1 <= reps <= 10.
+
+    A single (1 rep) is the load itself. Returns None outside 1-10 reps or without a
+    load. Rounded half up to 0.01 kg."""
+    if load_kg is None or reps is None or not 1 <= reps <= E1RM_MAX_REPS or load_kg <= 0:
+        return None
+    load = Decimal(load_kg)
+    value = load if reps == 1 else load * (1 + Decimal(reps) / 30)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class SetFact:
+    """What record detection needs of one set (also built by tests, without a database)."""
+
+    key: str  # a stable identity: the set's client_uuid
+    workout_key: str  # the workout's client_uuid
+    at: datetime.datetime  # when the set was logged
+    workout_at: datetime.datetime  # when its workout started
+    reps: int | None
+    load_kg: Decimal | None
+    is_warmup: bool = False
+
+    @property
+    def counts(self) -> bool:
+        return (
+            not self.is_warmup
+            and self.reps is not None
+            and self.reps >= 1
+            and self.load_kg is not None
+            and self.load_kg > 0
+        )
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One record the stored sets imply."""
+
+    kind: str
+    reps: int | None
+    value: Decimal
+    set_key: str | None  # None for session volume
+    workout_key: str
+    at: datetime.datetime
+    previous: Decimal  # the best it beat
+
+    @property
+    def identity(self) -> tuple:
+        return (self.kind, self.reps, self.set_key if self.set_key else self.workout_key)
+
+
+def _progression(candidates: list[tuple[tuple, Decimal, dict]], kind: str, reps=None):
+    """Candidates in time order; each one strictly above all before it (not the first)."""
+    out = []
+    best = None
+    for _order, value, extra in sorted(candidates, key=lambda c: c[0]):
+        if best is not None and value > best:
+            out.append(Expected(kind=kind, reps=reps, value=value, previous=best, **extra))
+        if best is None or value > best:
+            best = value
+    return out
+
+
+def records_expected(facts: Iterable[SetFact]) -> list[Expected]:
+    """The records of ONE client's ONE exercise, from all its sets (pure, no database)."""
+    working = [f for f in facts if f.counts]
+    e1rm, by_reps = [], defaultdict(list)
+    volumes: dict[str, Decimal] = defaultdict(Decimal)
+    workout_at: dict[str, datetime.datetime] = {}
+    for f in working:
+        order = (f.at, f.key)
+        extra = {"set_key": f.key, "workout_key": f.workout_key, "at": f.at}
+        estimate = epley_e1rm(f.load_kg, f.reps)
+        if estimate is not None:
+            e1rm.append((order, estimate, extra))
+        if f.reps <= REP_MAX_REPS:
+            by_reps[f.reps].append((order, Decimal(f.load_kg).quantize(CENT), extra))
+        volumes[f.workout_key] += Decimal(f.load_kg) * f.reps
+        workout_at[f.workout_key] = f.workout_at
+    found = _progression(e1rm, PersonalRecord.Kind.E1RM)
+    for reps, candidates in by_reps.items():
+        found += _progression(candidates, PersonalRecord.Kind.REP_MAX, reps)
+    found += _progression(
+        [
+            (
+                (workout_at[w], w),
+                volume.quantize(CENT, rounding=ROUND_HALF_UP),
+                {"set_key": None, "workout_key": w, "at": workout_at[w]},
+            )
+            for w, volume in volumes.items()
+        ],
+        PersonalRecord.Kind.SESSION_VOLUME,
+    )
+    return found
+
+
+def _exercise_q(key: ExerciseKey, prefix: str = "") -> Q:
+    catalog_id, exercise_id = key
+    if catalog_id is not None:
+        return Q(**{f"{prefix}catalog_exercise_id": catalog_id})
+    return Q(**{f"{prefix}exercise_id": exercise_id})
+
+
+@dataclass
+class NewRecord:
+    record: PersonalRecord
+    previous: Decimal
+
+
+@transaction.atomic
+def records_refresh(*, client, exercises: Iterable[ExerciseKey]) -> list[NewRecord]:
+    """Make ``client``'s stored records of ``exercises`` equal what their sets imply.
+
+    Creates the missing rows (returned: these are the ones to celebrate), updates a
+    session volume that grew, and deletes rows a late, earlier set made obsolete.
+    Two queries per exercise plus one per change; reads every working set the client
+    logged for the exercise (a few hundred rows a year)."""
+    created: list[NewRecord] = []
+    for key in set(exercises):
+        sets = list(
+            SetLog.objects.filter(_exercise_q(key), workout__client=client)
+            .select_related("workout")
+            .only(
+                "id",
+                "client_uuid",
+                "logged_at",
+                "reps",
+                "load_kg",
+                "is_warmup",
+                "workout__id",
+                "workout__client_uuid",
+                "workout__started_at",
+            )
+        )
+        by_uuid = {str(s.client_uuid): s for s in sets}
+        workouts = {str(s.workout.client_uuid): s.workout for s in sets}
+        facts = [
+            SetFact(
+                key=str(s.client_uuid),
+                workout_key=str(s.workout.client_uuid),
+                at=s.logged_at,
+                workout_at=s.workout.started_at,
+                reps=s.reps,
+                load_kg=s.load_kg,
+                is_warmup=s.is_warmup,
+            )
+            for s in sets
+        ]
+        wanted = {e.identity: e for e in records_expected(facts)}
+        existing = list(
+            PersonalRecord.objects.filter(_exercise_q(key), client=client).select_related(
+                "set_log", "workout"
+            )
+        )
+        for record in existing:
+            identity = (
+                record.kind,
+                record.reps,
+                str(record.set_log.client_uuid)
+                if record.set_log_id
+                else str(record.workout.client_uuid),
+            )
+            expected = wanted.pop(identity, None)
+            if expected is None:
+                record.delete()
+            elif record.value != expected.value:
+                record.value = expected.value
+                record.save(update_fields=["value"])
+        catalog_id, exercise_id = key
+        if not wanted:
+            continue
+        exercise = (
+            CatalogExercise.objects.get(pk=catalog_id)
+            if catalog_id
+            else Exercise.objects.get(pk=exercise_id)
+        )
+        rows = [
+            PersonalRecord(
+                client=client,
+                catalog_exercise_id=catalog_id,
+                exercise_id=exercise_id,
+                kind=expected.kind,
+                reps=expected.reps,
+                value=expected.value,
+                set_log=by_uuid[expected.set_key] if expected.set_key else None,
+                workout=workouts[expected.workout_key],
+                achieved_at=expected.at,
+            )
+            for expected in wanted.values()
+        ]
+        PersonalRecord.objects.bulk_create(rows)
+        for record, expected in zip(rows, wanted.values(), strict=True):
+            if catalog_id:
+                record.catalog_exercise = exercise
+            else:
+                record.exercise = exercise
+            created.append(NewRecord(record=record, previous=expected.previous))
+    return created
+
+
+def record_mark_seen(*, client, record_ids: Iterable[int]) -> int:
+    """The client saw these celebrations (their own records only)."""
+    return PersonalRecord.objects.filter(client=client, pk__in=list(record_ids)).update(
+        is_seen=True
+    )

@@ -1,3 +1,236 @@
-"""Portal pages: logging."""
+"""Portal pages: workouts (today first), the logger for a phone in a gym, the summary of
+a finished workout, training progress, and the service worker that keeps it all working
+offline (served at /sw.js so its scope is the whole portal)."""
 
-urlpatterns = []
+import hashlib
+import json
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+from clients import units as u
+from clients.selectors import client_for_portal_user
+from clients.services.measurements import client_today
+
+from ..models import ScheduledWorkout, WorkoutLog
+from ..selectors.logging import (
+    logger_cards,
+    record_entry,
+    records_for,
+    training_progress,
+    unit_symbol,
+    workout_summary,
+    workouts_overview,
+)
+
+
+def _portal_client(request):
+    """(client, response): staff go to the back office; no record shows a friendly page."""
+    if request.user.is_staff:
+        return None, redirect("/admin/")
+    client = client_for_portal_user(user=request.user)
+    if client is None:
+        return None, render(request, "programs/portal/workouts_no_record.html", status=200)
+    return client, None
+
+
+def _units(request, client) -> str:
+    return u.units_for(client=client, viewer=request.user, business=request.tenant)
+
+
+@login_required
+@ensure_csrf_cookie
+def workouts(request):
+    """Today's workout first, then the next two weeks, missed ones and recent logs. The
+    page asks the service worker to keep the next workouts for offline use."""
+    client, response = _portal_client(request)
+    if response:
+        return response
+    today = client_today(client=client, business=request.tenant)
+    overview = workouts_overview(client=client, today=today)
+    system = _units(request, client)
+    upcoming = [*overview.today, *overview.upcoming][:6]
+    context = {
+        "client": client,
+        "overview": overview,
+        "today": today,
+        "units": system,
+        "offline_urls": [f"/workouts/{s.pk}/" for s in upcoming],
+        "latest_records": [record_entry(r, system) for r in records_for(client=client, limit=3)],
+    }
+    return render(request, "programs/portal/workouts.html", context)
+
+
+@login_required
+@ensure_csrf_cookie
+def workout_logger(request, pk: int):
+    """Log a scheduled workout, set by set (works offline once cached)."""
+    client, response = _portal_client(request)
+    if response:
+        return response
+    scheduled = get_object_or_404(
+        ScheduledWorkout.objects.select_related("day", "assignment__program"),
+        pk=pk,
+        client=client,
+    )
+    log = (
+        WorkoutLog.objects.filter(client=client, scheduled=scheduled)
+        .order_by("finished_at", "-started_at")  # an open one first
+        .first()
+    )
+    if log is not None and log.finished_at is not None:
+        if request.GET.get("again") != "1":
+            return redirect("portal_workout_summary", log.client_uuid)
+        log = None
+    system = _units(request, client)
+    cards = logger_cards(client=client, scheduled=scheduled, log=log, system=system)
+    config = {
+        "workout": {
+            "client_uuid": str(log.client_uuid if log else uuid.uuid4()),
+            "scheduled": scheduled.pk,
+            "name": scheduled.day.name,
+            "started_at": log.started_at.isoformat() if log else None,
+            "is_open": log is not None,
+        },
+        "unit": unit_symbol(system),
+        "syncUrl": "/api/v1/workout-sync/",
+        "unlogUrl": "/api/v1/workout-sync/unlog/",
+        "seenUrl": "/api/v1/personal-records/seen/",
+    }
+    context = {
+        "client": client,
+        "scheduled": scheduled,
+        "log": log,
+        "cards": cards,
+        "units": system,
+        "unit": unit_symbol(system),
+        "config": config,
+        "logged_count": sum(1 for c in cards for r in c.rows if r.logged),
+    }
+    return render(request, "programs/portal/workout_logger.html", context)
+
+
+@login_required
+def workout_summary_view(request, log_uuid):
+    """A finished (or in-progress) workout: volume, sets, time, records, the coach's
+    comment."""
+    client, response = _portal_client(request)
+    if response:
+        return response
+    log = get_object_or_404(
+        WorkoutLog.objects.select_related("scheduled__day", "commented_by"),
+        client_uuid=log_uuid,
+        client=client,
+    )
+    system = _units(request, client)
+    summary = workout_summary(log=log, system=system)
+    # one line per exercise and kind: the best of the session (a record beaten twice in
+    # one workout is one achievement)
+    best: dict[tuple, object] = {}
+    for r in summary.records:
+        key = (r.catalog_exercise_id, r.exercise_id, r.kind, r.reps)
+        if key not in best or r.value > best[key].value:
+            best[key] = r
+    records = [record_entry(r, system) for r in best.values()]
+    if any(not r.is_seen for r in summary.records):
+        log.records.filter(is_seen=False).update(is_seen=True)
+    context = {"client": client, "summary": summary, "log": log, "records": records}
+    return render(request, "programs/portal/workout_summary.html", context)
+
+
+@login_required
+def progress_training(request):
+    """Charts per exercise (estimated 1RM, top set, volume), weekly sets per muscle,
+    adherence, each with a table."""
+    client, response = _portal_client(request)
+    if response:
+        return response
+    system = _units(request, client)
+    today = client_today(client=client, business=request.tenant)
+    progress = training_progress(client=client, system=system, today=today)
+    context = {
+        "client": client,
+        "progress": progress,
+        "charts_json": _charts_json(progress),
+        "units": system,
+    }
+    return render(request, "programs/portal/workout_progress.html", context)
+
+
+def _charts_json(progress: dict) -> dict:
+    """What programs-logging.js draws (the tables carry the same numbers)."""
+    return {
+        "unit": progress["unit"],
+        "exercises": [
+            {"id": e["slug"], "name": e["name"], "points": e["points"]}
+            for e in progress["exercises"]
+        ],
+        "weeks": [w.isoformat() for w in progress["weeks"]],
+        "muscles": progress["muscles"][:8],
+        "adherence": [
+            {"week": a["week"].isoformat(), "done": a["done"], "scheduled": a["scheduled"]}
+            for a in progress["adherence"]
+        ],
+    }
+
+
+# --- the service worker ------------------------------------------------------------
+
+PRECACHE_STATIC = [
+    "css/site.css",
+    "css/programs-logging.css",
+    "js/programs-logging.js",
+    "vendor/chartjs/chart.umd.min.js",
+    "img/favicon.svg",
+]
+
+
+def _sw_source() -> str:
+    found = finders.find("sw.js")
+    if found:
+        with open(found, encoding="utf-8") as f:
+            return f.read()
+    with staticfiles_storage.open("sw.js") as f:  # collected, finders off (production)
+        return f.read().decode()
+
+
+@never_cache
+def service_worker(request):
+    """The portal's service worker, at the root so its scope is the whole portal. The
+    precache list carries hashed static names, so a deploy changes the worker and the
+    browser installs the new one."""
+    if not getattr(request, "tenant", None) or request.tenant.schema_name == "public":
+        raise Http404
+    urls = []
+    for name in PRECACHE_STATIC:
+        try:
+            urls.append(static(name))
+        except ValueError:  # not collected (a missing file must not break the worker)
+            continue
+    source = _sw_source()
+    version = hashlib.sha1(("|".join(urls) + source).encode()).hexdigest()[:10]
+    header = (
+        "/* generated by programs.views.logging.service_worker */\n"
+        f"const MF_VERSION = {json.dumps(version)};\n"
+        f"const MF_PRECACHE = {json.dumps(urls + ['/workouts/', '/manifest.webmanifest'])};\n"
+    )
+    response = HttpResponse(header + source, content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+urlpatterns = [
+    path("workouts/", workouts, name="portal_workouts"),
+    path("workouts/<int:pk>/", workout_logger, name="portal_workout_logger"),
+    path("workouts/log/<uuid:log_uuid>/", workout_summary_view, name="portal_workout_summary"),
+    path("progress/training/", progress_training, name="portal_progress_training"),
+    path("sw.js", service_worker, name="portal_service_worker"),
+]

@@ -1,3 +1,234 @@
-"""Portal pages: nutrition."""
+"""Portal pages: the client's food log (/nutrition/) and meal plan (/nutrition/plan/)."""
 
-urlpatterns = []
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clients.selectors import client_for_portal_user
+from clients.services.measurements import client_today
+
+from ..models import Food, FoodLogEntry
+from ..services import nutrition as svc
+
+
+class FoodLogForm(forms.Form):
+    """One diary line: a food from the list and grams, or (``custom``) a named entry
+    with its own kcal and macros. The service checks every number again."""
+
+    food = forms.ModelChoiceField(
+        queryset=Food.objects.none(),
+        label=gettext_lazy("Food"),
+        empty_label=gettext_lazy("Choose a food…"),
+        error_messages={
+            "invalid_choice": gettext_lazy("Choose a food from the list."),
+            "required": gettext_lazy(
+                "Choose a food from the list, or tick “Something not on the list”."
+            ),
+        },
+    )
+    grams = forms.CharField(
+        label=gettext_lazy("Amount (g)"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={"required": gettext_lazy("Enter the grams.")},
+    )
+    meal_name = forms.ChoiceField(
+        label=gettext_lazy("Meal"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("No meal")),
+            ("Breakfast", gettext_lazy("Breakfast")),
+            ("Lunch", gettext_lazy("Lunch")),
+            ("Dinner", gettext_lazy("Dinner")),
+            ("Snack", gettext_lazy("Snack")),
+        ],
+    )
+    custom = forms.BooleanField(required=False, label=gettext_lazy("Something not on the list"))
+    name = forms.CharField(
+        label=gettext_lazy("What you ate"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Name what you ate.")},
+    )
+    kcal = forms.CharField(
+        label=gettext_lazy("kcal"),
+        error_messages={"required": gettext_lazy("Enter the calories of what you ate.")},
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    protein_g = forms.CharField(
+        label=gettext_lazy("Protein (g)"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    carbs_g = forms.CharField(
+        label=gettext_lazy("Carbs (g)"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    fat_g = forms.CharField(
+        label=gettext_lazy("Fat (g)"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    date = forms.DateField(widget=forms.HiddenInput, required=False)
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["food"].queryset = svc.food_choices()
+        self.use_required_attribute = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("custom"):
+            self.errors.pop("food", None)  # a custom entry needs no food from the list
+            data["food"] = None
+        else:
+            for name in ("name", "kcal"):  # asked only for something not on the list
+                self.errors.pop(name, None)
+        return data
+
+
+def _portal_client(request):
+    if request.user.is_staff:
+        return None
+    return client_for_portal_user(user=request.user)
+
+
+def _day(request, today: datetime.date) -> datetime.date:
+    raw = request.GET.get("date", "")
+    try:
+        on = datetime.date.fromisoformat(raw) if raw else today
+    except ValueError:
+        on = today
+    return min(on, today)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nutrition(request):
+    """Today's (or ``?date=``) diary with totals against the targets, the add form,
+    and the previous days."""
+    if request.user.is_staff:
+        return redirect("/admin/")
+    client = _portal_client(request)
+    if client is None:
+        return render(request, "programs/portal/nutrition_no_record.html")
+    svc.foods_ensure_starter()
+    today = client_today(client=client, business=request.tenant)
+    on = _day(request, today)
+    form = FoodLogForm(request.POST or None, initial={"date": on})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        on = data.get("date") or today
+        try:
+            logged = svc.food_log_add(
+                client=client,
+                by=request.user,
+                food=None if data.get("custom") else data.get("food"),
+                grams=data["grams"],
+                name=data.get("name", ""),
+                custom={k: data.get(k) for k in ("kcal", "protein_g", "carbs_g", "fat_g")},
+                on=on,
+                meal_name=data.get("meal_name", ""),
+                client_uuid=data.get("client_uuid"),
+                today=today,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            entry = logged.entry
+            messages.success(
+                request,
+                _("Logged %(grams)s g %(name)s: %(kcal)s kcal.")
+                % {"grams": _num(entry.grams), "name": entry.name, "kcal": _num(entry.kcal)},
+            )
+            url = reverse("portal_nutrition")
+            if on != today:
+                url += f"?date={on.isoformat()}"
+            return redirect(url + "#today")
+    day = svc.food_log_day(client=client, on=on)
+    context = {
+        "client": client,
+        "form": form,
+        "day": day,
+        "today": today,
+        "is_today": on == today,
+        "previous_day": on - datetime.timedelta(days=1),
+        "next_day": on + datetime.timedelta(days=1) if on < today else None,
+        "history": svc.food_log_history(client=client, before=on),
+        "plan": svc.meal_plan_for_client(client=client),
+        "meals": _by_meal(day.entries),
+        "food_servings": {str(f.pk): str(f.serving_g or "") for f in form.fields["food"].queryset},
+    }
+    return render(
+        request, "programs/portal/nutrition.html", context, status=400 if form.errors else 200
+    )
+
+
+def _num(value) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _by_meal(entries) -> list[dict]:
+    groups: dict[str, list] = {}
+    for e in entries:
+        groups.setdefault(e.meal_name or _("Other"), []).append(e)
+    order = ["Breakfast", "Lunch", "Dinner", "Snack"]
+    keys = sorted(groups, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return [{"name": k, "entries": groups[k], "total": svc.day_totals(groups[k])} for k in keys]
+
+
+@login_required
+@require_POST
+def food_log_remove(request, pk: int):
+    client = _portal_client(request)
+    if client is None:
+        raise Http404
+    entry = get_object_or_404(FoodLogEntry, pk=pk, client=client)
+    svc.food_log_delete(entry=entry, by=request.user)
+    messages.success(request, _("Removed %(name)s.") % {"name": entry.name})
+    url = reverse("portal_nutrition")
+    today = client_today(client=client, business=request.tenant)
+    if entry.date != today:
+        url += f"?date={entry.date.isoformat()}"
+    return redirect(url + "#today")
+
+
+@login_required
+def meal_plan(request):
+    """The client's meal plan: days, meals, foods with grams and totals."""
+    if request.user.is_staff:
+        return redirect("/admin/")
+    client = _portal_client(request)
+    if client is None:
+        return render(request, "programs/portal/nutrition_no_record.html")
+    plan = svc.meal_plan_for_client(client=client)
+    today = client_today(client=client, business=request.tenant)
+    context = {
+        "client": client,
+        "plan": plan,
+        "totals": svc.meal_plan_totals(plan=plan) if plan else None,
+        "target": svc.target_for(client=client, on=today),
+    }
+    return render(request, "programs/portal/nutrition_plan.html", context)
+
+
+urlpatterns = [
+    path("nutrition/", nutrition, name="portal_nutrition"),
+    path("nutrition/plan/", meal_plan, name="portal_meal_plan"),
+    path("nutrition/log/<int:pk>/delete/", food_log_remove, name="portal_food_log_delete"),
+]

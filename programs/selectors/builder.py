@@ -1,0 +1,143 @@
+"""Reads for the program builder: which programs a person may see and edit, a program's
+whole structure in a fixed number of queries, and the exercise picker.
+
+Templates are the business's shared work: every owner and coach sees and edits them.
+A client's program is seen and edited by the staff who see that client
+(``client_queryset_for``); the client sees their own programs, read only.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import User
+from clients.selectors import client_queryset_for
+from programs.catalog.models import CatalogExercise
+
+from ..models import Block, Exercise, ExerciseHide, Prescription, Program, ProgramDay, ProgramWeek
+
+PICKER_LIMIT = 20
+
+
+def program_queryset_for(*, user: User, include_archived: bool = False) -> QuerySet[Program]:
+    """Programs ``user`` may see (no query until evaluated)."""
+    programs = Program.objects.all()
+    if not include_archived:
+        programs = programs.filter(archived_at__isnull=True)
+    if not user.is_authenticated or not user.is_active:
+        return programs.none()
+    clients = client_queryset_for(user=user).values("pk")
+    if user.is_staff:
+        return programs.filter(Q(is_template=True) | Q(client__in=clients))
+    return programs.filter(is_template=False, client__in=clients)
+
+
+def program_can_edit(*, user: User, program: Program) -> bool:
+    """Staff who may change ``program`` (a template, or a program of a client they see)."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if program.is_template:
+        return True
+    return client_queryset_for(user=user).filter(pk=program.client_id).exists()
+
+
+def program_list_for(
+    *, user: User, kind: str = "", query: str = "", goal: str = ""
+) -> QuerySet[Program]:
+    """The back office's list: ``kind`` is "template", "client" or "" (both)."""
+    programs = program_queryset_for(user=user).select_related("client", "created_by")
+    if kind == "template":
+        programs = programs.filter(is_template=True)
+    elif kind == "client":
+        programs = programs.filter(is_template=False)
+    if goal:
+        programs = programs.filter(goal=goal)
+    query = " ".join((query or "").split())
+    if query:
+        programs = programs.filter(
+            Q(name__icontains=query)
+            | Q(client__first_name__icontains=query)
+            | Q(client__last_name__icontains=query)
+        )
+    return programs.annotate(
+        week_count=Count("weeks", distinct=True),
+        day_count=Count("weeks__days", distinct=True),
+    ).order_by("-is_template", "name", "pk")
+
+
+def program_structure(*, programs: QuerySet[Program]) -> QuerySet[Program]:
+    """``programs`` with weeks -> days -> blocks -> prescriptions (and their exercises)
+    prefetched: five queries for any number of programs."""
+    prescriptions = Prescription.objects.select_related("catalog_exercise", "exercise").order_by(
+        "position", "pk"
+    )
+    blocks = Block.objects.prefetch_related(
+        Prefetch("prescriptions", queryset=prescriptions)
+    ).order_by("position", "pk")
+    days = ProgramDay.objects.prefetch_related(Prefetch("blocks", queryset=blocks)).order_by(
+        "position", "pk"
+    )
+    weeks = ProgramWeek.objects.prefetch_related(Prefetch("days", queryset=days)).order_by("number")
+    return programs.select_related("client", "source").prefetch_related(
+        Prefetch("weeks", queryset=weeks)
+    )
+
+
+def exercise_name(prescription: Prescription) -> str:
+    exercise = prescription.exercise or prescription.catalog_exercise
+    return exercise.name if exercise is not None else "?"
+
+
+def exercise_ref(prescription: Prescription) -> str:
+    if prescription.exercise_id:
+        return f"own:{prescription.exercise_id}"
+    return f"catalog:{prescription.catalog_exercise_id}"
+
+
+def exercise_picker(*, query: str, limit: int = PICKER_LIMIT) -> list[dict]:
+    """Exercises matching ``query`` for the builder's picker: ``{"ref", "name", "detail"}``.
+
+    Uses the exercise library's ranked search (``programs.selectors.library``); without
+    it, names containing the query: the business's own exercises, then catalog entries
+    it has not hidden or copied."""
+    query = " ".join((query or "").split())
+    if not query:
+        return []
+    try:  # the library's ranked, typo-tolerant search, when its module is there
+        from .library import exercise_search
+    except ImportError:  # pragma: no cover
+        exercise_search = None
+    if exercise_search is not None:
+        page = exercise_search(query=query, limit=limit)
+        return [_picker_row(item) for item in page.results][:limit]
+    own = list(
+        Exercise.objects.filter(archived_at__isnull=True, name__icontains=query).order_by("name")[
+            :limit
+        ]
+    )
+    hidden = ExerciseHide.objects.values("catalog_exercise_id")
+    copied = Exercise.objects.filter(catalog__isnull=False).values("catalog_id")
+    catalog = list(
+        CatalogExercise.objects.filter(name__icontains=query)
+        .exclude(pk__in=hidden)
+        .exclude(pk__in=copied)
+        .order_by("name")[: max(0, limit - len(own))]
+    )
+    rows = [_picker_row(e) for e in own + catalog]
+    lowered = query.lower()
+    rows.sort(key=lambda r: (not r["name"].lower().startswith(lowered), r["name"].lower()))
+    return rows[:limit]
+
+
+def _picker_row(item) -> dict:
+    if isinstance(item, dict):
+        return item
+    ref = f"own:{item.pk}" if isinstance(item, Exercise) else f"catalog:{item.pk}"
+    muscles = ", ".join((item.primary_muscles or [])[:2])
+    equipment = ", ".join((item.equipment or [])[:2])
+    return {
+        "ref": ref,
+        "name": item.name,
+        "detail": " · ".join(part for part in (muscles, equipment) if part),
+        "category": item.category,
+    }

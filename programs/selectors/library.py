@@ -1,0 +1,303 @@
+"""Reads of the exercise library: what a business sees (the shared catalog minus its
+hidden entries and minus the entries it has copied, plus its own exercises), and a
+ranked, typo-tolerant search over it.
+
+Keys: a catalog entry is ``c-<id>``, a business's own exercise ``b-<id>``; the API and
+the pages use them so one URL scheme serves both kinds."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from programs.catalog.models import CatalogExercise, Category
+from programs.catalog.text import EQUIPMENT, MUSCLES, compact, normalise, words_of
+from programs.catalog.vocabulary import Vocabulary, catalog_vocabulary
+from programs.models import Exercise, ExerciseHide
+
+PAGE_SIZE = 20
+MAX_QUERY = 100
+FUZZY_VARIANTS = 4
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    muscle: str = ""
+    equipment: str = ""
+    category: str = ""
+
+
+@dataclass
+class LibraryPage:
+    results: list  # CatalogExercise and Exercise rows, each with .key, .is_own, .is_hidden
+    has_more: bool
+    query: str
+
+
+def exercise_key(exercise) -> str:
+    return f"b-{exercise.pk}" if isinstance(exercise, Exercise) else f"c-{exercise.pk}"
+
+
+def library_filters(*, muscle: str = "", equipment: str = "", category: str = "") -> LibraryFilters:
+    """Checked filters; ValidationError keyed by field for values outside the vocabulary."""
+    errors = {}
+    muscle, equipment, category = (v.strip().lower() for v in (muscle, equipment, category))
+    if muscle and muscle not in MUSCLES:
+        errors["muscle"] = f"Unknown muscle. Choose one of: {', '.join(MUSCLES)}."
+    if equipment and equipment not in EQUIPMENT:
+        errors["equipment"] = f"Unknown equipment. Choose one of: {', '.join(EQUIPMENT)}."
+    if category and category not in Category.values:
+        errors["category"] = f"Unknown category. Choose one of: {', '.join(Category.values)}."
+    if errors:
+        raise ValidationError(errors)
+    return LibraryFilters(muscle=muscle, equipment=equipment, category=category)
+
+
+def catalog_visible() -> QuerySet[CatalogExercise]:
+    """Catalog entries this business shows: not hidden and not replaced by its own copy.
+    Two small anti-join subqueries on this business's tables; runs in the tenant schema."""
+    copied = Exercise.objects.filter(catalog__isnull=False, archived_at__isnull=True)
+    return CatalogExercise.objects.exclude(
+        pk__in=ExerciseHide.objects.values("catalog_exercise_id")
+    ).exclude(pk__in=copied.values("catalog_id"))
+
+
+def catalog_hidden() -> QuerySet[CatalogExercise]:
+    return CatalogExercise.objects.filter(pk__in=ExerciseHide.objects.values("catalog_exercise_id"))
+
+
+def own_exercises() -> QuerySet[Exercise]:
+    return Exercise.objects.filter(archived_at__isnull=True)
+
+
+OWN_WORDS_TTL = 30.0
+_own_words: dict[str, Vocabulary] = {}
+
+
+def own_vocabulary() -> Vocabulary:
+    """This business's own exercises' words, held per process for ``OWN_WORDS_TTL``
+    seconds (the services forget them at once in the process that changed them)."""
+    from django.db import connection
+
+    schema = connection.schema_name
+    current = _own_words.get(schema)
+    if current is None or time.monotonic() - current.loaded > OWN_WORDS_TTL:
+        rows = Exercise.objects.filter(archived_at__isnull=True).values_list("name", "aliases")
+        current = Vocabulary(w for name, aliases in rows for w in words_of(name, *(aliases or [])))
+        _own_words[schema] = current
+    return current
+
+
+def own_vocabulary_reset() -> None:
+    from django.db import connection
+
+    _own_words.pop(connection.schema_name, None)
+
+
+def _corrections(words: list[str], *, include_own: bool) -> list[list[tuple[str, float]]]:
+    """For each query word, what it may have meant, best first: itself when some name has
+    a word starting with it, else up to three similar words of the catalog's dictionary
+    or of this business's own exercises (both held in memory, see ``Vocabulary``)."""
+    vocabularies = [catalog_vocabulary(), own_vocabulary()] if include_own else [
+        catalog_vocabulary()
+    ]  # fmt: skip
+    options = []
+    for word in words:
+        if len(word) < 3 or any(v.knows_prefix(word) for v in vocabularies):
+            options.append([(word, 1.0)])
+            continue
+        found = sorted(
+            (pair for v in vocabularies for pair in v.similar(word)), key=lambda p: -p[1]
+        )
+        options.append(found[:3] or [(word, 0.0)])
+    return options
+
+
+COLUMNS = (
+    "id", "name", "aliases", "category", "movement_pattern", "primary_muscles",
+    "secondary_muscles", "equipment", "mechanics", "force", "level", "instructions", "cues",
+    "images", "video_url",
+)  # fmt: skip
+
+
+class _Sql:
+    """One search as a single UNION ALL statement (catalog and own exercises), built as
+    text with parameters: compiling the same ranking through the ORM cost more than
+    running it. Only normalised text ([a-z0-9 ]) reaches the LIKE patterns."""
+
+    def __init__(self):
+        self.params: list = []
+
+    def p(self, value) -> str:
+        self.params.append(value)
+        return "%s"
+
+    def all_words(self, words: list[str]) -> str:
+        return " AND ".join(f"search_text LIKE {self.p(f'% {w}%')}" for w in words)
+
+    def tiers(self, text: str, base: int, *, inside: bool) -> list[str]:
+        tiers = [
+            f"WHEN search_name = {self.p(text)} THEN {base}",
+            f"WHEN replace(search_name, ' ', '') = {self.p(compact(text))} THEN {base}",
+            f"WHEN search_text LIKE {self.p(f'%| {text} |%')} THEN {base + 1}",
+            f"WHEN search_name LIKE {self.p(text + '%')} THEN {base + 2}",
+            f"WHEN search_text LIKE {self.p(f'%| {text}%')} THEN {base + 3}",
+            f"WHEN {self.all_words(text.split())} THEN {base + 4}",
+        ]
+        if inside and len(text) >= 3:
+            tiers.append(f"WHEN search_text LIKE {self.p(f'%{text}%')} THEN {base + 5}")
+        return tiers
+
+    def ranking(self, text: str, variants: list[str]) -> tuple[str, str]:
+        """(rank expression, match condition): exact name (or the name run together:
+        "benchpress"), exact alias, name prefix, alias prefix, every word a word prefix,
+        inside a name; then the same tiers for each corrected spelling (10, 20, ...)."""
+        if not text:
+            return "0", "TRUE"
+        # placeholders are filled in order: every tier first (the CASE), then the matches
+        whens = self.tiers(text, 0, inside=True)
+        for position, variant in enumerate(variants):
+            whens += self.tiers(variant, 10 * (position + 1), inside=False)
+        match = [f"({self.all_words(text.split())})"]
+        if len(text) >= 3:
+            match.append(f"search_text LIKE {self.p(f'%{text}%')}")
+        match += [f"({self.all_words(variant.split())})" for variant in variants]
+        return f"CASE {' '.join(whens)} ELSE 99 END", " OR ".join(match)
+
+    def filters(self, filters: LibraryFilters) -> str:
+        parts = []
+        if filters.muscle:
+            one, two = self.p([filters.muscle]), self.p([filters.muscle])
+            parts.append(
+                f"(primary_muscles @> {one}::varchar(40)[]"
+                f" OR secondary_muscles @> {two}::varchar(40)[])"
+            )
+        if filters.equipment:
+            parts.append(f"equipment @> {self.p([filters.equipment])}::varchar(40)[]")
+        if filters.category:
+            parts.append(f"category = {self.p(filters.category)}")
+        return " AND ".join(parts) or "TRUE"
+
+
+def _search_rows(
+    text: str, variants: list[str], filters: LibraryFilters, *, own: bool, hidden: bool, need: int
+) -> list:
+    """The best ``need`` matches on each side, as model instances with ``rank``."""
+    from django.db import connection
+
+    catalog_table = CatalogExercise._meta.db_table
+    own_table = Exercise._meta.db_table
+    hide_table = ExerciseHide._meta.db_table
+    columns = ", ".join(COLUMNS)
+    order = "rank, length(name), name" if text else "lower(name), id"
+    parts = []
+    for side in ("c", "b") if own else ("c",):
+        sql = _Sql()
+        rank, match = sql.ranking(text, variants)
+        if side == "c":
+            hidden_ids = f"SELECT catalog_exercise_id FROM {hide_table}"
+            scope = f"id IN ({hidden_ids})" if hidden else (
+                f"id NOT IN ({hidden_ids}) AND id NOT IN (SELECT catalog_id FROM {own_table}"
+                " WHERE catalog_id IS NOT NULL AND archived_at IS NULL)"
+            )  # fmt: skip
+            select = f"SELECT 'c' AS kind, NULL::bigint AS catalog_id, {columns}"
+            table = catalog_table
+        else:
+            scope = "archived_at IS NULL"
+            select = f"SELECT 'b' AS kind, catalog_id, {columns}"
+            table = own_table
+        part = (
+            f"({select}, {rank} AS rank FROM {table}"
+            f" WHERE {scope} AND ({match}) AND {sql.filters(filters)}"
+            f" ORDER BY {order} LIMIT {int(need)})"
+        )
+        parts.append((part, sql.params))
+    statement = " UNION ALL ".join(part for part, _params in parts)
+    params = [value for _part, values in parts for value in values]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    results = []
+    for kind, catalog_id, *values, rank in rows:
+        fields = dict(zip(COLUMNS, values, strict=True))
+        if kind == "c":
+            row = CatalogExercise(**fields)
+        else:
+            row = Exercise(catalog_id=catalog_id, **fields)
+        row._state.adding, row._state.db = False, "default"
+        row.rank = rank
+        results.append(row)
+    # own exercises first among equals: the business wrote or edited them
+    if text:
+        results.sort(key=lambda r: (r.rank, len(r.name), isinstance(r, CatalogExercise), r.name))
+    else:
+        results.sort(key=lambda r: (r.name.lower(), isinstance(r, CatalogExercise), r.pk))
+    return results
+
+
+def exercise_search(
+    *,
+    query: str = "",
+    filters: LibraryFilters | None = None,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+    include_own: bool = True,
+    hidden: bool = False,
+) -> LibraryPage:
+    """The library page for ``query``, best match first (alphabetical without a query).
+
+    One query (catalog and own exercises together); when nothing matches as typed, one
+    more tries the likely spellings (see ``_corrections``; the dictionaries are held in
+    memory). ``hidden=True`` lists
+    the hidden catalog entries instead (for staff who want to unhide one).
+    See ``make bench`` (exercise_search_ms)."""
+    filters = filters or LibraryFilters()
+    text = normalise(query)[:MAX_QUERY]
+    own = include_own and not hidden
+    need = offset + limit + 1
+    rows = _search_rows(text, [], filters, own=own, hidden=hidden, need=need)
+    if text and not rows:  # nothing spelt like that: try what the person may have meant
+        words = text.split()
+        options = _corrections(words, include_own=own)
+        if any(choice[0][0] != word for choice, word in zip(options, words, strict=True)):
+            combos = sorted(
+                itertools.product(*options), key=lambda combo: -sum(s for _w, s in combo)
+            )
+            variants = [" ".join(w for w, _s in combo) for combo in combos[:FUZZY_VARIANTS]]
+            rows = _search_rows(text, variants, filters, own=own, hidden=hidden, need=need)
+    page = rows[offset : offset + limit]
+    for row in page:
+        row.key = exercise_key(row)
+        row.is_own = isinstance(row, Exercise)
+        row.is_hidden = hidden
+    return LibraryPage(results=page, has_more=len(rows) > offset + limit, query=query)
+
+
+def exercise_get(*, key: str, include_hidden: bool = False):
+    """The exercise behind ``key`` if this business shows it (None otherwise).
+    ``include_hidden`` lets staff open a hidden or copied catalog entry too."""
+    kind, _sep, number = (key or "").partition("-")
+    if not number.isdigit() or len(number) > 18:
+        return None
+    if kind == "b":
+        row = own_exercises().filter(pk=int(number)).select_related("catalog").first()
+    elif kind == "c":
+        source = CatalogExercise.objects.all() if include_hidden else catalog_visible()
+        row = source.filter(pk=int(number)).first()
+    else:
+        return None
+    if row is not None:
+        row.key = exercise_key(row)
+        row.is_own = kind == "b"
+        row.is_hidden = (
+            kind == "c" and ExerciseHide.objects.filter(catalog_exercise_id=row.pk).exists()
+        )
+    return row
+
+
+def own_copy_of(*, catalog_exercise: CatalogExercise) -> Exercise | None:
+    return own_exercises().filter(catalog=catalog_exercise).first()

@@ -1,0 +1,741 @@
+"""Reads for workout logging, records and training progress (portal, panel, API).
+
+Loads are stored in kg; everything here that people read is converted with
+``clients.units`` for the ``system`` given ("kg" or "lb")."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from clients import units as u
+from clients.models import Client
+from programs.catalog.models import CatalogExercise
+
+from ..models import (
+    Block,
+    Exercise,
+    ExerciseHide,
+    PersonalRecord,
+    Prescription,
+    ProgramAssignment,
+    ScheduledWorkout,
+    SetLog,
+    WorkoutLog,
+)
+from ..services.logging import exercise_ref, load_display, prescription_version
+from ..services.records import epley_e1rm
+
+UPCOMING_DAYS = 14
+RECENT_LOGS = 8
+
+
+def kg_text(load_kg: Decimal | None, system: str) -> str:
+    """ "102.5 kg" / "225 lb" for a stored load."""
+    if load_kg is None:
+        return ""
+    return u.format_value(load_kg, kind=u.MASS, system=system)
+
+
+def unit_symbol(system: str) -> str:
+    return "lb" if system == u.IMPERIAL else "kg"
+
+
+# --- the workouts page ----------------------------------------------------------------
+
+
+def scheduled_queryset(*, client: Client) -> QuerySet[ScheduledWorkout]:
+    """The client's scheduled workouts of active or paused programs, with their day."""
+    return (
+        ScheduledWorkout.objects.filter(client=client)
+        .exclude(
+            assignment__status__in=[
+                ProgramAssignment.Status.CANCELLED,
+            ]
+        )
+        .select_related("day", "assignment__program")
+    )
+
+
+@dataclass
+class WorkoutsOverview:
+    today: list[ScheduledWorkout]
+    upcoming: list[ScheduledWorkout]
+    missed: list[ScheduledWorkout]
+    recent: list[WorkoutLog]
+    in_progress: dict[int, WorkoutLog] = field(default_factory=dict)
+
+    @property
+    def next_workout(self) -> ScheduledWorkout | None:
+        for workout in self.today:
+            if workout.status == ScheduledWorkout.Status.SCHEDULED:
+                return workout
+        return self.upcoming[0] if self.upcoming else None
+
+
+def workouts_overview(*, client: Client, today: datetime.date) -> WorkoutsOverview:
+    """Today's workouts, the next two weeks, missed ones of the last week, recent logs
+    (four queries)."""
+    scheduled = list(
+        scheduled_queryset(client=client)
+        .filter(date__gte=today - datetime.timedelta(days=7))
+        .filter(date__lte=today + datetime.timedelta(days=UPCOMING_DAYS))
+        .order_by("date", "pk")
+    )
+    recent = list(
+        WorkoutLog.objects.filter(client=client, finished_at__isnull=False)
+        .select_related("scheduled")
+        .prefetch_related(
+            Prefetch("records", queryset=PersonalRecord.objects.only("pk", "workout_id"))
+        )
+        .order_by("-started_at")[:RECENT_LOGS]
+    )
+    open_logs = {
+        log.scheduled_id: log
+        for log in WorkoutLog.objects.filter(
+            client=client, finished_at__isnull=True, scheduled__in=[s.pk for s in scheduled]
+        )
+    }
+    return WorkoutsOverview(
+        today=[s for s in scheduled if s.date == today],
+        upcoming=[
+            s for s in scheduled if s.date > today and s.status == ScheduledWorkout.Status.SCHEDULED
+        ],
+        missed=[
+            s for s in scheduled if s.date < today and s.status == ScheduledWorkout.Status.SCHEDULED
+        ],
+        recent=recent,
+        in_progress=open_logs,
+    )
+
+
+# --- the logger ---------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    sets: int
+    reps_min: int | None
+    reps_max: int | None
+    load_kind: str
+    load_value: Decimal | None
+    rest_seconds: int | None
+
+
+def _week_target(prescription: Prescription, week: int) -> Target:
+    """The prescription for ``week`` of the program: the builder's progression when it
+    provides ``prescription_for_week``, else the values as written."""
+    written = Target(
+        sets=prescription.sets,
+        reps_min=prescription.reps_min,
+        reps_max=prescription.reps_max,
+        load_kind=prescription.load_kind,
+        load_value=prescription.load_value,
+        rest_seconds=prescription.rest_seconds,
+    )
+    from ..services import builder
+
+    progress = getattr(builder, "prescription_for_week", None)
+    if progress is None or week <= 1:
+        return written
+    try:
+        try:
+            result = progress(prescription=prescription, week=week)
+        except TypeError:
+            result = progress(prescription, week)
+    except Exception:  # noqa: BLE001 - a progression bug must not take the gym page down
+        return written
+    if result is None:
+        return written
+
+    def pick(name):
+        if isinstance(result, dict):
+            return result.get(name, getattr(written, name))
+        return getattr(result, name, getattr(written, name))
+
+    return Target(
+        sets=pick("sets") or written.sets,
+        reps_min=pick("reps_min"),
+        reps_max=pick("reps_max"),
+        load_kind=pick("load_kind") or written.load_kind,
+        load_value=pick("load_value"),
+        rest_seconds=pick("rest_seconds"),
+    )
+
+
+def target_text(target: Target, system: str) -> str:
+    """ "3 × 5 · 62.5 kg", "4 × 8–10 · RPE 8", "3 × 5 · 75% of 1RM"."""
+    reps = ""
+    if target.reps_min and target.reps_max and target.reps_max != target.reps_min:
+        reps = f"{target.reps_min}\u2013{target.reps_max}"
+    elif target.reps_min:
+        reps = str(target.reps_min)
+    text = f"{target.sets} \u00d7 {reps}" if reps else f"{target.sets} sets"
+    value = target.load_value
+    if value is not None:
+        number = u.number_text(Decimal(value).normalize())
+        if target.load_kind == Prescription.Load.KG:
+            text += f" \u00b7 {kg_text(Decimal(value), system)}"
+        elif target.load_kind == Prescription.Load.PERCENT_1RM:
+            text += f" \u00b7 {number}% of 1RM"
+        elif target.load_kind == Prescription.Load.RPE:
+            text += f" \u00b7 RPE {number}"
+        elif target.load_kind == Prescription.Load.RIR:
+            text += f" \u00b7 {number} in reserve"
+    return text
+
+
+def _round_plate(load_kg: Decimal, system: str) -> Decimal:
+    """A load people can put on a bar: 2.5 kg or 5 lb steps (in kg)."""
+    step = Decimal("5") * u.KG_PER_LB if system == u.IMPERIAL else Decimal("2.5")
+    return ((load_kg / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step).quantize(
+        Decimal("0.01")
+    )
+
+
+@dataclass
+class SetRow:
+    number: int
+    reps: str
+    load: str  # in the client's units
+    rpe: str
+    last: str  # "last time: 60 kg × 5"
+    logged: SetLog | None = None
+    uuid: str = ""
+
+
+@dataclass
+class ExerciseCard:
+    prescription: Prescription
+    exercise: object  # CatalogExercise | Exercise
+    ref: str
+    version: str
+    block: Block
+    target: Target
+    target_text: str
+    rows: list[SetRow]
+    alternatives: list[dict]
+    last_text: str
+    rest_seconds: int
+    is_swapped: bool = False
+    done_exercise: object = None
+    current_ref: str = ""
+
+
+def _ex_key(obj) -> tuple[int | None, int | None]:
+    return (obj.catalog_exercise_id, obj.exercise_id)
+
+
+def library_alternatives(
+    *, exercises: list, allowed_equipment: set[str], limit: int = 6
+) -> dict[tuple, list[dict]]:
+    """For each exercise: others of the business's library with the same movement
+    pattern and the same first primary muscle, using only ``allowed_equipment``.
+    Two queries (catalog, the business's own) plus the hide list."""
+    patterns = {e.movement_pattern for e in exercises if e.movement_pattern}
+    muscles = {e.primary_muscles[0] for e in exercises if e.primary_muscles}
+    if not patterns or not muscles:
+        return {}
+    equipment = sorted(allowed_equipment | {"body only"})
+    hidden = ExerciseHide.objects.values("catalog_exercise_id")
+    replaced = Exercise.objects.filter(catalog__isnull=False).values("catalog_id")
+    pool: list = list(
+        CatalogExercise.objects.filter(
+            movement_pattern__in=patterns,
+            primary_muscles__overlap=sorted(muscles),
+            equipment__contained_by=equipment,
+        )
+        .exclude(pk__in=hidden)
+        .exclude(pk__in=replaced)
+        .only("pk", "name", "movement_pattern", "primary_muscles", "equipment")
+        .order_by("name")[:400]
+    )
+    pool += list(
+        Exercise.objects.filter(
+            archived_at__isnull=True,
+            movement_pattern__in=patterns,
+            primary_muscles__overlap=sorted(muscles),
+            equipment__contained_by=equipment,
+        )
+        .only("pk", "name", "movement_pattern", "primary_muscles", "equipment")
+        .order_by("name")[:200]
+    )
+    out = {}
+    for exercise in exercises:
+        key = (type(exercise).__name__, exercise.pk)
+        if not exercise.primary_muscles or not exercise.movement_pattern:
+            out[key] = []
+            continue
+        first = exercise.primary_muscles[0]
+        found = []
+        for other in pool:
+            if other is exercise or (type(other) is type(exercise) and other.pk == exercise.pk):
+                continue
+            if (
+                other.movement_pattern == exercise.movement_pattern
+                and first in (other.primary_muscles or [])[:1]
+            ):
+                is_catalog = isinstance(other, CatalogExercise)
+                found.append(
+                    {
+                        "ref": exercise_ref(
+                            catalog_exercise_id=other.pk if is_catalog else None,
+                            exercise_id=None if is_catalog else other.pk,
+                        ),
+                        "name": other.name,
+                        "equipment": ", ".join(other.equipment),
+                    }
+                )
+            if len(found) >= limit:
+                break
+        out[key] = found
+    return out
+
+
+def client_equipment(*, client: Client) -> set[str]:
+    """Equipment the client has: what the generator knows from their intake when it can
+    tell, else every piece the exercises of their current programs already use (their
+    coach wrote those programs for the gear they have). One or two queries."""
+    from ..services import generator
+
+    known = getattr(generator, "client_equipment", None)
+    if known is not None:
+        try:
+            equipment = known(client=client)
+        except Exception:  # noqa: BLE001 - fall back to the program's own gear
+            equipment = None
+        if equipment:
+            return set(equipment)
+    programs = ProgramAssignment.objects.filter(
+        client=client, status=ProgramAssignment.Status.ACTIVE
+    ).values("program_id")
+    rows = Prescription.objects.filter(block__day__week__program__in=programs).values_list(
+        "catalog_exercise__equipment", "exercise__equipment"
+    )
+    equipment: set[str] = set()
+    for catalog_gear, own_gear in rows:
+        equipment.update(catalog_gear or own_gear or [])
+    return equipment
+
+
+def last_sets_for(
+    *, client: Client, keys: set[tuple], exclude_log: WorkoutLog | None = None
+) -> dict[tuple, list[SetLog]]:
+    """The working sets of the last workout in which the client did each exercise
+    (one query, bounded)."""
+    if not keys:
+        return {}
+    q = Q()
+    for catalog_id, exercise_id in keys:
+        q |= Q(catalog_exercise_id=catalog_id) if catalog_id else Q(exercise_id=exercise_id)
+    rows = SetLog.objects.filter(q, workout__client=client, is_warmup=False)
+    if exclude_log is not None:
+        rows = rows.exclude(workout=exclude_log)
+    found: dict[tuple, list[SetLog]] = {}
+    latest_workout: dict[tuple, int] = {}
+    for row in rows.order_by("-workout__started_at", "set_number", "logged_at")[:600]:
+        key = _ex_key(row)
+        if key not in latest_workout:
+            latest_workout[key] = row.workout_id
+        if latest_workout[key] == row.workout_id:
+            found.setdefault(key, []).append(row)
+    return found
+
+
+def best_e1rm_for(*, client: Client, keys: set[tuple]) -> dict[tuple, Decimal]:
+    """The client's current best estimated 1RM per exercise, from all their sets (for %
+    of 1RM prescriptions). One query."""
+    if not keys:
+        return {}
+    q = Q()
+    for catalog_id, exercise_id in keys:
+        q |= Q(catalog_exercise_id=catalog_id) if catalog_id else Q(exercise_id=exercise_id)
+    best: dict[tuple, Decimal] = {}
+    for row in SetLog.objects.filter(
+        q, workout__client=client, is_warmup=False, reps__gte=1, reps__lte=10, load_kg__gt=0
+    ).only("catalog_exercise_id", "exercise_id", "reps", "load_kg"):
+        value = epley_e1rm(row.load_kg, row.reps)
+        key = _ex_key(row)
+        if value is not None and value > best.get(key, Decimal(0)):
+            best[key] = value
+    return best
+
+
+def logger_cards(
+    *, client: Client, scheduled: ScheduledWorkout, log: WorkoutLog | None, system: str
+) -> list[ExerciseCard]:
+    """Everything the logger shows for ``scheduled``: one card per prescription with the
+    week's target, rows prefilled (the week's load, else last time's) and already logged
+    sets ticked, allowed swaps. A fixed number of queries (about nine)."""
+    blocks = list(
+        Block.objects.filter(day=scheduled.day)
+        .order_by("position")
+        .prefetch_related(
+            Prefetch(
+                "prescriptions",
+                queryset=Prescription.objects.select_related(
+                    "catalog_exercise", "exercise"
+                ).order_by("position"),
+            )
+        )
+    )
+    prescriptions = [p for b in blocks for p in b.prescriptions.all()]
+    logged = list(log.sets.select_related("catalog_exercise", "exercise")) if log else []
+    keys = {_ex_key(p) for p in prescriptions} | {_ex_key(s) for s in logged}
+    last = last_sets_for(client=client, keys=keys, exclude_log=log)
+    best = best_e1rm_for(client=client, keys=keys)
+    exercises = [p.catalog_exercise or p.exercise for p in prescriptions]
+    alternatives = library_alternatives(
+        exercises=exercises, allowed_equipment=client_equipment(client=client)
+    )
+    by_prescription: dict[int, list[SetLog]] = defaultdict(list)
+    for s in logged:
+        if s.prescription_id:
+            by_prescription[s.prescription_id].append(s)
+    cards = []
+    for block in blocks:
+        for p in block.prescriptions.all():
+            exercise = p.catalog_exercise or p.exercise
+            target = _week_target(p, scheduled.week_number)
+            done = sorted(by_prescription.get(p.pk, []), key=lambda s: s.set_number)
+            done_key = _ex_key(done[0]) if done else _ex_key(p)
+            history = last.get(done_key) or last.get(_ex_key(p)) or []
+            count = target.sets
+            if block.kind != Block.Kind.STRAIGHT and block.rounds > 1:
+                count = block.rounds
+            count = max(count, max((s.set_number for s in done), default=0))
+            target_load = None
+            if target.load_kind == Prescription.Load.KG and target.load_value is not None:
+                target_load = Decimal(target.load_value)
+            elif target.load_kind == Prescription.Load.PERCENT_1RM and target.load_value:
+                e1rm = best.get(_ex_key(p))
+                if e1rm:
+                    target_load = _round_plate(e1rm * Decimal(target.load_value) / 100, system)
+            rows = []
+            for number in range(1, count + 1):
+                before = history[number - 1] if number - 1 < len(history) else None
+                logged_set = next((s for s in done if s.set_number == number), None)
+                reps = target.reps_max or target.reps_min
+                if before is not None and before.reps is not None and not target.reps_min:
+                    reps = before.reps
+                load = target_load
+                if load is None and before is not None:
+                    load = before.load_kg
+                rpe = ""
+                if target.load_kind == Prescription.Load.RPE and target.load_value is not None:
+                    rpe = u.number_text(Decimal(target.load_value).normalize())
+                if logged_set is not None:
+                    reps, load = logged_set.reps, logged_set.load_kg
+                    rpe = u.number_text(logged_set.rpe.normalize()) if logged_set.rpe else ""
+                last_text = ""
+                if before is not None:
+                    last_text = _set_text(before, system)
+                rows.append(
+                    SetRow(
+                        number=number,
+                        reps="" if reps is None else str(reps),
+                        load=load_display(load, system=system) if load is not None else "",
+                        rpe=rpe,
+                        last=last_text,
+                        logged=logged_set,
+                        uuid=str(logged_set.client_uuid) if logged_set else "",
+                    )
+                )
+            done_exercise = None
+            if done and _ex_key(done[0]) != _ex_key(p):
+                done_exercise = done[0].catalog_exercise or done[0].exercise
+            last_text = ""
+            if history:
+                when = history[0].logged_at
+                last_text = "Last time ({date}): {sets}".format(
+                    date=when.strftime("%-d %b"),
+                    sets=", ".join(_set_text(s, system, short=True) for s in history[:6]),
+                )
+            cards.append(
+                ExerciseCard(
+                    prescription=p,
+                    exercise=exercise,
+                    ref=exercise_ref(
+                        catalog_exercise_id=p.catalog_exercise_id, exercise_id=p.exercise_id
+                    ),
+                    version=prescription_version(p),
+                    block=block,
+                    target=target,
+                    target_text=target_text(target, system),
+                    rows=rows,
+                    alternatives=alternatives.get((type(exercise).__name__, exercise.pk), []),
+                    last_text=last_text,
+                    rest_seconds=target.rest_seconds or block.rest_after_seconds or 90,
+                    is_swapped=done_exercise is not None,
+                    done_exercise=done_exercise,
+                    current_ref=exercise_ref(
+                        catalog_exercise_id=done[0].catalog_exercise_id,
+                        exercise_id=done[0].exercise_id,
+                    )
+                    if done
+                    else exercise_ref(
+                        catalog_exercise_id=p.catalog_exercise_id, exercise_id=p.exercise_id
+                    ),
+                )
+            )
+    return cards
+
+
+def _set_text(s: SetLog, system: str, short: bool = False) -> str:
+    if s.load_kg is not None and s.reps is not None:
+        load = load_display(s.load_kg, system=system)
+        return f"{load}\u00d7{s.reps}" if short else f"{load} {unit_symbol(system)} \u00d7 {s.reps}"
+    if s.reps is not None:
+        return f"{s.reps} reps"
+    return "done"
+
+
+# --- a finished workout ---------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    log: WorkoutLog
+    exercises: list[dict]
+    volume_text: str
+    set_count: int
+    minutes: int | None
+    records: list[PersonalRecord]
+
+
+def exercise_name(obj) -> str:
+    exercise = obj.catalog_exercise or obj.exercise
+    return exercise.name if exercise else "Exercise"
+
+
+def record_text(record: PersonalRecord, system: str) -> str:
+    """ "Estimated 1RM 120 kg", "Heaviest 5 reps: 100 kg", "Session volume 4,500 kg"."""
+    value = kg_text(record.value, system)
+    if record.kind == PersonalRecord.Kind.E1RM:
+        return f"Estimated 1RM {value}"
+    if record.kind == PersonalRecord.Kind.REP_MAX:
+        return f"Heaviest for {record.reps} rep{'s' if record.reps != 1 else ''}: {value}"
+    return f"Session volume {value}"
+
+
+def record_entry(record: PersonalRecord, system: str) -> dict:
+    """What templates show of a record: the row, its exercise's name, its text."""
+    exercise = record.catalog_exercise or record.exercise
+    return {"record": record, "name": exercise.name, "text": record_text(record, system)}
+
+
+def workout_summary(*, log: WorkoutLog, system: str) -> Summary:
+    """Sets grouped by exercise, total volume (working sets), time, records (3 queries)."""
+    sets = list(log.sets.select_related("catalog_exercise", "exercise").order_by("logged_at"))
+    groups: dict[tuple, dict] = {}
+    volume = Decimal(0)
+    for s in sets:
+        group = groups.setdefault(
+            _ex_key(s), {"name": exercise_name(s), "sets": [], "volume": Decimal(0)}
+        )
+        group["sets"].append(
+            {
+                "number": s.set_number,
+                "text": _set_text(s, system),
+                "rpe": s.rpe,
+                "warmup": s.is_warmup,
+            }
+        )
+        if not s.is_warmup and s.load_kg and s.reps:
+            group["volume"] += s.load_kg * s.reps
+            volume += s.load_kg * s.reps
+    for group in groups.values():
+        group["volume_text"] = kg_text(group["volume"], system) if group["volume"] else ""
+    minutes = None
+    if log.finished_at:
+        minutes = max(1, round((log.finished_at - log.started_at).total_seconds() / 60))
+    records = list(
+        log.records.select_related("catalog_exercise", "exercise").order_by("kind", "reps")
+    )
+    return Summary(
+        log=log,
+        exercises=list(groups.values()),
+        volume_text=kg_text(volume, system) if volume else kg_text(Decimal(0), system),
+        set_count=sum(1 for s in sets if not s.is_warmup),
+        minutes=minutes,
+        records=records,
+    )
+
+
+# --- progress -------------------------------------------------------------------------
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def adherence_weeks(*, client: Client, today: datetime.date, weeks: int = 12) -> list[dict]:
+    """Per week (Monday first), workouts done vs scheduled, up to today (one query)."""
+    first = week_start(today) - datetime.timedelta(weeks=weeks - 1)
+    rows = ScheduledWorkout.objects.filter(
+        client=client, date__gte=first, date__lte=today
+    ).values_list("date", "status")
+    counts = {first + datetime.timedelta(weeks=i): [0, 0] for i in range(weeks)}
+    for date, status in rows:
+        bucket = counts[week_start(date)]
+        if status == ScheduledWorkout.Status.DONE:
+            bucket[0] += 1
+            bucket[1] += 1
+        elif date < today:  # today's may still happen
+            bucket[1] += 1
+    return [
+        {
+            "week": week,
+            "done": done,
+            "scheduled": scheduled,
+            "percent": round(100 * done / scheduled) if scheduled else None,
+        }
+        for week, (done, scheduled) in counts.items()
+    ]
+
+
+def compliance(*, client: Client, today: datetime.date, days: int = 28) -> dict:
+    """Done vs scheduled over the last ``days`` (today counts once done). One query."""
+    rows = ScheduledWorkout.objects.filter(
+        client=client, date__gt=today - datetime.timedelta(days=days), date__lte=today
+    ).values_list("date", "status")
+    done = scheduled = 0
+    for date, status in rows:
+        if status == ScheduledWorkout.Status.DONE:
+            done += 1
+            scheduled += 1
+        elif date < today:
+            scheduled += 1
+    return {
+        "done": done,
+        "scheduled": scheduled,
+        "percent": round(100 * done / scheduled) if scheduled else None,
+    }
+
+
+def training_progress(
+    *, client: Client, system: str, today: datetime.date, weeks: int = 12
+) -> dict:
+    """Per exercise, per session: best estimated 1RM, top set, volume; sets per week per
+    primary muscle; weekly adherence. Three queries, whatever the history."""
+    rows = (
+        SetLog.objects.filter(workout__client=client, is_warmup=False, reps__gte=1)
+        .select_related("catalog_exercise", "exercise", "workout")
+        .only(
+            "reps",
+            "load_kg",
+            "logged_at",
+            "workout__started_at",
+            "workout__id",
+            "catalog_exercise__name",
+            "catalog_exercise__primary_muscles",
+            "exercise__name",
+            "exercise__primary_muscles",
+        )
+        .order_by("workout__started_at", "logged_at")
+    )
+    per_exercise: dict[tuple, dict] = {}
+    first_week = week_start(today) - datetime.timedelta(weeks=weeks - 1)
+    muscle_weeks: dict[str, dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
+    factor = u.KG_PER_LB if system == u.IMPERIAL else Decimal(1)
+    for s in rows:
+        exercise = s.catalog_exercise or s.exercise
+        started = s.workout.started_at
+        day = started.date()
+        if day >= first_week:
+            for muscle in exercise.primary_muscles or []:
+                muscle_weeks[muscle][week_start(day)] += 1
+        if not s.load_kg:
+            continue
+        entry = per_exercise.setdefault(
+            _ex_key(s), {"name": exercise.name, "sessions": {}, "slug": f"ex-{len(per_exercise)}"}
+        )
+        session = entry["sessions"].setdefault(
+            s.workout_id, {"date": day, "e1rm": None, "top": None, "volume": Decimal(0)}
+        )
+        e1rm = epley_e1rm(s.load_kg, s.reps)
+        if e1rm is not None and (session["e1rm"] is None or e1rm > session["e1rm"]):
+            session["e1rm"] = e1rm
+        if session["top"] is None or (s.load_kg, s.reps) > session["top"]:
+            session["top"] = (s.load_kg, s.reps)
+        session["volume"] += s.load_kg * s.reps
+    exercises = []
+    for entry in per_exercise.values():
+        sessions = list(entry.pop("sessions").values())
+
+        def shown(kg):
+            return float((kg / factor).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+        entry["points"] = [
+            {
+                "d": s["date"].isoformat(),
+                "e1rm": shown(s["e1rm"]) if s["e1rm"] is not None else None,
+                "top": shown(s["top"][0]),
+                "volume": shown(s["volume"]),
+            }
+            for s in sessions
+        ]
+        entry["rows"] = [
+            {
+                "date": s["date"],
+                "e1rm": kg_text(s["e1rm"], system) if s["e1rm"] is not None else "\u2014",
+                "top": f"{kg_text(s['top'][0], system)} \u00d7 {s['top'][1]}",
+                "volume": kg_text(s["volume"], system),
+            }
+            for s in reversed(sessions)
+        ]
+        entry["count"] = len(sessions)
+        best = max((s["e1rm"] for s in sessions if s["e1rm"] is not None), default=None)
+        entry["best"] = kg_text(best, system) if best is not None else ""
+        exercises.append(entry)
+    exercises.sort(key=lambda e: (-e["count"], e["name"]))
+    week_list = [first_week + datetime.timedelta(weeks=i) for i in range(weeks)]
+    muscles = sorted(muscle_weeks, key=lambda m: (-sum(muscle_weeks[m].values()), m))
+    shown = muscles[:8]
+    return {
+        "units": system,
+        "unit": unit_symbol(system),
+        "exercises": exercises,
+        "weeks": week_list,
+        "muscles": [
+            {"name": m, "sets": [muscle_weeks[m].get(w, 0) for w in week_list]} for m in muscles
+        ],
+        "muscle_rows": [
+            {"week": w, "sets": [muscle_weeks[m].get(w, 0) for m in shown]} for w in week_list
+        ],
+        "adherence": adherence_weeks(client=client, today=today, weeks=weeks),
+    }
+
+
+def records_for(*, client: Client, limit: int | None = None) -> QuerySet[PersonalRecord]:
+    """The client's records, newest first, with their exercise."""
+    rows = PersonalRecord.objects.filter(client=client).select_related(
+        "catalog_exercise", "exercise", "workout"
+    )
+    rows = rows.order_by("-achieved_at", "kind")
+    return rows[:limit] if limit else rows
+
+
+def workout_logs_for(*, clients: QuerySet[Client]) -> QuerySet[WorkoutLog]:
+    """Logs of ``clients`` with their sets and exercises prefetched (for lists)."""
+    return (
+        WorkoutLog.objects.filter(client__in=clients)
+        .select_related("client", "scheduled", "commented_by")
+        .prefetch_related(
+            Prefetch(
+                "sets",
+                queryset=SetLog.objects.select_related("catalog_exercise", "exercise").order_by(
+                    "logged_at", "set_number"
+                ),
+            ),
+            Prefetch(
+                "records",
+                queryset=PersonalRecord.objects.select_related("catalog_exercise", "exercise"),
+            ),
+        )
+        .order_by("-started_at")
+    )

@@ -1,0 +1,1 @@
+"""Template tags of the programs app, one module per concern."""

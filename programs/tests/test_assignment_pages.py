@@ -1,0 +1,200 @@
+"""Pages: the program list, the builder, the assign page, the client's training page, the
+panel and the portal calendar, for each role."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.test import Client as Browser
+from django.test import RequestFactory
+from django_tenants.utils import tenant_context
+
+from programs.models import ProgramAssignment
+from programs.services import assignment as a
+from programs.services import builder as b
+
+
+@pytest.fixture
+def cleo_program(business, simple_program, owner, client_record):
+    with tenant_context(business):
+        client_record.injuries = "Left knee: no deep flexion"
+        client_record.save()
+        return b.program_clone(program=simple_program, by=owner, client=client_record)
+
+
+@pytest.fixture
+def stranger_program(business, simple_program, owner, stranger_record):
+    with tenant_context(business):
+        return b.program_clone(program=simple_program, by=owner, client=stranger_record)
+
+
+@pytest.fixture
+def cleo_assignment(business, simple_program, owner, client_record):
+    with tenant_context(business):
+        today = datetime.date.today()
+        [assignment] = a.assignment_create(
+            program=simple_program,
+            clients=[client_record],
+            start_date=today - datetime.timedelta(days=7),
+            weekdays=[0, 1, 2, 3, 4, 5, 6],
+            by=owner,
+        )
+        first = assignment.workouts.order_by("date").first()
+        first.status = "done"
+        first.save()
+        return assignment
+
+
+def builder_url(program):
+    return f"/admin/programs/program/{program.pk}/builder/"
+
+
+def test_the_owner_sees_the_list_and_opens_any_builder(
+    owner_client, simple_program, cleo_program, stranger_program
+):
+    page = owner_client.get("/admin/programs/program/")
+    assert page.status_code == 200
+    assert "Test strength" in page.text and "Sam Stranger" in page.text
+    assert owner_client.get(builder_url(stranger_program)).status_code == 200
+
+
+def test_the_builder_shows_the_clients_health_flag(coach_browser, cleo_program):
+    page = coach_browser.get(builder_url(cleo_program))
+    assert page.status_code == 200
+    assert "Health flag" in page.text and "Left knee" in page.text
+    assert 'data-sortable="days"' in page.text and 'data-move="up"' in page.text
+
+
+def test_a_coach_cannot_open_another_coachs_client_program(coach_browser, stranger_program):
+    assert coach_browser.get(builder_url(stranger_program)).status_code == 404
+    assert "Sam Stranger" not in coach_browser.get("/admin/programs/program/").text
+
+
+def test_clients_and_other_businesses_stay_out_of_the_back_office(
+    client_browser, zen_client_browser, simple_program
+):
+    for browser in (client_browser, zen_client_browser):
+        response = browser.get(builder_url(simple_program))
+        assert response.status_code in (302, 403)
+
+
+def test_anonymous_is_sent_to_sign_in(simple_program):
+    browser = Browser(HTTP_HOST=f"acme.{settings.BASE_DOMAIN}")
+    assert browser.get(builder_url(simple_program)).status_code == 302
+    assert browser.get("/calendar/").status_code == 302
+
+
+def test_creating_a_program_opens_the_builder(coach_browser, business):
+    response = coach_browser.post(
+        "/admin/programs/program/add/", {"name": "Four day split", "length_weeks": 8, "days": 4}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/builder/")
+    bad = coach_browser.post("/admin/programs/program/add/", {"name": "", "length_weeks": 99})
+    assert bad.status_code == 400
+
+
+def test_the_exercise_picker_finds_by_name(coach_browser, back_squat):
+    rows = coach_browser.get("/admin/programs/program/exercises/?q=test back squ").json()["results"]
+    assert rows[0]["ref"] == f"catalog:{back_squat.pk}"
+
+
+def test_assigning_from_the_page(coach_browser, simple_program, client_record, business):
+    url = "/admin/programs/programassignment/assign/"
+    page = coach_browser.get(f"{url}?program={simple_program.pk}&clients={client_record.pk}")
+    assert page.status_code == 200 and "Cleo Martin" in page.text
+    response = coach_browser.post(
+        url,
+        {
+            "program": simple_program.pk,
+            "clients": [client_record.pk],
+            "start_date": "2030-01-07",
+            "weekdays": ["0", "3"],
+            "is_main": "on",
+        },
+    )
+    assert response.status_code == 302
+    with tenant_context(business):
+        assert ProgramAssignment.objects.get(client=client_record).weekdays == [0, 3]
+    again = coach_browser.post(
+        url,
+        {
+            "program": simple_program.pk,
+            "clients": [client_record.pk],
+            "start_date": "2030-01-07",
+            "weekdays": ["0"],
+            "is_main": "on",
+        },
+    )
+    assert again.status_code == 400 and "already follows" in again.text
+
+
+def test_the_client_training_page_and_its_actions(
+    coach_browser, other_coach_browser, cleo_assignment
+):
+    url = f"/admin/programs/programassignment/client/{cleo_assignment.client_id}/"
+    page = coach_browser.get(url)
+    assert page.status_code == 200 and "Squat day" in page.text
+    assert other_coach_browser.get(url).status_code == 404
+    do = f"/admin/programs/programassignment/{cleo_assignment.pk}/do/"
+    assert other_coach_browser.post(do + "pause/").status_code == 404
+    assert coach_browser.post(do + "shift/", {"days": "abc"}).status_code == 302
+    assert coach_browser.post(do + "pause/").status_code == 302
+    cleo_assignment.refresh_from_db()
+    assert cleo_assignment.status == "paused"
+
+
+def test_the_training_panel_shows_program_next_workouts_and_compliance(
+    business, owner, cleo_assignment, client_record
+):
+    request = RequestFactory().get("/admin/")
+    request.user, request.tenant = owner, business
+    with tenant_context(business):
+        html = render_to_string(
+            "clients/backoffice/_panel_training.html", {"client": client_record, "request": request}
+        )
+    assert "Test strength" in html and "Compliance" in html and "Next workouts" in html
+
+
+def test_the_client_sees_their_calendar(client_browser, cleo_assignment):
+    page = client_browser.get("/calendar/")
+    assert page.status_code == 200
+    assert 'aria-current="date"' in page.text
+    assert "/workouts/" in page.text and "Done" in page.text
+    week = client_browser.get("/calendar/?week=nonsense")
+    assert week.status_code == 200
+
+
+def test_a_client_never_sees_another_clients_workouts(
+    business, owner, simple_program, stranger_record, client_browser
+):
+    with tenant_context(business):
+        a.assignment_create(
+            program=simple_program,
+            clients=[stranger_record],
+            start_date=datetime.date.today(),
+            weekdays=[0, 1, 2, 3, 4, 5, 6],
+            by=owner,
+        )
+    assert "Squat day" not in client_browser.get("/calendar/").text
+
+
+def test_the_calendar_runs_constant_queries(
+    client_browser, cleo_assignment, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        client_browser.get("/calendar/")
+
+
+def test_the_program_list_runs_constant_queries(
+    owner_client, simple_program, cleo_program, stranger_program, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(14):
+        owner_client.get("/admin/programs/program/")
+
+
+def test_the_builder_runs_constant_queries(
+    owner_client, simple_program, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(16):
+        owner_client.get(builder_url(simple_program))

@@ -1,0 +1,142 @@
+"""Cleo, on a phone, ticks off today's habit and logs a banana, and sees her totals against
+the targets her coach set; the owner generates a program and builds a meal plan."""
+
+import datetime
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from clients.tests.test_measurements_browser import sign_in
+from conftest import ARTIFACTS, BROWSER_MARKS
+
+pytestmark = BROWSER_MARKS
+
+EMAIL = "cleo.nutrition@acme.test"
+
+
+@pytest.fixture
+def cleo(django_db_setup, django_db_blocker):
+    """Cleo with targets, two habits and a meal plan, committed; removed afterwards."""
+    from accounts.models import User
+    from clients.models import Client, Habit
+    from clients.tests.factories import person_create
+    from programs.models import Food, MealPlan
+    from programs.services import nutrition as svc
+    from tenants.models import Business
+
+    with django_db_blocker.unblock(), tenant_context(Business.objects.get(slug="acme")):
+        user = person_create(email=EMAIL, role="client", first_name="Cleo")
+        client = Client.objects.create(
+            user=user, first_name="Cleo", last_name="Nutrition", email=EMAIL, status="active"
+        )
+        svc.foods_ensure_starter()
+        svc.nutrition_target_set(
+            client=client,
+            calories=2000,
+            protein_g=140,
+            carbs_g=220,
+            fat_g=65,
+            by=None,
+            starts_on=datetime.date(2020, 1, 1),
+        )
+        start = datetime.date.today() - datetime.timedelta(days=10)
+        water = Habit.objects.create(
+            client=client, name="Drink 3 litres of water", weekdays=list(range(7)), starts_on=start
+        )
+        Habit.objects.create(
+            client=client,
+            name="8k steps",
+            target=8000,
+            unit="steps",
+            weekdays=list(range(7)),
+            starts_on=start,
+        )
+        from clients.models import HabitCheck
+
+        for back in range(1, 4):
+            HabitCheck.objects.create(
+                habit=water, date=datetime.date.today() - datetime.timedelta(days=back)
+            )
+        plan = svc.meal_plan_create(name="Cleo's lean week", by=None, client=client)
+        day = plan.days.get()
+        breakfast = svc.meal_add(day=day, name="Breakfast")
+        svc.meal_item_add(
+            meal=breakfast, food=Food.objects.get(name="Oats, rolled (dry)"), grams="60"
+        )
+        svc.meal_item_add(meal=breakfast, food=Food.objects.get(name="Skyr, plain"), grams="150")
+        client_id, plan_id = client.pk, plan.pk
+    yield client_id, plan_id
+    with django_db_blocker.unblock(), tenant_context(Business.objects.get(slug="acme")):
+        MealPlan.objects.filter(client_id=client_id).delete()
+        Client.objects.filter(pk=client_id).delete()
+        User.objects.filter(email=EMAIL).delete()
+
+
+def test_cleo_ticks_a_habit_and_logs_food_on_a_phone(cleo, live_site, browser):
+    client_id, plan_id = cleo
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    sign_in(phone, live_site, EMAIL)
+
+    phone.goto(live_site.business_url("acme", "/habits/"))
+    assert "3-day streak" in phone.inner_text("body")
+    phone.get_by_role("button", name="Drink 3 litres of water").click()
+    phone.wait_for_url("**/habits/")
+    body = phone.inner_text("body")
+    assert "Done: Drink 3 litres of water" in body and "4-day streak" in body
+    phone.get_by_label("How much today (steps)").fill("9500")
+    phone.get_by_role("button", name="Save 8k steps").click()
+    phone.wait_for_url("**/habits/")
+    assert "2 of 2 done" in phone.inner_text("body")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.screenshot(path=str(ARTIFACTS / "nutrition-habits-phone.png"), full_page=True)
+
+    phone.goto(live_site.business_url("acme", "/nutrition/"))
+    phone.get_by_label("Food", exact=True).select_option(label="Banana")
+    assert phone.get_by_label("Amount (g)").input_value() == "120.0"  # the usual portion
+    phone.get_by_label("Meal").select_option(label="Snack")
+    phone.get_by_role("button", name="Add to today").click()
+    phone.wait_for_url("**/nutrition/#today")
+    body = phone.inner_text("body")
+    assert "Logged 120 g Banana: 106.8 kcal." in body
+    assert "106.8 / 2000 kcal" in body and "5% · 1893.2 kcal to go" in body
+
+    phone.get_by_label("Something not on the list").check()
+    phone.get_by_label("What you ate").fill("Gran's lentil stew")
+    phone.get_by_label("Amount (g)").fill("-50")
+    phone.get_by_label("kcal").fill("420")
+    phone.get_by_role("button", name="Add to today").click()
+    assert "Enter more than 0 g." in phone.inner_text("body")
+    phone.get_by_label("Amount (g)").fill("350")
+    phone.get_by_label("Protein (g)").fill("24")
+    phone.get_by_label("Carbs (g)").fill("48")
+    phone.get_by_label("Fat (g)").fill("12")
+    phone.get_by_role("button", name="Add to today").click()
+    phone.wait_for_url("**/nutrition/#today")
+    assert "526.8 / 2000 kcal" in phone.inner_text("body")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.screenshot(path=str(ARTIFACTS / "nutrition-log-phone.png"), full_page=True)
+
+    phone.goto(live_site.business_url("acme", "/nutrition/plan/"))
+    assert "Cleo's lean week" in phone.inner_text("body")
+    phone.screenshot(path=str(ARTIFACTS / "nutrition-plan-phone.png"), full_page=True)
+
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(desk, live_site, EMAIL)
+    desk.goto(live_site.business_url("acme", "/nutrition/"))
+    desk.screenshot(path=str(ARTIFACTS / "nutrition-log-desktop.png"), full_page=True)
+    desk.goto(live_site.business_url("acme", "/habits/"))
+    desk.screenshot(path=str(ARTIFACTS / "nutrition-habits-desktop.png"), full_page=True)
+
+    office = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(office, live_site, "owner@acme.test", admin=True)
+    office.goto(live_site.business_url("acme", f"/admin/programs/mealplan/{plan_id}/build/"))
+    assert "Breakfast" in office.inner_text("body")
+    office.screenshot(path=str(ARTIFACTS / "nutrition-plan-builder.png"), full_page=True)
+    office.goto(live_site.business_url("acme", f"/admin/programs/generator/?client={client_id}"))
+    office.get_by_label("Days per week").fill("4")
+    office.get_by_label("Minutes per session").fill("60")
+    office.get_by_label("Injuries to work around").fill("left knee (ACL 2022)")
+    office.get_by_role("button", name="Generate program").click()
+    assert "Open in builder" in office.inner_text("body")
+    office.screenshot(path=str(ARTIFACTS / "generator-backoffice.png"), full_page=True)

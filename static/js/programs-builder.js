@@ -1,0 +1,269 @@
+/* The program builder: every change goes to the JSON API, then the builder's markup is
+   fetched again from the server (one source of markup) and swapped in, keeping focus,
+   scroll and open editors. Drag and drop (HTML5) reorders days, blocks and exercises;
+   the ↑ ↓ buttons do the same from the keyboard. */
+(function () {
+  "use strict";
+  const root = document.querySelector("[data-builder]");
+  if (!root) return;
+  const csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
+  const pickerUrl = root.dataset.picker;
+
+  function live(text) {
+    const el = document.querySelector("[data-live]");
+    if (el) el.textContent = text;
+  }
+
+  function showErrors(form, errors) {
+    const box = document.querySelector("[data-errors]");
+    const loose = [];
+    if (form) form.querySelectorAll("[data-error-for]").forEach((p) => (p.textContent = ""));
+    Object.entries(errors || {}).forEach(([field, messages]) => {
+      const text = Array.isArray(messages) ? messages.join(" ") : String(messages);
+      const slot = form && form.querySelector(`[data-error-for="${field}"]`);
+      if (slot) {
+        slot.textContent = text;
+        const input = form.querySelector(`[name="${field}"]`);
+        if (input) input.setAttribute("aria-invalid", "true");
+      } else loose.push(text);
+    });
+    if (box) {
+      box.hidden = loose.length === 0;
+      box.textContent = loose.join(" ");
+    }
+    const first = form && form.querySelector('[aria-invalid="true"]');
+    if (first) first.focus();
+    else if (loose.length && box) box.scrollIntoView({ block: "center" });
+  }
+
+  async function call(url, method, body) {
+    const response = await fetch(url, {
+      method,
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let data = {};
+    try { data = await response.json(); } catch (e) { data = {}; }
+    if (!response.ok) {
+      const error = new Error("request failed");
+      error.data = response.status === 400 ? data : { detail: [data.detail || "Something went wrong. Reload the page and try again."] };
+      throw error;
+    }
+    return data;
+  }
+
+  async function refresh(focusKey) {
+    const open = [...document.querySelectorAll("details[open]")].map((d) => d.id).filter(Boolean);
+    const active = document.activeElement;
+    const activeId = active && active.id;
+    const y = window.scrollY;
+    const html = await (await fetch(location.href, { credentials: "same-origin" })).text();
+    const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("pb-root");
+    if (!fresh) { location.reload(); return; }
+    document.getElementById("pb-root").replaceWith(fresh);
+    open.forEach((id) => { const d = document.getElementById(id); if (d) d.open = true; });
+    window.scrollTo(0, y);
+    let target = activeId && document.getElementById(activeId);
+    if (focusKey) {
+      const item = document.querySelector(`[data-focus="${focusKey}"]`);
+      if (item) target = item.querySelector("input, button, select") || target;
+    }
+    if (target) target.focus({ preventScroll: true });
+    wire();
+  }
+
+  function formData(form) {
+    const data = {};
+    new FormData(form).forEach((value, key) => { data[key] = value; });
+    if ("prog_kind" in data) {
+      const kind = data.prog_kind;
+      const rule = {};
+      if (kind) {
+        rule.kind = kind;
+        if (kind !== "wave") rule.step = data.prog_step;
+        if (kind === "add_reps") { rule.max = data.prog_max; if (data.prog_load_step) rule.load_step = data.prog_load_step; }
+        if (kind === "wave") rule.percents = data.prog_percents;
+        if (data.prog_deload_every) rule.deload_every = data.prog_deload_every;
+      }
+      Object.keys(data).filter((k) => k.startsWith("prog_")).forEach((k) => delete data[k]);
+      data.progression = rule;
+    }
+    return data;
+  }
+
+  async function submit(form) {
+    form.querySelectorAll("[aria-invalid]").forEach((i) => i.removeAttribute("aria-invalid"));
+    try {
+      await call(form.dataset.api, form.dataset.method || "POST", formData(form));
+      live("Saved.");
+      await refresh();
+    } catch (error) {
+      showErrors(form, error.data);
+    }
+  }
+
+  function orderOf(list) {
+    return [...list.children].filter((li) => li.dataset.id).map((li) => Number(li.dataset.id));
+  }
+
+  async function saveOrder(list, label) {
+    try {
+      await call(list.dataset.reorder, "POST", { [list.dataset.parentKey]: Number(list.dataset.parent), order: orderOf(list) });
+      live(label || "Order saved.");
+      await refresh();
+    } catch (error) {
+      showErrors(null, error.data);
+      await refresh();
+    }
+  }
+
+  // --- drag and drop ---------------------------------------------------------------
+  let dragged = null;
+  function wireSortable(list) {
+    [...list.children].forEach((item) => {
+      if (!item.dataset.id) return;
+      item.addEventListener("dragstart", (event) => {
+        if (event.target !== item) return;
+        dragged = item;
+        item.classList.add("is-dragging");
+        event.dataTransfer.effectAllowed = "move";
+        event.dataTransfer.setData("text/plain", item.dataset.id);
+        event.stopPropagation();
+      });
+      item.addEventListener("dragend", () => { item.classList.remove("is-dragging"); });
+    });
+    list.addEventListener("dragover", (event) => {
+      if (!dragged) return;
+      const from = dragged.parentElement;
+      const sameKind = from.dataset.sortable === list.dataset.sortable;
+      const allowed = from === list || (sameKind && list.dataset.group && list.dataset.group === from.dataset.group);
+      if (!allowed) return;
+      event.preventDefault();
+      event.stopPropagation();
+      const after = [...list.children].find((child) => {
+        if (child === dragged || !child.dataset.id) return false;
+        const box = child.getBoundingClientRect();
+        return event.clientY < box.top + box.height / 2;
+      });
+      if (after) list.insertBefore(dragged, after); else list.appendChild(dragged);
+    });
+    list.addEventListener("drop", (event) => {
+      if (!dragged || dragged.parentElement !== list) return;
+      event.preventDefault();
+      event.stopPropagation();
+      dragged = null;
+      saveOrder(list, "Moved.");
+    });
+  }
+
+  // --- the exercise picker ------------------------------------------------------------
+  function wirePicker(box) {
+    const input = box.querySelector("input");
+    const listbox = box.querySelector("[role=listbox]");
+    let timer = null, results = [], index = -1;
+    function close() { listbox.hidden = true; input.setAttribute("aria-expanded", "false"); index = -1; }
+    function render() {
+      listbox.innerHTML = "";
+      results.forEach((r, i) => {
+        const li = document.createElement("li");
+        li.setAttribute("role", "option");
+        li.id = `${listbox.id}-${i}`;
+        li.dataset.ref = r.ref;
+        li.innerHTML = "<strong></strong> <span class='pb-muted'></span>";
+        li.querySelector("strong").textContent = r.name;
+        li.querySelector("span").textContent = r.detail || "";
+        li.addEventListener("mousedown", (e) => { e.preventDefault(); add(r); });
+        if (i === index) li.setAttribute("aria-selected", "true");
+        listbox.appendChild(li);
+      });
+      if (!results.length && input.value.trim()) {
+        const li = document.createElement("li");
+        li.className = "pb-muted"; li.textContent = "No exercise matches.";
+        listbox.appendChild(li);
+      }
+      listbox.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      input.setAttribute("aria-activedescendant", index >= 0 ? `${listbox.id}-${index}` : "");
+    }
+    async function add(r) {
+      close();
+      const body = { exercise: r.ref, [box.dataset.pickerFor]: Number(box.dataset.parent) };
+      try {
+        const made = await call("/api/v1/prescriptions/", "POST", body);
+        live(`Added ${r.name}.`);
+        input.value = "";
+        await refresh(`rx-${made.id}`);
+      } catch (error) { showErrors(null, error.data); }
+    }
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const q = input.value.trim();
+        if (!q) { close(); return; }
+        const response = await fetch(`${pickerUrl}?q=${encodeURIComponent(q)}`, { credentials: "same-origin" });
+        results = (await response.json()).results || [];
+        index = results.length ? 0 : -1;
+        render();
+      }, 150);
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" && results.length) { index = (index + 1) % results.length; render(); event.preventDefault(); }
+      else if (event.key === "ArrowUp" && results.length) { index = (index - 1 + results.length) % results.length; render(); event.preventDefault(); }
+      else if (event.key === "Enter") { event.preventDefault(); if (index >= 0 && results[index]) add(results[index]); }
+      else if (event.key === "Escape") close();
+    });
+    input.addEventListener("blur", () => setTimeout(close, 150));
+  }
+
+  function showProgressionFields(form) {
+    const select = form.querySelector('[name="prog_kind"]');
+    if (!select) return;
+    const update = () => form.querySelectorAll("[data-prog]").forEach((el) => {
+      el.hidden = !el.dataset.prog.split(" ").includes(select.value);
+    });
+    select.addEventListener("change", update);
+    update();
+  }
+
+  function wire() {
+    const scope = document.getElementById("pb-root");
+    scope.querySelectorAll("form[data-api]").forEach((form) => {
+      form.addEventListener("submit", (event) => { event.preventDefault(); submit(form); });
+      form.querySelectorAll("[data-autosave]").forEach((input) => {
+        input.addEventListener("change", () => submit(form));
+        input.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); submit(form); } });
+      });
+      showProgressionFields(form);
+    });
+    scope.querySelectorAll("[data-action]").forEach((button) => {
+      button.addEventListener("click", async () => {
+        if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+        button.disabled = true;
+        try {
+          const result = await call(button.dataset.action, button.dataset.method || "POST", button.dataset.method === "DELETE" ? undefined : {});
+          if (button.dataset.go === "builder" && result.id) { location.href = `../../${result.id}/builder/`; return; }
+          if (button.dataset.go === "list") { location.href = "../../"; return; }
+          live("Done.");
+          await refresh();
+        } catch (error) { showErrors(null, error.data); button.disabled = false; }
+      });
+    });
+    scope.querySelectorAll("[data-move]").forEach((button) => {
+      button.addEventListener("click", () => {
+        const item = button.closest("[data-id]");
+        const list = item.parentElement;
+        const sibling = button.dataset.move === "up" ? item.previousElementSibling : item.nextElementSibling;
+        if (!sibling || !sibling.dataset.id) return;
+        if (button.dataset.move === "up") list.insertBefore(item, sibling); else list.insertBefore(sibling, item);
+        saveOrder(list, button.dataset.move === "up" ? "Moved up." : "Moved down.").then(() => {
+          const again = document.querySelector(`[data-focus="${item.dataset.focus}"] [data-move="${button.dataset.move}"]`);
+          if (again && !again.disabled) again.focus();
+        });
+      });
+    });
+    scope.querySelectorAll("[data-sortable]").forEach(wireSortable);
+    scope.querySelectorAll("[data-picker-for]").forEach(wirePicker);
+  }
+  wire();
+})();
