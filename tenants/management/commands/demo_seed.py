@@ -59,11 +59,15 @@ class Command(BaseCommand):
             from clients.demo import clients_demo_seed
 
             owner = User.objects.get(email=PEOPLE[0][0])
-            clients_demo_seed(
-                coaches=[User.objects.get(email=PEOPLE[1][0]), owner],
-                owner=owner,
-                client_user=User.objects.get(email=PEOPLE[2][0]),
-            )
+            coach = User.objects.get(email=PEOPLE[1][0])
+            client_user = User.objects.get(email=PEOPLE[2][0])
+            clients_demo_seed(coaches=[coach, owner], owner=owner, client_user=client_user)
+            from clients.models import Client
+            from programs.demo import training_demo_seed
+
+            chloe = Client.objects.filter(user=client_user).first()
+            if chloe is not None:
+                training_demo_seed(client=chloe, coach=coach, owner=owner)
 
         from accounts.models import User
 
