@@ -5,6 +5,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.response import Response
 
+from mectofitness.core.api import timezone_validate
+
 from .models import ApiToken, User
 from .services import api_token_create, api_token_revoke, user_role
 
@@ -21,14 +23,7 @@ class MeSerializer(serializers.ModelSerializer):
         return user_role(user)
 
     def validate_timezone(self, value):
-        import zoneinfo
-
-        if value:
-            try:
-                zoneinfo.ZoneInfo(value)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                raise serializers.ValidationError("Unknown time zone.") from None
-        return value
+        return timezone_validate(value)
 
 
 class MeView(RetrieveUpdateAPIView):

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from accounts.roles import OWNER
 from accounts.services import user_role
-from mectofitness.core.api import IsStaff
+from mectofitness.core.api import IsStaff, timezone_validate
 
 from ..models import Client, ClientNote, ClientStatusChange, Tag
 from ..selectors import client_queryset_for, client_search, coach_list
@@ -97,14 +97,7 @@ class ClientSerializer(serializers.ModelSerializer):
         return data
 
     def validate_timezone(self, value):
-        import zoneinfo
-
-        if value:
-            try:
-                zoneinfo.ZoneInfo(value)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                raise serializers.ValidationError("Unknown time zone.") from None
-        return value
+        return timezone_validate(value)
 
     def validate(self, attrs):
         request = self.context["request"]

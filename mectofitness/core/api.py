@@ -24,6 +24,18 @@ class BusinessRateThrottle(throttling.SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": connection.schema_name}
 
 
+def timezone_validate(value: str) -> str:
+    """A serializer field check: empty, or an IANA time zone name ("Europe/London")."""
+    import zoneinfo
+
+    if value:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise exceptions.ValidationError("Unknown time zone.") from None
+    return value
+
+
 class IsStaff(permissions.BasePermission):
     """Owners and coaches (the back office's people)."""
 
