@@ -239,6 +239,9 @@ function sendQueued() {
             }),
           };
           if (w.notes != null) body.workout.notes = w.notes;
+          // the server refuses (409) a queue made by another account than the one
+          // signed in now; it stays on the phone for its owner
+          if (w.user) body.user = parseInt(w.user, 10);
           return fetch("/api/v1/workout-sync/", {
             method: "POST",
             credentials: "same-origin",

@@ -61,13 +61,22 @@ class BackOfficeSite(AdminSite):
             request, "backoffice/settings.html", context, status=400 if form.errors else 200
         )
 
+    def billing_view(self, request):
+        """The owner's billing: plan, status, usage, Stripe Checkout and portal."""
+        from billing.platform.views import billing_view
+
+        return billing_view(self, request)
+
     def index(self, request, extra_context=None):
         """The home page: this business's figures above the usual list of sections."""
+        from programs.selectors.logging import training_activity_for
+
         from .selectors import backoffice_figures
 
         business = getattr(request, "tenant", None)
         extra = {
             "figures": backoffice_figures(user=request.user),
+            "activity": training_activity_for(user=request.user),
             "trial_days_left": getattr(business, "trial_days_left", None),
         }
         return super().index(request, {**extra, **(extra_context or {})})

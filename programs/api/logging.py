@@ -148,6 +148,9 @@ class SyncWorkoutSerializer(serializers.Serializer):
 class SyncSerializer(serializers.Serializer):
     workout = SyncWorkoutSerializer()
     sets = SyncSetSerializer(many=True, required=False, default=list)
+    # who queued it on the device: a shared phone must never send one person's
+    # queue under another person's sign-in
+    user = serializers.IntegerField(required=False, min_value=1)
 
     def validate_sets(self, value):
         if len(value) > 200:
@@ -248,6 +251,16 @@ class WorkoutSyncViewSet(viewsets.GenericViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        if data.get("user", request.user.pk) != request.user.pk:
+            return Response(
+                {
+                    "detail": _(
+                        "These sets were logged on this device by someone else. They stay "
+                        "on the device until that person signs in again."
+                    )
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         w = data["workout"]
         result = workout_sync(
             client=client,

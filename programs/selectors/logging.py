@@ -739,3 +739,20 @@ def workout_logs_for(*, clients: QuerySet[Client]) -> QuerySet[WorkoutLog]:
         )
         .order_by("-started_at")
     )
+
+
+def training_activity_for(*, user, limit: int = 8) -> list[WorkoutLog]:
+    """The latest finished workouts of the clients ``user`` may see, newest first, each
+    with ``record_count`` (its personal records) and the client loaded. One query."""
+    from django.db.models import Count
+
+    from clients.selectors import client_queryset_for
+
+    return list(
+        WorkoutLog.objects.filter(
+            client__in=client_queryset_for(user=user), finished_at__isnull=False
+        )
+        .select_related("client")
+        .annotate(record_count=Count("records", distinct=True))
+        .order_by("-finished_at")[:limit]
+    )

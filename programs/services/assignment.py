@@ -289,3 +289,41 @@ def assignment_cancel(
     assignment.paused_at = None
     assignment.save(update_fields=["status", "paused_at"])
     return assignment
+
+
+# How long a program stays active after its last scheduled date, so a client can
+# still catch up on a missed last workout before it counts as finished.
+COMPLETE_AFTER_DAYS = 7
+
+
+def assignment_complete_if_done(*, assignment_id: int) -> bool:
+    """Mark an active program completed once no workout of it is left to do (every
+    one logged or skipped). Returns whether it changed. Call inside a transaction."""
+    changed = (
+        ProgramAssignment.objects.filter(pk=assignment_id, status=ProgramAssignment.Status.ACTIVE)
+        .exclude(workouts__status=ScheduledWorkout.Status.SCHEDULED)
+        .filter(workouts__isnull=False)
+        .update(status=ProgramAssignment.Status.COMPLETED)
+    )
+    return bool(changed)
+
+
+@transaction.atomic
+def assignments_complete_due(*, today: datetime.date | None = None) -> int:
+    """Complete active programs whose last workout date is more than
+    ``COMPLETE_AFTER_DAYS`` ago (missed workouts stay missed, for the adherence
+    figures). Frees the client's main-program slot for what comes next.
+    Returns how many were completed."""
+    from django.db.models import Max
+
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=COMPLETE_AFTER_DAYS)
+    due = (
+        ProgramAssignment.objects.filter(status=ProgramAssignment.Status.ACTIVE)
+        .annotate(last_date=Max("workouts__date"))
+        .filter(last_date__lt=cutoff)
+        .values_list("pk", flat=True)
+    )
+    return ProgramAssignment.objects.filter(pk__in=list(due)).update(
+        status=ProgramAssignment.Status.COMPLETED
+    )

@@ -26,9 +26,12 @@ from django.utils.translation import gettext as _
 
 from clients import units as u
 from clients.models import Client
+from mectofitness.core.tasks import enqueue_on_commit
 from programs.catalog.models import CatalogExercise
 
 from ..models import Exercise, Prescription, ScheduledWorkout, SetLog, WorkoutLog
+from ..tasks.logging import workout_finished_notify_task
+from .assignment import assignment_complete_if_done
 from .records import NewRecord, records_refresh
 
 MAX_LOAD_KG = Decimal("1000")
@@ -349,9 +352,15 @@ def workout_sync(
     if changed:
         log.save(update_fields=changed)
     if log.finished_at is not None and log.scheduled_id:
-        ScheduledWorkout.objects.filter(pk=log.scheduled_id, client=client).exclude(
-            status=ScheduledWorkout.Status.DONE
-        ).update(status=ScheduledWorkout.Status.DONE, updated_at=timezone.now())
+        marked = (
+            ScheduledWorkout.objects.filter(pk=log.scheduled_id, client=client)
+            .exclude(status=ScheduledWorkout.Status.DONE)
+            .update(status=ScheduledWorkout.Status.DONE, updated_at=timezone.now())
+        )
+        if marked:
+            assignment_complete_if_done(assignment_id=log.scheduled.assignment_id)
+    if "finished_at" in changed:
+        enqueue_on_commit(workout_finished_notify_task, workout_id=log.pk)
     if touched:
         result.records = records_refresh(client=client, exercises=touched)
     if client.user_id and (result.created or changed):
@@ -396,3 +405,50 @@ def workout_comment(*, log: WorkoutLog, by, comment: str) -> WorkoutLog:
     log.commented_by = by if comment else None
     log.save(update_fields=["coach_comment", "commented_by"])
     return log
+
+
+def workout_coach_notify(*, log: WorkoutLog) -> bool:
+    """E-mail the client's coach when a finished workout set personal records (with
+    the client's notes), so records are announced to the coach as to the client.
+    Workouts without records show on the back-office home only. Returns whether a
+    mail went out."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.db import connection
+    from django.template.loader import render_to_string
+
+    from mectofitness.core.context_processors import business_url
+
+    from ..models import PersonalRecord
+    from ..selectors.logging import exercise_name, record_text
+
+    coach = log.client.primary_coach
+    if log.finished_at is None or coach is None or not coach.is_active or not coach.email:
+        return False
+    records = list(
+        PersonalRecord.objects.filter(workout=log).select_related("catalog_exercise", "exercise")
+    )
+    if not records:
+        return False
+    business = getattr(connection, "tenant", None)
+    system = u.units_for(client=log.client, viewer=coach, business=business)
+    context = {
+        "coach": coach,
+        "client": log.client,
+        "log": log,
+        "records": [{"name": exercise_name(r), "text": record_text(r, system)} for r in records],
+        "url": business_url(
+            getattr(business, "slug", ""), f"/admin/programs/workoutlog/{log.pk}/change/"
+        ),
+    }
+    subject = _("%(client)s set %(n)d personal record(s)") % {
+        "client": log.client.full_name,
+        "n": len(records),
+    }
+    send_mail(
+        subject,
+        render_to_string("programs/emails/coach_records.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [coach.email],
+    )
+    return True

@@ -1,1 +1,38 @@
-"""tasks: assignment."""
+"""Celery tasks: assignment.
+
+Beat runs ``assignments_complete_fanout_task`` once an hour in the public schema; it
+queues ``assignments_complete_due_task`` for every open business, with the schema in
+the task headers. Completing is idempotent, so running it hourly costs one cheap query
+per business and a program ends within the hour its grace week runs out.
+"""
+
+from mectofitness.celery import app
+
+__all__ = ["assignments_complete_due_task", "assignments_complete_fanout_task"]
+
+
+@app.task
+def assignments_complete_due_task() -> int:
+    """In one business: complete the programs whose last workout is a week past."""
+    from programs.services.assignment import assignments_complete_due
+
+    return assignments_complete_due()
+
+
+@app.task
+def assignments_complete_fanout_task() -> int:
+    """In the public schema: queue the completion check of every open business."""
+    from django.db import connection
+
+    from tenants.models import Business
+
+    connection.set_schema_to_public()
+    queued = 0
+    for schema_name in (
+        Business.objects.exclude(status__in=list(Business.LOCKED_STATUSES))
+        .exclude(schema_name="public")
+        .values_list("schema_name", flat=True)
+    ):
+        assignments_complete_due_task.apply_async(headers={"_schema_name": schema_name})
+        queued += 1
+    return queued

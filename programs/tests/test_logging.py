@@ -105,6 +105,22 @@ def test_the_same_batch_twice_stores_each_set_once(business, client_browser, tod
         assert log.name == "Squat day"
 
 
+def test_a_queue_made_by_another_account_on_the_phone_is_refused_and_not_stored(
+    business, client_browser, client_user, today_workout
+):
+    with tenant_context(business):
+        p = prescription_of(today_workout)
+    body = batch(today_workout, [a_set(p)]) | {"user": client_user.pk + 1000}
+    response = post(client_browser, body)
+    assert response.status_code == 409
+    assert "someone else" in response.json()["detail"]
+    with tenant_context(business):
+        assert not SetLog.objects.exists()
+    # the same queue stamped with the signed-in person goes through
+    body["user"] = client_user.pk
+    assert post(client_browser, body).status_code == 201
+
+
 def test_a_replayed_set_is_not_changed_by_different_values(business, client_browser, today_workout):
     with tenant_context(business):
         p = prescription_of(today_workout)
@@ -648,3 +664,114 @@ def test_the_back_office_panel_and_comment_page(
         log.refresh_from_db()
         assert log.coach_comment == "Nice!"
         assert log.commented_by_id == client_record.primary_coach_id
+
+
+# --- telling the coach, finishing programs ---------------------------------------------
+
+
+def test_finishing_the_last_workout_of_a_program_completes_it(
+    business, client_browser, today_workout
+):
+    with tenant_context(business):
+        p = prescription_of(today_workout)
+        assignment = today_workout.assignment
+    done = batch(today_workout, [a_set(p)], finished_at=timezone.now().isoformat())
+    assert post(client_browser, done).status_code == 201
+    with tenant_context(business):
+        assignment.refresh_from_db()
+        assert assignment.status == ProgramAssignment.Status.COMPLETED
+
+
+def test_a_program_with_workouts_left_stays_active(business, client_browser, today_workout):
+    with tenant_context(business):
+        schedule(today_workout.client, today_workout.assignment.program, days_from_today=2, week=2)
+        p = prescription_of(today_workout)
+        assignment = today_workout.assignment
+    post(client_browser, batch(today_workout, [a_set(p)], finished_at=timezone.now().isoformat()))
+    with tenant_context(business):
+        assignment.refresh_from_db()
+        assert assignment.status == ProgramAssignment.Status.ACTIVE
+
+
+def test_programs_a_week_past_their_last_workout_are_completed_and_recent_ones_kept(
+    business, client_record, simple_program
+):
+    from programs.services.assignment import assignments_complete_due
+
+    with tenant_context(business):
+        old = schedule(client_record, simple_program, days_from_today=-8).assignment
+        today = timezone.localdate()
+        assert assignments_complete_due(today=today) == 1
+        old.refresh_from_db()
+        assert old.status == ProgramAssignment.Status.COMPLETED
+        # a newer program whose last workout was yesterday is still active
+        recent = ProgramAssignment.objects.create(
+            client=client_record,
+            program=simple_program,
+            start_date=today,
+            weekdays=[0],
+            is_main=True,
+        )
+        ScheduledWorkout.objects.create(
+            assignment=recent,
+            client=client_record,
+            day=old.workouts.get().day,
+            week_number=1,
+            date=today - datetime.timedelta(days=1),
+        )
+        assert assignments_complete_due(today=today) == 0
+
+
+def test_the_coach_is_emailed_when_a_finished_workout_sets_records(
+    business,
+    client_browser,
+    client_record,
+    today_workout,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    with tenant_context(business):
+        p = prescription_of(today_workout)
+    first = post(client_browser, batch(today_workout, [a_set(p, load="100")]))
+    uuid_ = first.json()["workout"]["client_uuid"]
+    with django_capture_on_commit_callbacks(execute=True):
+        post(
+            client_browser,
+            batch(
+                today_workout,
+                [a_set(p, number=2, load="105")],
+                uuid=uuid_,
+                finished_at=timezone.now().isoformat(),
+                notes="Felt strong",
+            ),
+        )
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [client_record.primary_coach.email]
+    assert "personal record" in mail.subject
+    assert "Test Back Squat" in mail.body and "Felt strong" in mail.body
+    assert "/admin/programs/workoutlog/" in mail.body
+
+
+def test_a_finished_workout_without_records_emails_nobody(
+    business, client_browser, today_workout, mailoutbox, django_capture_on_commit_callbacks
+):
+    with tenant_context(business):
+        p = prescription_of(today_workout)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(
+            client_browser, batch(today_workout, [a_set(p)], finished_at=timezone.now().isoformat())
+        )
+    assert mailoutbox == []
+
+
+def test_the_back_office_home_lists_latest_workouts_of_your_own_clients_only(
+    business, client_browser, coach_browser, other_coach_browser, today_workout
+):
+    with tenant_context(business):
+        p = prescription_of(today_workout)
+    post(client_browser, batch(today_workout, [a_set(p)], finished_at=timezone.now().isoformat()))
+    mine = coach_browser.get("/admin/").content.decode()
+    assert "Latest workouts" in mine and "Squat day" in mine
+    theirs = other_coach_browser.get("/admin/").content.decode()
+    assert "Latest workouts" in theirs and "Squat day" not in theirs

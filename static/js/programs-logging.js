@@ -19,6 +19,9 @@
 
   var DB_NAME = "mf-logging";
   var SYNC_TAG = "mf-workout-sync";
+  // The signed-in person. A shared phone keeps each person's queue apart: only their
+  // own queued workouts are sent while they are signed in (the server checks it too).
+  var USER = (document.body && document.body.dataset.user) || "";
   var reduceMotion =
     window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
@@ -168,11 +171,28 @@
     });
   }
 
+  function isMine(w) {
+    return !w.user || w.user === USER;
+  }
+
+  // The signed-in person's queue: [workouts, sets not refused].
+  function mine() {
+    return Promise.all([Queue.all("workouts"), Queue.all("sets")]).then(function (got) {
+      var workouts = got[0].filter(isMine);
+      var ids = {};
+      workouts.forEach(function (w) {
+        ids[w.client_uuid] = true;
+      });
+      var sets = got[1].filter(function (s) {
+        return !s.rejected && ids[s.workout];
+      });
+      return [workouts, sets];
+    });
+  }
+
   function pendingCount() {
-    return Queue.all("sets").then(function (sets) {
-      return sets.filter(function (s) {
-        return !s.rejected;
-      }).length;
+    return mine().then(function (got) {
+      return got[1].length;
     });
   }
 
@@ -207,6 +227,7 @@
       }),
     };
     if (workout.notes != null) body.workout.notes = workout.notes;
+    if (workout.user) body.user = parseInt(workout.user, 10);
     return fetch("/api/v1/workout-sync/", {
       method: "POST",
       credentials: "same-origin",
@@ -236,12 +257,10 @@
       requestBackgroundSync();
       return Promise.resolve();
     }
-    inFlight = Promise.all([Queue.all("workouts"), Queue.all("sets")])
+    inFlight = mine()
       .then(function (got) {
         var workouts = got[0];
-        var sets = got[1].filter(function (s) {
-          return !s.rejected;
-        });
+        var sets = got[1];
         var chain = Promise.resolve();
         workouts.forEach(function (w) {
           var mine = sets.filter(function (s) {
@@ -315,6 +334,11 @@
       return Promise.all(ops2).then(function () {
         emit({ type: "rejected", workout: w, status: res.status, data: res.data });
       });
+    }
+    if (res.status === 409) {
+      // queued by someone else who signed in on this phone: kept for them
+      emit({ type: "rejected", workout: w, status: res.status, data: res.data });
+      return;
     }
     throw new Error("server error " + res.status);
   }
@@ -419,7 +443,7 @@
     var unit = config.unit;
     var maxLoad = unit === "lb" ? 2204.6 : 1000;
     var w = config.workout;
-    var mapKey = "mf-workout-" + w.scheduled;
+    var mapKey = "mf-workout-" + USER + "-" + w.scheduled;
     var remembered = null;
     try {
       remembered = JSON.parse(localStorage.getItem(mapKey) || "null");
@@ -445,6 +469,7 @@
       name: w.name,
       started_at: w.started_at,
       csrf: csrfToken(),
+      user: USER,
     };
 
     // sets queued on this phone but not synced yet: show them ticked after a reload
