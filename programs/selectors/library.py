@@ -301,3 +301,13 @@ def exercise_get(*, key: str, include_hidden: bool = False):
 
 def own_copy_of(*, catalog_exercise: CatalogExercise) -> Exercise | None:
     return own_exercises().filter(catalog=catalog_exercise).first()
+
+
+def exercise_best_match(*, name: str):
+    """The library exercise a person most likely meant by ``name`` (typo-tolerant, the
+    business's own exercises included), or None when nothing comes close."""
+    name = name.strip()
+    if not name:
+        return None
+    page = exercise_search(query=name, limit=1)
+    return page.results[0] if page.results else None

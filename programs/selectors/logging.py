@@ -522,6 +522,17 @@ def record_text(record: PersonalRecord, system: str) -> str:
     return f"Session volume {value}"
 
 
+def records_best_of(records) -> list[PersonalRecord]:
+    """One record per exercise and kind, the best of them: a record beaten twice in one
+    workout is one achievement. Keeps the order of first appearance."""
+    best: dict[tuple, PersonalRecord] = {}
+    for r in records:
+        key = (r.catalog_exercise_id, r.exercise_id, r.kind, r.reps)
+        if key not in best or r.value > best[key].value:
+            best[key] = r
+    return list(best.values())
+
+
 def record_entry(record: PersonalRecord, system: str) -> dict:
     """What templates show of a record: the row, its exercise's name, its text."""
     exercise = record.catalog_exercise or record.exercise
@@ -743,16 +754,20 @@ def workout_logs_for(*, clients: QuerySet[Client]) -> QuerySet[WorkoutLog]:
 
 def training_activity_for(*, user, limit: int = 8) -> list[WorkoutLog]:
     """The latest finished workouts of the clients ``user`` may see, newest first, each
-    with ``record_count`` (its personal records) and the client loaded. One query."""
-    from django.db.models import Count
-
+    with ``record_count``: its records, one per exercise and kind (a record beaten
+    twice in a session counts once). Two queries."""
     from clients.selectors import client_queryset_for
 
-    return list(
+    logs = list(
         WorkoutLog.objects.filter(
             client__in=client_queryset_for(user=user), finished_at__isnull=False
         )
         .select_related("client")
-        .annotate(record_count=Count("records", distinct=True))
         .order_by("-finished_at")[:limit]
     )
+    by_log: dict[int, list[PersonalRecord]] = defaultdict(list)
+    for record in PersonalRecord.objects.filter(workout__in=[log.pk for log in logs]):
+        by_log[record.workout_id].append(record)
+    for log in logs:
+        log.record_count = len(records_best_of(by_log[log.pk]))
+    return logs

@@ -420,13 +420,15 @@ def workout_coach_notify(*, log: WorkoutLog) -> bool:
     from mectofitness.core.context_processors import business_url
 
     from ..models import PersonalRecord
-    from ..selectors.logging import exercise_name, record_text
+    from ..selectors.logging import exercise_name, record_text, records_best_of
 
     coach = log.client.primary_coach
     if log.finished_at is None or coach is None or not coach.is_active or not coach.email:
         return False
-    records = list(
-        PersonalRecord.objects.filter(workout=log).select_related("catalog_exercise", "exercise")
+    records = records_best_of(
+        PersonalRecord.objects.filter(workout=log)
+        .select_related("catalog_exercise", "exercise")
+        .order_by("achieved_at", "pk")
     )
     if not records:
         return False
@@ -452,3 +454,57 @@ def workout_coach_notify(*, log: WorkoutLog) -> bool:
         [coach.email],
     )
     return True
+
+
+@dataclass
+class AdHocEntry:
+    """One row of a workout logged after the fact: ``sets`` sets of the same values."""
+
+    exercise: str  # "catalog:12" / "own:7"
+    sets: int
+    reps: int | None = None
+    load_kg: Decimal | None = None
+    duration_seconds: int | None = None
+
+
+@transaction.atomic
+def workout_adhoc_log(
+    *,
+    client: Client,
+    workout_uuid: uuid.UUID,
+    name: str,
+    entries: list[AdHocEntry],
+    notes: str = "",
+    minutes: int | None = None,
+) -> SyncResult:
+    """Store a finished workout the client did on their own (not on their calendar).
+
+    Set ids are derived from the workout's id, so sending the same form twice (a double
+    tap, a reload) stores it once; records are detected as for any logged set."""
+    if not entries:
+        raise ValidationError({"exercise": _("Add at least one exercise.")})
+    now = timezone.now()
+    started = now - datetime.timedelta(minutes=minutes) if minutes else now
+    sets = []
+    for row_index, entry in enumerate(entries):
+        for number in range(1, entry.sets + 1):
+            sets.append(
+                SetInput(
+                    client_uuid=uuid.uuid5(workout_uuid, f"{row_index}-{number}"),
+                    exercise=entry.exercise,
+                    set_number=number,
+                    reps=entry.reps,
+                    load_kg=entry.load_kg,
+                    duration_seconds=entry.duration_seconds,
+                    logged_at=started,
+                )
+            )
+    return workout_sync(
+        client=client,
+        workout_uuid=workout_uuid,
+        sets=sets,
+        started_at=started,
+        finished_at=now,
+        notes=notes,
+        name=name,
+    )

@@ -775,3 +775,76 @@ def test_the_back_office_home_lists_latest_workouts_of_your_own_clients_only(
     assert "Latest workouts" in mine and "Squat day" in mine
     theirs = other_coach_browser.get("/admin/").content.decode()
     assert "Latest workouts" in theirs and "Squat day" not in theirs
+
+
+# --- a workout of one's own ----------------------------------------------------------
+
+
+def adhoc_form(workout_uuid, rows, **extra):
+    data = {
+        "workout_uuid": str(workout_uuid),
+        "name": "Hotel gym",
+        "minutes": "40",
+        "notes": "",
+        "rows-TOTAL_FORMS": "8",
+        "rows-INITIAL_FORMS": "0",
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "8",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"rows-{i}-{key}": value for key, value in row.items()})
+    return data | extra
+
+
+def test_a_client_logs_a_workout_of_their_own_with_typed_names(
+    business, client_browser, client_record
+):
+    assert client_browser.get("/workouts/new/").status_code == 200
+    workout_uuid = uuid.uuid4()
+    form = adhoc_form(
+        workout_uuid,
+        [
+            {"exercise": "benchpress", "sets": "3", "reps": "8", "load": "60"},
+            {"exercise": "rowing machine", "sets": "1", "minutes": "10"},
+        ],
+    )
+    response = client_browser.post("/workouts/new/", form)
+    assert response.status_code == 302
+    assert response["Location"] == f"/workouts/log/{workout_uuid}/"
+    # the same form sent twice stores it once
+    assert client_browser.post("/workouts/new/", form).status_code == 302
+    with tenant_context(business):
+        log = WorkoutLog.objects.get(client_uuid=workout_uuid)
+        assert log.client == client_record and log.scheduled is None
+        assert log.name == "Hotel gym" and log.finished_at is not None
+        sets = list(log.sets.select_related("catalog_exercise", "exercise"))
+        assert len(sets) == 4
+        names = {(s.catalog_exercise or s.exercise).name.lower() for s in sets}
+        assert any("bench press" in n for n in names)
+        cardio = [s for s in sets if s.duration_seconds]
+        assert [s.duration_seconds for s in cardio] == [600]
+    summary = client_browser.get(response["Location"])
+    assert summary.status_code == 200 and "Hotel gym" in summary.content.decode()
+
+
+def test_an_unknown_exercise_or_a_row_without_reps_is_a_form_error_and_nothing_is_stored(
+    business, client_browser, client_record
+):
+    response = client_browser.post(
+        "/workouts/new/",
+        adhoc_form(
+            uuid.uuid4(),
+            [{"exercise": "zzqqxx blorf", "sets": "3", "reps": "8"}, {"exercise": "squat"}],
+        ),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "is not in the library" in html and "Give the reps" in html
+    empty = client_browser.post("/workouts/new/", adhoc_form(uuid.uuid4(), []))
+    assert empty.status_code == 400 and "Add at least one exercise" in empty.content.decode()
+    with tenant_context(business):
+        assert not WorkoutLog.objects.exists()
+
+
+def test_staff_are_sent_to_the_back_office_from_the_workout_form(coach_browser):
+    assert coach_browser.get("/workouts/new/")["Location"] == "/admin/"

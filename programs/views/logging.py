@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 
@@ -24,6 +25,7 @@ from ..models import ScheduledWorkout, WorkoutLog
 from ..selectors.logging import (
     logger_cards,
     record_entry,
+    records_best_of,
     records_for,
     training_progress,
     unit_symbol,
@@ -132,18 +134,77 @@ def workout_summary_view(request, log_uuid):
     )
     system = _units(request, client)
     summary = workout_summary(log=log, system=system)
-    # one line per exercise and kind: the best of the session (a record beaten twice in
-    # one workout is one achievement)
-    best: dict[tuple, object] = {}
-    for r in summary.records:
-        key = (r.catalog_exercise_id, r.exercise_id, r.kind, r.reps)
-        if key not in best or r.value > best[key].value:
-            best[key] = r
-    records = [record_entry(r, system) for r in best.values()]
+    records = [record_entry(r, system) for r in records_best_of(summary.records)]
     if any(not r.is_seen for r in summary.records):
         log.records.filter(is_seen=False).update(is_seen=True)
     context = {"client": client, "summary": summary, "log": log, "records": records}
     return render(request, "programs/portal/workout_summary.html", context)
+
+
+@login_required
+def workout_new(request):
+    """Log a workout done on one's own (a run, a hotel gym session): name, notes and
+    rows of exercise, sets, reps, load or minutes. Records count as for any set."""
+    from django.core.exceptions import ValidationError
+
+    from ..forms_adhoc import AdHocRowFormSet, AdHocWorkoutForm
+    from ..selectors.library import exercise_best_match
+    from ..services.logging import AdHocEntry, exercise_ref, load_to_kg, workout_adhoc_log
+
+    client, response = _portal_client(request)
+    if response:
+        return response
+    system = _units(request, client)
+    form = AdHocWorkoutForm(request.POST or None)
+    rows = AdHocRowFormSet(request.POST or None, prefix="rows")
+    if request.method == "POST":
+        form_ok, rows_ok = form.is_valid(), rows.is_valid()
+        entries = []
+        for row in rows:
+            data = row.cleaned_data if row.is_valid() else {}
+            if not data.get("exercise"):
+                continue
+            exercise = exercise_best_match(name=data["exercise"])
+            if exercise is None:
+                row.add_error(
+                    "exercise",
+                    _("“%(name)s” is not in the library. Try another name.")
+                    % {"name": data["exercise"]},
+                )
+                continue
+            entries.append(
+                AdHocEntry(
+                    exercise=exercise_ref(
+                        catalog_exercise_id=None if exercise.is_own else exercise.pk,
+                        exercise_id=exercise.pk if exercise.is_own else None,
+                    ),
+                    sets=data.get("sets") or 1,
+                    reps=data.get("reps"),
+                    load_kg=(
+                        load_to_kg(data["load"], unit=system)
+                        if data.get("load") is not None
+                        else None
+                    ),
+                    duration_seconds=data["minutes"] * 60 if data.get("minutes") else None,
+                )
+            )
+        if form_ok and rows_ok and not any(row.errors for row in rows):
+            try:
+                result = workout_adhoc_log(
+                    client=client,
+                    workout_uuid=form.cleaned_data["workout_uuid"],
+                    name=form.cleaned_data["name"],
+                    notes=form.cleaned_data["notes"],
+                    minutes=form.cleaned_data["minutes"],
+                    entries=entries,
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                return redirect("portal_workout_summary", log_uuid=result.workout.client_uuid)
+    context = {"client": client, "form": form, "rows": rows, "unit": unit_symbol(system)}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "programs/portal/workout_new.html", context, status=status)
 
 
 @login_required
@@ -229,6 +290,7 @@ def service_worker(request):
 
 urlpatterns = [
     path("workouts/", workouts, name="portal_workouts"),
+    path("workouts/new/", workout_new, name="portal_workout_new"),
     path("workouts/<int:pk>/", workout_logger, name="portal_workout_logger"),
     path("workouts/log/<uuid:log_uuid>/", workout_summary_view, name="portal_workout_summary"),
     path("progress/training/", progress_training, name="portal_progress_training"),
