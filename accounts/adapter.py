@@ -20,6 +20,22 @@ class AccountAdapter(DefaultAccountAdapter):
         business = _business()
         return bool(business and business.client_signup_open)
 
+    def clean_email(self, email):
+        """Open sign-up waits when the business's plan has no room for another client."""
+        email = super().clean_email(email)
+        business = _business()
+        if business is not None and business.client_signup_open:
+            from billing.platform.limits import has_room
+
+            if not has_room(kind="clients", business=business):
+                from django import forms
+
+                raise forms.ValidationError(
+                    f"{business.name} cannot take new clients online right now. "
+                    "Please contact them directly."
+                )
+        return email
+
     def save_user(self, request, user, form, commit=True):
         """Someone who signs up at a business is one of its clients."""
         user = super().save_user(request, user, form, commit=commit)

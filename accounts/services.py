@@ -61,6 +61,7 @@ def invitation_create(
         raise ValidationError({"role": _("Choose coach or client.")})
     if not _can_invite(inviter=invited_by, role=role):
         raise PermissionDenied(_("Only the owner can invite coaches."))
+    _check_plan_room(role=role)
     existing = User.objects.filter(email__iexact=email).first()
     if existing:
         raise ValidationError(
@@ -92,6 +93,22 @@ def invitation_create(
     )
     _issue_token(invitation)
     return invitation
+
+
+def _check_plan_room(*, role: str) -> None:
+    """The plan must have room: a coach counts with the open coach invitations."""
+    from billing.platform.limits import limit_check
+
+    if role == Invitation.Role.COACH:
+        pending = Invitation.objects.filter(
+            role=Invitation.Role.COACH,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).count()
+        limit_check(kind="coaches", field="email", adding=1 + pending)
+    else:
+        limit_check(kind="clients", field="email")
 
 
 def _issue_token(invitation: Invitation) -> None:

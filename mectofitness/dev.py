@@ -324,6 +324,8 @@ def cmd_run() -> int:
         log("stopped.")
 
     try:
+        # the stand-in's settings go into the environment first: the seed reads them
+        standin = _stripe_standin_spec()
         manage("migrate_schemas", "--noinput", "-v", "0")
         manage("demo_seed")
         celery = [sys.executable, "-m", "celery", "-A", "mectofitness"]
@@ -332,6 +334,7 @@ def cmd_run() -> int:
             celery + ["worker", "-l", "info", "--concurrency", "2", "-n", "worker@%h"],
             celery + ["beat", "-l", "info"],
         ]
+        specs += standin
         for spec in specs:
             procs.append(subprocess.Popen(spec, start_new_session=True))
         _wait_port(WEB_PORT, 60)
@@ -348,6 +351,30 @@ def cmd_run() -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         shutdown()
+
+
+def _stripe_standin_spec() -> list[list[str]]:
+    """Without a Stripe key, a local stand-in plays Stripe (billing/stripe_standin.py):
+    the processes started after this talk to it, and it signs webhooks to us."""
+    if os.environ.get("STRIPE_TEST_SECRET_KEY") or os.environ.get("STRIPE_LIVE_SECRET_KEY"):
+        return []
+    from billing.stripe_standin import STANDIN_API_KEY
+
+    port = int(os.environ.get("MF_STRIPE_STANDIN_PORT", "12111"))
+    os.environ["STRIPE_API_BASE"] = f"http://127.0.0.1:{port}"
+    os.environ["STRIPE_TEST_SECRET_KEY"] = STANDIN_API_KEY
+    os.environ.setdefault("STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_standin_connect")
+    log(f"no Stripe key: the Stripe stand-in plays Stripe at {os.environ['STRIPE_API_BASE']}")
+    site = f"http://localhost:{WEB_PORT}"
+    return [
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "stripe_standin",
+            f"--port={port}",
+            f"--site={site}",
+        ]
+    ]
 
 
 def cmd_test(args: list[str]) -> int:

@@ -65,6 +65,7 @@ SHARED_APPS = [
     "django_celery_beat",
     "djstripe",
     "programs.catalog",  # the exercise catalog every business shares
+    "billing.platform",  # plans and the businesses' subscriptions (label platform_billing)
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -273,6 +274,24 @@ DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
 # (over a minute of CPU per fresh database, twice: public and the template).
 # Ours start from its 2.11 state in one step; upgrades add a migration here.
 MIGRATION_MODULES = {"djstripe": "billing.djstripe_migrations"}
+STRIPE_TEST_SECRET_KEY = env("STRIPE_TEST_SECRET_KEY", default="")
+STRIPE_LIVE_SECRET_KEY = env("STRIPE_LIVE_SECRET_KEY", default="")
+# Where the Stripe client library sends its requests: empty for Stripe itself;
+# the dev runner points it at the local stand-in when no secret key is set.
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# Days a past-due business keeps working before it is suspended.
+BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=7)
+# The plan whose limits a business in its trial gets.
+BILLING_TRIAL_PLAN = env("BILLING_TRIAL_PLAN", default="studio")
+# Days before the trial ends that the owner is reminded to subscribe.
+BILLING_TRIAL_REMINDER_DAYS = env.int("BILLING_TRIAL_REMINDER_DAYS", default=3)
+# Stripe Connect (businesses' own accounts, their clients' payments): the
+# platform's Connect client id (OAuth "link an existing account") and the
+# signing secret of the Connect webhook endpoint at <BASE_DOMAIN>/stripe/connect/.
+STRIPE_CONNECT_CLIENT_ID = env("STRIPE_CONNECT_CLIENT_ID", default="")
+STRIPE_CONNECT_WEBHOOK_SECRET = env("STRIPE_CONNECT_WEBHOOK_SECRET", default="")
+# Country of Express accounts created for businesses (two letters, ISO 3166).
+STRIPE_CONNECT_EXPRESS_COUNTRY = env("STRIPE_CONNECT_EXPRESS_COUNTRY", default="")
 
 # --- rest framework ----------------------------------------------------------
 REST_FRAMEWORK = {

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import ApiTokenViewSet, MeView
+from billing.api import register as billing_api_register
 from clients.api import register as clients_api_register
 from mectofitness.core import schema  # noqa: F401  (registers our OpenAPI extensions)
 from programs.api import register as programs_api_register
@@ -13,6 +14,7 @@ router = DefaultRouter()
 router.register("tokens", ApiTokenViewSet, basename="api-token")
 clients_api_register(router)
 programs_api_register(router)
+billing_api_register(router)
 
 urlpatterns = [
     path("v1/me/", MeView.as_view(), name="api-me"),

@@ -4,6 +4,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from billing.platform.webhooks import webhook as stripe_webhook
+from billing.views import shop as shop_views
 from mectofitness.core import views as core_views
 from tenants import views
 
@@ -23,5 +25,10 @@ urlpatterns = [
     path("leads/", views.lead_create, name="lead_create"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # dj-stripe's webhook path, served by our stricter view (billing.platform.webhooks)
+    path("stripe/webhook/<uuid:uuid>/", stripe_webhook, name="stripe_webhook"),
+    # Stripe Connect: the businesses' accounts (their clients' payments), billing.views.shop
+    path("stripe/connect/", shop_views.connect_webhook, name="stripe_connect_webhook"),
+    path("stripe/connect/oauth/", shop_views.connect_oauth_return, name="stripe_connect_oauth"),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("clients.urls")),
     path("", include("programs.urls")),
+    path("", include("billing.urls")),
     path("api/", include("mectofitness.urls_api")),
     path("admin/", backoffice_site.urls),
     path("branding/logo", tenant_views.branding_logo, name="branding_logo"),

@@ -34,6 +34,7 @@ class BusinessAdmin(admin.ModelAdmin):
         "name",
         "slug",
         "status",
+        "plan",
         "owner_email",
         "clients",
         "trial_ends_at",
@@ -47,15 +48,16 @@ class BusinessAdmin(admin.ModelAdmin):
     def clients(self, obj):
         return getattr(obj, "client_count", "—")
 
-    list_filter = ["status", "units", "currency"]
+    list_filter = ["status", "plan", "units", "currency"]
     search_fields = ["name", "slug", "owner_email"]
-    readonly_fields = ["schema_name", "created_at", "status_changed_at"]
+    readonly_fields = ["schema_name", "created_at", "status_changed_at", "plan"]
     fields = [
         "name",
         "slug",
         "schema_name",
         "status",
         "trial_ends_at",
+        "plan",
         "owner_email",
         "timezone",
         "currency",
@@ -73,7 +75,19 @@ class BusinessAdmin(admin.ModelAdmin):
             kwargs["widget"] = forms.TextInput(attrs={"type": "color"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    actions = ["suspend", "reactivate"]
+    actions = ["suspend", "reactivate", "billing_sync"]
+
+    @admin.action(description=_("Sync billing status from Stripe"))
+    def billing_sync(self, request, queryset):
+        """Re-fetch each business's subscription from Stripe and set status and plan."""
+        from billing.platform.services import business_billing_sync_from_stripe
+
+        for business in queryset:
+            try:
+                business_billing_sync_from_stripe(business=business)
+            except Exception as exc:  # noqa: BLE001 - report, go on with the others
+                self.message_user(request, f"{business}: {exc}", messages.ERROR)
+        self.message_user(request, _("Billing synced from Stripe."))
 
     def get_readonly_fields(self, request, obj=None):
         # the slug names the schema: it is fixed once the business exists

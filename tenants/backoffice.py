@@ -26,11 +26,13 @@ class BackOfficeSite(AdminSite):
 
             if user_role(request.user) == OWNER:
                 context["settings_url"] = reverse("backoffice:business_settings")
+                context["billing_url"] = reverse("backoffice:billing")
         return context
 
     def get_urls(self):
         return [
             path("settings/", self.admin_view(self.settings_view), name="business_settings"),
+            path("billing/", self.admin_view(self.billing_view), name="billing"),
             *super().get_urls(),
         ]
 

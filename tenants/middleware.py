@@ -34,8 +34,19 @@ class BusinessRoutingMiddleware:
       business shows its people a notice instead of the app.
     """
 
-    # paths a locked business still serves (health checks and static files)
-    LOCKED_ALLOWED_PREFIXES = ("/static/", "/healthz")
+    # paths a locked business still serves: health checks, static files, and the
+    # way for its owner to sign in and pay (the billing page checks the role)
+    LOCKED_ALLOWED_PREFIXES = (
+        "/static/",
+        "/healthz",
+        "/admin/billing/",
+        "/admin/login/",
+        "/admin/logout/",
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/accounts/2fa/authenticate/",
+        "/accounts/password/reset/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -84,8 +84,21 @@ class Business(TenantMixin):
         default=False,
         help_text=_("Owners and coaches must set up an authenticator app to use the back office."),
     )
+    # the business's own Stripe account (Connect) that its clients pay into
+    stripe_account_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    stripe_charges_enabled = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=djtz.now, editable=False)
     status_changed_at = models.DateTimeField(default=djtz.now, editable=False)
+    # platform billing (billing.platform): the subscribed plan (None: the trial's
+    # default plan) and when the owner was reminded that the trial ends
+    plan = models.ForeignKey(
+        "platform_billing.Plan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="businesses",
+    )
+    trial_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # provisioning manages schemas explicitly (pool or template), never on save
     auto_create_schema = False

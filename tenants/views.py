@@ -68,14 +68,38 @@ def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
+def _plans() -> list[dict]:
+    """The plans on sale: our limits and Stripe's monthly prices, synced into dj-stripe
+    (billing.platform); our stored prices until the first sync; PLANS without plans."""
+    from billing.platform.selectors import plan_list_public
+
+    plans = plan_list_public()
+    if not plans:
+        return [{**plan, "price_display": f"${plan['price']}"} for plan in PLANS]
+    return [
+        {
+            "name": plan.name,
+            "key": plan.key,
+            "blurb": plan.blurb,
+            "features": plan.features,
+            "featured": plan.is_featured,
+            "price": plan.monthly.major,
+            "price_display": f"${plan.monthly.major}"
+            if plan.monthly.currency == "USD"
+            else f"{plan.monthly.major} {plan.monthly.currency}",
+        }
+        for plan in plans
+    ]
+
+
 @require_GET
 def landing(request):
-    return render(request, "public/landing.html", {"plans": PLANS, "lead_form": LeadForm()})
+    return render(request, "public/landing.html", {"plans": _plans(), "lead_form": LeadForm()})
 
 
 @require_GET
 def pricing(request):
-    return render(request, "public/pricing.html", {"plans": PLANS})
+    return render(request, "public/pricing.html", {"plans": _plans()})
 
 
 @never_cache

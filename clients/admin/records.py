@@ -171,6 +171,18 @@ class ClientAdminForm(forms.ModelForm):
             "medical_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def clean_status(self):
+        """A client entering onboarding or active needs room on the plan: say so here."""
+        from clients.services.records import _check_room
+
+        status = self.cleaned_data.get("status")
+        stored = Client.objects.filter(pk=self.instance.pk).values_list("status", flat=True)
+        try:
+            _check_room(to_status=status, from_status=stored.first() or "")
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict.get("status", exc.messages)) from exc
+        return status
+
 
 class ClientAdmin(admin.ModelAdmin):
     form = ClientAdminForm
@@ -353,7 +365,11 @@ class ClientAdmin(admin.ModelAdmin):
         if status not in Client.Status.values:
             self.message_user(request, _("Choose a status in the bar first."), messages.WARNING)
             return
-        count = clients_bulk_status(clients=queryset, status=status, by=request.user)
+        try:
+            count = clients_bulk_status(clients=queryset, status=status, by=request.user)
+        except ValidationError as exc:  # e.g. the plan has no room for more active clients
+            self.message_user(request, _error_text(exc), messages.ERROR)
+            return
         self.message_user(request, _("%(n)d clients changed status.") % {"n": count})
 
     @admin.action(description=_("Add a tag to selected clients"), permissions=["change"])

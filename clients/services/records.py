@@ -51,6 +51,18 @@ def _check_coach(coach: User | None) -> None:
         raise ValidationError({"primary_coach": _("Choose an active coach of this business.")})
 
 
+# clients in these statuses count against the plan's active-client limit
+ROOM_STATUSES = frozenset({Client.Status.ONBOARDING, Client.Status.ACTIVE})
+
+
+def _check_room(*, to_status: str, from_status: str = "") -> None:
+    """A client entering onboarding or active needs room on the business's plan."""
+    if to_status in ROOM_STATUSES and from_status not in ROOM_STATUSES:
+        from billing.platform.limits import limit_check
+
+        limit_check(kind="clients", field="status")
+
+
 @transaction.atomic
 def client_create(
     *,
@@ -59,9 +71,13 @@ def client_create(
     status: str = Client.Status.LEAD,
     tags: Iterable[Tag] = (),
     coaches: Iterable[User] = (),
+    check_limit: bool = True,
     **fields,
 ) -> Client:
-    """A new client record. A coach who adds a client becomes its primary coach."""
+    """A new client record. A coach who adds a client becomes its primary coach.
+
+    An onboarding or active client needs room on the business's plan
+    (``check_limit=False`` for people already admitted: invitations, sign-up)."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
@@ -71,6 +87,8 @@ def client_create(
         fields["primary_coach"] = by
     _check_coach(fields.get("primary_coach"))
     _check_email_free(email=fields.get("email", ""))
+    if check_limit:
+        _check_room(to_status=status)
     client = Client(first_name=(first_name or "").strip(), status=status, **fields)
     client.full_clean(exclude=["user", "primary_coach"], validate_constraints=False)
     client.save()
@@ -94,6 +112,7 @@ def client_record_save(*, client: Client, by: User | None) -> Client:
     _check_coach(client.primary_coach)
     _check_email_free(email=client.email, client=client)
     if client.pk is None:
+        _check_room(to_status=client.status)
         if by is not None and user_role(by) == COACH and client.primary_coach_id is None:
             client.primary_coach = by
         client.status_changed_at = timezone.now()
@@ -104,6 +123,7 @@ def client_record_save(*, client: Client, by: User | None) -> Client:
         return client
     stored = Client.objects.select_for_update().only("status").get(pk=client.pk)
     if stored.status != client.status:
+        _check_room(to_status=client.status, from_status=stored.status)
         ClientStatusChange.objects.create(
             client=client, from_status=stored.status, to_status=client.status, changed_by=by
         )
@@ -140,15 +160,20 @@ def client_update(*, client: Client, by: User | None, data: dict) -> Client:
 
 
 @transaction.atomic
-def client_status_set(*, client: Client, status: str, by: User | None) -> Client:
+def client_status_set(
+    *, client: Client, status: str, by: User | None, check_limit: bool = True
+) -> Client:
     """Move a client through the pipeline, keeping the date of each change.
 
-    Archiving hides a client from lists and the portal; nothing is deleted."""
+    Archiving hides a client from lists and the portal; nothing is deleted.
+    Moving into onboarding or active needs room on the business's plan."""
     if status not in Client.Status.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client.status == status:
         return client
+    if check_limit:
+        _check_room(to_status=status, from_status=client.status)
     now = timezone.now()
     ClientStatusChange.objects.create(
         client=client, from_status=client.status, to_status=status, changed_by=by, changed_at=now
@@ -251,11 +276,14 @@ def client_for_user_link(*, user: User, invited_by: User | None = None) -> Clien
             phone=user.phone,
             source=Client.Source.INVITATION if invited_by else Client.Source.WEBSITE,
             status=Client.Status.ONBOARDING,
+            check_limit=False,  # admitted already: at the invitation or the sign-up form
         )
     elif client.user_id and client.user_id != user.pk:
         raise ValidationError({"email": _("This e-mail belongs to another client's login.")})
     client.user = user
     client.save(update_fields=["user", "updated_at"])
     if client.status == Client.Status.LEAD:
-        client = client_status_set(client=client, status=Client.Status.ONBOARDING, by=invited_by)
+        client = client_status_set(
+            client=client, status=Client.Status.ONBOARDING, by=invited_by, check_limit=False
+        )
     return client

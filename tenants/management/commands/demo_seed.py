@@ -1,5 +1,6 @@
 """Make sure the demo business exists, with people to sign in as, and print their logins."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django_tenants.utils import tenant_context
@@ -68,6 +69,17 @@ class Command(BaseCommand):
             chloe = Client.objects.filter(user=client_user).first()
             if chloe is not None:
                 training_demo_seed(client=chloe, coach=coach, owner=owner)
+            from billing.demo import billing_demo_seed
+
+            payers = list(Client.objects.filter(status=Client.Status.ACTIVE).order_by("pk")[:4])
+            billing_demo_seed(owner=owner, clients=payers)
+
+        # With the local Stripe stand-in (make run without a Stripe key), the demo
+        # business's own Stripe account is connected, so clients can pay in the portal.
+        if settings.STRIPE_API_BASE and not business.stripe_account_id:
+            business.stripe_account_id = "acct_demopeakperformance"
+            business.stripe_charges_enabled = True
+            business.save(update_fields=["stripe_account_id", "stripe_charges_enabled"])
 
         from accounts.models import User
 

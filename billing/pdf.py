@@ -1,0 +1,227 @@
+"""An invoice as a PDF (fpdf2: pure Python, no system libraries).
+
+Text is set in the PDF core font Helvetica with the Windows-1252 encoding,
+which covers Western European names and the € sign; a character outside it
+prints as "?" rather than failing the download.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from .models import Invoice
+from .services.money import money_format
+
+logger = logging.getLogger(__name__)
+
+ENCODING = "windows-1252"
+GREY = (107, 114, 128)
+DARK = (17, 24, 39)
+STATUS_COLOURS = {
+    Invoice.Status.DRAFT: (107, 114, 128),
+    Invoice.Status.OPEN: (194, 65, 12),
+    Invoice.Status.PAID: (21, 128, 61),
+    Invoice.Status.VOID: (185, 28, 28),
+}
+
+
+def _text(value) -> str:
+    """``value`` as text the core font can print."""
+    return str(value or "").encode(ENCODING, errors="replace").decode(ENCODING)
+
+
+def _date(value) -> str:
+    return timezone.localtime(value).strftime("%d %b %Y") if value else ""
+
+
+def _hex_rgb(colour: str, default=(194, 65, 12)) -> tuple[int, int, int]:
+    try:
+        colour = colour.lstrip("#")
+        return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
+    except (AttributeError, ValueError):
+        return default
+
+
+def _logo(business) -> bytes | None:
+    """The business's logo bytes, or None (a missing or unreadable file is skipped)."""
+    logo = getattr(business, "logo", None)
+    if not logo:
+        return None
+    try:
+        with logo.open("rb") as handle:
+            return handle.read()
+    except Exception:  # noqa: BLE001 - a broken logo must not break the invoice
+        logger.warning("invoice PDF: cannot read logo %s", logo.name)
+        return None
+
+
+def invoice_pdf(*, invoice: Invoice, business=None) -> bytes:
+    """The PDF of ``invoice`` (its lines are read: one query)."""
+    seller = invoice.seller or {}
+    buyer = invoice.buyer or {}
+    if invoice.status == Invoice.Status.DRAFT:
+        # a draft has no frozen parties yet: show who they would be
+        from .services.invoices import _buyer_snapshot, _seller_snapshot, billing_settings_get
+
+        seller = _seller_snapshot(billing_settings_get())
+        buyer = _buyer_snapshot(invoice.client)
+    currency = invoice.currency
+    brand = _hex_rgb(getattr(business, "primary_color", ""))
+
+    pdf = FPDF(format="A4")
+    pdf.core_fonts_encoding = ENCODING
+    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.set_title(_text(f"{_('Invoice')} {invoice.reference or _('draft')}"))
+    pdf.set_author(_text(seller.get("name")))
+    pdf.add_page()
+    width = pdf.epw
+
+    # header: logo or name on the left, the invoice's title and status on the right
+    top = pdf.get_y()
+    logo = _logo(business)
+    if logo:
+        try:
+            pdf.image(io.BytesIO(logo), x=pdf.l_margin, y=top, h=16)
+        except Exception:  # noqa: BLE001 - an image fpdf cannot read
+            logo = None
+    if not logo:
+        pdf.set_font("helvetica", "B", 16)
+        pdf.set_text_color(*brand)
+        pdf.cell(width / 2, 10, _text(seller.get("business_name") or seller.get("name")))
+    pdf.set_xy(pdf.l_margin + width / 2, top)
+    pdf.set_font("helvetica", "B", 20)
+    pdf.set_text_color(*DARK)
+    pdf.cell(width / 2, 10, _text(_("Invoice")), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(pdf.l_margin + width / 2)
+    pdf.set_font("helvetica", "", 11)
+    pdf.cell(
+        width / 2,
+        6,
+        _text(invoice.reference or _("Draft (no number yet)")),
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_x(pdf.l_margin + width / 2)
+    pdf.set_font("helvetica", "B", 11)
+    pdf.set_text_color(*STATUS_COLOURS.get(invoice.status, GREY))
+    pdf.cell(
+        width / 2,
+        6,
+        _text(invoice.get_status_display().upper()),
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_y(max(pdf.get_y(), top + 20) + 6)
+
+    # the parties
+    pdf.set_text_color(*GREY)
+    pdf.set_font("helvetica", "B", 9)
+    y = pdf.get_y()
+    pdf.cell(width / 2, 5, _text(_("From").upper()))
+    pdf.cell(width / 2, 5, _text(_("Bill to").upper()), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*DARK)
+    pdf.set_font("helvetica", "", 10)
+    seller_lines = [
+        seller.get("name"),
+        seller.get("address"),
+        seller.get("email"),
+        f"{_('Tax number')}: {seller['tax_id']}" if seller.get("tax_id") else "",
+    ]
+    buyer_lines = [buyer.get("name"), buyer.get("address"), buyer.get("email")]
+    pdf.multi_cell(width / 2 - 4, 5, _text("\n".join(x for x in seller_lines if x)))
+    left_bottom = pdf.get_y()
+    pdf.set_xy(pdf.l_margin + width / 2, y + 5)
+    pdf.multi_cell(width / 2, 5, _text("\n".join(x for x in buyer_lines if x)))
+    pdf.set_y(max(left_bottom, pdf.get_y()) + 4)
+
+    # dates
+    dates = [
+        (_("Issued"), _date(invoice.issued_at)),
+        (_("Due"), _date(invoice.due_at) if invoice.status == Invoice.Status.OPEN else ""),
+        (_("Paid"), _date(invoice.paid_at)),
+        (_("Voided"), _date(invoice.voided_at)),
+    ]
+    pdf.set_font("helvetica", "", 10)
+    for label, value in dates:
+        if value:
+            pdf.set_text_color(*GREY)
+            pdf.cell(22, 5, _text(label))
+            pdf.set_text_color(*DARK)
+            pdf.cell(0, 5, _text(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+
+    # lines
+    cols = (width * 0.46, width * 0.1, width * 0.16, width * 0.12, width * 0.16)
+    pdf.set_fill_color(243, 244, 246)
+    pdf.set_font("helvetica", "B", 9)
+    pdf.set_text_color(*GREY)
+    for text, w, align in zip(
+        (_("Description"), _("Qty"), _("Unit price"), _("Tax"), _("Amount")),
+        cols,
+        ("L", "R", "R", "R", "R"),
+        strict=True,
+    ):
+        pdf.cell(w, 7, _text(text), align=align, fill=True)
+    pdf.ln(7)
+    pdf.set_font("helvetica", "", 10)
+    pdf.set_text_color(*DARK)
+    for line in invoice.lines.all():
+        tax = f"{line.tax_rate_bp / 100:g}%" if line.tax_rate_bp else "-"
+        if line.tax_rate_bp and line.tax_inclusive:
+            tax += f" {_('incl.')}"
+        amount = line.quantity * line.unit_amount
+        y = pdf.get_y()
+        pdf.multi_cell(cols[0], 6, _text(line.description), new_x="RIGHT", new_y="TOP")
+        desc_bottom = pdf.get_y()
+        pdf.set_xy(pdf.l_margin + cols[0], y)
+        pdf.cell(cols[1], 6, str(line.quantity), align="R")
+        pdf.cell(cols[2], 6, _text(money_format(line.unit_amount, currency)), align="R")
+        pdf.cell(cols[3], 6, _text(tax), align="R")
+        pdf.cell(cols[4], 6, _text(money_format(amount, currency)), align="R")
+        pdf.set_y(max(desc_bottom, y + 6))
+        pdf.set_draw_color(229, 231, 235)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
+    pdf.ln(3)
+
+    # totals, with one row per tax rate
+    taxes: dict[tuple[str, int, bool], int] = {}
+    for line in invoice.lines.all():
+        if line.tax_rate_bp:
+            key = (line.tax_name, line.tax_rate_bp, line.tax_inclusive)
+            taxes[key] = taxes.get(key, 0) + line.tax_amount
+    rows = [(_("Subtotal (before tax)"), invoice.subtotal, False)]
+    for (name, bp, inclusive), amount in taxes.items():
+        label = f"{name} {bp / 100:g}%"
+        if inclusive:
+            label += f" ({_('included')})"
+        rows.append((label, amount, False))
+    rows.append((f"{_('Total')} ({currency})", invoice.total, True))
+    for label, amount, bold in rows:
+        pdf.set_font("helvetica", "B" if bold else "", 12 if bold else 10)
+        pdf.set_x(pdf.l_margin + width * 0.5)
+        pdf.cell(width * 0.3, 7, _text(label), align="R")
+        pdf.cell(width * 0.2, 7, _text(money_format(amount, currency)), align="R")
+        pdf.ln(7)
+
+    if invoice.notes:
+        pdf.ln(4)
+        pdf.set_font("helvetica", "", 9)
+        pdf.set_text_color(*GREY)
+        pdf.multi_cell(0, 5, _text(invoice.notes), new_x="LMARGIN", new_y="NEXT")
+    if seller.get("footer"):
+        pdf.ln(4)
+        pdf.set_font("helvetica", "", 8)
+        pdf.set_text_color(*GREY)
+        pdf.multi_cell(0, 4, _text(seller["footer"]), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def invoice_pdf_filename(invoice: Invoice) -> str:
+    return f"invoice-{invoice.reference or f'draft-{invoice.pk}'}.pdf"

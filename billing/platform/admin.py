@@ -1,0 +1,118 @@
+"""Platform staff's admin (public domain): plans, and Stripe's webhook deliveries
+with their failures and a reprocess action."""
+
+from traceback import format_exc
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from djstripe.models import WebhookEventTrigger
+
+from .models import Plan
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "key",
+        "max_active_clients",
+        "max_coaches",
+        "storage_mb",
+        "price_amount",
+        "price_currency",
+        "product",
+        "is_public",
+        "order",
+    ]
+    list_editable = ["order"]
+    raw_id_fields = ["product"]
+    search_fields = ["name", "key"]
+
+
+class OutcomeFilter(admin.SimpleListFilter):
+    title = _("outcome")
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return [("failed", _("Failed (will be retried)")), ("ok", _("Processed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failed":
+            return queryset.filter(valid=True, processed=False)
+        if self.value() == "ok":
+            return queryset.filter(processed=True)
+        return queryset
+
+
+if admin.site.is_registered(WebhookEventTrigger):
+    admin.site.unregister(WebhookEventTrigger)
+
+
+@admin.register(WebhookEventTrigger)
+class WebhookEventTriggerAdmin(admin.ModelAdmin):
+    """Every signed delivery Stripe made. A failed one (valid, not processed) shows
+    its exception; Stripe retries it, and staff can reprocess it here."""
+
+    list_display = ["created", "event_type", "event", "valid", "processed", "exception"]
+    list_filter = [OutcomeFilter, "valid", "processed", "created"]
+    search_fields = ["body", "exception"]
+    list_select_related = ["event"]
+    readonly_fields = [
+        "created",
+        "updated",
+        "remote_ip",
+        "valid",
+        "processed",
+        "event",
+        "webhook_endpoint",
+        "exception",
+        "traceback",
+        "headers",
+        "body",
+    ]
+    exclude = ["stripe_trigger_account", "djstripe_version"]
+    actions = ["reprocess"]
+
+    @admin.display(description=_("event type"))
+    def event_type(self, obj):
+        return obj.json_body.get("type", "—")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Reprocess selected deliveries"))
+    def reprocess(self, request, queryset):
+        done = failed = 0
+        for trigger in queryset.filter(valid=True):
+            trigger_reprocess(trigger=trigger)
+            if trigger.processed:
+                done += 1
+            else:
+                failed += 1
+        self.message_user(
+            request,
+            _("Reprocessed %(done)d; %(failed)d failed again.") % {"done": done, "failed": failed},
+            messages.SUCCESS if not failed else messages.WARNING,
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(Q(valid=True) | Q(exception__gt=""))
+
+
+def trigger_reprocess(*, trigger: WebhookEventTrigger) -> WebhookEventTrigger:
+    """Process a stored delivery again: at most once per event id (dj-stripe skips an
+    event it already stored), the error kept on the row if it fails again."""
+    try:
+        with transaction.atomic():
+            trigger.process(save=False)
+    except Exception as exc:  # noqa: BLE001 - kept on the row for staff
+        trigger.processed = False
+        trigger.exception = str(exc)[:128]
+        trigger.traceback = format_exc()
+    trigger.save()
+    return trigger

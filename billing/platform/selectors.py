@@ -1,0 +1,168 @@
+"""Reads for platform billing: plans and their prices, a business's plan,
+subscription and usage. Plans and dj-stripe live in the public schema, which
+is on every business's search path, so these work from either side."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django_tenants.utils import schema_context, tenant_context
+
+from .models import Plan
+
+# Stripe subscription statuses that are over: a new subscription may start
+ENDED_STATUSES = frozenset({"canceled", "incomplete_expired"})
+
+
+@dataclass(frozen=True)
+class PlanPrice:
+    """What a plan costs per month, for display: from Stripe when synced, ours otherwise."""
+
+    amount: int  # minor units
+    currency: str
+    price_id: str | None  # the Stripe price to subscribe to; None until synced
+
+    @property
+    def major(self) -> str:
+        """29 for 2900, 29.50 for 2950 (integer arithmetic: no floats for money)."""
+        whole, cents = divmod(self.amount, 100)
+        return f"{whole}" if not cents else f"{whole}.{cents:02d}"
+
+
+def plan_list_public() -> list[Plan]:
+    """The plans on the pricing page, each with ``.monthly`` (a PlanPrice). Two queries."""
+    with schema_context("public"):
+        plans = list(Plan.objects.filter(is_public=True).select_related("product"))
+        _attach_prices(plans)
+    return plans
+
+
+def _attach_prices(plans: list[Plan]) -> None:
+    from djstripe.models import Price
+
+    product_ids = [p.product_id for p in plans if p.product_id]
+    prices: dict[str, Price] = {}
+    if product_ids:
+        for price in Price.objects.filter(product_id__in=product_ids, active=True).order_by(
+            "created"
+        ):
+            if (price.recurring or {}).get("interval") == "month" and price.unit_amount:
+                prices[price.product_id] = price  # the newest monthly price wins
+    for plan in plans:
+        price = prices.get(plan.product_id)
+        plan.monthly = (
+            PlanPrice(
+                amount=int(price.unit_amount), currency=price.currency.upper(), price_id=price.id
+            )
+            if price
+            else PlanPrice(amount=plan.price_amount, currency=plan.price_currency, price_id=None)
+        )
+
+
+def plan_price(*, plan: Plan) -> PlanPrice:
+    """The monthly price of one plan (see ``plan_list_public``)."""
+    _attach_prices([plan])
+    return plan.monthly
+
+
+def plan_for_business(business) -> Plan:
+    """The plan whose limits apply: the subscribed one, or the trial's default plan."""
+    if business.plan_id:
+        return Plan.objects.get(pk=business.plan_id)
+    trial = Plan.objects.filter(key=settings.BILLING_TRIAL_PLAN).first()
+    return trial or Plan.objects.order_by("-order").first()
+
+
+def customer_for_business(business):
+    """The business's dj-stripe Customer, or None before it first subscribes."""
+    from djstripe.models import Customer
+
+    return Customer.objects.filter(subscriber=business, livemode=settings.STRIPE_LIVE_MODE).first()
+
+
+def subscription_for_business(business):
+    """The subscription that decides the business's status: the newest one not over,
+    else the newest over one; None if it never subscribed."""
+    from djstripe.models import Subscription
+
+    subs = list(
+        Subscription.objects.filter(
+            customer__subscriber=business, livemode=settings.STRIPE_LIVE_MODE
+        ).order_by("-created", "-djstripe_id")
+    )
+    live = [sub for sub in subs if sub.stripe_data.get("status") not in ENDED_STATUSES]
+    return (live or subs or [None])[0]
+
+
+def subscription_price_id(subscription) -> str | None:
+    items = (subscription.stripe_data.get("items") or {}).get("data") or []
+    if not items:
+        return None
+    price = items[0].get("price") or {}
+    return price.get("id") if isinstance(price, dict) else price
+
+
+def plan_for_price_id(price_id: str | None) -> Plan | None:
+    from djstripe.models import Price
+
+    if not price_id:
+        return None
+    product_id = Price.objects.filter(id=price_id).values_list("product_id", flat=True).first()
+    return Plan.objects.filter(product_id=product_id).first() if product_id else None
+
+
+@dataclass(frozen=True)
+class Usage:
+    clients: int
+    coaches: int
+    storage_mb: int | None  # None where we cannot measure it cheaply (S3)
+
+
+def usage_for_business(business) -> Usage:
+    """What the business uses now: active clients (onboarding + active), people who
+    coach (owners and coaches, active) and media storage. Two queries and, with
+    local media, a walk of its folder."""
+    from django.contrib.auth.models import Group  # noqa: F401  (tenant tables)
+
+    from accounts.models import User
+    from accounts.roles import COACH, OWNER
+    from clients.models import Client
+
+    with tenant_context(business):
+        clients = Client.objects.filter(
+            status__in=[Client.Status.ONBOARDING, Client.Status.ACTIVE]
+        ).count()
+        coaches = (
+            User.objects.filter(groups__name__in=[OWNER, COACH], is_active=True).distinct().count()
+        )
+    return Usage(clients=clients, coaches=coaches, storage_mb=_storage_mb(business))
+
+
+def _storage_mb(business) -> int | None:
+    root = getattr(settings, "MEDIA_ROOT", None)
+    if getattr(settings, "AWS_STORAGE_BUCKET_NAME", "") or not root:
+        return None
+    folder = os.path.join(str(root), business.schema_name)
+    total = 0
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.path.getsize(os.path.join(dirpath, name))
+            except OSError:
+                pass
+    return -(-total // (1024 * 1024))  # round up
+
+
+def business_in_use():
+    """The business whose schema the connection is in, or None in the public schema."""
+    tenant = getattr(connection, "tenant", None)
+    if (
+        tenant is None
+        or getattr(tenant, "schema_name", "public") == "public"
+        or not getattr(tenant, "pk", None)
+    ):
+        return None
+    return tenant

@@ -1,0 +1,263 @@
+"""Reads about invoices and revenue that the back office, the API and the portal share.
+
+Who sees billing is decided here: the owner sees everything; a coach sees the
+invoices and payments of the clients they coach, and only while
+``BillingSettings.coaches_see_billing`` is on; a client sees their own issued
+invoices (never drafts).
+
+Revenue is computed from the ledger (``Payment`` and ``Refund``), never from
+invoices: money in is a succeeded payment on the day it was paid, money back
+a succeeded refund on the day it was refunded. Every paid invoice has exactly
+one payment of its total paid at the same moment, so the revenue of a period
+equals the paid invoice totals of that period minus its refunds, to the cent.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import COACH, OWNER
+from accounts.services import user_role
+from clients.selectors import client_for_portal_user, client_queryset_for
+
+from .models import BillingSettings, Invoice, Payment, Purchase, Refund
+
+# --- who sees what --------------------------------------------------------------------
+
+
+def billing_role(*, user: User) -> str | None:
+    """``"owner"``, ``"coach"`` (allowed to see billing), ``"client"`` or None (nothing)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    role = user_role(user)
+    if user.is_superuser or role == OWNER:
+        return OWNER
+    if role == COACH and user.is_staff:
+        allowed = BillingSettings.objects.filter(pk=1, coaches_see_billing=True).exists()
+        return COACH if allowed else None
+    if not user.is_staff:
+        return "client"
+    return None
+
+
+def billing_is_owner(*, user: User) -> bool:
+    return billing_role(user=user) == OWNER
+
+
+def invoice_queryset_for(*, user: User) -> QuerySet[Invoice]:
+    """The invoices ``user`` may see, with the client joined (no query until evaluated)."""
+    invoices = Invoice.objects.select_related("client")
+    role = billing_role(user=user)
+    if role == OWNER:
+        return invoices
+    if role == COACH:
+        return invoices.filter(client__in=client_queryset_for(user=user))
+    if role == "client":
+        client = client_for_portal_user(user=user)
+        if client is None:
+            return invoices.none()
+        return invoices.filter(client=client).exclude(status=Invoice.Status.DRAFT)
+    return invoices.none()
+
+
+def payment_queryset_for(*, user: User) -> QuerySet[Payment]:
+    """The payments ``user`` may see (owner: all; allowed coach: their clients'; client: own)."""
+    payments = Payment.objects.select_related("client")
+    role = billing_role(user=user)
+    if role == OWNER:
+        return payments
+    if role == COACH:
+        return payments.filter(client__in=client_queryset_for(user=user))
+    if role == "client":
+        client = client_for_portal_user(user=user)
+        return payments.filter(client=client) if client else payments.none()
+    return payments.none()
+
+
+def invoice_list_for_portal(*, user: User) -> QuerySet[Invoice]:
+    """A client's issued invoices, newest first."""
+    return invoice_queryset_for(user=user).order_by("-issued_at", "-pk")
+
+
+# --- revenue --------------------------------------------------------------------------
+
+
+@dataclass
+class MonthRevenue:
+    month: date
+    paid: int = 0
+    refunded: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.paid - self.refunded
+
+
+@dataclass
+class ProductRevenue:
+    name: str
+    paid: int = 0
+    refunded: int = 0
+    count: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.paid - self.refunded
+
+
+@dataclass
+class RevenueSummary:
+    currency: str
+    mrr: int
+    active_subscriptions: int
+    months: list[MonthRevenue]
+    products: list[ProductRevenue]
+    outstanding_total: int
+    outstanding_count: int
+    overdue_count: int
+    outstanding: list[Invoice]
+    failed_count: int
+    failed: list[Payment]
+    other_currencies: list[str] = field(default_factory=list)
+
+    @property
+    def total_net(self) -> int:
+        return sum(m.net for m in self.months)
+
+
+def _business_tz():
+    name = getattr(getattr(connection, "tenant", None), "timezone", "") or "UTC"
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def _month_starts(now: datetime, count: int, tz) -> list[date]:
+    local = now.astimezone(tz)
+    year, month = local.year, local.month
+    starts = []
+    for _ in range(count):
+        starts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(starts))
+
+
+def _month_start_dt(day: date, tz) -> datetime:
+    return datetime(day.year, day.month, 1, tzinfo=tz)
+
+
+def revenue_between(
+    *, user: User, start: datetime, end: datetime, currency: str
+) -> tuple[int, int]:
+    """(paid, refunded) in ``currency`` for ``start <= time < end`` (two queries)."""
+    payments = payment_queryset_for(user=user).filter(
+        status=Payment.Status.SUCCEEDED, currency=currency, paid_at__gte=start, paid_at__lt=end
+    )
+    refunds = Refund.objects.filter(
+        payment__in=payment_queryset_for(user=user).filter(currency=currency),
+        status=Refund.Status.SUCCEEDED,
+        refunded_at__gte=start,
+        refunded_at__lt=end,
+    )
+    paid = payments.aggregate(s=Coalesce(Sum("amount"), 0))["s"]
+    refunded = refunds.aggregate(s=Coalesce(Sum("amount"), 0))["s"]
+    return paid, refunded
+
+
+def revenue_summary(
+    *, user: User, currency: str | None = None, months: int = 12, now: datetime | None = None
+) -> RevenueSummary:
+    """The revenue view's figures in ``currency`` (the business's by default).
+
+    Months are calendar months in the business's time zone, the current one last.
+    A fixed number of queries, whatever the amount of data.
+    """
+    now = now or timezone.now()
+    tz = _business_tz()
+    if currency is None:
+        currency = getattr(getattr(connection, "tenant", None), "currency", None) or "USD"
+    payments = payment_queryset_for(user=user)
+    starts = _month_starts(now, months, tz)
+    since = _month_start_dt(starts[0], tz)
+
+    by_month = {start: MonthRevenue(month=start) for start in starts}
+    paid_rows = (
+        payments.filter(status=Payment.Status.SUCCEEDED, currency=currency, paid_at__gte=since)
+        .annotate(m=TruncMonth("paid_at", tzinfo=tz))
+        .values("m")
+        .annotate(s=Sum("amount"))
+    )
+    for row in paid_rows:
+        by_month[row["m"].date() if isinstance(row["m"], datetime) else row["m"]].paid = row["s"]
+    refunds = Refund.objects.filter(
+        payment__in=payments.filter(currency=currency),
+        status=Refund.Status.SUCCEEDED,
+        refunded_at__gte=since,
+    )
+    refund_rows = (
+        refunds.annotate(m=TruncMonth("refunded_at", tzinfo=tz))
+        .values("m")
+        .annotate(s=Sum("amount"))
+    )
+    for row in refund_rows:
+        key = row["m"].date() if isinstance(row["m"], datetime) else row["m"]
+        by_month[key].refunded = row["s"]
+
+    products: dict[str, ProductRevenue] = {}
+    for row in (
+        payments.filter(status=Payment.Status.SUCCEEDED, currency=currency, paid_at__gte=since)
+        .values("purchase__product__name")
+        .annotate(s=Sum("amount"), n=Count("pk"))
+    ):
+        name = row["purchase__product__name"] or ""
+        products[name] = ProductRevenue(name=name, paid=row["s"], count=row["n"])
+    for row in refunds.values("payment__purchase__product__name").annotate(s=Sum("amount")):
+        name = row["payment__purchase__product__name"] or ""
+        products.setdefault(name, ProductRevenue(name=name)).refunded = row["s"]
+
+    monthly = Purchase.objects.filter(
+        product__kind="monthly",
+        status__in=[Purchase.Status.ACTIVE, Purchase.Status.PAST_DUE],
+        currency=currency,
+    )
+    if billing_role(user=user) != OWNER:
+        monthly = monthly.filter(client__in=client_queryset_for(user=user))
+    mrr = monthly.aggregate(s=Coalesce(Sum("amount"), 0), n=Count("pk"))
+
+    open_invoices = invoice_queryset_for(user=user).filter(
+        status=Invoice.Status.OPEN, currency=currency
+    )
+    outstanding = open_invoices.aggregate(
+        s=Coalesce(Sum("total"), 0), n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now))
+    )
+    failed = payments.filter(status=Payment.Status.FAILED, created_at__gte=since)
+    others = sorted(
+        set(
+            payments.filter(status=Payment.Status.SUCCEEDED, paid_at__gte=since)
+            .exclude(currency=currency)
+            .values_list("currency", flat=True)
+        )
+    )
+    return RevenueSummary(
+        currency=currency,
+        mrr=mrr["s"],
+        active_subscriptions=mrr["n"],
+        months=[by_month[start] for start in starts],
+        products=sorted(products.values(), key=lambda p: (-p.net, p.name)),
+        outstanding_total=outstanding["s"],
+        outstanding_count=outstanding["n"],
+        overdue_count=outstanding["late"],
+        outstanding=list(open_invoices.order_by("due_at", "pk")[:20]),
+        failed_count=failed.count(),
+        failed=list(failed.order_by("-created_at")[:20]),
+        other_currencies=others,
+    )
