@@ -33,7 +33,18 @@ from .models import BillingSettings, Invoice, Payment, Purchase, Refund
 # --- who sees what --------------------------------------------------------------------
 
 
-def billing_role(*, user: User) -> str | None:
+def coaches_see_billing(*, request=None) -> bool:
+    """Whether the owner lets coaches see their clients' billing. With ``request``,
+    remembered for the rest of it: the back office asks once per section."""
+    if request is not None and hasattr(request, "_mf_coaches_see_billing"):
+        return request._mf_coaches_see_billing
+    allowed = BillingSettings.objects.filter(pk=1, coaches_see_billing=True).exists()
+    if request is not None:
+        request._mf_coaches_see_billing = allowed
+    return allowed
+
+
+def billing_role(*, user: User, request=None) -> str | None:
     """``"owner"``, ``"coach"`` (allowed to see billing), ``"client"`` or None (nothing)."""
     if not user.is_authenticated or not user.is_active:
         return None
@@ -41,8 +52,7 @@ def billing_role(*, user: User) -> str | None:
     if user.is_superuser or role == OWNER:
         return OWNER
     if role == COACH and user.is_staff:
-        allowed = BillingSettings.objects.filter(pk=1, coaches_see_billing=True).exists()
-        return COACH if allowed else None
+        return COACH if coaches_see_billing(request=request) else None
     if not user.is_staff:
         return "client"
     return None

@@ -47,11 +47,11 @@ OWNER = "owner"
 
 
 def _is_owner(request) -> bool:
-    return billing_role(user=request.user) == OWNER
+    return billing_role(user=request.user, request=request) == OWNER
 
 
 def _can_see(request) -> bool:
-    return billing_role(user=request.user) in (OWNER, "coach")
+    return billing_role(user=request.user, request=request) in (OWNER, "coach")
 
 
 def _apply(form, exc: ValidationError) -> None:

@@ -68,7 +68,7 @@ def _can_see(request) -> bool:
     user = request.user
     if is_owner(user):
         return True
-    return bool(user.is_staff and user_role(user) == COACH and coaches_see_billing())
+    return bool(user.is_staff and user_role(user) == COACH and coaches_see_billing(request=request))
 
 
 def _apply(form, exc: ValidationError) -> None:

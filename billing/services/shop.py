@@ -39,7 +39,6 @@ from clients.selectors import client_queryset_for
 
 from ..models import (
     MAX_AMOUNT,
-    BillingSettings,
     Payment,
     Product,
     Purchase,
@@ -71,8 +70,10 @@ def _require_owner(user: User | None, message: str | None = None) -> None:
         raise PermissionDenied(message or _("Only the owner can do this."))
 
 
-def coaches_see_billing() -> bool:
-    return BillingSettings.objects.filter(pk=1, coaches_see_billing=True).exists()
+def coaches_see_billing(*, request=None) -> bool:
+    from ..selectors import coaches_see_billing as allowed
+
+    return allowed(request=request)
 
 
 def billing_clients_for(*, user: User) -> QuerySet[Client]:

@@ -9,6 +9,7 @@ from django_tenants.utils import tenant_context
 
 from billing.models import Payment, Purchase, StripeEvent
 from billing.standin_connect import account_onboard, oauth_code
+from mectofitness.core.context_processors import business_url, public_url
 from tenants.models import Business
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +176,7 @@ def test_linking_sends_the_owner_to_stripes_oauth_page_with_a_signed_state(
     query = parse_qs(urlsplit(location).query)
     assert location.startswith(f"{standin.url}/oauth/authorize?")
     assert query["client_id"] == ["ca_test_platform"]
-    assert query["redirect_uri"] == ["http://localhost/stripe/connect/oauth/"]
+    assert query["redirect_uri"] == [public_url("/stripe/connect/oauth/")]
     assert query["scope"] == ["read_write"]
     assert query["state"]
 
@@ -187,7 +188,7 @@ def test_stripes_redirect_hands_the_owner_back_to_their_business(
     response = public_client.get("/stripe/connect/oauth/", {"code": "ac_1", "state": state})
     assert response.status_code == 302
     assert response["Location"].startswith(
-        "http://acme.localhost/admin/billing/product/connect/oauth/?"
+        business_url("acme", "/admin/billing/product/connect/oauth/?")
     )
 
 

@@ -14,3 +14,21 @@ def enqueue_on_commit(task, **kwargs) -> None:
     transaction.on_commit(
         lambda: task.apply_async(kwargs=kwargs, headers={"_schema_name": schema_name})
     )
+
+
+def fan_out(task) -> int:
+    """In the public schema: queue ``task`` once for every open business, with the
+    business's schema in the task headers (beat's one periodic task per job). Returns
+    how many were queued."""
+    from tenants.models import Business
+
+    connection.set_schema_to_public()
+    queued = 0
+    for schema_name in (
+        Business.objects.exclude(status__in=list(Business.LOCKED_STATUSES))
+        .exclude(schema_name="public")
+        .values_list("schema_name", flat=True)
+    ):
+        task.apply_async(headers={"_schema_name": schema_name})
+        queued += 1
+    return queued

@@ -22,17 +22,6 @@ def assignments_complete_due_task() -> int:
 @app.task
 def assignments_complete_fanout_task() -> int:
     """In the public schema: queue the completion check of every open business."""
-    from django.db import connection
+    from mectofitness.core.tasks import fan_out
 
-    from tenants.models import Business
-
-    connection.set_schema_to_public()
-    queued = 0
-    for schema_name in (
-        Business.objects.exclude(status__in=list(Business.LOCKED_STATUSES))
-        .exclude(schema_name="public")
-        .values_list("schema_name", flat=True)
-    ):
-        assignments_complete_due_task.apply_async(headers={"_schema_name": schema_name})
-        queued += 1
-    return queued
+    return fan_out(assignments_complete_due_task)

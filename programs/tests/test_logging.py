@@ -848,3 +848,20 @@ def test_an_unknown_exercise_or_a_row_without_reps_is_a_form_error_and_nothing_i
 
 def test_staff_are_sent_to_the_back_office_from_the_workout_form(coach_browser):
     assert coach_browser.get("/workouts/new/")["Location"] == "/admin/"
+
+
+def test_beat_completes_programs_in_every_open_business_hourly(business):
+    from django_celery_beat.models import PeriodicTask
+
+    from programs.tasks.assignment import assignments_complete_fanout_task
+    from tenants.models import Business
+
+    beat = PeriodicTask.objects.get(
+        task="programs.tasks.assignment.assignments_complete_fanout_task"
+    )
+    assert beat.enabled and beat.interval.every == 1 and beat.interval.period == "hours"
+    Business.objects.filter(slug="zen").update(status="suspended")
+    open_businesses = Business.objects.exclude(status__in=list(Business.LOCKED_STATUSES)).exclude(
+        schema_name="public"
+    )
+    assert assignments_complete_fanout_task() == open_businesses.count()
