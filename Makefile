@@ -17,9 +17,11 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) -m mectofitness.dev run
 
-## make test: the whole suite against real PostgreSQL and Redis
+## make test: the whole suite against real PostgreSQL and Redis, one worker per core
+## (each with its own test database); TEST_WORKERS=0 runs it in one process
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m mectofitness.dev test $(ARGS)
+	$(PY) -m mectofitness.dev test -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
 ## make bench: provisioning, client search and routing figures
 bench: $(STAMP)

@@ -62,12 +62,18 @@ def _host(slug: str | None = None) -> str:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_blocker):
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
     """Create the test database, then provision the session's two businesses (committed).
 
     Replaces pytest-django's fixture, which creates databases only when a
     collected test is marked django_db: tests on committed data are not, and
     must never reach the development database.
+
+    Under xdist (``make test`` runs ``-n auto``) each worker gets its own test
+    database (pytest-django's ``_gw0`` suffix, via ``django_db_modify_db_settings``)
+    and its own cache key prefix, also for the live sites it starts.
     """
     from django.test.utils import setup_databases, teardown_databases
 
@@ -75,6 +81,16 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
     from tenants.schemas import pool_fill
     from tenants.services import business_provision
 
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        prefix = f"{settings.CACHES['default'].get('KEY_PREFIX', 'mf')}-{worker}"
+        settings.CACHES["default"]["KEY_PREFIX"] = prefix
+        os.environ["CACHE_KEY_PREFIX"] = prefix  # the live sites' gunicorn
+        from asgiref.local import Local
+        from django.core.cache import caches
+
+        # a cache object made before now would keep the old prefix: start afresh
+        caches._connections = Local(caches.thread_critical)
     celery_app.conf.task_always_eager = True
     with django_db_blocker.unblock():
         db_cfg = setup_databases(

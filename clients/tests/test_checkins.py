@@ -309,11 +309,10 @@ def test_the_client_panel_shows_recent_check_ins(
 def test_reminders_go_to_clients_whose_check_in_became_due_today(
     weekly_plan, client_record, stranger_record
 ):
-    from django.core.cache import cache
-
     from clients.tasks.checkins import checkin_reminders_send_task
+    from mectofitness.testing import cache_clear
 
-    cache.clear()
+    cache_clear()
     today = weekly_plan.starts_on + 14 * DAY  # a period starts today
     from clients.services.checkins import checkin_reminders_send
 

@@ -3,10 +3,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
 from django.test import Client
 from django_tenants.utils import schema_exists
 
+from mectofitness.testing import cache_clear
 from tenants.models import Business, Lead
 from tenants.services import handoff_token_create
 
@@ -24,9 +24,9 @@ SIGNUP = {
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    cache.clear()
+    cache_clear()
     yield
-    cache.clear()
+    cache_clear()
 
 
 def test_the_landing_page_sells_the_product_with_plans_and_a_lead_form(public_client):
