@@ -21,6 +21,9 @@ to ``webhook_secret``):
   first invoice (monthly); ``checkout.session.completed`` (+ ``invoice.paid``).
 - ``subscription_renew`` / ``subscription_fail`` / ``subscription_cancel``: the
   next month's invoice paid, a renewal declined, the subscription ended.
+- ``dashboard_refund(standin, intent_id, amount)``: the owner refunded in Stripe's
+  dashboard; ``charge_refunded(standin, intent_id)``: the ``charge.refunded`` event
+  for a payment's charge as it stands (Stripe sends one after every refund, ours too).
 """
 
 from __future__ import annotations
@@ -486,3 +489,78 @@ def subscription_cancel(
     if deliver:
         deliver_connect(standin, event, targets=targets)
     return event
+
+
+def _intent_account(standin: StripeStandIn, intent_id: str) -> tuple[str | None, dict]:
+    for (account, resource), objects in standin.objects.items():
+        if resource == "payment_intents" and intent_id in objects:
+            return account, objects[intent_id]
+    raise KeyError(f"no payment intent {intent_id}")
+
+
+def charge_refunded(
+    standin: StripeStandIn,
+    intent_id: str,
+    *,
+    with_refunds: bool = True,
+    deliver: bool = True,
+    targets=None,
+) -> dict:
+    """``charge.refunded`` for the charge of ``intent_id``, with its refunds so far
+    (``with_refunds=False``: without them, as API versions since 2022-11-15 send it).
+    Returns the event."""
+    account, intent = _intent_account(standin, intent_id)
+    charge = standin.get("charges", intent["latest_charge"], account=account)
+    refunds = [
+        refund
+        for refund in standin.objects.get((account, "refunds"), {}).values()
+        if refund.get("payment_intent") == intent_id
+    ]
+    charge.update(
+        payment_intent=intent_id,
+        amount_refunded=sum(int(refund["amount"]) for refund in refunds),
+        refunded=sum(int(refund["amount"]) for refund in refunds) >= int(charge["amount"]),
+    )
+    body = dict(charge)
+    if with_refunds:
+        body["refunds"] = {"object": "list", "data": refunds, "has_more": False}
+    event = standin.event("charge.refunded", body, account=account)
+    if deliver:
+        deliver_connect(standin, event, targets=targets)
+    return event
+
+
+def dashboard_refund(
+    standin: StripeStandIn,
+    intent_id: str,
+    amount: int | None = None,
+    *,
+    reason: str | None = None,
+    with_refunds: bool = True,
+    deliver: bool = True,
+    targets=None,
+) -> dict:
+    """The owner refunded ``amount`` (default: what is left) of a payment in Stripe's
+    dashboard: a refund on the connected account and ``charge.refunded``. Returns
+    the event."""
+    account, intent = _intent_account(standin, intent_id)
+    left = intent["amount"] - intent.get("amount_refunded", 0)
+    amount = left if amount is None else amount
+    if amount <= 0 or amount > left:
+        raise ValueError(f"cannot refund {amount} of {left} left on {intent_id}")
+    intent["amount_refunded"] = intent.get("amount_refunded", 0) + amount
+    standin.create(
+        "refunds",
+        {
+            "amount": amount,
+            "currency": intent["currency"],
+            "status": "succeeded",
+            "payment_intent": intent_id,
+            "charge": intent.get("latest_charge"),
+            "reason": reason,
+        },
+        account=account,
+    )
+    return charge_refunded(
+        standin, intent_id, with_refunds=with_refunds, deliver=deliver, targets=targets
+    )

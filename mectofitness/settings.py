@@ -281,6 +281,14 @@ STRIPE_LIVE_SECRET_KEY = env("STRIPE_LIVE_SECRET_KEY", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 # Days a past-due business keeps working before it is suspended.
 BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=7)
+# invoice PDFs embed DejaVu Sans from here (Debian: fonts-dejavu-core), Helvetica
+# (Western European only) without it; Chinese, Japanese and Korean characters come
+# from the first fallback font that exists (Debian: fonts-droid-fallback)
+INVOICE_PDF_FONT_DIR = env("INVOICE_PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
+INVOICE_PDF_FALLBACK_FONTS = env.list(
+    "INVOICE_PDF_FALLBACK_FONTS",
+    default=["/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"],
+)
 # The plan whose limits a business in its trial gets.
 BILLING_TRIAL_PLAN = env("BILLING_TRIAL_PLAN", default="studio")
 # Days before the trial ends that the owner is reminded to subscribe.

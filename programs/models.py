@@ -590,15 +590,21 @@ class Meal(models.Model):
 
 class MealItem(models.Model):
     meal = models.ForeignKey(Meal, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
     food = models.ForeignKey(Food, on_delete=models.PROTECT, related_name="+")
     grams = models.DecimalField(max_digits=6, decimal_places=1)
 
     class Meta:
-        ordering = ["meal", "pk"]
+        ordering = ["meal", "position", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(grams__gt=0, grams__lte=5000), name="meal_item_grams_sane"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["meal", "position"],
+                name="meal_item_position_unique",
+                deferrable=models.Deferrable.DEFERRED,  # moving swaps positions
+            ),
         ]
 
     def __str__(self):

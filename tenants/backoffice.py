@@ -3,6 +3,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import messages
 from django.contrib.admin import AdminSite
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -50,9 +51,14 @@ class BackOfficeSite(AdminSite):
         business = request.tenant
         form = BusinessSettingsForm(request.POST or None, request.FILES or None, instance=business)
         if request.method == "POST" and form.is_valid():
-            business_settings_update(business=business, form=form)
-            messages.success(request, _("Settings saved."))
-            return redirect("backoffice:business_settings")
+            try:
+                business_settings_update(business=business, form=form)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                business.refresh_from_db()  # the form changed it in memory: show what is saved
+            else:
+                messages.success(request, _("Settings saved."))
+                return redirect("backoffice:business_settings")
         context = {
             **self.each_context(request),
             "title": _("Business settings"),

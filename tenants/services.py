@@ -277,13 +277,21 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int = 36
 def business_settings_update(*, business: Business, form) -> Business:
     """Save an owner's settings form; a new logo replaces (and deletes) the old one.
 
+    Raises ValidationError({"logo_upload": ...}) before saving anything when the new
+    logo would take the business past its plan's storage.
+
     Business lives in the public schema; saving it also refreshes every
     process's route cache, so the new name and colours show at once.
     """
     business = form.save(commit=False)
     old_logo = business.logo.name if business.logo else ""
     new_logo = form.cleaned_data.get("logo_upload")
+    added = 0
     if new_logo is not None:
+        from billing.platform.limits import storage_check
+
+        added = new_logo.size - _stored_size(business.logo)  # the old logo goes
+        storage_check(adding_bytes=added, field="logo_upload", business=business)
         business.logo.save(f"logo-{secrets.token_hex(4)}.png", new_logo, save=False)
     elif form.cleaned_data.get("remove_logo"):
         business.logo = ""
@@ -291,4 +299,17 @@ def business_settings_update(*, business: Business, form) -> Business:
     if old_logo and business.logo.name != old_logo:
         storage = business.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo))
+    if added > 0:
+        from billing.platform.limits import storage_counted
+
+        storage_counted(added_bytes=added, business=business)
     return business
+
+
+def _stored_size(field_file) -> int:
+    if not field_file:
+        return 0
+    try:
+        return field_file.size
+    except OSError:  # the file is gone already
+        return 0

@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django_tenants.utils import schema_context, tenant_context
 
@@ -124,7 +125,7 @@ class Usage:
 def usage_for_business(business) -> Usage:
     """What the business uses now: active clients (onboarding + active), people who
     coach (owners and coaches, active) and media storage. Two queries and, with
-    local media, a walk of its folder."""
+    local media, a walk of its folder when its size is not cached."""
     from django.contrib.auth.models import Group  # noqa: F401  (tenant tables)
 
     from accounts.models import User
@@ -141,11 +142,38 @@ def usage_for_business(business) -> Usage:
     return Usage(clients=clients, coaches=coaches, storage_mb=_storage_mb(business))
 
 
-def _storage_mb(business) -> int | None:
-    root = getattr(settings, "MEDIA_ROOT", None)
-    if getattr(settings, "AWS_STORAGE_BUCKET_NAME", "") or not root:
+# the media walk is cached this long per business; an upload adds its size to the
+# cached figure at once, a deletion shows when the figure expires
+STORAGE_CACHE_SECONDS = 300
+STORAGE_CACHE_KEY = "billing:storage-bytes"
+
+
+def _storage_cache(business):
+    """The cache, used in the business's schema: the cache's key function prefixes
+    the schema in use, so the figure is the same whether read from the business
+    (an upload) or from the public schema (platform staff)."""
+    return tenant_context(business)
+
+
+def storage_measured(business) -> bool:
+    """Whether we can measure the business's media cheaply: local files yes, S3 no."""
+    return not getattr(settings, "AWS_STORAGE_BUCKET_NAME", "") and bool(
+        getattr(settings, "MEDIA_ROOT", None)
+    )
+
+
+def storage_bytes_for_business(business) -> int | None:
+    """Bytes of media the business keeps, or None where we do not measure it (S3:
+    listing a bucket prefix costs a request per thousand files, too slow to do on
+    an upload). Cached for ``STORAGE_CACHE_SECONDS``; a miss walks the business's
+    media folder."""
+    if not storage_measured(business):
         return None
-    folder = os.path.join(str(root), business.schema_name)
+    with _storage_cache(business):
+        cached = cache.get(STORAGE_CACHE_KEY)
+    if cached is not None:
+        return int(cached)
+    folder = os.path.join(str(settings.MEDIA_ROOT), business.schema_name)
     total = 0
     for dirpath, _dirs, files in os.walk(folder):
         for name in files:
@@ -153,6 +181,37 @@ def _storage_mb(business) -> int | None:
                 total += os.path.getsize(os.path.join(dirpath, name))
             except OSError:
                 pass
+    with _storage_cache(business):
+        cache.set(STORAGE_CACHE_KEY, total, STORAGE_CACHE_SECONDS)
+    return total
+
+
+def storage_bytes_add(business, size: int) -> None:
+    """Count ``size`` more bytes in the cached figure (after an upload is committed);
+    nothing to do when no figure is cached: the next read walks the folder."""
+    if size <= 0 or not storage_measured(business):
+        return
+    with _storage_cache(business):
+        try:
+            total = cache.incr(STORAGE_CACHE_KEY, size)
+        except ValueError:  # not cached (expired, or never measured)
+            return
+        if total == size:
+            # it expired between the check and the increment: Redis made a new key
+            # without expiry holding only this file; drop it so the next read measures
+            cache.delete(STORAGE_CACHE_KEY)
+
+
+def storage_usage_forget(business) -> None:
+    """Drop the cached figure: the next read measures again."""
+    with _storage_cache(business):
+        cache.delete(STORAGE_CACHE_KEY)
+
+
+def _storage_mb(business) -> int | None:
+    total = storage_bytes_for_business(business)
+    if total is None:
+        return None
     return -(-total // (1024 * 1024))  # round up
 
 

@@ -3,6 +3,7 @@ payments and refunds, inside one business's schema.
 
 Clients pay into the business's own Stripe account (Connect): every Stripe
 call about the shop carries ``stripe_account=<the business's account>``.
+Refunds made in Stripe's dashboard reach the ledger through ``charge.refunded``.
 Nothing is fulfilled on the word of a browser: a purchase becomes active only
 from a Checkout Session re-fetched from Stripe (the client's return) or from
 a signed Connect event (the webhook), whichever comes first; both lock the
@@ -865,6 +866,18 @@ def stripe_event_handle(*, event: dict) -> None:
         subscription_invoice_failed(invoice=obj, account=account)
     elif kind == "customer.subscription.deleted":
         subscription_cancelled(subscription=obj)
+    elif kind == "charge.refunded":
+        charge_refunds_sync(charge=obj, account=account)
+    elif kind in ("charge.refund.updated", "refund.updated") and obj.get("payment_intent"):
+        # a refund that was pending at Stripe has settled (or failed)
+        charge_refunds_sync(
+            charge={
+                "id": _id(obj.get("charge")),
+                "payment_intent": obj.get("payment_intent"),
+                "refunds": {"data": [obj], "has_more": False},
+            },
+            account=account,
+        )
     elif kind == "account.updated" and account:
         Business.objects.filter(stripe_account_id=account).update(
             stripe_charges_enabled=bool(obj.get("charges_enabled"))
@@ -945,7 +958,12 @@ def payment_record_offline(
     invoice=None,
 ) -> Payment:
     """Money received by hand (cash, transfer). With ``product``, the client's purchase
-    is created and started; without ``invoice``, a paid invoice is issued for it."""
+    is created and started; without ``invoice``, a paid invoice is issued for it.
+
+    Monthly coaching the client already has (active or past due) is renewed
+    instead: its period runs a month longer and it is active again, so the client
+    stays one subscription (MRR counts them once). A pack bought again is a new
+    purchase with its own balance."""
     _require_owner(by, _("Only the owner can record payments."))
     errors = {}
     currency = (currency or business_currency()).upper()
@@ -965,7 +983,9 @@ def payment_record_offline(
     if errors:
         raise ValidationError(errors)
     purchase = None
-    if product is not None:
+    if product is not None and product.kind == Product.Kind.MONTHLY:
+        purchase = _monthly_renew(client=client, product=product, now=paid_at or now)
+    if product is not None and purchase is None:
         purchase = _new_purchase(client=client, product=product, by=by)
         purchase.amount = amount
         _purchase_activate(purchase, now=paid_at or now)
@@ -985,6 +1005,29 @@ def payment_record_offline(
     if invoice is None:
         _invoice(payment)
     return payment
+
+
+def _monthly_renew(*, client: Client, product: Product, now: dt.datetime) -> Purchase | None:
+    """The client's running purchase of monthly ``product`` (active or past due), one
+    month longer and active; None when there is none. Locks the row: two payments
+    recorded at once extend it twice, one after the other."""
+    purchase = (
+        Purchase.objects.select_for_update()
+        .filter(
+            client=client,
+            product=product,
+            status__in=[Purchase.Status.ACTIVE, Purchase.Status.PAST_DUE],
+        )
+        .order_by(F("period_ends_at").desc(nulls_last=True), "-pk")
+        .first()
+    )
+    if purchase is None:
+        return None
+    # the paid month follows the one already paid for (a past-due month is the one paid now)
+    purchase.period_ends_at = (purchase.period_ends_at or now) + relativedelta(months=1)
+    purchase.status = Purchase.Status.ACTIVE
+    purchase.save(update_fields=["period_ends_at", "status"])
+    return purchase
 
 
 @transaction.atomic
@@ -1047,6 +1090,13 @@ def payment_refund(*, payment: Payment, amount: int | None, by: User, reason: st
     refund.save(update_fields=["status", "refunded_at", "stripe_refund_id"])
     payment.refunded_amount += amount
     payment.save(update_fields=["refunded_amount"])
+    _purchase_refunded_if_full(payment)
+    return refund
+
+
+def _purchase_refunded_if_full(payment: Payment) -> None:
+    """A fully refunded pack or one-off becomes ``refunded`` (monthly coaching stays:
+    its subscription decides)."""
     purchase = payment.purchase
     if (
         purchase is not None
@@ -1054,7 +1104,116 @@ def payment_refund(*, payment: Payment, amount: int | None, by: User, reason: st
         and purchase.product.kind != Product.Kind.MONTHLY
     ):
         Purchase.objects.filter(pk=purchase.pk).update(status=Purchase.Status.REFUNDED)
-    return refund
+
+
+# --- refunds made at Stripe (the dashboard of the connected account) -----------------------------
+
+
+def _charge_refunds(charge: dict, account: str | None) -> list[dict]:
+    """The refunds of ``charge``: from the event when it carries the whole list, else
+    listed from Stripe (API versions since 2022-11-15 leave ``refunds`` out of charges).
+    A network call in the second case; a Stripe error propagates, so the event is
+    kept with its error and Stripe delivers it again."""
+    refunds = charge.get("refunds")
+    if (
+        isinstance(refunds, dict)
+        and refunds.get("data") is not None
+        and not refunds.get("has_more")
+    ):
+        return [dict(item) for item in refunds["data"]]
+    if not account or not charge.get("id"):
+        return []
+    listed = stripe.Refund.list(charge=charge["id"], limit=100, **_stripe_kwargs(account))
+    return [item.to_dict() for item in listed.auto_paging_iter()]
+
+
+@transaction.atomic
+def charge_refunds_sync(*, charge: dict, account: str | None = None) -> list[Refund]:
+    """Bring a card payment's refunds in step with Stripe's (``charge.refunded``): each
+    succeeded Stripe refund we do not have yet becomes a Refund row, found by its
+    ``stripe_refund_id``, so a redelivered event or one about a refund we made
+    ourselves (``payment_refund`` stores the id before it commits) adds nothing.
+
+    The payment row is locked as in ``payment_refund``; ``refunded_amount`` grows
+    with each new row and never past the amount paid. Returns the rows added."""
+    intent_id = _id(charge.get("payment_intent"))
+    if not intent_id:
+        return []
+    payment = (
+        Payment.objects.select_for_update()
+        .filter(stripe_payment_intent_id=intent_id, method=Payment.Method.CARD)
+        .first()
+    )
+    if payment is None:
+        return []  # not a payment of this business's shop
+    found = [
+        item
+        for item in _charge_refunds(charge, account)
+        if item.get("id") and item.get("status") == "succeeded"
+    ]
+    known = set(
+        Refund.objects.filter(stripe_refund_id__in=[item["id"] for item in found]).values_list(
+            "stripe_refund_id", flat=True
+        )
+    )
+    added = []
+    for item in sorted(found, key=lambda item: (int(item.get("created") or 0), item["id"])):
+        if item["id"] in known:
+            continue
+        left = payment.amount - payment.refunded_amount
+        amount = min(int(item.get("amount") or 0), left)
+        if amount <= 0:
+            log.warning(
+                "stripe refund %s on payment %s: nothing left to refund here",
+                item["id"],
+                payment.pk,
+            )
+            continue
+        created = item.get("created")
+        added.append(
+            Refund.objects.create(
+                payment=payment,
+                amount=amount,
+                # Stripe's reason is a code (duplicate, requested_by_customer, …)
+                reason=" ".join([_("Refunded in Stripe"), item.get("reason") or ""]).strip()[:255],
+                status=Refund.Status.SUCCEEDED,
+                stripe_refund_id=item["id"],
+                refunded_at=dt.datetime.fromtimestamp(int(created), tz=dt.UTC)
+                if created
+                else timezone.now(),
+            )
+        )
+        known.add(item["id"])
+        payment.refunded_amount += amount
+    if added:
+        payment.save(update_fields=["refunded_amount"])
+        _purchase_refunded_if_full(payment)
+    return added
+
+
+# --- housekeeping (beat, hourly, in each business) ---------------------------------------------
+
+PENDING_MAX_AGE = dt.timedelta(hours=24)  # Checkout Sessions expire after 24 h at Stripe
+
+
+def purchases_housekeep(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Packs past their expiry become ``expired``; purchases still pending a day after
+    Checkout started (abandoned: Stripe's session has expired) become ``cancelled``.
+
+    Two UPDATE queries, idempotent. A late payment still fulfils a cancelled
+    purchase (``checkout_session_fulfil`` accepts it). Returns (expired, cancelled).
+    """
+    now = now or timezone.now()
+    expired = Purchase.objects.filter(
+        status=Purchase.Status.ACTIVE,
+        sessions_total__isnull=False,
+        expires_at__isnull=False,
+        expires_at__lte=now,
+    ).update(status=Purchase.Status.EXPIRED)
+    cancelled = Purchase.objects.filter(
+        status=Purchase.Status.PENDING, created_at__lt=now - PENDING_MAX_AGE
+    ).update(status=Purchase.Status.CANCELLED)
+    return expired, cancelled
 
 
 # --- session balances -------------------------------------------------------------------------

@@ -4,6 +4,7 @@ the services and the back office."""
 import datetime as dt
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -350,3 +351,115 @@ def test_the_purchase_list_shows_balances(owner_client, sold_pack):
 def test_a_client_page_links_to_its_payments(owner_client, client_record, sold_pack):
     page = owner_client.get(f"/admin/billing/payment/?client__id__exact={client_record.pk}")
     assert page.status_code == 200 and "Cleo" in page.content.decode()
+
+
+# --- monthly coaching paid by hand again (H4) ---------------------------------------------------
+
+
+def test_paying_monthly_coaching_again_extends_the_running_purchase(
+    tenant, owner, client_record, coaching
+):
+    first = payment_record_offline(
+        client=client_record, amount=None, product=coaching, method="cash", by=owner
+    )
+    ends = first.purchase.period_ends_at
+    second = payment_record_offline(
+        client=client_record, amount=None, product=coaching, method="cash", by=owner
+    )
+    assert second.purchase_id == first.purchase_id
+    assert Purchase.objects.filter(client=client_record).count() == 1
+    purchase = Purchase.objects.get()
+    assert purchase.period_ends_at == ends + relativedelta(months=1)
+    assert purchase.payments.count() == 2
+
+
+def test_paying_past_due_coaching_makes_it_active_for_the_month_after_the_unpaid_one(
+    tenant, owner, client_record, coaching
+):
+    first = payment_record_offline(
+        client=client_record, amount=None, product=coaching, method="cash", by=owner
+    )
+    lapsed = timezone.now() - dt.timedelta(days=3)
+    Purchase.objects.filter(pk=first.purchase_id).update(status="past_due", period_ends_at=lapsed)
+    payment_record_offline(
+        client=client_record, amount=None, product=coaching, method="bank_transfer", by=owner
+    )
+    purchase = Purchase.objects.get()
+    assert purchase.status == "active"
+    assert purchase.period_ends_at == lapsed + relativedelta(months=1)
+
+
+def test_the_client_paying_coaching_twice_counts_once_in_mrr(
+    tenant, owner, client_record, coaching
+):
+    from billing.selectors import revenue_summary
+
+    for _ in range(2):
+        payment_record_offline(
+            client=client_record, amount=None, product=coaching, method="cash", by=owner
+        )
+    summary = revenue_summary(user=owner, currency=coaching.currency)
+    assert (summary.mrr, summary.active_subscriptions) == (15000, 1)
+
+
+def test_cancelled_coaching_paid_again_starts_a_new_purchase(
+    tenant, owner, client_record, coaching
+):
+    first = payment_record_offline(
+        client=client_record, amount=None, product=coaching, method="cash", by=owner
+    )
+    Purchase.objects.filter(pk=first.purchase_id).update(status="cancelled")
+    second = payment_record_offline(
+        client=client_record, amount=None, product=coaching, method="cash", by=owner
+    )
+    assert second.purchase_id != first.purchase_id
+    assert second.purchase.status == "active"
+
+
+def test_another_clients_coaching_is_not_extended(
+    tenant, owner, client_record, stranger_record, coaching
+):
+    theirs = payment_record_offline(
+        client=stranger_record, amount=None, product=coaching, method="cash", by=owner
+    )
+    mine = payment_record_offline(
+        client=client_record, amount=None, product=coaching, method="cash", by=owner
+    )
+    assert mine.purchase_id != theirs.purchase_id
+    theirs.purchase.refresh_from_db()
+    assert theirs.purchase.payments.count() == 1
+
+
+def test_a_pack_bought_again_is_a_new_purchase_with_its_own_balance(
+    tenant, owner, client_record, pack, sold_pack
+):
+    session_draw(client=client_record, reference="booking:1", by=owner)
+    again = payment_record_offline(
+        client=client_record, amount=None, product=pack, method="cash", by=owner
+    )
+    assert again.purchase_id != sold_pack.purchase_id
+    assert again.purchase.sessions_left == 10
+    assert Purchase.objects.get(pk=sold_pack.purchase_id).sessions_left == 9
+    assert session_balance(client=client_record) == 19
+
+
+def test_the_owner_renews_coaching_from_the_record_payment_page(
+    business, owner_client, owner, client_record, coaching
+):
+    with tenant_context(business):
+        payment_record_offline(
+            client=client_record, amount=None, product=coaching, method="cash", by=owner
+        )
+    response = owner_client.post(
+        "/admin/billing/payment/record/",
+        {
+            "client": client_record.pk,
+            "product": coaching.pk,
+            "amount": "150.00",
+            "method": "cash",
+            "paid_on": timezone.now().date().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    with tenant_context(business):
+        assert Purchase.objects.count() == 1 and Payment.objects.count() == 2

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from billing.platform.limits import storage_check
 from tenants.backoffice import backoffice_site
 
 from ..forms_progress import PhotoForm
@@ -70,6 +71,7 @@ class PhotoAdminForm(forms.ModelForm):
             return upload
         try:
             self.cleaned_image = photo_image_clean(upload)
+            storage_check(adding_bytes=self.cleaned_image.size, field="image")
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["image"]) from None
         return upload

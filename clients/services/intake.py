@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -428,6 +428,28 @@ def _file_store(*, response: Response, key: str, upload) -> ResponseFile:
     return stored
 
 
+def _upload_size(upload) -> int:
+    content = getattr(upload, "cleaned_content", None)
+    return (content.size if content is not None else upload.size) or 0
+
+
+def _uploads_storage_check(*, response: Response, uploads: dict) -> int:
+    """Refuse the uploads (keyed by the first file question) when they would take the
+    business past its plan's storage; files they replace are counted as freed.
+    Returns the bytes added. One query when there are uploads, none otherwise."""
+    if not uploads:
+        return 0
+    from billing.platform.limits import storage_check
+
+    new = sum(_upload_size(upload) for upload in uploads.values())
+    replaced = (
+        response.files.filter(field_key__in=list(uploads)).aggregate(total=Sum("size"))["total"]
+        or 0
+    )
+    storage_check(adding_bytes=new - replaced, field=next(iter(uploads)))
+    return new - replaced
+
+
 @transaction.atomic
 def response_save(
     *,
@@ -455,6 +477,7 @@ def response_save(
         if key in response.answers:
             stored[key] = response.answers[key]
     stored.update(answers)
+    added = _uploads_storage_check(response=response, uploads=uploads or {})
     for key, upload in (uploads or {}).items():
         saved = _file_store(response=response, key=key, upload=upload)
         stored[key] = {
@@ -478,6 +501,10 @@ def response_save(
         response.submitted_at = timezone.now()
         fields += ["status", "submitted_at"]
     response.save(update_fields=fields)
+    if added > 0:
+        from billing.platform.limits import storage_counted
+
+        storage_counted(added_bytes=added)
     if submit and response.client_id:
         client_touch(client=response.client)
         if version.questionnaire.kind == Questionnaire.Kind.INTAKE:

@@ -154,7 +154,8 @@ def photo_upload(
     cleaned: ContentFile | None = None,
 ) -> ProgressPhoto:
     """Store a cleaned copy of ``upload`` as ``client``'s progress photo and queue its
-    thumbnail. Nothing is saved when anything is wrong. ``cleaned``: the result of
+    thumbnail. Nothing is saved when anything is wrong, or when the photo would take
+    the business past its plan's storage. ``cleaned``: the result of
     ``photo_image_clean(upload)`` when a form has already made it."""
     if today is None:
         today = client_today(client=client)
@@ -171,6 +172,9 @@ def photo_upload(
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    from billing.platform.limits import storage_check, storage_counted
+
+    storage_check(adding_bytes=clean.size, field="image")  # the plan's storage, before saving
     photo = ProgressPhoto(client=client, pose=pose, taken_on=taken_on, uploaded_by=by)
     photo.image.save(clean.name, clean, save=False)
     path = photo.image.name
@@ -185,6 +189,7 @@ def photo_upload(
     from ..tasks.photos import progress_photo_thumbnail_task
 
     enqueue_on_commit(progress_photo_thumbnail_task, photo_id=photo.pk)
+    storage_counted(added_bytes=clean.size)
     if by is not None and client.user_id == by.pk:
         client_touch(client=client)
     return photo

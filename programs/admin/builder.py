@@ -9,7 +9,7 @@ of someone else's client is a 404 here as in the API (``program_queryset_for``).
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -18,10 +18,12 @@ from django.utils.translation import gettext_lazy
 from clients.selectors import client_queryset_for
 from tenants.backoffice import backoffice_site
 
-from ..models import Block, Prescription, Program
+from ..models import Block, Prescription, Program, ProgramDay
 from ..selectors.builder import (
     exercise_name,
     exercise_picker,
+    move_choices,
+    move_target_get,
     program_can_edit,
     program_list_for,
     program_queryset_for,
@@ -90,6 +92,11 @@ class ProgramAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/builder/", wrap(self.builder_view), name="programs_program_builder"),
+            path(
+                "<int:pk>/builder/move/",
+                wrap(self.builder_move_view),
+                name="programs_program_builder_move",
+            ),
             path("exercises/", wrap(self.picker_view), name="programs_program_exercises"),
             *super().get_urls(),
         ]
@@ -153,7 +160,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
     # --- the builder ---------------------------------------------------------------
 
-    def builder_view(self, request, pk: int):
+    def builder_view(self, request, pk: int, status: int = 200):
         request.current_app = self.admin_site.name
         program = program_structure(programs=program_queryset_for(user=request.user)).filter(pk=pk)
         program = program.first()
@@ -181,10 +188,68 @@ class ProgramAdmin(admin.ModelAdmin):
             "block_kinds": Block.Kind.choices,
             "load_kinds": Prescription.Load.choices,
             "picker_url": reverse("backoffice:programs_program_exercises"),
+            "move_url": reverse("backoffice:programs_program_builder_move", args=[program.pk]),
+            "move_choices": move_choices(weeks=weeks),
             "assign_url": reverse("backoffice:programs_programassignment_assign")
             + f"?program={program.pk}",
         }
-        return render(request, "programs/backoffice/builder.html", context)
+        return render(request, "programs/backoffice/builder.html", context, status=status)
+
+    def builder_move_view(self, request, pk: int):
+        """The builder's "Move to" forms without JavaScript: POST ``prescription`` or
+        ``block`` (an id) and ``to`` ("block:12" or "day:5"), then back to the builder.
+        Parts of other programs are a 404; a coach who may not edit the program, 403."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        program = program_queryset_for(user=request.user).filter(pk=pk).first()
+        if program is None:
+            raise Http404
+        if not program_can_edit(user=request.user, program=program):
+            raise PermissionDenied
+        post = request.POST
+        if post.get("prescription"):
+            model, key, path_ = Prescription, "prescription", "block__day__week__program"
+        else:
+            model, key, path_ = Block, "block", "day__week__program"
+        raw = str(post.get(key) or "")
+        pk_ = int(raw) if raw.isdigit() and len(raw) < 12 else 0  # ids are bigints
+        part = model.objects.filter(pk=pk_, **{path_: program})
+        part = part.first()
+        if part is None:
+            raise Http404
+        to = post.get("to", "")
+        target = move_target_get(program_id=program.pk, to=to) if to else None
+        kinds = ("block", "day") if model is Prescription else ("day",)
+        if to and (target is None or to.partition(":")[0] not in kinds):
+            raise Http404
+        try:
+            if target is None:
+                raise ValidationError({"to": _("Choose where it goes.")})
+            if model is Prescription:
+                part = svc.prescription_move(
+                    prescription=part,
+                    by=request.user,
+                    block=target if isinstance(target, Block) else None,
+                    day=target if isinstance(target, ProgramDay) else None,
+                )
+                name = exercise_name(part)
+            else:
+                part = svc.block_move(block=part, by=request.user, day=target)
+                name = _("the block")
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                for error in errors:
+                    messages.error(request, error)
+            return self.builder_view(request, program.pk, status=400)
+        day = target if isinstance(target, ProgramDay) else target.day
+        messages.success(
+            request,
+            _("Moved %(what)s to %(day)s (week %(week)s).")
+            % {"what": name, "day": day.name, "week": day.week.number},
+        )
+        anchor = f"rx-{part.pk}" if model is Prescription else f"block-{part.pk}"
+        url = reverse("backoffice:programs_program_builder", args=[program.pk])
+        return redirect(f"{url}#{anchor}")
 
     def picker_view(self, request):
         """Exercises for the builder's search box (JSON)."""

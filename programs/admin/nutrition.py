@@ -21,6 +21,12 @@ from ..models import Food, Meal, MealItem, MealPlan, MealPlanDay, NutritionTarge
 from ..services import nutrition as svc
 
 
+def _id(raw) -> int:
+    """A posted id; anything else finds nothing (404)."""
+    raw = str(raw or "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else 0
+
+
 def _client_page(client_id: int) -> str:
     return reverse("backoffice:clients_client_change", args=[client_id]) + "#nutrition"
 
@@ -374,6 +380,24 @@ class MealPlanAdmin(admin.ModelAdmin):
             item = pick(MealItem, "item", meal__day__plan=plan)
             svc.meal_item_update(item=item, grams=post.get("grams"))
             return _("Saved.")
+        if op == "move_item":
+            # ids of another plan (or business) are not found here: 404, like the page
+            item = get_object_or_404(MealItem, pk=_id(post.get("item")), meal__day__plan=plan)
+            target = post.get("meal") or str(item.meal_id)
+            meal = get_object_or_404(Meal, pk=_id(target), day__plan=plan)
+            moved = svc.meal_item_move(
+                item=item, meal=meal, position=post.get("position") or None, by=request.user
+            )
+            if moved.meal_id == item.meal_id:
+                return _("Moved %(food)s to place %(n)d.") % {
+                    "food": item.food,
+                    "n": moved.position,
+                }
+            return _("Moved %(food)s to %(meal)s (%(day)s).") % {
+                "food": item.food,
+                "meal": meal.name,
+                "day": meal.day.name,
+            }
         if op == "remove_item":
             pick(MealItem, "item", meal__day__plan=plan).delete()
             return _("Removed.")

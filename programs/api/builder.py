@@ -12,7 +12,11 @@
   PATCH, DELETE, ``reorder/`` ``{day, order}``.
 - ``/api/v1/prescriptions/``: POST ``{exercise: "catalog:12"|"own:5", block | day, ...}``
   (with ``day`` it opens a new straight-sets block), PATCH, DELETE,
-  ``reorder/`` ``{block, order}`` (ids from another block of the day move in).
+  ``reorder/`` ``{block, order}`` (ids from another block of the day move in),
+  ``<id>/move/`` ``{block | day, position}`` to any workout of the same program.
+- Blocks move the same way: ``/api/v1/program-blocks/<id>/move/`` ``{day, position}``.
+  ``to: "block:12" | "day:5"`` (the builder's "Move to" form) works instead of
+  ``block``/``day``; a target outside the program is a 404.
 
 Every write goes through ``programs.services.builder`` (validation, transactions);
 bad input is a 400 keyed by field. Clients read their own programs and write nothing.
@@ -32,6 +36,7 @@ from ..models import Block, Prescription, Program, ProgramDay, ProgramWeek
 from ..selectors.builder import (
     exercise_name,
     exercise_ref,
+    move_target_get,
     program_can_edit,
     program_queryset_for,
     program_structure,
@@ -185,6 +190,24 @@ def _program_for(request, program_id) -> Program:
     if program is None:
         raise NotFound
     return _editable(request, program)
+
+
+def _move_target(data, *, program_id: int, kinds: tuple[str, ...]):
+    """The block or day a move goes to, inside the program ``program_id`` (else 404)."""
+    to = data.get("to")
+    if not to:
+        for kind in kinds:
+            if data.get(kind) not in (None, ""):
+                to = f"{kind}:{data.get(kind)}"
+                break
+    if not to:
+        raise serializers.ValidationError({"to": [_("Choose where this goes.")]})
+    if str(to).partition(":")[0] not in kinds:
+        raise NotFound
+    target = move_target_get(program_id=program_id, to=str(to))
+    if target is None:
+        raise NotFound
+    return target
 
 
 def _structure(request, program: Program) -> dict:
@@ -427,6 +450,17 @@ class BlockViewSet(mixins.CreateModelMixin, PartViewSet):
         svc.block_reorder(day=day, by=request.user, order=self._order())
         return Response({"ok": True})
 
+    @extend_schema(request=None, responses=BlockSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Move the block to another workout of the program: ``{"day": id, "position": n}``."""
+        block = self.get_object()
+        day = _move_target(request.data, program_id=block.day.week.program_id, kinds=("day",))
+        block = svc.block_move(
+            block=block, by=request.user, day=day, position=request.data.get("position")
+        )
+        return Response(BlockSerializer(block).data)
+
 
 class PrescriptionViewSet(mixins.CreateModelMixin, PartViewSet):
     queryset = Prescription.objects.select_related("catalog_exercise", "exercise")
@@ -464,6 +498,23 @@ class PrescriptionViewSet(mixins.CreateModelMixin, PartViewSet):
         block = self._parent(Block, "block", "day__week__program")
         svc.prescription_reorder(block=block, by=request.user, order=self._order())
         return Response({"ok": True})
+
+    @extend_schema(request=None, responses=PrescriptionSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Move the exercise into another block (``{"block": id, "position": n}``) or a
+        new block at the end of a workout (``{"day": id}``) of the same program."""
+        prescription = self.get_object()
+        program_id = prescription.block.day.week.program_id
+        target = _move_target(request.data, program_id=program_id, kinds=("block", "day"))
+        prescription = svc.prescription_move(
+            prescription=prescription,
+            by=request.user,
+            block=target if isinstance(target, Block) else None,
+            day=target if isinstance(target, ProgramDay) else None,
+            position=request.data.get("position"),
+        )
+        return Response(PrescriptionSerializer(self.queryset.get(pk=prescription.pk)).data)
 
 
 def register(router) -> None:

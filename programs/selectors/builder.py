@@ -141,3 +141,31 @@ def _picker_row(item) -> dict:
         "detail": " · ".join(part for part in (muscles, equipment) if part),
         "category": item.category,
     }
+
+
+def move_target_get(*, program_id: int, to: str) -> Block | ProgramDay | None:
+    """Where a "Move to…" choice points: ``"block:12"`` or ``"day:5"`` of the program
+    ``program_id``; None for anything else, another program's parts included (callers
+    answer 404). One query."""
+    kind, _sep, pk = str(to or "").partition(":")
+    if not pk.isdigit() or len(pk) > 11:
+        return None
+    if kind == "block":
+        return Block.objects.filter(pk=int(pk), day__week__program_id=program_id).first()
+    if kind == "day":
+        return ProgramDay.objects.filter(pk=int(pk), week__program_id=program_id).first()
+    return None
+
+
+def move_choices(*, weeks: list[ProgramWeek]) -> list[dict]:
+    """The builder's "Move to…" lists, from the prefetched ``weeks`` (no query): every
+    workout of the program as ``{"week", "day", "blocks": [(block, label), ...]}``."""
+    choices = []
+    for week in weeks:
+        for day in week.days.all():
+            blocks = []
+            for number, block in enumerate(day.blocks.all(), 1):
+                names = ", ".join(exercise_name(p) for p in block.prescriptions.all())
+                blocks.append((block, f"{number}. {block.get_kind_display()}: {names}"[:90]))
+            choices.append({"week": week, "day": day, "blocks": blocks})
+    return choices

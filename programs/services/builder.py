@@ -830,6 +830,112 @@ def prescription_reorder(*, block: Block, by: User | None, order: list[int]) -> 
     _positions_check()
 
 
+# --- moving between workouts ---------------------------------------------------------
+
+
+def _place(position: Any, count: int) -> int:
+    """A 1-based ``position`` among ``count`` others as a list index (the end when None)."""
+    if position in (None, ""):
+        return count
+    index = _int(
+        position,
+        field="position",
+        low=1,
+        high=count + 1,
+        message=_("Choose a place from 1 to %(n)d.") % {"n": count + 1},
+    )
+    return index - 1
+
+
+def _program_of_day(day_id: int) -> int:
+    return ProgramDay.objects.filter(pk=day_id).values_list("week__program_id", flat=True).get()
+
+
+@transaction.atomic
+def prescription_move(
+    *,
+    prescription: Prescription,
+    by: User | None,
+    block: Block | None = None,
+    day: ProgramDay | None = None,
+    position: int | str | None = None,
+) -> Prescription:
+    """Move an exercise into ``block`` (at ``position``, from 1; the end when None), or
+    into a new straight-sets block at the end of ``day``: any workout of the same program.
+
+    The block it leaves and the block it joins are numbered 1..n again; a block left
+    empty goes, and its workout's blocks close the gap. Another program's block or day
+    is refused (callers look targets up inside the program, so they answer 404)."""
+    prescription = Prescription.objects.select_related("block__day__week").get(pk=prescription.pk)
+    program_id = prescription.block.day.week.program_id
+    if (block is None) == (day is None):
+        raise ValidationError({"block": _("Choose where the exercise goes.")})
+    target_day_id = block.day_id if block is not None else day.pk
+    if _program_of_day(target_day_id) != program_id:
+        raise ValidationError({"block": _("Move exercises within this program only.")})
+    # one structural change of a program at a time (positions of two days change)
+    Program.objects.select_for_update().get(pk=program_id)
+    source = prescription.block
+    if block is None:
+        if source.day_id == day.pk and source.prescriptions.count() == 1:
+            block = source  # already alone in a block of that workout: just go to its end
+            block_move(block=block, by=by, day=day)
+        else:
+            block = block_add(day=day, by=by)
+    block = Block.objects.get(pk=block.pk)
+    others = list(
+        block.prescriptions.exclude(pk=prescription.pk)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True)
+    )
+    if block.pk != source.pk and len(others) >= MAX_PRESCRIPTIONS_PER_BLOCK:
+        raise ValidationError({"block": _("A block has at most 12 exercises.")})
+    others.insert(_place(position, len(others)), prescription.pk)
+    for index, pk in enumerate(others, 1):
+        Prescription.objects.filter(pk=pk).update(block=block, position=index)
+    if source.pk != block.pk:
+        if source.prescriptions.exists():
+            _renumber(source.prescriptions.all())
+        else:
+            source_day = source.day_id
+            source.delete()
+            _renumber(Block.objects.filter(day_id=source_day))
+    _positions_check()
+    prescription.refresh_from_db()
+    return prescription
+
+
+@transaction.atomic
+def block_move(
+    *, block: Block, by: User | None, day: ProgramDay, position: int | str | None = None
+) -> Block:
+    """Move a block (with its exercises) to ``day`` at ``position`` (from 1; the end when
+    None): any workout of the same program, its own to reorder. Both workouts' blocks are
+    numbered 1..n again. Another program's day is refused."""
+    block = Block.objects.select_related("day__week").get(pk=block.pk)
+    program_id = block.day.week.program_id
+    if _program_of_day(day.pk) != program_id:
+        raise ValidationError({"day": _("Move blocks within this program only.")})
+    Program.objects.select_for_update().get(pk=program_id)
+    source_day = block.day_id
+    others = list(
+        Block.objects.filter(day_id=day.pk)
+        .exclude(pk=block.pk)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True)
+    )
+    if source_day != day.pk and len(others) >= MAX_BLOCKS_PER_DAY:
+        raise ValidationError({"day": _("A workout has at most 30 blocks.")})
+    others.insert(_place(position, len(others)), block.pk)
+    for index, pk in enumerate(others, 1):
+        Block.objects.filter(pk=pk).update(day_id=day.pk, position=index)
+    if source_day != day.pk:
+        _renumber(Block.objects.filter(day_id=source_day))
+    _positions_check()
+    block.refresh_from_db()
+    return block
+
+
 # --- progression -------------------------------------------------------------------
 
 TWO_PLACES = Decimal("0.01")

@@ -337,8 +337,8 @@ def meal_plan_copy(
         for meal in day.meals.all():
             new_meal = Meal.objects.create(day=new_day, position=meal.position, name=meal.name)
             MealItem.objects.bulk_create(
-                MealItem(meal=new_meal, food_id=item.food_id, grams=item.grams)
-                for item in meal.items.all()
+                MealItem(meal=new_meal, position=n, food_id=item.food_id, grams=item.grams)
+                for n, item in enumerate(meal.items.all(), 1)
             )
     return copy
 
@@ -391,7 +391,9 @@ def meal_item_add(*, meal: Meal, food: Food | None, grams) -> MealItem:
     value = grams_validate(grams, errors=errors)
     if errors:
         raise ValidationError(errors)
-    return MealItem.objects.create(meal=meal, food=food, grams=value)
+    meal = Meal.objects.select_for_update().get(pk=meal.pk)  # two adds at once: one position each
+    last = meal.items.order_by("-position").values_list("position", flat=True).first() or 0
+    return MealItem.objects.create(meal=meal, position=last + 1, food=food, grams=value)
 
 
 @transaction.atomic
@@ -402,6 +404,51 @@ def meal_item_update(*, item: MealItem, grams) -> MealItem:
         raise ValidationError(errors)
     item.grams = value
     item.save(update_fields=["grams"])
+    return item
+
+
+def _items_renumber(meal_id: int, order: list[int]) -> None:
+    for position, pk in enumerate(order, 1):
+        MealItem.objects.filter(pk=pk).update(meal_id=meal_id, position=position)
+
+
+@transaction.atomic
+def meal_item_move(
+    *, item: MealItem, meal: Meal, position: int | str | None = None, by: User | None = None
+) -> MealItem:
+    """Put ``item`` in ``meal`` (of the same plan: another meal, another day, or its own
+    meal to reorder) at ``position`` (from 1; the end when None). The foods of the meal
+    it leaves and of the meal it joins are numbered 1..n again."""
+    item = MealItem.objects.select_related("meal__day").get(pk=item.pk)
+    meal = Meal.objects.select_related("day").get(pk=meal.pk)
+    if meal.day.plan_id != item.meal.day.plan_id:
+        raise ValidationError({"meal": _("Move foods between meals of this plan only.")})
+    # one plan at a time: two coaches moving foods of one plan cannot interleave
+    MealPlan.objects.select_for_update().get(pk=meal.day.plan_id)
+    source_id = item.meal_id
+    others = list(
+        MealItem.objects.filter(meal=meal).exclude(pk=item.pk).values_list("pk", flat=True)
+    )
+    if position in (None, ""):
+        index = len(others)
+    else:
+        try:
+            index = int(str(position).strip()) - 1
+        except (TypeError, ValueError):
+            raise ValidationError({"position": _("Give the new place as a number.")}) from None
+        if not 0 <= index <= len(others):
+            raise ValidationError(
+                {"position": _("Choose a place from 1 to %(n)d.") % {"n": len(others) + 1}}
+            )
+    others.insert(index, item.pk)
+    _items_renumber(meal.pk, others)
+    if source_id != meal.pk:
+        left = MealItem.objects.filter(meal_id=source_id).order_by("position", "pk")
+        _items_renumber(source_id, list(left.values_list("pk", flat=True)))
+    with connection.cursor() as cursor:  # check the deferred constraint here, not at commit
+        cursor.execute("SET CONSTRAINTS meal_item_position_unique IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS meal_item_position_unique DEFERRED")
+    item.refresh_from_db()
     return item
 
 
@@ -430,7 +477,10 @@ def meal_plan_totals(*, plan: MealPlan) -> PlanTotals:
     Three queries (days, meals, items with their foods)."""
     days = MealPlanDay.objects.filter(plan=plan).prefetch_related(
         Prefetch("meals", queryset=Meal.objects.order_by("position", "pk")),
-        Prefetch("meals__items", queryset=MealItem.objects.select_related("food").order_by("pk")),
+        Prefetch(
+            "meals__items",
+            queryset=MealItem.objects.select_related("food").order_by("position", "pk"),
+        ),
     )
     result = PlanTotals(plan=plan)
     for day in days:

@@ -1,7 +1,8 @@
 /* The program builder: every change goes to the JSON API, then the builder's markup is
    fetched again from the server (one source of markup) and swapped in, keeping focus,
-   scroll and open editors. Drag and drop (HTML5) reorders days, blocks and exercises;
-   the ↑ ↓ buttons do the same from the keyboard. */
+   scroll and open editors. Drag and drop (HTML5) reorders days, blocks and exercises
+   and moves blocks and exercises to other workouts; the ↑ ↓ buttons and the "Move to"
+   forms (plain forms that also work without JavaScript) do the same from the keyboard. */
 (function () {
   "use strict";
   const root = document.querySelector("[data-builder]");
@@ -119,28 +120,63 @@
   }
 
   // --- drag and drop ---------------------------------------------------------------
+  // Inside one list an item is reordered; an exercise or a block dropped in another
+  // workout's list (data-group="program") moves there; an exercise dropped on a
+  // workout's blocks, outside any block, becomes a new block at the end of it.
   let dragged = null;
+  let origin = null;
+  const moveUrls = { prescriptions: "/api/v1/prescriptions/", blocks: "/api/v1/program-blocks/" };
+
+  function clearTargets() {
+    document.querySelectorAll(".pb-drop-target").forEach((el) => el.classList.remove("pb-drop-target"));
+  }
+
+  async function moveTo(item, kind, body, label) {
+    try {
+      await call(`${moveUrls[kind]}${item.dataset.id}/move/`, "POST", body);
+      live(label);
+    } catch (error) {
+      showErrors(null, error.data);
+    }
+    await refresh(item.dataset.focus);
+  }
+
   function wireSortable(list) {
     [...list.children].forEach((item) => {
       if (!item.dataset.id) return;
       item.addEventListener("dragstart", (event) => {
         if (event.target !== item) return;
         dragged = item;
+        origin = item.parentElement;
         item.classList.add("is-dragging");
         event.dataTransfer.effectAllowed = "move";
         event.dataTransfer.setData("text/plain", item.dataset.id);
         event.stopPropagation();
       });
-      item.addEventListener("dragend", () => { item.classList.remove("is-dragging"); });
+      item.addEventListener("dragend", () => {
+        item.classList.remove("is-dragging");
+        clearTargets();
+        if (dragged === item) { dragged = null; refresh(); } // dropped nowhere: put it back
+      });
     });
     list.addEventListener("dragover", (event) => {
       if (!dragged) return;
       const from = dragged.parentElement;
       const sameKind = from.dataset.sortable === list.dataset.sortable;
       const allowed = from === list || (sameKind && list.dataset.group && list.dataset.group === from.dataset.group);
-      if (!allowed) return;
+      if (!allowed) {
+        if (origin.dataset.sortable === "prescriptions" && list.dataset.sortable === "blocks") {
+          event.preventDefault();  // an exercise over a workout, outside its blocks
+          event.stopPropagation();
+          clearTargets();
+          list.classList.add("pb-drop-target");
+        }
+        return;
+      }
       event.preventDefault();
       event.stopPropagation();
+      clearTargets();
+      if (from !== origin || list !== origin) list.classList.add("pb-drop-target");
       const after = [...list.children].find((child) => {
         if (child === dragged || !child.dataset.id) return false;
         const box = child.getBoundingClientRect();
@@ -149,11 +185,25 @@
       if (after) list.insertBefore(dragged, after); else list.appendChild(dragged);
     });
     list.addEventListener("drop", (event) => {
-      if (!dragged || dragged.parentElement !== list) return;
+      if (!dragged) return;
+      const item = dragged;
+      const kind = origin.dataset.sortable;
+      if (kind === "prescriptions" && list.dataset.sortable === "blocks" && item.parentElement !== list) {
+        event.preventDefault();
+        event.stopPropagation();
+        dragged = null;
+        clearTargets();
+        moveTo(item, kind, { day: Number(list.dataset.parent) }, "Moved to a new block.");
+        return;
+      }
+      if (item.parentElement !== list) return;
       event.preventDefault();
       event.stopPropagation();
       dragged = null;
-      saveOrder(list, "Moved.");
+      clearTargets();
+      if (list === origin) { saveOrder(list, "Moved."); return; }
+      const position = orderOf(list).indexOf(Number(item.dataset.id)) + 1;
+      moveTo(item, kind, { [list.dataset.parentKey]: Number(list.dataset.parent), position }, "Moved.");
     });
   }
 
