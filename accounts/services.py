@@ -61,7 +61,7 @@ def invitation_create(
         raise ValidationError({"role": _("Choose coach or client.")})
     if not _can_invite(inviter=invited_by, role=role):
         raise PermissionDenied(_("Only the owner can invite coaches."))
-    _check_plan_room(role=role)
+    _check_plan_room(role=role, email=email)
     existing = User.objects.filter(email__iexact=email).first()
     if existing:
         raise ValidationError(
@@ -95,20 +95,29 @@ def invitation_create(
     return invitation
 
 
-def _check_plan_room(*, role: str) -> None:
-    """The plan must have room: a coach counts with the open coach invitations."""
+def _check_plan_room(*, role: str, email: str) -> None:
+    """The plan must have room for what the invitations will add when accepted: a
+    coach counts with the open coach invitations; a client counts with the open
+    client invitations, except people who are active (or onboarding) clients already,
+    whose joining adds nobody."""
     from billing.platform.limits import limit_check
+    from clients.models import Client
 
+    open_invitations = Invitation.objects.filter(
+        role=role, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
     if role == Invitation.Role.COACH:
-        pending = Invitation.objects.filter(
-            role=Invitation.Role.COACH,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        ).count()
-        limit_check(kind="coaches", field="email", adding=1 + pending)
-    else:
-        limit_check(kind="clients", field="email")
+        limit_check(kind="coaches", field="email", adding=1 + open_invitations.count())
+        return
+    counted = Client.objects.filter(
+        status__in=[Client.Status.ONBOARDING, Client.Status.ACTIVE]
+    ).values("email")
+    if Client.objects.filter(
+        email__iexact=email, status__in=[Client.Status.ONBOARDING, Client.Status.ACTIVE]
+    ).exists():
+        return  # already counted: joining the portal adds nobody
+    pending = open_invitations.exclude(email__in=counted).count()
+    limit_check(kind="clients", field="email", adding=1 + pending)
 
 
 def _issue_token(invitation: Invitation) -> None:
@@ -249,11 +258,15 @@ def api_token_user(*, key: str) -> User | None:
 @transaction.atomic
 def user_profile_update(*, user: User, form) -> User:
     """Save a person's profile form; a new photo replaces (and deletes) the old one."""
+    from billing.platform.limits import storage_check, storage_counted
+
     user = form.save(commit=False)
     old = user.avatar.name if user.avatar else ""
     photo = form.cleaned_data.get("photo")
     if photo is not None:
+        storage_check(adding_bytes=photo.size, field="photo")  # the plan's storage
         user.avatar.save(f"avatar-{secrets.token_hex(4)}.jpg", photo, save=False)
+        storage_counted(added_bytes=photo.size)
     user.save()
     if old and user.avatar.name != old:
         storage = user.avatar.storage

@@ -64,9 +64,13 @@ def profile(request):
         business_timezone=request.tenant.timezone,
     )
     if request.method == "POST" and form.is_valid():
-        services.user_profile_update(user=request.user, form=form)
-        messages.success(request, "Your profile is saved.")
-        return redirect("portal_profile")
+        try:
+            services.user_profile_update(user=request.user, form=form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("portal_profile")
     status = 400 if form.errors else 200
     return render(request, "portal/profile.html", {"form": form}, status=status)
 

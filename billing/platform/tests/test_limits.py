@@ -43,6 +43,28 @@ def test_inviting_a_client_with_room_works(solo, owner):
         assert invitation_create(email="new@acme.test", role="client", invited_by=owner).pk
 
 
+def test_open_client_invitations_count_against_the_limit(solo, owner):
+    from accounts.services import invitation_create
+
+    people(solo, clients=29)
+    with tenant_context(solo):
+        invitation_create(email="first@acme.test", role="client", invited_by=owner)
+        with pytest.raises(ValidationError) as error:
+            invitation_create(email="second@acme.test", role="client", invited_by=owner)
+    assert "30 active clients" in error.value.message_dict["email"][0]
+
+
+def test_inviting_an_active_client_to_the_portal_needs_no_room(solo, owner):
+    from accounts.services import invitation_create
+    from clients.tests.factories import ClientFactory
+
+    people(solo, clients=29)
+    with tenant_context(solo):
+        ClientFactory(status="active", email="already@acme.test")
+        invitation = invitation_create(email="already@acme.test", role="client", invited_by=owner)
+        assert invitation.pk
+
+
 def test_the_invitation_form_shows_the_upgrade_message(solo, owner_client):
     people(solo, clients=30)
     response = owner_client.post(

@@ -332,3 +332,46 @@ def test_a_logo_with_room_is_saved(tiny, owner_client):
     )
     assert response.status_code == 302
     assert Business.objects.get(pk=tiny.pk).logo
+
+
+# --- profile photos -------------------------------------------------------------------
+
+
+def test_a_profile_photo_past_the_storage_is_a_form_error_and_nothing_is_saved(
+    full, media, client_browser, client_user
+):
+    response = client_browser.post(
+        "/profile/",
+        {
+            "first_name": "Cleo",
+            "last_name": "Changed",
+            "phone": "",
+            "timezone": "",
+            "units": "",
+            "photo": jpeg((300, 300)),
+        },
+    )
+    assert response.status_code == 400
+    assert "Upgrade your plan" in response.text
+    with tenant_context(full):
+        client_user.refresh_from_db()
+        assert client_user.last_name != "Changed" and not client_user.avatar
+    assert stored_files(media, full) == []
+
+
+def test_a_profile_photo_with_room_is_saved(tiny, client_browser, client_user):
+    response = client_browser.post(
+        "/profile/",
+        {
+            "first_name": "Cleo",
+            "last_name": "",
+            "phone": "",
+            "timezone": "",
+            "units": "",
+            "photo": jpeg((300, 300)),
+        },
+    )
+    assert response.status_code == 302
+    with tenant_context(tiny):
+        client_user.refresh_from_db()
+        assert client_user.avatar
