@@ -31,10 +31,8 @@ from __future__ import annotations
 import json
 import secrets
 import time
-import urllib.error
-import urllib.request
 
-from .stripe_standin import Call, StripeStandIn, _error, stripe_signature
+from .stripe_standin import Call, StripeStandIn, _error
 
 MONTH = 30 * 24 * 3600
 
@@ -215,24 +213,7 @@ def deliver_connect(
     targets = (
         targets or getattr(standin, "connect_webhook_targets", None) or standin.webhook_targets
     )
-    payload = json.dumps(event).encode()
-    statuses = []
-    for target in targets:
-        request = urllib.request.Request(
-            target,
-            data=payload,
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                "Stripe-Signature": stripe_signature(payload, secret),
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                statuses.append(response.status)
-        except urllib.error.HTTPError as error:
-            statuses.append(error.code)
-    return statuses
+    return standin.post_signed(json.dumps(event).encode(), targets, secret=secret)
 
 
 def _find_session(standin: StripeStandIn, session_id: str) -> tuple[str | None, dict]:

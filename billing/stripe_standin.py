@@ -512,15 +512,23 @@ class StripeStandIn(BillingMixin):
             signature = stripe_signature(payload, self.webhook_secret)
             self.outbox.append((payload, {"Stripe-Signature": signature}))
             return []
+        return self.post_signed(
+            payload, targets or self.webhook_targets, secret=self.webhook_secret
+        )
+
+    @staticmethod
+    def post_signed(payload: bytes, targets: list[str], *, secret: str) -> list[int]:
+        """POST ``payload`` to each target signed with ``secret`` as Stripe signs; the
+        HTTP statuses, in order."""
         statuses = []
-        for target in targets or self.webhook_targets:
+        for target in targets:
             request = urllib.request.Request(
                 target,
                 data=payload,
                 method="POST",
                 headers={
                     "Content-Type": "application/json",
-                    "Stripe-Signature": stripe_signature(payload, self.webhook_secret),
+                    "Stripe-Signature": stripe_signature(payload, secret),
                 },
             )
             try:

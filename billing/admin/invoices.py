@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.selectors import client_queryset_for
+from mectofitness.core.forms import form_errors_add
 from tenants.backoffice import backoffice_site
 
 from ..models import BillingSettings, Invoice, InvoiceLine, Payment, TaxRate
@@ -41,25 +42,13 @@ from ..services.invoices import (
     invoice_void,
 )
 from ..services.money import currency_exponent, money_format
-from .shop import MoneyField
+from .shop import MoneyField, _can_see
 
 OWNER = "owner"
 
 
 def _is_owner(request) -> bool:
     return billing_role(user=request.user, request=request) == OWNER
-
-
-def _can_see(request) -> bool:
-    return billing_role(user=request.user, request=request) in (OWNER, "coach")
-
-
-def _apply(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- invoices -------------------------------------------------------------------------
@@ -362,7 +351,7 @@ class InvoiceAdmin(admin.ModelAdmin):
                     if form is None:
                         messages.error(request, " ".join(exc.messages))
                         return redirect(self._change_url(invoice))
-                    _apply(form, exc)
+                    form_errors_add(form, exc)
                     status = 400
                 else:
                     messages.success(request, done)

@@ -27,13 +27,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.roles import COACH
+from accounts.roles import COACH, OWNER
 from accounts.services import user_role
 from clients.models import Client
 from mectofitness.core.context_processors import public_url
+from mectofitness.core.forms import form_errors_add
 from tenants.backoffice import backoffice_site
 
 from ..models import Payment, Product, Purchase, Refund, SessionUse, StripeEvent
+from ..selectors import billing_role
 from ..services.money import currency_exponent, money_decimal, money_format, money_parse
 from ..services.shop import (
     OFFLINE_METHODS,
@@ -65,18 +67,8 @@ def _currency() -> str:
 
 
 def _can_see(request) -> bool:
-    user = request.user
-    if is_owner(user):
-        return True
-    return bool(user.is_staff and user_role(user) == COACH and coaches_see_billing(request=request))
-
-
-def _apply(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+    """The owner, or a coach when the owner lets coaches see billing (their clients')."""
+    return billing_role(user=request.user, request=request) in (OWNER, COACH)
 
 
 class MoneyField(forms.CharField):
@@ -656,7 +648,7 @@ class PaymentAdmin(BillingVisible, admin.ModelAdmin):
                     by=request.user,
                 )
             except ValidationError as exc:
-                _apply(form, exc)
+                form_errors_add(form, exc)
             else:
                 messages.success(
                     request,
@@ -691,7 +683,7 @@ class PaymentAdmin(BillingVisible, admin.ModelAdmin):
                     by=request.user,
                 )
             except ValidationError as exc:
-                _apply(form, exc)
+                form_errors_add(form, exc)
             else:
                 messages.success(
                     request,

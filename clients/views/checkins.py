@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mectofitness.core.forms import form_errors_add
+
 from ..forms_intake import AnswersForm
 from ..models import CheckInPlan
 from ..services.checkins import business_today, checkin_response_start, checkins_due_for
@@ -20,7 +22,7 @@ from ..services.intake import (
     response_save,
 )
 from ..services.records import client_touch
-from .intake import _already_sent, _apply_errors, portal_client
+from .intake import _already_sent, portal_client
 
 HISTORY_SIZE = 20
 
@@ -81,7 +83,7 @@ def checkin_fill(request, plan_id: int):
             if _already_sent(exc) or getattr(exc, "code", None) in ("already_sent", "not_due"):
                 messages.info(request, _("You're all done for this period. Thank you!"))
                 return redirect("portal_checkins")
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             if submit:
                 messages.success(request, _("Check-in sent. Your coach will read it soon."))

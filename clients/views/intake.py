@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mectofitness.core.forms import form_errors_add
 from tenants.services import rate_limit_hit
 
 from ..forms_intake import AnswersForm, LeadContactForm
@@ -48,15 +49,6 @@ def portal_client(view):
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form (keys are question keys)."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @portal_client
@@ -112,7 +104,7 @@ def form_fill(request, pk: int):
             if getattr(exc, "code", None) == "already_sent" or _already_sent(exc):
                 messages.info(request, _("You already sent this form. Thank you!"))
                 return redirect("portal_forms")
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             if submit:
                 messages.success(
@@ -204,7 +196,7 @@ def public_form(request, token: str):
                     uploads=form.uploads(),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_errors_add(form, exc)
             else:
                 return redirect("public_form_thanks", token=token)
         if status == 200:
