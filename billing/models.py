@@ -149,6 +149,11 @@ class Purchase(models.Model):
         max_length=255, null=True, blank=True, unique=True
     )
     stripe_subscription_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # the newest subscription invoice whose Connect event changed this purchase (Stripe
+    # does not promise event order: an older invoice's event must not undo a newer one)
+    stripe_invoice_id = models.CharField(max_length=255, blank=True)
+    stripe_invoice_created = models.DateTimeField(null=True, blank=True)
+    stripe_invoice_status = models.CharField(max_length=20, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(default=djtz.now, editable=False)
 

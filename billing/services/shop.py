@@ -692,10 +692,59 @@ def _period_end(invoice: dict, now: dt.datetime) -> dt.datetime:
     return now + relativedelta(months=1)
 
 
+def _stripe_object(obj: dict, retrieve, account: str | None) -> dict | None:
+    """``obj`` as Stripe has it now, re-fetched on the connected account (as dj-stripe
+    does for every event): Stripe does not deliver events in order, so the state in
+    an event may be older than one already applied. A network call; None when Stripe
+    no longer has the object; any other Stripe error propagates, so the event is
+    kept with its error and Stripe delivers it again. Without an account (a caller
+    outside the webhook) the event's own copy is used."""
+    if not account or not obj.get("id"):
+        return obj
+    try:
+        fresh = retrieve(obj["id"], **_stripe_kwargs(account))
+    except stripe.InvalidRequestError as exc:
+        if getattr(exc, "code", None) == "resource_missing":
+            log.warning("stripe object %s is gone from %s: event ignored", obj["id"], account)
+            return None
+        raise
+    return fresh.to_dict() if hasattr(fresh, "to_dict") else dict(fresh)
+
+
+def _created(obj: dict) -> dt.datetime | None:
+    created = obj.get("created")
+    return dt.datetime.fromtimestamp(int(created), tz=dt.UTC) if created else None
+
+
+def _invoice_is_older(purchase: Purchase, invoice: dict) -> bool:
+    """Whether ``invoice`` is older than the newest invoice already applied to ``purchase``."""
+    created = _created(invoice)
+    return bool(
+        created
+        and purchase.stripe_invoice_created
+        and invoice.get("id") != purchase.stripe_invoice_id
+        and created < purchase.stripe_invoice_created
+    )
+
+
+def _invoice_remember(purchase: Purchase, invoice: dict) -> None:
+    """Keep ``invoice`` as the newest applied to ``purchase`` (the caller saves)."""
+    purchase.stripe_invoice_id = invoice.get("id") or ""
+    purchase.stripe_invoice_created = _created(invoice) or purchase.stripe_invoice_created
+    purchase.stripe_invoice_status = (invoice.get("status") or "")[:20]
+
+
 @transaction.atomic
-def subscription_invoice_paid(*, invoice: dict) -> Payment | None:
+def subscription_invoice_paid(*, invoice: dict, account: str | None = None) -> Payment | None:
     """A subscription invoice on the connected account was paid: a payment (once per
-    Stripe invoice) and its invoice, the purchase active until the new period's end."""
+    Stripe invoice) and its invoice, the purchase active until the new period's end.
+
+    The invoice is re-fetched from Stripe (``account``); an invoice older than the
+    newest already applied still records its payment (the money came in) but does
+    not make a purchase that a newer invoice left past due active again."""
+    invoice = _stripe_object(invoice, stripe.Invoice.retrieve, account)
+    if invoice is None:
+        return None
     subscription_id, metadata = _invoice_subscription(invoice)
     if not subscription_id or not invoice.get("amount_paid"):
         return None
@@ -708,8 +757,10 @@ def subscription_invoice_paid(*, invoice: dict) -> Payment | None:
     ):
         _purchase_activate(purchase, now=now)
     purchase.stripe_subscription_id = subscription_id
-    if purchase.status in (Purchase.Status.PAST_DUE, Purchase.Status.PENDING):
-        purchase.status = Purchase.Status.ACTIVE
+    if not _invoice_is_older(purchase, invoice):
+        if purchase.status in (Purchase.Status.PAST_DUE, Purchase.Status.PENDING):
+            purchase.status = Purchase.Status.ACTIVE
+        _invoice_remember(purchase, invoice)
     period_end = _period_end(invoice, now)
     if purchase.period_ends_at is None or period_end > purchase.period_ends_at:
         purchase.period_ends_at = period_end
@@ -764,31 +815,68 @@ def _failure_message(invoice: dict, account: str | None) -> str:
 
 @transaction.atomic
 def subscription_invoice_failed(*, invoice: dict, account: str | None = None) -> Payment | None:
-    """A renewal failed: a failed payment row with Stripe's message; the purchase is
-    past due until Stripe's retries succeed (``invoice.paid``) or give up."""
+    """A renewal failed: a failed payment row with Stripe's message (one per Stripe
+    invoice, its message the latest); the purchase is past due until Stripe's retries
+    succeed (``invoice.paid``) or give up.
+
+    Applied by Stripe's own state, re-fetched (``account``): a failure of an invoice
+    that is paid (or void) by now, or older than the newest invoice already applied,
+    arrived late and changes nothing."""
+    invoice = _stripe_object(invoice, stripe.Invoice.retrieve, account)
+    if invoice is None or invoice.get("paid") or invoice.get("status") in ("paid", "void"):
+        return None
     subscription_id, metadata = _invoice_subscription(invoice)
     if not subscription_id:
         return None
     purchase = _subscription_purchase(subscription_id, metadata)
-    if purchase is None:
+    if purchase is None or _invoice_is_older(purchase, invoice):
         return None
+    if purchase.stripe_invoice_id == invoice.get("id") and purchase.stripe_invoice_status == "paid":
+        return None  # without a re-fetch: we already applied this invoice's payment
     if purchase.status == Purchase.Status.ACTIVE:
         purchase.status = Purchase.Status.PAST_DUE
-        purchase.save(update_fields=["status"])
+    _invoice_remember(purchase, invoice)
+    purchase.save(
+        update_fields=[
+            "status",
+            "stripe_invoice_id",
+            "stripe_invoice_created",
+            "stripe_invoice_status",
+        ]
+    )
+    note = _("Stripe invoice %(id)s") % {"id": invoice.get("id", "")}
+    message = _failure_message(invoice, account)
+    amount = invoice.get("amount_due") or purchase.amount
+    failed = Payment.objects.filter(
+        purchase=purchase, status=Payment.Status.FAILED, note=note
+    ).first()
+    if failed is not None:
+        # Stripe's next attempt (or the same event again under a new id)
+        failed.failure_message, failed.amount = message, amount
+        failed.save(update_fields=["failure_message", "amount"])
+        return failed
     return Payment.objects.create(
         client=purchase.client,
         purchase=purchase,
-        amount=invoice.get("amount_due") or purchase.amount,
+        amount=amount,
         currency=(invoice.get("currency") or purchase.currency).upper(),
         method=Payment.Method.CARD,
         status=Payment.Status.FAILED,
-        failure_message=_failure_message(invoice, account),
-        note=_("Stripe invoice %(id)s") % {"id": invoice.get("id", "")},
+        failure_message=message,
+        note=note,
     )
 
 
 @transaction.atomic
-def subscription_cancelled(*, subscription: dict) -> Purchase | None:
+def subscription_cancelled(*, subscription: dict, account: str | None = None) -> Purchase | None:
+    """The subscription ended at Stripe: the coaching is cancelled. Re-fetched first
+    (``account``): only a subscription Stripe has as ended cancels anything."""
+    subscription = _stripe_object(subscription, stripe.Subscription.retrieve, account)
+    if subscription is None or subscription.get("status") not in (
+        "canceled",
+        "incomplete_expired",
+    ):
+        return None
     purchase = (
         Purchase.objects.select_for_update()
         .filter(stripe_subscription_id=subscription.get("id"))
@@ -861,11 +949,11 @@ def stripe_event_handle(*, event: dict) -> None:
                 status=Purchase.Status.PENDING,
             ).update(status=Purchase.Status.CANCELLED)
     elif kind in ("invoice.paid", "invoice.payment_succeeded"):
-        subscription_invoice_paid(invoice=obj)
+        subscription_invoice_paid(invoice=obj, account=account)
     elif kind == "invoice.payment_failed":
         subscription_invoice_failed(invoice=obj, account=account)
     elif kind == "customer.subscription.deleted":
-        subscription_cancelled(subscription=obj)
+        subscription_cancelled(subscription=obj, account=account)
     elif kind == "charge.refunded":
         charge_refunds_sync(charge=obj, account=account)
     elif kind in ("charge.refund.updated", "refund.updated") and obj.get("payment_intent"):
