@@ -151,10 +151,15 @@ class MetricForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["higher_is_better"].widget = forms.Select(
-            choices=[("unknown", _("Neither")), ("true", _("Higher")), ("false", _("Lower"))]
-        )
-        if self.instance.pk and (self.instance.is_builtin or self.instance.measurements.exists()):
+        # a coach may only look: the admin then builds this form without the
+        # read-only fields, so each one may be missing
+        if "higher_is_better" in self.fields:
+            self.fields["higher_is_better"].widget = forms.Select(
+                choices=[("unknown", _("Neither")), ("true", _("Higher")), ("false", _("Lower"))]
+            )
+        if "kind" in self.fields and (
+            self.instance.pk and (self.instance.is_builtin or self.instance.measurements.exists())
+        ):
             self.fields["kind"].disabled = True
             self.fields["kind"].help_text = _("Fixed: values are stored in this kind's unit.")
 

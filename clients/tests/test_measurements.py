@@ -468,6 +468,20 @@ def test_coaches_may_look_at_metrics_but_not_define_them(coach_browser):
     assert coach_browser.get("/admin/clients/metric/add/").status_code == 403
 
 
+def test_a_metric_page_opens_for_a_coach_read_only_and_for_the_owner(
+    business, owner, coach_browser, owner_client
+):
+    with tenant_context(business):
+        own = metric_create(by=owner, name="Resting heart rate", kind="other", unit="bpm")
+        pages = [f"/admin/clients/metric/{m.pk}/change/" for m in (metric("weight"), own)]
+    for url in pages:
+        looked = coach_browser.get(url)
+        assert looked.status_code == 200
+        assert looked.context["adminform"].form.fields == {}  # nothing to change
+        assert owner_client.get(url).status_code == 200
+    assert "Resting heart rate" in coach_browser.get(pages[1]).text
+
+
 # --- the API ---------------------------------------------------------------------------
 
 
