@@ -2,11 +2,13 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.response import Response
 
 from mectofitness.core.api import timezone_validate
 
+from .mfa import staff_mfa_message, staff_mfa_missing
 from .models import ApiToken, User
 from .services import api_token_create, api_token_revoke, user_role
 
@@ -67,6 +69,10 @@ class ApiTokenViewSet(
 
     @extend_schema(responses={201: ApiTokenCreatedSerializer})
     def create(self, request, *args, **kwargs):
+        business = getattr(request, "tenant", None)
+        if staff_mfa_missing(user=request.user, business=business):
+            # the middleware refuses such a session already: a token outlives it
+            raise PermissionDenied(staff_mfa_message(business=business))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, key = api_token_create(user=request.user, name=serializer.validated_data["name"])

@@ -29,6 +29,12 @@ class ApiTokenAuthentication(BaseAuthentication):
         user = api_token_user(key=key)
         if user is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        from accounts.mfa import staff_mfa_message, staff_mfa_missing
+
+        business = getattr(request, "tenant", None)
+        if staff_mfa_missing(user=user, business=business):
+            # the token stays: it works again once its owner sets up two-factor sign-in
+            raise exceptions.PermissionDenied(staff_mfa_message(business=business))
         return user, None
 
     def authenticate_header(self, request):
