@@ -332,6 +332,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # one name per choice set that several serializers share (else spectacular
+    # invents hashed names like "Status4e0Enum")
+    "ENUM_NAME_OVERRIDES": {
+        "ClientStatusEnum": "clients.models.Client.Status",
+        "ExperienceLevelEnum": "clients.models.Client.Level",
+        "QuestionnaireKindEnum": "clients.models.Questionnaire.Kind",
+        "FormResponseStatusEnum": "clients.models.Response.Status",
+        "OfflinePaymentMethodEnum": ["cash", "bank_transfer", "other"],
+    },
+    # our own additions: the error responses every operation may give (core/schema.py)
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mectofitness.core.schema.postprocess_error_responses",
+    ],
 }
 
 # --- platform ---------------------------------------------------------------

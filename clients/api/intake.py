@@ -337,7 +337,7 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return ApiResponse(self.get_serializer(self.get_queryset().get(pk=response.pk)).data)
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class FormAssignmentSerializer(serializers.ModelSerializer):
     questionnaire_title = serializers.CharField(source="questionnaire.title", read_only=True)
     client_name = serializers.CharField(source="client.full_name", read_only=True)
     state = serializers.SerializerMethodField()
@@ -364,7 +364,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return "done" if obj.response.status == Response.Status.SUBMITTED else "draft"
 
 
-class AssignmentCreateSerializer(serializers.Serializer):
+class FormAssignmentCreateSerializer(serializers.Serializer):
     questionnaire = serializers.IntegerField()
     clients = serializers.ListField(
         child=serializers.IntegerField(), allow_empty=False, max_length=1000
@@ -379,7 +379,7 @@ class AssignmentViewSet(
 ):
     """Forms clients were asked to fill. Staff send them; a client sees their own."""
 
-    serializer_class = AssignmentSerializer
+    serializer_class = FormAssignmentSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -395,7 +395,7 @@ class AssignmentViewSet(
         return queryset.order_by("-assigned_at", "-pk")
 
     @extend_schema(
-        request=AssignmentCreateSerializer,
+        request=FormAssignmentCreateSerializer,
         responses={
             201: inline_serializer("AssignmentsCreated", {"assigned": serializers.IntegerField()})
         },
@@ -404,7 +404,7 @@ class AssignmentViewSet(
         """Ask clients (ids) to fill a form in their portal."""
         if not request.user.is_staff:
             raise PermissionDenied("Only staff send forms.")
-        data = AssignmentCreateSerializer(data=request.data)
+        data = FormAssignmentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         questionnaire = Questionnaire.objects.filter(
             pk=data.validated_data["questionnaire"]

@@ -7,7 +7,13 @@ client only their own record, which is set here, never taken from the payload.
 """
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -160,6 +166,7 @@ class MetricViewSet(
         serializer.instance = metric
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ClientField(serializers.PrimaryKeyRelatedField):
     """A client the requester may see (their queryset is set per request)."""
 

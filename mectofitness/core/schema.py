@@ -14,3 +14,70 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "`Token mf_…` — create one at /api/v1/tokens/",
         }
+
+
+# --- the errors every operation may answer with ------------------------------------
+
+ERROR_COMPONENT = "Error"
+VALIDATION_ERROR_COMPONENT = "ValidationError"
+
+_ERROR_SCHEMAS = {
+    ERROR_COMPONENT: {
+        "type": "object",
+        "description": "What went wrong, in one sentence.",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    VALIDATION_ERROR_COMPONENT: {
+        "type": "object",
+        "description": "Messages keyed by the field they concern: usually a list of texts, "
+        "nested objects or lists for nested fields. `non_field_errors` concerns the whole "
+        "request, `detail` a body that could not be read at all.",
+        "properties": {
+            "detail": {"type": "string"},
+            "non_field_errors": {"type": "array", "items": {"type": "string"}},
+        },
+        "additionalProperties": {},
+    },
+}
+
+# status: (component, description). 400 only where the request carries input.
+_STANDARD_ERRORS = {
+    400: (VALIDATION_ERROR_COMPONENT, "The input is invalid: messages keyed by field."),
+    401: (ERROR_COMPONENT, "Not signed in, or the token is invalid or revoked."),
+    403: (ERROR_COMPONENT, "Signed in, but this person may not do this."),
+    404: (ERROR_COMPONENT, "No such object, or not one this person may see."),
+    429: (ERROR_COMPONENT, "Too many requests: wait for the seconds in Retry-After."),
+}
+_METHODS = ("get", "put", "post", "patch", "delete")
+
+
+def _takes_input(method: str, operation: dict) -> bool:
+    if method != "get" or "requestBody" in operation:
+        return True
+    return any(p.get("in") == "query" for p in operation.get("parameters", []))
+
+
+def postprocess_error_responses(result, generator, request, public):
+    """Document our error answers on every operation, with one body schema each.
+
+    DRF answers them all the same way (``mectofitness.core.api.exception_handler``),
+    so they are described once here instead of in every ``extend_schema``."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in _ERROR_SCHEMAS.items():
+        components.setdefault(name, schema)
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in _METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status_code, (component, description) in _STANDARD_ERRORS.items():
+                if status_code == 400 and not _takes_input(method, operation):
+                    continue
+                response = responses.setdefault(str(status_code), {"description": description})
+                response.setdefault("description", description)
+                response.setdefault(
+                    "content",
+                    {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
+                )
+    return result

@@ -59,7 +59,7 @@ class AssignSerializer(serializers.Serializer):
     is_main = serializers.BooleanField(default=True)
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class ProgramAssignmentSerializer(serializers.ModelSerializer):
     client_name = serializers.CharField(source="client.full_name", read_only=True)
     program_name = serializers.CharField(source="program.name", read_only=True)
 
@@ -100,7 +100,9 @@ def assign_program(request, program):
         is_main=data["is_main"],
         by=request.user,
     )
-    return Response(AssignmentSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
+    return Response(
+        ProgramAssignmentSerializer(made, many=True).data, status=status.HTTP_201_CREATED
+    )
 
 
 class ShiftSerializer(serializers.Serializer):
@@ -131,7 +133,7 @@ class ResumeSerializer(serializers.Serializer):
     )
 )
 class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = AssignmentSerializer
+    serializer_class = ProgramAssignmentSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -146,9 +148,9 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _done(self, assignment):
         assignment = self.get_queryset().get(pk=assignment.pk)
-        return Response(AssignmentSerializer(assignment).data)
+        return Response(ProgramAssignmentSerializer(assignment).data)
 
-    @extend_schema(request=ShiftSerializer, responses=AssignmentSerializer)
+    @extend_schema(request=ShiftSerializer, responses=ProgramAssignmentSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsStaff])
     def shift(self, request, pk=None):
         assignment = self.get_object()
@@ -159,13 +161,13 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._done(assignment)
 
-    @extend_schema(request=None, responses=AssignmentSerializer)
+    @extend_schema(request=None, responses=ProgramAssignmentSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsStaff])
     def pause(self, request, pk=None):
         assignment = svc.assignment_pause(assignment=self.get_object(), by=request.user)
         return self._done(assignment)
 
-    @extend_schema(request=ResumeSerializer, responses=AssignmentSerializer)
+    @extend_schema(request=ResumeSerializer, responses=ProgramAssignmentSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsStaff])
     def resume(self, request, pk=None):
         serializer = ResumeSerializer(data=request.data)
@@ -177,7 +179,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._done(assignment)
 
-    @extend_schema(request=None, responses=AssignmentSerializer)
+    @extend_schema(request=None, responses=ProgramAssignmentSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsStaff])
     def cancel(self, request, pk=None):
         assignment = svc.assignment_cancel(assignment=self.get_object(), by=request.user)

@@ -14,7 +14,7 @@ business reads what it shows; owners and coaches change it (clients get 403).
 """
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -135,7 +135,14 @@ class ExerciseViewSet(viewsets.ViewSet):
             OpenApiParameter("category", str),
             OpenApiParameter("page", int),
         ],
-        responses=ExerciseSerializer(many=True),
+        responses=inline_serializer(
+            "ExercisePage",
+            {
+                "page": serializers.IntegerField(),
+                "has_more": serializers.BooleanField(),
+                "results": ExerciseSerializer(many=True),
+            },
+        ),
     )
     def list(self, request):
         filters = library_filters(
@@ -177,6 +184,7 @@ class ExerciseViewSet(viewsets.ViewSet):
 
     update = partial_update
 
+    @extend_schema(responses={204: None})
     def destroy(self, request, key=None):
         exercise_archive(exercise=self._own(key), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
