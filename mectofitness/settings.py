@@ -168,6 +168,14 @@ CACHES = {
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# Route cache (tenants.routing): seconds a web process may keep a host -> business
+# entry, the bound on how late it sees a suspension when an invalidation is lost
+ROUTING_CACHE_TTL = env.float("ROUTING_CACHE_TTL", default=5.0)
+# seconds of quiet on the invalidation channel before the listener pings Redis;
+# no answer within as long again and it reconnects (so a dead link is noticed
+# within twice this)
+ROUTING_LISTENER_PING_INTERVAL = env.float("ROUTING_LISTENER_PING_INTERVAL", default=1.0)
+
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
