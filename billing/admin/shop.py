@@ -347,10 +347,14 @@ class ProductAdmin(OwnerOnly, admin.ModelAdmin):
         return self._connect_back()
 
     def connect_express_refresh_view(self, request):
-        """Stripe's onboarding link expired: make a new one."""
+        """Stripe's onboarding link expired: make a new one for the account already
+        made. Stripe sends the owner here with a GET, and a GET never creates an account:
+        without one, this is the Payments page (its button, a POST, starts one)."""
         refused = self._owner_or_403(request)
         if refused:
             return refused
+        if not current_business().stripe_account_id:
+            return self._connect_back()
         try:
             return redirect(self._express_link(request))
         except ValidationError as exc:

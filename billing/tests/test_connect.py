@@ -275,6 +275,30 @@ def test_returning_from_express_onboarding_stores_whether_charges_are_enabled(
     assert business.stripe_charges_enabled is True
 
 
+def test_stripes_expired_link_makes_a_new_link_for_the_account_already_made(
+    business, owner_client, standin
+):
+    owner_client.post("/admin/billing/product/connect/", {"action": "express"})
+    business.refresh_from_db()
+    account_id = business.stripe_account_id
+    response = owner_client.get("/admin/billing/product/connect/express/refresh/")
+    business.refresh_from_db()
+    assert response["Location"] == f"{standin.url}/connect/onboarding/{account_id}"
+    assert business.stripe_account_id == account_id
+    assert len(standin.objects.get((None, "accounts"), {})) == 1
+
+
+def test_a_get_of_the_expired_link_page_never_creates_a_stripe_account(
+    business, owner_client, standin
+):
+    response = owner_client.get("/admin/billing/product/connect/express/refresh/")
+    business.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/billing/product/connect/"
+    assert business.stripe_account_id is None
+    assert not standin.objects.get((None, "accounts"))
+
+
 def test_disconnecting_forgets_the_account(business, owner_client, connected):
     owner_client.post("/admin/billing/product/connect/", {"action": "disconnect"})
     business.refresh_from_db()

@@ -15,6 +15,7 @@ from billing.standin_connect import (
     subscription_fail,
     subscription_renew,
 )
+from clients.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -231,16 +232,51 @@ def test_a_client_cannot_claim_another_clients_checkout(
         assert not Purchase.objects.filter(client=client_record).exists()
 
 
-def test_cancelling_on_checkout_cancels_the_pending_purchase(
+def test_coming_back_from_checkout_without_paying_asks_and_changes_nothing(
     business, client_browser, client_record, connected, standin, pack
 ):
     _buy(client_browser, pack)
     purchase = _pending(business, client_record)
     response = client_browser.get(f"/shop/cancel/{purchase.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "You have not been charged" in page
+    assert f'action="/shop/cancel/{purchase.pk}/"' in page and 'method="post"' in page
+    with tenant_context(business):
+        purchase.refresh_from_db()
+    assert purchase.status == "pending"
+
+
+def test_cancelling_on_checkout_cancels_the_pending_purchase(
+    business, client_browser, client_record, connected, standin, pack
+):
+    _buy(client_browser, pack)
+    purchase = _pending(business, client_record)
+    response = client_browser.post(f"/shop/cancel/{purchase.pk}/")
     assert response.status_code == 302
     with tenant_context(business):
         purchase.refresh_from_db()
     assert purchase.status == "cancelled"
+
+
+def test_a_client_cannot_cancel_another_clients_pending_purchase(
+    business, client_browser, client_record, connected, standin, pack
+):
+    _buy(client_browser, pack)
+    purchase = _pending(business, client_record)
+    with tenant_context(business):
+        other = Purchase.objects.create(
+            client=ClientFactory(first_name="Olga", email="olga@acme.test"),
+            product=pack,
+            amount=pack.amount,
+            currency=pack.currency,
+        )
+    assert client_browser.post(f"/shop/cancel/{other.pk}/").status_code == 404
+    assert client_browser.get(f"/shop/cancel/{other.pk}/").status_code == 404
+    with tenant_context(business):
+        other.refresh_from_db()
+        purchase.refresh_from_db()
+    assert other.status == "pending" and purchase.status == "pending"
 
 
 # --- monthly coaching --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients.selectors import client_for_portal_user
 from mectofitness.core.context_processors import business_url
@@ -119,12 +119,25 @@ def shop_return(request):
 
 
 @portal_client
-@require_GET
+@require_http_methods(["GET", "POST"])
 def shop_cancel(request, purchase_id: int):
-    """Back from Checkout without paying."""
-    checkout_purchase_cancel(purchase_id=purchase_id, client=request.client)
-    messages.info(request, _("Payment cancelled. You have not been charged."))
-    return redirect("portal_shop")
+    """Back from Checkout without paying. Stripe's cancel link is a GET, and a GET
+    changes nothing: it asks; the button (POST) cancels the pending purchase."""
+    purchase = (
+        Purchase.objects.select_related("product")
+        .filter(pk=purchase_id, client=request.client)
+        .first()
+    )
+    if purchase is None:
+        raise Http404
+    if purchase.status != Purchase.Status.PENDING:
+        return redirect("portal_shop")
+    if request.method == "POST":
+        checkout_purchase_cancel(purchase_id=purchase.pk, client=request.client)
+        messages.info(request, _("Order cancelled. You have not been charged."))
+        return redirect("portal_shop")
+    purchase.price_display = money_format(purchase.amount, purchase.currency)
+    return render(request, "billing/portal/shop_cancel.html", {"purchase": purchase})
 
 
 @portal_client

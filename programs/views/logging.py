@@ -16,6 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_POST
 
 from clients import units as u
 from clients.selectors import client_for_portal_user
@@ -32,6 +33,7 @@ from ..selectors.logging import (
     workout_summary,
     workouts_overview,
 )
+from ..services.records import record_mark_seen
 
 
 def _portal_client(request):
@@ -135,10 +137,27 @@ def workout_summary_view(request, log_uuid):
     system = _units(request, client)
     summary = workout_summary(log=log, system=system)
     records = [record_entry(r, system) for r in records_best_of(summary.records)]
-    if any(not r.is_seen for r in summary.records):
-        log.records.filter(is_seen=False).update(is_seen=True)
-    context = {"client": client, "summary": summary, "log": log, "records": records}
+    # a GET changes nothing: the page's "Got it" button (POST) marks the records seen
+    context = {
+        "client": client,
+        "summary": summary,
+        "log": log,
+        "records": records,
+        "records_unseen": any(not r.is_seen for r in summary.records),
+    }
     return render(request, "programs/portal/workout_summary.html", context)
+
+
+@login_required
+@require_POST
+def workout_records_seen(request, log_uuid):
+    """The client saw this workout's records (the summary's "Got it")."""
+    client, response = _portal_client(request)
+    if response:
+        return response
+    log = get_object_or_404(WorkoutLog, client_uuid=log_uuid, client=client)
+    record_mark_seen(client=client, record_ids=log.records.values_list("pk", flat=True))
+    return redirect("portal_workout_summary", log_uuid=log.client_uuid)
 
 
 @login_required
@@ -293,6 +312,11 @@ urlpatterns = [
     path("workouts/new/", workout_new, name="portal_workout_new"),
     path("workouts/<int:pk>/", workout_logger, name="portal_workout_logger"),
     path("workouts/log/<uuid:log_uuid>/", workout_summary_view, name="portal_workout_summary"),
+    path(
+        "workouts/log/<uuid:log_uuid>/records-seen/",
+        workout_records_seen,
+        name="portal_workout_records_seen",
+    ),
     path("progress/training/", progress_training, name="portal_progress_training"),
     path("sw.js", service_worker, name="portal_service_worker"),
 ]
