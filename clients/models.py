@@ -374,6 +374,19 @@ class Response(models.Model):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     coach_comment = models.TextField(_("coach's reply"), blank=True)
+    # the shareable link, answered with the e-mail address of a client we know: held
+    # off that client's record (``client`` empty) until the address confirms by e-mail
+    # or a coach merges it; anyone may type anyone's address into an open form
+    match = models.ForeignKey(
+        Client,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="held_responses",
+        verbose_name=_("possible match"),
+    )
+    # who the shareable link says answered: {"first_name", "last_name", "email", "phone"}
+    contact = models.JSONField(_("contact details given"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-started_at"]
@@ -383,6 +396,10 @@ class Response(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(submitted_at__isnull=False),
                 name="response_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(match__isnull=True) | Q(client__isnull=True, status="submitted"),
+                name="response_held_is_sent_and_unattached",
             ),
             models.UniqueConstraint(
                 fields=["client", "version", "period_start"],
@@ -400,6 +417,12 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.version} — {self.client or 'lead'}"
+
+    @property
+    def is_held(self) -> bool:
+        """Sent through the shareable link with a known client's e-mail address and
+        not yet confirmed or merged: not that client's answers (yet)."""
+        return self.match_id is not None
 
 
 class ResponseFile(models.Model):

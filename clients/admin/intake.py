@@ -505,15 +505,24 @@ class ResponseAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": _("Answers"), **(extra_context or {})})
+        from ..services.intake_held import held_responses_for
+
+        extra = {
+            "title": _("Answers"),
+            # answers held off a client's record are not in this list: they wait there
+            "held_count": held_responses_for(user=request.user).count(),
+        }
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
 
     def get_urls(self):
         from .checkins import checkin_urls
+        from .held import held_urls
 
         wrap = self.admin_site.admin_view
         return [
             path("send-form/", wrap(self.send_form_choose_view), name="clients_send_form_choose"),
             *checkin_urls(self),
+            *held_urls(self),
             *super().get_urls(),
         ]
 

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -523,15 +523,23 @@ def responses_for(*, user: User) -> QuerySet[Response]:
     responses = Response.objects.select_related("version__questionnaire", "client")
     if not user.is_authenticated:
         return responses.none()
+    # held answers (``match``) have no client; said again so no join can let them in
+    responses = responses.filter(match__isnull=True)
     if user.is_staff:
         return responses.filter(client__in=client_queryset_for(user=user))
     return responses.filter(client__user_id=user.pk)
 
 
 def response_file_for(*, user: User, pk: int) -> ResponseFile | None:
-    """A private answer file, if ``user`` is its client or one of their coaches."""
+    """A private answer file, if ``user`` is its client or one of their coaches; a
+    held answer's file, to staff who may see the client it possibly matches."""
+    from .intake_held import held_responses_for
+
     return (
-        ResponseFile.objects.filter(pk=pk, response__in=responses_for(user=user))
+        ResponseFile.objects.filter(pk=pk)
+        .filter(
+            Q(response__in=responses_for(user=user)) | Q(response__in=held_responses_for(user=user))
+        )
         .select_related("response")
         .first()
     )
@@ -672,76 +680,78 @@ def assignment_response_start(*, assignment: Assignment) -> Response:
 # --- leads through the shareable link --------------------------------------------------
 
 
-@transaction.atomic
-def lead_client_upsert(
-    *, first_name: str, last_name: str = "", email: str, phone: str = ""
-) -> Client:
-    """The client with this e-mail (any case), with blanks filled in; or a new lead.
-
-    Never overwrites what a client's record already says."""
-    email = (email or "").strip().lower()
-    first_name, last_name, phone = (
-        (first_name or "").strip(),
-        (last_name or "").strip(),
-        (phone or "").strip(),
-    )
-    client = Client.objects.select_for_update().filter(email__iexact=email).first()
-    if client is None:
-        try:
-            with transaction.atomic():
-                return client_create(
-                    by=None,
-                    first_name=first_name,
-                    last_name=last_name,
-                    email=email,
-                    phone=phone,
-                    source=Client.Source.INTAKE,
-                    status=Client.Status.LEAD,
-                )
-        except IntegrityError:
-            # the same person sent the form twice at once: the other request made the record
-            client = Client.objects.select_for_update().get(email__iexact=email)
-    changed = []
-    for name, value in (("last_name", last_name), ("phone", phone)):
-        if value and not getattr(client, name):
-            setattr(client, name, value)
-            changed.append(name)
-    if not client.source:
-        client.source = Client.Source.INTAKE
-        changed.append("source")
-    if changed:
-        client.save(update_fields=[*changed, "updated_at"])
-    return client
+def lead_contact_clean(contact: dict) -> dict:
+    """Who the shareable link says answered, trimmed; the e-mail in lower case."""
+    return {
+        "first_name": (contact.get("first_name") or "").strip(),
+        "last_name": (contact.get("last_name") or "").strip(),
+        "email": (contact.get("email") or "").strip().lower(),
+        "phone": (contact.get("phone") or "").strip(),
+    }
 
 
 @transaction.atomic
 def lead_intake_submit(
     *, questionnaire: Questionnaire, contact: dict, answers: dict, uploads: dict | None = None
 ) -> Response:
-    """A lead answered a shareable link: find or create their client record (by
-    e-mail), then keep their answers with the version they saw."""
+    """A lead answered a shareable link; their answers are kept with the version they saw.
+
+    A new e-mail address: a new client record in the lead stage, with the answers.
+    An address a client already has: nothing on that client changes. Anyone can type
+    anyone's address into an open form, so the answers are held off the record
+    (``match``) and the address is asked by e-mail to confirm them
+    (``held_response_confirm``); a coach who may see the client can also merge them
+    or keep them as a separate lead. The person answering is told the same either way.
+    """
+    from .intake_held import held_response_confirm_request
+
     version = questionnaire_current_version(questionnaire=questionnaire)
     if version is None:
         raise ValidationError({NON_FIELD_ERRORS: [_("This form is not ready yet.")]})
-    client = lead_client_upsert(
-        first_name=contact["first_name"],
-        last_name=contact.get("last_name", ""),
-        email=contact["email"],
-        phone=contact.get("phone", ""),
-    )
-    response = Response.objects.create(version=version, client=client)
-    return response_save(response=response, answers=answers, uploads=uploads, submit=True)
+    contact = lead_contact_clean(contact)
+    if not contact["email"]:
+        # matching on a blank address would pick any client without one
+        raise ValidationError({"email": _("We need your e-mail address to get back to you.")})
+    match = Client.objects.filter(email__iexact=contact["email"]).first()
+    client = None
+    if match is None:
+        try:
+            with transaction.atomic():
+                client = client_create(
+                    by=None,
+                    first_name=contact["first_name"],
+                    last_name=contact["last_name"],
+                    email=contact["email"],
+                    phone=contact["phone"],
+                    source=Client.Source.INTAKE,
+                    status=Client.Status.LEAD,
+                )
+        except (IntegrityError, ValidationError):
+            # the same address sent the form twice at once: the other request made the
+            # record, and this answer is held like any other for a known address
+            match = Client.objects.filter(email__iexact=contact["email"]).first()
+            if match is None:
+                raise
+    response = Response.objects.create(version=version, client=client, contact=contact)
+    response = response_save(response=response, answers=answers, uploads=uploads, submit=True)
+    if match is not None:
+        # held from the moment it is sent (the database refuses a held draft)
+        response.match = match
+        response.save(update_fields=["match"])
+        held_response_confirm_request(response=response)
+    return response
 
 
 def response_submitted_notify(*, response: Response) -> int:
-    """Tell the client's primary coach (or the owners) that answers arrived."""
+    """Tell the client's primary coach (or the owners) that answers arrived; for
+    held answers (``match``), the possible match's coach, that they wait for them."""
     from django.conf import settings
     from django.core.mail import send_mail
     from django.db import connection
 
     from mectofitness.core.context_processors import business_url
 
-    client = response.client
+    client = response.client or response.match
     if client is None:
         return 0
     if client.primary_coach_id and client.primary_coach.is_active:
@@ -753,16 +763,34 @@ def response_submitted_notify(*, response: Response) -> int:
     if not recipients:
         return 0
     business = getattr(connection, "tenant", None)
-    link = business_url(
-        getattr(business, "slug", ""), f"/admin/clients/response/{response.pk}/change/"
-    )
     title = response.version.questionnaire.title
-    body = _(
-        "%(name)s answered “%(form)s”.\n\nRead the answers in the back office:\n%(link)s\n"
-    ) % {"name": client.full_name, "form": title, "link": link}
+    if response.is_held:
+        link = business_url(
+            getattr(business, "slug", ""), f"/admin/clients/response/held/{response.pk}/"
+        )
+        subject = _("Possible match: %(form)s with the e-mail of %(name)s") % {
+            "form": title,
+            "name": client.full_name,
+        }
+        body = _(
+            "Someone answered “%(form)s” through the form's link with the e-mail address "
+            "of %(name)s. The answers are kept apart from %(name)s's record until the "
+            "address confirms them by e-mail, or you merge them or keep them as a "
+            "separate lead:\n%(link)s\n"
+        ) % {"name": client.full_name, "form": title, "link": link}
+    else:
+        link = business_url(
+            getattr(business, "slug", ""), f"/admin/clients/response/{response.pk}/change/"
+        )
+        subject = _("New answers: %(form)s from %(name)s") % {
+            "form": title,
+            "name": client.full_name,
+        }
+        body = _(
+            "%(name)s answered “%(form)s”.\n\nRead the answers in the back office:\n%(link)s\n"
+        ) % {"name": client.full_name, "form": title, "link": link}
     return send_mail(
-        subject=_("New answers: %(form)s from %(name)s")
-        % {"form": title, "name": client.full_name},
+        subject=subject,
         message=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=recipients,

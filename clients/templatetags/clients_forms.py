@@ -8,6 +8,7 @@ from ..models import Response
 from ..services.checkins import checkins_due_for
 from ..services.intake import answer_rows as _answer_rows
 from ..services.intake import assignment_is_done, assignments_for_client, responses_for
+from ..services.intake_held import held_responses_for
 
 register = template.Library()
 
@@ -30,7 +31,8 @@ def portal_home_forms(client) -> dict:
 @register.simple_tag
 def backoffice_forms_panel(client, request) -> dict:
     """For a client's back-office page: their latest answer to each intake form and
-    their recent check-ins, as the signed-in person may see them (four queries)."""
+    their recent check-ins, as the signed-in person may see them, and answers held as
+    a possible match for them (five queries)."""
     visible = responses_for(user=request.user).filter(
         client=client, status=Response.Status.SUBMITTED
     )
@@ -43,8 +45,10 @@ def backoffice_forms_panel(client, request) -> dict:
         .order_by("-period_start")[:PANEL_CHECKINS]
     )
     pending = [a for a in assignments_for_client(client=client) if not assignment_is_done(a)]
+    held = held_responses_for(user=request.user).filter(match=client).order_by("-submitted_at")
     return {
         "intake": list(latest.values()),
+        "held": list(held),
         "checkins": checkins,
         "pending": pending,
         "send_url": reverse("backoffice:clients_send_form_choose") + f"?ids={client.pk}",

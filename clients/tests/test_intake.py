@@ -15,7 +15,6 @@ from clients.services.intake import (
     answers_clean,
     assignment_response_start,
     assignments_create,
-    lead_client_upsert,
     lead_intake_submit,
     questionnaire_create,
     questionnaire_current_version,
@@ -401,7 +400,7 @@ def test_a_lead_intake_creates_a_lead_client(simple_form):
     assert client.status_changes.count() == 1
 
 
-def test_a_lead_intake_finds_the_client_by_email_in_any_case(simple_form):
+def test_a_lead_intake_with_a_known_email_in_any_case_is_held_off_the_client(simple_form):
     existing = ClientFactory(
         first_name="Ana", last_name="", email="ana@example.test", phone="", status="active"
     )
@@ -416,14 +415,51 @@ def test_a_lead_intake_finds_the_client_by_email_in_any_case(simple_form):
         answers={"goal": "Get fit"},
     )
     existing.refresh_from_db()
-    assert response.client == existing
+    assert (response.client, response.match) == (None, existing)
     assert Client.objects.count() == 1
+    assert (existing.last_name, existing.phone) == ("", "")  # blanks wait for confirmation
+    assert not existing.responses.exists()
+
+
+def test_confirming_held_answers_fills_the_blank_last_name_and_phone(simple_form):
+    from clients.services.intake_held import held_response_confirm, held_response_confirm_token
+
+    existing = ClientFactory(
+        first_name="Ana", last_name="", email="ana@example.test", phone="", status="active"
+    )
+    held = lead_intake_submit(
+        questionnaire=simple_form,
+        contact={
+            "first_name": "Anastasia",
+            "last_name": "Kova",
+            "email": "ana@example.test",
+            "phone": "+44 7700 900123",
+        },
+        answers={"goal": "Get fit"},
+    )
+    response = held_response_confirm(token=held_response_confirm_token(response=held))
+    existing.refresh_from_db()
+    assert (response.client, response.match) == (existing, None)
     assert existing.first_name == "Ana"  # never overwritten
     assert (existing.last_name, existing.phone) == ("Kova", "+44 7700 900123")  # blanks filled
     assert existing.status == "active"  # not sent back to lead
 
 
-def test_a_lead_never_blanks_what_the_record_says():
-    ClientFactory(first_name="Bo", last_name="Berg", email="bo@example.test", phone="123")
-    client = lead_client_upsert(first_name="Bo", last_name="", email="bo@example.test", phone="")
-    assert (client.last_name, client.phone) == ("Berg", "123")
+def test_a_lead_never_blanks_or_overwrites_what_the_record_says(simple_form):
+    from clients.services.intake_held import held_response_confirm, held_response_confirm_token
+
+    client = ClientFactory(first_name="Bo", last_name="Berg", email="bo@example.test", phone="123")
+    for last_name, phone in (("", ""), ("Other", "999")):
+        held = lead_intake_submit(
+            questionnaire=simple_form,
+            contact={
+                "first_name": "Bo",
+                "last_name": last_name,
+                "email": "bo@example.test",
+                "phone": phone,
+            },
+            answers={"goal": "Get fit"},
+        )
+        held_response_confirm(token=held_response_confirm_token(response=held))
+        client.refresh_from_db()
+        assert (client.last_name, client.phone) == ("Berg", "123")

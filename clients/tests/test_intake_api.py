@@ -8,10 +8,11 @@ from django_tenants.utils import tenant_context
 
 from clients.models import Assignment, Client, Response
 from clients.services.checkins import checkin_response_start
-from clients.services.intake import assignments_create, lead_intake_submit, response_save
+from clients.services.intake import assignments_create, response_save
 
 from .test_intake_support import (  # noqa: F401  (fixtures)
     CHECKIN_ANSWERS,
+    link_answers_confirmed,
     simple_form,
     weekly_plan,
 )
@@ -145,14 +146,14 @@ def test_a_client_sees_only_their_own_responses(
     business, client_browser, simple_form, stranger_record, client_record
 ):
     with tenant_context(business):
-        theirs = lead_intake_submit(
+        theirs = link_answers_confirmed(
             questionnaire=simple_form,
-            contact={"first_name": "Sam", "email": stranger_record.email},
+            client=stranger_record,
             answers={"goal": "secret"},
         )
-        mine = lead_intake_submit(
+        mine = link_answers_confirmed(
             questionnaire=simple_form,
-            contact={"first_name": "Cleo", "email": client_record.email},
+            client=client_record,
             answers={"goal": "mine"},
         )
     listing = client_browser.get("/api/v1/responses/").json()["results"]
@@ -177,9 +178,9 @@ def test_a_coach_reads_only_their_clients_responses_in_constant_queries(
 ):
     with tenant_context(business):
         for record in (client_record, stranger_record):
-            lead_intake_submit(
+            link_answers_confirmed(
                 questionnaire=simple_form,
-                contact={"first_name": record.first_name, "email": record.email},
+                client=record,
                 answers={"goal": "x"},
             )
     with django_assert_max_num_queries(8):

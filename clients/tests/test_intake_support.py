@@ -87,6 +87,24 @@ def upload(name: str, content: bytes, content_type: str = "application/pdf"):
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
+def link_answers_confirmed(*, questionnaire, client, answers: dict, uploads=None):
+    """Answers on ``client``'s record the way the shareable link puts them there:
+    sent with their address (held), then confirmed through the e-mailed link."""
+    from clients.services.intake import lead_intake_submit
+    from clients.services.intake_held import (
+        held_response_confirm,
+        held_response_confirm_token,
+    )
+
+    held = lead_intake_submit(
+        questionnaire=questionnaire,
+        contact={"first_name": client.first_name, "email": client.email},
+        answers=answers,
+        uploads=uploads,
+    )
+    return held_response_confirm(token=held_response_confirm_token(response=held))
+
+
 @pytest.fixture
 def intake_form(business, owner):
     """A published intake form with one question of every type, link on."""

@@ -22,6 +22,7 @@ from .factories import ClientFactory
 from .test_intake_support import (  # noqa: F401  (fixtures)
     GOOD_ANSWERS,
     intake_form,
+    link_answers_confirmed,
     pdf_bytes,
     prefixed,
     simple_form,
@@ -66,7 +67,9 @@ def test_a_lead_answers_the_link_and_lands_on_thanks(business, tenant_client, si
         assert client.responses.get().answers == {"goal": "Run a 10k"}
 
 
-def test_the_link_dedupes_by_email_in_any_case(business, tenant_client, simple_form):
+def test_the_link_matches_emails_in_any_case_and_holds_the_answers(
+    business, tenant_client, simple_form
+):
     with tenant_context(business):
         ClientFactory(first_name="Lena", last_name="Known", email="lena@example.test")
     tenant_client.post(
@@ -79,7 +82,8 @@ def test_the_link_dedupes_by_email_in_any_case(business, tenant_client, simple_f
     with tenant_context(business):
         client = Client.objects.get()
         assert client.last_name == "Known"
-        assert client.responses.count() == 2
+        assert client.responses.count() == 0
+        assert client.held_responses.count() == 2
 
 
 def test_bad_answers_on_the_link_show_errors_not_a_500(tenant_client, simple_form):
@@ -252,9 +256,9 @@ def test_a_zen_session_gets_nothing_at_acme(zen_client_browser, simple_form):
 @pytest.fixture
 def stored_file(business, intake_form, client_record):
     with tenant_context(business):
-        response = lead_intake_submit(
+        response = link_answers_confirmed(
             questionnaire=intake_form,
-            contact={"first_name": "Cleo", "email": client_record.email},
+            client=client_record,
             answers={
                 **{k: v for k, v in GOOD_ANSWERS.items() if k not in ("days", "mood", "injured")},
                 "days": 3,
@@ -424,14 +428,14 @@ def test_a_coach_sees_only_their_clients_answers(
     business, coach_browser, simple_form, client_record, stranger_record
 ):
     with tenant_context(business):
-        mine = lead_intake_submit(
+        mine = link_answers_confirmed(
             questionnaire=simple_form,
-            contact={"first_name": "Cleo", "email": client_record.email},
+            client=client_record,
             answers={"goal": "mine"},
         )
-        theirs = lead_intake_submit(
+        theirs = link_answers_confirmed(
             questionnaire=simple_form,
-            contact={"first_name": "Sam", "email": stranger_record.email},
+            client=stranger_record,
             answers={"goal": "theirs"},
         )
     listing = coach_browser.get("/admin/clients/response/")
@@ -444,9 +448,9 @@ def test_the_client_page_panel_lists_intake_answers(
     business, owner_client, simple_form, client_record
 ):
     with tenant_context(business):
-        lead_intake_submit(
+        link_answers_confirmed(
             questionnaire=simple_form,
-            contact={"first_name": "Cleo", "email": client_record.email},
+            client=client_record,
             answers={"goal": "mine"},
         )
     page = owner_client.get(f"/admin/clients/client/{client_record.pk}/change/")
