@@ -56,8 +56,9 @@ class HostCache:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
-        # the listener's CLIENT SETNAME, so its connection can be told apart
-        self.listener_name = f"mf-routing-{os.getpid()}-{id(self):x}"
+        # the listener's CLIENT SETNAME (per process: set when it starts), so
+        # its connection can be told apart in CLIENT LIST
+        self.listener_name = ""
 
     # --- reads -----------------------------------------------------------
     def get(self, host: str, load):
@@ -134,6 +135,7 @@ class HostCache:
                 return
             # a forked child (gunicorn worker) starts its own listener and cache
             self._pid = pid
+            self.listener_name = f"mf-routing-{pid}-{id(self):x}"
             self._entries = {}
             self._listening = threading.Event()
             self._stop = threading.Event()
