@@ -8,6 +8,7 @@ from django_tenants.utils import tenant_context
 from PIL import Image
 
 from accounts.models import User
+from clients.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,9 @@ def test_a_photo_is_shown_to_its_owner_and_staff_only(business, other_business):
     browser.post("/profile/", profile_data(photo=jpeg_with_gps_rotated()))
     url = f"/profile/photo/{user.pk}/"
     assert browser.get(url).status_code == 200
-    _, coach = member(business, "coach@acme.test", role="coach", staff=True)
+    coach_user, coach = member(business, "coach@acme.test", role="coach", staff=True)
+    with tenant_context(business):
+        ClientFactory(user=user, email=user.email, primary_coach=coach_user)
     assert coach.get(url).status_code == 200
     _, other_client = member(business, "bo@acme.test")
     assert other_client.get(url).status_code == 404
@@ -123,6 +126,31 @@ def test_a_photo_is_shown_to_its_owner_and_staff_only(business, other_business):
     stolen = Client(HTTP_HOST="acme.localhost")
     stolen.cookies = zen.cookies
     assert stolen.get(url).status_code == 302  # not signed in here
+
+
+def test_a_coach_sees_photos_of_colleagues_and_own_clients_not_other_coaches_clients(
+    business, owner_client
+):
+    coach_user, coach = member(business, "cora@acme.test", role="coach", staff=True)
+    colleague, other_coach = member(business, "otto@acme.test", role="coach", staff=True)
+    mine, mine_browser = member(business, "mine@acme.test")
+    theirs, theirs_browser = member(business, "theirs@acme.test")
+    with tenant_context(business):
+        ClientFactory(user=mine, email=mine.email, primary_coach=coach_user)
+        ClientFactory(user=theirs, email=theirs.email, primary_coach=colleague)
+    for browser in (other_coach, mine_browser, theirs_browser):
+        browser.post("/profile/", profile_data(photo=jpeg_with_gps_rotated()))
+
+    def photo(person):
+        return f"/profile/photo/{person.pk}/"
+
+    assert coach.get(photo(colleague)).status_code == 200  # staff of the business
+    assert coach.get(photo(mine)).status_code == 200  # their own client
+    assert coach.get(photo(theirs)).status_code == 404  # another coach's client
+    assert other_coach.get(photo(theirs)).status_code == 200
+    for person in (colleague, mine, theirs):
+        assert owner_client.get(photo(person)).status_code == 200
+    assert mine_browser.get(photo(colleague)).status_code == 404  # clients: their own only
 
 
 def test_the_portal_installs_as_the_businesses_app(tenant_client, business):
