@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
 
 class NewAccountForm(forms.Form):
     """A person's name and a new password, checked by Django's password validators
@@ -98,7 +100,7 @@ class ProfileForm(forms.ModelForm):
         upload = self.cleaned_data.get("photo")
         if not upload:
             return None
-        if upload.size > 5 * 1024 * 1024:
+        if upload.size > PHOTO_MAX_BYTES:
             raise forms.ValidationError(_("The photo is larger than 5 MB."))
         from tenants.images import image_reencode
 

@@ -5,8 +5,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from mectofitness.core.uploads import body_limit, file_route_limit
+
 from . import services
-from .forms import InvitationAcceptForm
+from .forms import PHOTO_MAX_BYTES, InvitationAcceptForm
 
 
 @login_required
@@ -49,6 +51,7 @@ def invitation_accept(request, token: str):
     )
 
 
+@body_limit(file_route_limit(PHOTO_MAX_BYTES))
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):

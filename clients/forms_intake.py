@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# a whole submission (answers and files) is refused unread above this: five full files
+MAX_BODY_BYTES = 5 * MAX_FILE_BYTES + 1024 * 1024
 FILE_TYPES = {
     "application/pdf": "pdf",
     "image/jpeg": "jpg",

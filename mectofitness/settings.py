@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # before CSRF, which parses a form's body: sizes are checked before any read
+    "mectofitness.core.uploads.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -219,6 +221,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The header our proxy sets to the client's address (e.g. X-Real-IP), for allauth's
+# rate limits and ours (mectofitness.core.net.client_ip); unset: REMOTE_ADDR
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default=None)
 
 # --- i18n -------------------------------------------------------------------
@@ -360,6 +364,11 @@ SPECTACULAR_SETTINGS = {
 # Lead capture: submissions allowed per client IP per hour.
 LEAD_RATE_LIMIT_PER_HOUR = env.int("LEAD_RATE_LIMIT_PER_HOUR", default=5)
 SIGNUP_RATE_LIMIT_PER_HOUR = env.int("SIGNUP_RATE_LIMIT_PER_HOUR", default=10)
+# Answers sent through a business's public form link, per client IP per hour.
+INTAKE_RATE_LIMIT_PER_HOUR = env.int("INTAKE_RATE_LIMIT_PER_HOUR", default=30)
+# Bytes a request body may have where its route sets no limit of its own (upload
+# routes set theirs: mectofitness.core.uploads); larger bodies get 413 unread.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=10 * 1024 * 1024)
 # Seconds a sign-up hand-off link stays valid.
 HANDOFF_MAX_AGE = env.int("HANDOFF_MAX_AGE", default=60)
 TRIAL_DAYS = env.int("TRIAL_DAYS", default=14)

@@ -8,6 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from mectofitness.core.uploads import body_limit, file_route_limit
+
+from .forms import LOGO_MAX_BYTES
+
 
 class BackOfficeSite(AdminSite):
     site_title = "Back office"
@@ -37,6 +41,7 @@ class BackOfficeSite(AdminSite):
             *super().get_urls(),
         ]
 
+    @body_limit(file_route_limit(LOGO_MAX_BYTES))
     def settings_view(self, request):
         """The owner's settings: name, brand, locale, sign-up and two-factor rules."""
         from accounts.roles import OWNER

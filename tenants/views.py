@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mectofitness.core.context_processors import business_url
+from mectofitness.core.net import client_ip
 
 from . import services
 from .forms import LeadForm, SignupForm
@@ -64,10 +65,6 @@ PLANS = [
 ]
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _plans() -> list[dict]:
     """The plans on sale: our limits and Stripe's monthly prices, synced into dj-stripe
     (billing.platform); our stored prices until the first sync; PLANS without plans."""
@@ -107,9 +104,11 @@ def pricing(request):
 def signup(request):
     form = SignupForm(request.POST or None, initial={"slug": request.GET.get("slug", "")})
     if request.method == "POST" and form.is_valid():
+        ip = client_ip(request)
         if services.rate_limit_hit(
-            scope="signup", key=_client_ip(request), limit=_setting("SIGNUP_RATE_LIMIT_PER_HOUR")
+            scope="signup", key=ip, limit=_setting("SIGNUP_RATE_LIMIT_PER_HOUR")
         ):
+            logger.warning("sign-up refused: rate limit reached for %s", ip)
             form.add_error(None, _("Too many sign-ups from your network. Please try again later."))
         else:
             data = form.cleaned_data
@@ -167,9 +166,9 @@ def lead_create(request):
     if form.data.get("website"):
         # honeypot filled in: say thanks, keep nothing
         return render(request, "public/lead_thanks.html", {"created": True})
-    if services.rate_limit_hit(
-        scope="lead", key=_client_ip(request), limit=_setting("LEAD_RATE_LIMIT_PER_HOUR")
-    ):
+    ip = client_ip(request)
+    if services.rate_limit_hit(scope="lead", key=ip, limit=_setting("LEAD_RATE_LIMIT_PER_HOUR")):
+        logger.warning("lead refused: rate limit reached for %s", ip)
         form.is_valid()
         form.add_error(None, _("Too many requests from your network. Please try again in an hour."))
         return render(request, "public/lead_form_page.html", {"lead_form": form}, status=429)

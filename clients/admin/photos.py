@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from billing.platform.limits import storage_check
+from mectofitness.core.uploads import body_limit, file_route_limit
 from tenants.backoffice import backoffice_site
 
 from ..forms_progress import PhotoForm
@@ -86,6 +87,7 @@ class PhotoAdminForm(forms.ModelForm):
 
 class ProgressPhotoAdmin(admin.ModelAdmin):
     form = PhotoAdminForm
+    body_max_bytes = file_route_limit(MAX_UPLOAD_BYTES)  # add and change: one photo
     list_display = ["preview", "client", "pose", "taken_on", "uploaded_by"]
     list_display_links = ["preview", "taken_on"]
     list_filter = ["pose"]
@@ -182,6 +184,7 @@ class ProgressPhotoAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return get_object_or_404(client_queryset_for(user=request.user), pk=client_id)
 
+    @body_limit(file_route_limit(MAX_UPLOAD_BYTES))
     def client_photos_view(self, request, client_id: int):
         """A client's photos by date, with an upload form."""
         client = self._client(request, client_id)

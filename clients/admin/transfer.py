@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mectofitness.core.tasks import enqueue_on_commit
+from mectofitness.core.uploads import body_limit, file_route_limit
 from tenants.backoffice import backoffice_site
 
 from ..forms_transfer import EraseConfirmForm, ImportApplyForm, ImportUploadForm
@@ -40,6 +41,7 @@ from ..models import (
 from ..selectors import client_queryset_for
 from ..services.transfer import (
     IMPORT_INLINE_MAX,
+    MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
     ImportRejected,
     client_erase,
@@ -198,6 +200,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         if not request.user.has_perm("clients.add_client"):
             raise PermissionDenied
 
+    @body_limit(file_route_limit(MAX_IMPORT_BYTES))
     def import_view(self, request):
         """Choose a CSV file; it is kept privately and previewed before anything is written."""
         self._check_import(request)

@@ -20,6 +20,7 @@ from rest_framework.response import Response as ApiResponse
 
 from mectofitness.core.api import IsStaff
 
+from ..forms_intake import MAX_BODY_BYTES
 from ..models import (
     Assignment,
     CheckInPlan,
@@ -252,6 +253,7 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """Answers. Staff: their clients'; a client: their own, and their drafts to fill."""
 
     serializer_class = ResponseSerializer
+    body_max_bytes = MAX_BODY_BYTES  # files come with the answers (mectofitness.core.uploads)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

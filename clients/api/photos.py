@@ -11,10 +11,12 @@ from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from mectofitness.core.uploads import file_route_limit
+
 from ..models import ProgressPhoto
 from ..selectors import client_queryset_for
 from ..services.measurements import client_today
-from ..services.photos import photo_delete, photo_upload
+from ..services.photos import MAX_UPLOAD_BYTES, photo_delete, photo_upload
 from .measurements import ClientField, portal_client
 
 
@@ -101,6 +103,7 @@ class ProgressPhotoViewSet(
 
     serializer_class = ProgressPhotoSerializer
     parser_classes = [parsers.MultiPartParser, parsers.FormParser]
+    body_max_bytes = file_route_limit(MAX_UPLOAD_BYTES)  # mectofitness.core.uploads
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -11,8 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mectofitness.core.forms import form_errors_add
+from mectofitness.core.uploads import body_limit
 
-from ..forms_intake import AnswersForm
+from ..forms_intake import MAX_BODY_BYTES, AnswersForm
 from ..models import CheckInPlan
 from ..services.checkins import business_today, checkin_response_start, checkins_due_for
 from ..services.intake import (
@@ -46,6 +47,7 @@ def checkins_list(request):
     return render(request, "clients/portal/checkins_list.html", {"due": due, "history": history})
 
 
+@body_limit(MAX_BODY_BYTES)
 @never_cache
 @portal_client
 @require_http_methods(["GET", "POST"])

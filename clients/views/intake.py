@@ -1,6 +1,8 @@
 """Portal pages: intake forms a client was asked to fill, the shareable link that
 leads answer without an account, and the private files of answers."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,9 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mectofitness.core.forms import form_errors_add
+from mectofitness.core.net import client_ip
+from mectofitness.core.uploads import body_limit
 from tenants.services import rate_limit_hit
 
-from ..forms_intake import AnswersForm, LeadContactForm
+from ..forms_intake import MAX_BODY_BYTES, AnswersForm, LeadContactForm
 from ..models import Assignment
 from ..selectors import client_for_portal_user
 from ..services.intake import (
@@ -30,6 +34,8 @@ from ..services.intake import (
     response_save,
 )
 from ..services.records import client_touch
+
+logger = logging.getLogger(__name__)
 
 
 def portal_client(view):
@@ -61,6 +67,7 @@ def forms_list(request):
     return render(request, "clients/portal/forms_list.html", {"todo": todo, "done": done})
 
 
+@body_limit(MAX_BODY_BYTES)
 @never_cache
 @portal_client
 @require_http_methods(["GET", "POST"])
@@ -160,10 +167,30 @@ def response_file(request, pk: int):
 # --- the shareable link -------------------------------------------------------------
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+def _public_form_rate_limit(request, token: str):
+    """Sending the link's form is limited per client address, counted before the
+    body is read (mectofitness.core.uploads): a refused sender costs no parsing."""
+    if request.method != "POST":
+        return None
+    ip = client_ip(request)
+    if not rate_limit_hit(scope="intake-link", key=ip, limit=settings.INTAKE_RATE_LIMIT_PER_HOUR):
+        return None
+    logger.warning("public form refused: rate limit reached for %s", ip)
+    questionnaire = questionnaire_public_get(token=token)
+    version = questionnaire and questionnaire_current_version(questionnaire=questionnaire)
+    if version is None:
+        raise Http404
+    contact = LeadContactForm()
+    contact.cleaned_data = {}  # unbound: what add_error expects of a checked form
+    contact.add_error(
+        None, _("Too many forms sent from your network. Please try again in an hour.")
+    )
+    context = {"questionnaire": questionnaire, "version": version, "contact": contact}
+    context |= {"form": AnswersForm(version=version), "problems": [], "more_problems": 0}
+    return render(request, "clients/public/form.html", context, status=429)
 
 
+@body_limit(MAX_BODY_BYTES, before_read=_public_form_rate_limit)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def public_form(request, token: str):
@@ -180,14 +207,8 @@ def public_form(request, token: str):
         if request.POST.get("contact-website"):
             # the hidden field only robots fill in: say thanks, keep nothing
             return redirect("public_form_thanks", token=token)
-        limit = getattr(settings, "INTAKE_RATE_LIMIT_PER_HOUR", 30)
-        if rate_limit_hit(scope="intake-link", key=_client_ip(request), limit=limit):
-            contact.is_valid()
-            contact.add_error(
-                None, _("Too many forms sent from your network. Please try again in an hour.")
-            )
-            status = 429
-        elif contact.is_valid() & form.is_valid():
+        # already counted against the sender's rate limit: _public_form_rate_limit
+        if contact.is_valid() & form.is_valid():
             try:
                 lead_intake_submit(
                     questionnaire=questionnaire,

@@ -10,11 +10,13 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mectofitness.core.uploads import body_limit, file_route_limit
+
 from ..forms_progress import CompareForm, PhotoForm
 from ..models import ProgressPhoto
 from ..selectors import client_for_portal_user, client_queryset_for
 from ..services.measurements import client_today
-from ..services.photos import photo_delete, photo_upload
+from ..services.photos import MAX_UPLOAD_BYTES, photo_delete, photo_upload
 
 
 def photo_for(*, user, pk: int) -> ProgressPhoto:
@@ -111,6 +113,7 @@ def _client_or_redirect(request):
     return client, None
 
 
+@body_limit(file_route_limit(MAX_UPLOAD_BYTES))
 @login_required
 @require_http_methods(["GET", "POST"])
 def photos(request):
