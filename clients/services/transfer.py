@@ -24,7 +24,7 @@ from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -1092,11 +1092,12 @@ def client_erase(*, client: Client, by: User, confirm_name: str) -> AuditEntry:
     """Erase a client's personal data on their request. Owner only.
 
     Deleted: measurements, progress photos, form and check-in responses with their
-    files, notes, status history and assignments; stored files leave storage once
-    the transaction commits. The portal login is anonymised and deactivated (e-mail
-    replaced, names and phone blanked, password unusable, e-mail addresses, API
-    tokens, two-factor devices and invitations removed) rather than deleted, so
-    nothing else that points at the user breaks.
+    files (answers held as a possible match for them too), notes, status history and
+    assignments; stored files leave storage once the transaction commits. The portal
+    login is anonymised and deactivated (e-mail replaced, names and phone blanked,
+    password unusable, e-mail addresses, API tokens, two-factor devices and
+    invitations removed) rather than deleted, so nothing else that points at the
+    user breaks.
 
     The client record itself is kept, with "Erased client" in place of every
     personal field and status archived, rather than deleted: bookings, invoices
@@ -1134,14 +1135,16 @@ def client_erase(*, client: Client, by: User, confirm_name: str) -> AuditEntry:
     photos = list(ProgressPhoto.objects.filter(client=client))
     for photo in photos:
         files += [name for name in (photo.image.name, photo.thumbnail.name) if name]
-    uploads = list(ResponseFile.objects.filter(response__client=client))
+    # answers held as a possible match for them were sent with their address: theirs too
+    held = Q(response__client=client) | Q(response__match=client)
+    uploads = list(ResponseFile.objects.filter(held))
     files += [upload.file.name for upload in uploads if upload.file.name]
 
     removed = {
         "measurements": Measurement.objects.filter(client=client).delete()[0],
         "photos": ProgressPhoto.objects.filter(client=client).delete()[0],
-        "files": ResponseFile.objects.filter(response__client=client).delete()[0],
-        "responses": Response.objects.filter(client=client).delete()[0],
+        "files": ResponseFile.objects.filter(held).delete()[0],
+        "responses": Response.objects.filter(Q(client=client) | Q(match=client)).delete()[0],
         "assignments": Assignment.objects.filter(client=client).delete()[0],
         "notes": ClientNote.objects.filter(client=client).delete()[0],
         "status_changes": ClientStatusChange.objects.filter(client=client).delete()[0],

@@ -61,6 +61,12 @@ def _record(client: Client) -> dict:
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
 def blank_client(business, coach):
     """A client whose last name, phone and source are blank (the link used to fill them)."""
     with tenant_context(business):
@@ -366,7 +372,7 @@ def test_a_zen_session_sees_no_acme_possible_match(business, held, zen_client_br
 
 
 def test_a_held_file_opens_for_the_coach_but_not_for_the_client(
-    business, intake_form, client_record, client_browser, coach_browser, tenant_client
+    business, intake_form, client_record, client_browser, coach_browser, tenant_client, media
 ):
     data = {
         "contact-first_name": "Mallory",
@@ -380,3 +386,21 @@ def test_a_held_file_opens_for_the_coach_but_not_for_the_client(
         assert stored.response.match == client_record
     assert client_browser.get(f"/forms/files/{stored.pk}/").status_code == 404
     assert coach_browser.get(f"/forms/files/{stored.pk}/").status_code == 200
+
+
+def test_erasing_a_client_erases_answers_held_as_their_possible_match(
+    business, owner, intake_form, client_record, tenant_client, media
+):
+    from clients.services.transfer import client_erase
+
+    data = {
+        "contact-first_name": "Mallory",
+        "contact-email": client_record.email,
+        **prefixed(GOOD_ANSWERS),
+        "q-doc": upload("letter.pdf", pdf_bytes()),
+    }
+    tenant_client.post(f"/f/{intake_form.public_token}/", data)
+    with tenant_context(business):
+        assert client_record.held_responses.count() == 1
+        client_erase(client=client_record, by=owner, confirm_name=client_record.full_name)
+        assert not Response.objects.exists() and not ResponseFile.objects.exists()

@@ -194,8 +194,10 @@ def _public_form_rate_limit(request, token: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def public_form(request, token: str):
-    """A form anyone with the link can answer; the answers land on a client record
-    found (or created) by e-mail. Off (or unknown) links are a plain 404."""
+    """A form anyone with the link can answer. A new e-mail address becomes a lead with
+    the answers; a known one's answers are held off that client's record until the
+    address confirms them or a coach merges them (``lead_intake_submit``). Off (or
+    unknown) links are a plain 404."""
     questionnaire = questionnaire_public_get(token=token)
     version = questionnaire and questionnaire_current_version(questionnaire=questionnaire)
     if version is None:
