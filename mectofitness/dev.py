@@ -380,6 +380,8 @@ def _stripe_standin_spec() -> list[list[str]]:
 def cmd_test(args: list[str]) -> int:
     # tests keep their own Redis database when embedded, apart from `make run`'s
     os.environ.setdefault("DJANGO_DEBUG", "0")
+    # production settings, but Django's test client speaks plain http
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
     stoppers = prepare_env(redis_db=1)
     try:
         # the suite runs with the production static storage (hashed manifest names)

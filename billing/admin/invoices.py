@@ -76,8 +76,9 @@ class InvoiceLineForm(forms.ModelForm):
             return  # an issued invoice's lines: shown read-only
         self.fields["unit_price"].currency = currency
         self.fields["unit_price"].help_text = currency
-        self.fields["quantity"].widget.attrs.update(min=1, style="width: 5em")
-        self.fields["unit_price"].widget.attrs.update(style="width: 8em")
+        # widths from admin.css: the CSP allows no style attributes
+        self.fields["quantity"].widget.attrs.update(min=1, **{"class": "mf-input-qty"})
+        self.fields["unit_price"].widget.attrs.update(**{"class": "mf-input-money"})
         self.fields["tax_rate"].queryset = TaxRate.objects.filter(is_active=True)
         if self.instance.pk:
             self.initial["unit_price"] = self.instance.unit_amount
@@ -570,7 +571,7 @@ class TaxRateForm(forms.ModelForm):
         label=gettext_lazy("Rate (%)"),
         max_length=8,
         help_text=gettext_lazy("e.g. 20 or 5.5"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "style": "width: 6em"}),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "mf-input-rate"}),
     )
 
     class Meta:
