@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from tenants.backoffice import backoffice_site
 
 from .models import Invitation, User
+from .policies import is_owner, role_of
 from .roles import OWNER
 from .services import (
     invitation_create,
     invitation_resend,
     invitation_revoke,
     other_active_owner_exists,
-    user_role,
 )
 
 
@@ -27,7 +27,7 @@ class BackOfficeUserChangeForm(UserChangeForm):
     def clean(self):
         cleaned = super().clean()
         user = self.instance
-        if user.pk and user_role(user) == OWNER:
+        if user.pk and role_of(user) == OWNER:
             groups = cleaned.get("groups")
             stays_owner = (
                 cleaned.get("is_active", True)
@@ -60,13 +60,13 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and user_role(obj) == OWNER and not other_active_owner_exists(user=obj):
+        if obj is not None and role_of(obj) == OWNER and not other_active_owner_exists(user=obj):
             return False  # the last owner stays
         return super().has_delete_permission(request, obj)
 
     def delete_queryset(self, request, queryset):
         for user in queryset:
-            if user_role(user) == OWNER and not other_active_owner_exists(
+            if role_of(user) == OWNER and not other_active_owner_exists(
                 user=user, excluding=queryset
             ):
                 raise PermissionDenied(_("The last owner cannot be deleted."))
@@ -95,7 +95,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("invited_by")
-        if user_role(request.user) != OWNER:
+        if not is_owner(request.user):
             queryset = queryset.filter(role=Invitation.Role.CLIENT)
         return queryset
 
@@ -121,7 +121,7 @@ class InvitationAdmin(admin.ModelAdmin):
         return self.get_fields(request, obj) if obj else []
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "role" and user_role(request.user) != OWNER:
+        if db_field.name == "role" and not is_owner(request.user):
             kwargs["choices"] = [(Invitation.Role.CLIENT, Invitation.Role.CLIENT.label)]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 

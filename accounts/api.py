@@ -10,7 +10,8 @@ from mectofitness.core.api import timezone_validate
 
 from .mfa import staff_mfa_message, staff_mfa_missing
 from .models import ApiToken, User
-from .services import api_token_create, api_token_revoke, user_role
+from .policies import role_of
+from .services import api_token_create, api_token_revoke
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -22,7 +23,7 @@ class MeSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "email", "role"]
 
     def get_role(self, user) -> str | None:
-        return user_role(user)
+        return role_of(user)
 
     def validate_timezone(self, value):
         return timezone_validate(value)

@@ -11,19 +11,8 @@ from django.utils.translation import gettext as _
 from mectofitness.core.tasks import enqueue_on_commit
 
 from .models import INVITATION_LIFETIME, ApiToken, Invitation, User, token_hash
-from .roles import CLIENT, COACH, OWNER
-
-
-def user_role(user: User) -> str | None:
-    """owner, coach or client: the highest role the user holds here (one query, cached)."""
-    if not user.is_authenticated:
-        return None
-    cached = getattr(user, "_mf_role", None)
-    if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        cached = next((role for role in (OWNER, COACH, CLIENT) if role in names), "")
-        user._mf_role = cached
-    return cached or None
+from .policies import role_of
+from .roles import COACH, OWNER
 
 
 def other_active_owner_exists(*, user: User, excluding=None) -> bool:
@@ -37,7 +26,7 @@ def other_active_owner_exists(*, user: User, excluding=None) -> bool:
 
 
 def _can_invite(*, inviter: User, role: str) -> bool:
-    inviter_role = user_role(inviter)
+    inviter_role = role_of(inviter)
     if role == Invitation.Role.COACH:
         return inviter_role == OWNER
     return inviter_role in (OWNER, COACH)

@@ -7,19 +7,21 @@ from django.views.decorators.http import require_http_methods
 
 from mectofitness.core.uploads import body_limit, file_route_limit
 
-from . import services
+from . import policies, services
 from .forms import PHOTO_MAX_BYTES, InvitationAcceptForm
 
 
 @login_required
 def portal_home(request):
     """The client portal's home. Staff belong in the back office."""
-    from clients.selectors import client_for_portal_user
-
     if request.user.is_staff:
-        return redirect("/admin/")
-    client = client_for_portal_user(user=request.user)
-    return render(request, "portal/home.html", {"client": client})
+        return redirect(policies.BACK_OFFICE)
+    client = policies.portal_client(request)
+    context = {"client": client}
+    if client is None:
+        # the home always opens; it says why there is nothing here yet (or any more)
+        context["no_record"] = policies.no_record_context(request)
+    return render(request, "portal/home.html", context)
 
 
 @never_cache

@@ -24,72 +24,50 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import COACH, OWNER
-from accounts.services import user_role
-from clients.selectors import client_for_portal_user, client_queryset_for
+from accounts.policies import billing_role
+from accounts.roles import CLIENT, COACH, OWNER
+from clients.models import Client
+from clients.selectors import client_queryset_for
 
-from .models import BillingSettings, Invoice, Payment, Purchase, Refund
+from .models import Invoice, Payment, Purchase, Refund
 
 # --- who sees what --------------------------------------------------------------------
 
 
-def coaches_see_billing(*, request=None) -> bool:
-    """Whether the owner lets coaches see their clients' billing. With ``request``,
-    remembered for the rest of it: the back office asks once per section."""
-    if request is not None and hasattr(request, "_mf_coaches_see_billing"):
-        return request._mf_coaches_see_billing
-    allowed = BillingSettings.objects.filter(pk=1, coaches_see_billing=True).exists()
-    if request is not None:
-        request._mf_coaches_see_billing = allowed
-    return allowed
+def billing_clients_for(*, user: User, request=None) -> QuerySet[Client]:
+    """Clients whose billing ``user`` may see (lazy; a subquery where used in a filter).
+
+    By ``accounts.policies.billing_role``: the owner, everyone; a coach, their clients
+    when the owner lets coaches see billing; a client, themselves (an active record).
+    """
+    role = billing_role(user=user, request=request)
+    if role in (OWNER, COACH, CLIENT):
+        return client_queryset_for(user=user)
+    return Client.objects.none()
 
 
-def billing_role(*, user: User, request=None) -> str | None:
-    """``"owner"``, ``"coach"`` (allowed to see billing), ``"client"`` or None (nothing)."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    role = user_role(user)
-    if user.is_superuser or role == OWNER:
-        return OWNER
-    if role == COACH and user.is_staff:
-        return COACH if coaches_see_billing(request=request) else None
-    if not user.is_staff:
-        return "client"
-    return None
+def purchases_for(*, user: User) -> QuerySet[Purchase]:
+    return Purchase.objects.filter(client__in=billing_clients_for(user=user)).select_related(
+        "client", "product"
+    )
 
 
-def billing_is_owner(*, user: User) -> bool:
-    return billing_role(user=user) == OWNER
+def payments_for(*, user: User) -> QuerySet[Payment]:
+    """The payments ``user`` may see, with client and purchase joined."""
+    return Payment.objects.filter(client__in=billing_clients_for(user=user)).select_related(
+        "client", "purchase__product", "invoice"
+    )
 
 
 def invoice_queryset_for(*, user: User) -> QuerySet[Invoice]:
-    """The invoices ``user`` may see, with the client joined (no query until evaluated)."""
-    invoices = Invoice.objects.select_related("client")
-    role = billing_role(user=user)
-    if role == OWNER:
-        return invoices
-    if role == COACH:
-        return invoices.filter(client__in=client_queryset_for(user=user))
-    if role == "client":
-        client = client_for_portal_user(user=user)
-        if client is None:
-            return invoices.none()
-        return invoices.filter(client=client).exclude(status=Invoice.Status.DRAFT)
-    return invoices.none()
-
-
-def payment_queryset_for(*, user: User) -> QuerySet[Payment]:
-    """The payments ``user`` may see (owner: all; allowed coach: their clients'; client: own)."""
-    payments = Payment.objects.select_related("client")
-    role = billing_role(user=user)
-    if role == OWNER:
-        return payments
-    if role == COACH:
-        return payments.filter(client__in=client_queryset_for(user=user))
-    if role == "client":
-        client = client_for_portal_user(user=user)
-        return payments.filter(client=client) if client else payments.none()
-    return payments.none()
+    """The invoices ``user`` may see, with the client joined (no query until evaluated);
+    a client sees only issued ones."""
+    invoices = Invoice.objects.select_related("client").filter(
+        client__in=billing_clients_for(user=user)
+    )
+    if billing_role(user=user) == CLIENT:
+        invoices = invoices.exclude(status=Invoice.Status.DRAFT)
+    return invoices
 
 
 def invoice_list_for_portal(*, user: User) -> QuerySet[Invoice]:
@@ -169,11 +147,11 @@ def revenue_between(
     *, user: User, start: datetime, end: datetime, currency: str
 ) -> tuple[int, int]:
     """(paid, refunded) in ``currency`` for ``start <= time < end`` (two queries)."""
-    payments = payment_queryset_for(user=user).filter(
+    payments = payments_for(user=user).filter(
         status=Payment.Status.SUCCEEDED, currency=currency, paid_at__gte=start, paid_at__lt=end
     )
     refunds = Refund.objects.filter(
-        payment__in=payment_queryset_for(user=user).filter(currency=currency),
+        payment__in=payments_for(user=user).filter(currency=currency),
         status=Refund.Status.SUCCEEDED,
         refunded_at__gte=start,
         refunded_at__lt=end,
@@ -195,7 +173,7 @@ def revenue_summary(
     tz = _business_tz()
     if currency is None:
         currency = getattr(getattr(connection, "tenant", None), "currency", None) or "USD"
-    payments = payment_queryset_for(user=user)
+    payments = payments_for(user=user)
     starts = _month_starts(now, months, tz)
     since = _month_start_dt(starts[0], tz)
 

@@ -9,8 +9,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest, Reverse
 
 from accounts.models import User
-from accounts.roles import COACH, OWNER
-from accounts.services import user_role
+from accounts.policies import is_coach, is_owner
 
 from .models import Client, SearchWord, digits, normalise
 
@@ -18,32 +17,26 @@ SEARCH_LIMIT = 20
 
 
 def client_queryset_for(*, user: User, include_archived: bool = True) -> QuerySet[Client]:
-    """The clients ``user`` may see (no query until evaluated)."""
+    """The clients ``user`` may see (no query until evaluated): the owner, everyone; a
+    coach, the clients assigned to them; a client, their own record while it is not
+    archived (``accounts.policies.portal_client``)."""
     clients = Client.objects.all()
     if not include_archived:
         clients = clients.exclude(status=Client.Status.ARCHIVED)
-    if not user.is_authenticated or not user.is_active:
-        return clients.none()
-    role = user_role(user)
-    if user.is_superuser or role == OWNER:
+    if is_owner(user):
         return clients
-    if role == COACH and user.is_staff:
+    if is_coach(user):
         # a subquery, not a join: no duplicates and the queryset stays updatable
         shared = Client.coaches.through.objects.filter(user_id=user.pk).values("client_id")
         return clients.filter(Q(primary_coach_id=user.pk) | Q(pk__in=shared))
-    return clients.filter(user_id=user.pk)
+    if user.is_authenticated and user.is_active and not user.is_staff:
+        return clients.filter(user_id=user.pk).exclude(status=Client.Status.ARCHIVED)
+    return clients.none()
 
 
 def client_can_manage(*, user: User, client: Client) -> bool:
     """Staff who may see and change ``client`` (one query)."""
     return user.is_staff and client_queryset_for(user=user).filter(pk=client.pk).exists()
-
-
-def client_for_portal_user(*, user: User) -> Client | None:
-    """The client record of a signed-in portal user, or None."""
-    if not user.is_authenticated:
-        return None
-    return Client.objects.filter(user_id=user.pk).first()
 
 
 def coach_list() -> QuerySet[User]:

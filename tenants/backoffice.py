@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from accounts.policies import is_owner
 from mectofitness.core.uploads import body_limit, file_route_limit
 
 from .forms import LOGO_MAX_BYTES
@@ -26,10 +27,7 @@ class BackOfficeSite(AdminSite):
         if request.user.is_authenticated and request.user.is_superuser:
             from django.urls import reverse
 
-            from accounts.roles import OWNER
-            from accounts.services import user_role
-
-            if user_role(request.user) == OWNER:
+            if is_owner(request.user):
                 context["settings_url"] = reverse("backoffice:business_settings")
                 context["billing_url"] = reverse("backoffice:billing")
         return context
@@ -44,13 +42,11 @@ class BackOfficeSite(AdminSite):
     @body_limit(file_route_limit(LOGO_MAX_BYTES))
     def settings_view(self, request):
         """The owner's settings: name, brand, locale, sign-up and two-factor rules."""
-        from accounts.roles import OWNER
-        from accounts.services import user_role
 
         from .forms import BusinessSettingsForm
         from .services import business_settings_update
 
-        if user_role(request.user) != OWNER:
+        if not is_owner(request.user):
             context = {**self.each_context(request), "title": _("Business settings")}
             return render(request, "backoffice/settings_owner_only.html", context, status=403)
         business = request.tenant

@@ -26,12 +26,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.policies import is_owner
 from clients.selectors import client_queryset_for
 from mectofitness.core.forms import form_errors_add
 from tenants.backoffice import backoffice_site
 
 from ..models import BillingSettings, Invoice, InvoiceLine, Payment, TaxRate
-from ..selectors import billing_role, invoice_queryset_for, revenue_summary
+from ..selectors import invoice_queryset_for, revenue_summary
 from ..services.invoices import (
     billing_settings_get,
     business_currency,
@@ -43,13 +44,6 @@ from ..services.invoices import (
 )
 from ..services.money import currency_exponent, money_format
 from .shop import MoneyField, _can_see
-
-OWNER = "owner"
-
-
-def _is_owner(request) -> bool:
-    return billing_role(user=request.user, request=request) == OWNER
-
 
 # --- invoices -------------------------------------------------------------------------
 
@@ -157,7 +151,7 @@ class InvoiceLineInline(admin.TabularInline):
         return money_format(line.quantity * line.unit_amount, line.invoice.currency)
 
     def _editable(self, request, obj):
-        return _is_owner(request) and (obj is None or obj.status == Invoice.Status.DRAFT)
+        return is_owner(request.user) and (obj is None or obj.status == Invoice.Status.DRAFT)
 
     def has_view_permission(self, request, obj=None):
         return _can_see(request)
@@ -241,13 +235,13 @@ class InvoiceAdmin(admin.ModelAdmin):
         return _can_see(request)
 
     def has_add_permission(self, request):
-        return _is_owner(request)
+        return is_owner(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return _is_owner(request) and (obj is None or obj.status == Invoice.Status.DRAFT)
+        return is_owner(request.user) and (obj is None or obj.status == Invoice.Status.DRAFT)
 
     def has_delete_permission(self, request, obj=None):
-        return _is_owner(request) and obj is not None and obj.status == Invoice.Status.DRAFT
+        return is_owner(request.user) and obj is not None and obj.status == Invoice.Status.DRAFT
 
     def get_actions(self, request):
         return {}
@@ -268,7 +262,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        if obj.status != Invoice.Status.DRAFT or not _is_owner(request):
+        if obj.status != Invoice.Status.DRAFT or not is_owner(request.user):
             return ["client", "notes", *self.readonly_fields]
         return ["status", "currency", "subtotal_display", "tax_display", "total_display"]
 
@@ -325,7 +319,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra = {"is_owner": _is_owner(request)}
+        extra = {"is_owner": is_owner(request.user)}
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def changelist_view(self, request, extra_context=None):
@@ -335,7 +329,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     # --- issue, pay, void, pdf --------------------------------------------------------
 
     def _invoice(self, request, pk: int) -> Invoice:
-        if not _is_owner(request):
+        if not is_owner(request.user):
             raise PermissionDenied
         invoice = invoice_queryset_for(user=request.user).filter(pk=pk).first()
         if invoice is None:
@@ -445,7 +439,7 @@ class InvoiceAdmin(admin.ModelAdmin):
             "title": _("Revenue"),
             "summary": summary,
             "chart": chart,
-            "is_owner": _is_owner(request),
+            "is_owner": is_owner(request.user),
             "opts": self.model._meta,
         }
         return render(request, "billing/backoffice/revenue.html", context)
@@ -500,16 +494,16 @@ class BillingSettingsForm(forms.ModelForm):
 
 class OwnerOnly:
     def has_module_permission(self, request):
-        return _is_owner(request)
+        return is_owner(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return _is_owner(request)
+        return is_owner(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return _is_owner(request)
+        return is_owner(request.user)
 
     def has_add_permission(self, request):
-        return _is_owner(request)
+        return is_owner(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -540,7 +534,7 @@ class BillingSettingsAdmin(OwnerOnly, admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        if not _is_owner(request):
+        if not is_owner(request.user):
             raise PermissionDenied
         billing_settings_get()
         return redirect("backoffice:billing_billingsettings_change", 1)

@@ -27,34 +27,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.roles import COACH, OWNER
-from accounts.services import user_role
+from accounts.policies import is_owner, sees_billing
 from clients.models import Client
 from mectofitness.core.context_processors import public_url
 from mectofitness.core.forms import form_errors_add
 from tenants.backoffice import backoffice_site
 
 from ..models import Payment, Product, Purchase, Refund, SessionUse, StripeEvent
-from ..selectors import billing_role
+from ..selectors import billing_clients_for, payments_for, purchases_for
 from ..services.money import currency_exponent, money_decimal, money_format, money_parse
 from ..services.shop import (
     OFFLINE_METHODS,
-    billing_clients_for,
-    coaches_see_billing,
     connect_disconnect,
     connect_express_start,
     connect_oauth_complete,
     connect_oauth_url,
     connect_refresh,
     current_business,
-    is_owner,
     payment_record_offline,
     payment_refund,
-    payments_for,
     product_create,
     product_stripe_sync,
     product_update,
-    purchases_for,
     session_draw,
     stripe_event_retry,
 )
@@ -68,7 +62,7 @@ def _currency() -> str:
 
 def _can_see(request) -> bool:
     """The owner, or a coach when the owner lets coaches see billing (their clients')."""
-    return billing_role(user=request.user, request=request) in (OWNER, COACH)
+    return sees_billing(request.user, request=request)
 
 
 class MoneyField(forms.CharField):
@@ -759,7 +753,7 @@ class StripeEventAdmin(OwnerOnly, admin.ModelAdmin):
 
 def shop_panel(*, client: Client, user) -> dict | None:
     """What the client page's billing panel shows ``user`` (None: nothing)."""
-    if not (is_owner(user) or (user_role(user) == COACH and coaches_see_billing())):
+    if not sees_billing(user):
         return None
     purchases = list(
         Purchase.objects.filter(client=client)

@@ -14,14 +14,16 @@ from django.db.models import Max
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.policies import IsBillingOwner, ReadOrBillingOwnerWrites
+
 from ..models import MAX_AMOUNT, BillingSettings, Invoice, InvoiceLine, Payment, TaxRate
 from ..pdf import invoice_pdf, invoice_pdf_filename
-from ..selectors import billing_is_owner, invoice_queryset_for, revenue_summary
+from ..selectors import invoice_queryset_for, revenue_summary
 from ..services.invoices import (
     InvoiceLineSpec,
     billing_settings_get,
@@ -32,20 +34,6 @@ from ..services.invoices import (
     invoice_update_draft,
     invoice_void,
 )
-
-
-class IsBillingOwner(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return billing_is_owner(user=request.user)
-
-
-class OwnerWrites(permissions.BasePermission):
-    """Reads for anyone signed in (the queryset narrows them); writes for the owner."""
-
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return billing_is_owner(user=request.user)
 
 
 class InvoiceLineSerializer(serializers.ModelSerializer):
@@ -156,7 +144,7 @@ class PaySerializer(serializers.Serializer):
 
 class InvoiceViewSet(viewsets.ModelViewSet):
     serializer_class = InvoiceSerializer
-    permission_classes = [permissions.IsAuthenticated, OwnerWrites]
+    permission_classes = [ReadOrBillingOwnerWrites]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_fields: list[str] = []
 
@@ -213,6 +201,7 @@ class InvoiceViewSet(viewsets.ModelViewSet):
         return response
 
 
+@extend_schema_serializer(many=False)  # one object, though served by a list route
 class BillingSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = BillingSettings
@@ -246,7 +235,7 @@ class BillingSettingsSerializer(serializers.ModelSerializer):
 class BillingSettingsViewSet(viewsets.ViewSet):
     """The business's invoice details, numbering and who sees billing (owner)."""
 
-    permission_classes = [permissions.IsAuthenticated, IsBillingOwner]
+    permission_classes = [IsBillingOwner]
     serializer_class = BillingSettingsSerializer
 
     @extend_schema(responses=BillingSettingsSerializer)
@@ -284,7 +273,7 @@ class TaxRateViewSet(
     """Tax rates (owner). Never deleted: a rate that is no longer charged is made inactive."""
 
     serializer_class = TaxRateSerializer
-    permission_classes = [permissions.IsAuthenticated, IsBillingOwner]
+    permission_classes = [IsBillingOwner]
     http_method_names = ["get", "post", "patch", "head", "options"]
     queryset = TaxRate.objects.all()
 
@@ -304,6 +293,7 @@ class RevenueProductSerializer(serializers.Serializer):
     net = serializers.IntegerField()
 
 
+@extend_schema_serializer(many=False)  # one summary, though served by a list route
 class RevenueSerializer(serializers.Serializer):
     currency = serializers.CharField()
     mrr = serializers.IntegerField()
@@ -321,7 +311,7 @@ class RevenueSerializer(serializers.Serializer):
 class RevenueViewSet(viewsets.ViewSet):
     """The revenue summary of the last 12 months, from the ledger (owner)."""
 
-    permission_classes = [permissions.IsAuthenticated, IsBillingOwner]
+    permission_classes = [IsBillingOwner]
     serializer_class = RevenueSerializer
 
     @extend_schema(responses=RevenueSerializer)

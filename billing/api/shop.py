@@ -16,26 +16,25 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.policies import ReadOrOwnerWrites, is_owner
 from clients.models import Client
 
 from ..models import Payment, Product, Purchase, Refund, TaxRate
+from ..selectors import billing_clients_for, payments_for, purchases_for
 from ..services.money import money_decimal, money_parse
 from ..services.shop import (
     OFFLINE_METHODS,
-    billing_clients_for,
     business_currency,
-    is_owner,
     payment_record_offline,
     payment_refund,
-    payments_for,
     product_create,
     product_stripe_sync,
     product_update,
-    purchases_for,
     session_draw,
 )
 
@@ -64,8 +63,18 @@ def _price_text(amount: int, currency: str) -> str:
     return str(money_decimal(amount, currency))
 
 
+class ProductPriceField(PriceField):
+    """The product's price: written as text in major units, read the same way."""
+
+    def get_attribute(self, product):
+        return product
+
+    def to_representation(self, product):
+        return _price_text(product.amount, product.currency)
+
+
 class ProductSerializer(serializers.ModelSerializer):
-    price = PriceField(write_only=True)
+    price = ProductPriceField(help_text='In major units, as text: "60.00"')
     tax_rate = serializers.PrimaryKeyRelatedField(
         queryset=TaxRate.objects.all(), required=False, allow_null=True
     )
@@ -88,11 +97,6 @@ class ProductSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "amount", "currency"]
 
-    def to_representation(self, product):
-        data = super().to_representation(product)
-        data["price"] = _price_text(product.amount, product.currency)
-        return data
-
     def validate_price(self, amount):
         if amount <= 0:
             raise serializers.ValidationError(_("Enter a price above zero."))
@@ -101,15 +105,6 @@ class ProductSerializer(serializers.ModelSerializer):
     def validate(self, data):
         # the service checks the rest; the model's own checks would 500 on bad combinations
         return data
-
-
-class IsOwnerForWrites(permissions.BasePermission):
-    message = _("Only the owner can change products.")
-
-    def has_permission(self, request, view):
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return request.method in permissions.SAFE_METHODS or is_owner(request.user)
 
 
 class ProductViewSet(
@@ -122,7 +117,7 @@ class ProductViewSet(
     """What the business sells. Everyone here reads what is on sale; the owner writes."""
 
     serializer_class = ProductSerializer
-    permission_classes = [IsOwnerForWrites]
+    permission_classes = [ReadOrOwnerWrites]
 
     def get_queryset(self):
         products = Product.objects.select_related("tax_rate").order_by("position", "name")
@@ -166,7 +161,7 @@ class ProductViewSet(
 
 class PurchaseSerializer(serializers.ModelSerializer):
     product_name = serializers.CharField(source="product.name", read_only=True)
-    sessions_left = serializers.IntegerField(read_only=True)
+    sessions_left = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = Purchase
@@ -189,6 +184,17 @@ class PurchaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SessionUseSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class SessionUsedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    purchase = serializers.IntegerField()
+    sessions_left = serializers.IntegerField(allow_null=True)
+
+
 class PurchaseViewSet(viewsets.ReadOnlyModelViewSet):
     """Purchases the requester may see; ``use-session`` draws one session from a pack."""
 
@@ -199,6 +205,7 @@ class PurchaseViewSet(viewsets.ReadOnlyModelViewSet):
             return Purchase.objects.none()
         return purchases_for(user=self.request.user).order_by("-created_at")
 
+    @extend_schema(request=SessionUseSerializer, responses={201: SessionUsedSerializer})
     @action(detail=True, methods=["post"], url_path="use-session")
     def use_session(self, request, pk=None):
         purchase = self.get_object()
@@ -207,13 +214,14 @@ class PurchaseViewSet(viewsets.ReadOnlyModelViewSet):
                 {"detail": _("Only the business can use a session.")},
                 status=status.HTTP_403_FORBIDDEN,
             )
-        reference = str(request.data.get("reference", ""))[:100]
+        serializer = SessionUseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         use = session_draw(
             client=purchase.client,
             purchase=purchase,
-            reference=reference,
+            reference=serializer.validated_data["reference"],
             by=request.user,
-            reason=str(request.data.get("reason", ""))[:200],
+            reason=serializer.validated_data["reason"],
         )
         purchase.refresh_from_db()
         return Response(
@@ -323,6 +331,7 @@ class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=RefundRequestSerializer, responses={201: RefundSerializer})
     @action(detail=True, methods=["post"])
     def refund(self, request, pk=None):
         payment = self.get_object()

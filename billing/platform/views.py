@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.policies import is_owner
+
 from . import selectors, services
 from .models import Plan
 
@@ -28,10 +30,8 @@ LIMIT_ROWS = [
 
 def billing_view(site, request):
     """GET: the page. POST ``action`` = subscribe | change (with ``plan``) | portal."""
-    from accounts.roles import OWNER
-    from accounts.services import user_role
 
-    if user_role(request.user) != OWNER:
+    if not is_owner(request.user):
         context = {**site.each_context(request), "title": _("Billing")}
         return render(request, "backoffice/settings_owner_only.html", context, status=403)
     business = request.tenant

@@ -29,8 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import OWNER
-from accounts.services import user_role
+from accounts.policies import is_owner
 from mectofitness.core.tasks import enqueue_on_commit
 
 from ..models import MAX_AMOUNT, BillingSettings, Invoice, InvoiceLine, Payment, TaxRate
@@ -65,7 +64,7 @@ def billing_settings_get(*, lock: bool = False) -> BillingSettings:
 
 
 def _require_owner(user: User | None) -> None:
-    if user is None or not (user.is_superuser or user_role(user) == OWNER):
+    if not is_owner(user):
         raise PermissionDenied(_("Only the owner can change invoices."))
 
 

@@ -33,10 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import COACH, OWNER
-from accounts.services import user_role
+from accounts.policies import is_owner
 from clients.models import Client
-from clients.selectors import client_queryset_for
 
 from ..models import (
     MAX_AMOUNT,
@@ -58,48 +56,9 @@ OAUTH_STATE_MAX_AGE = 15 * 60  # seconds the owner has to finish on Stripe's pag
 # --- who may do what ---------------------------------------------------------------
 
 
-def is_owner(user: User | None) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and (user.is_superuser or user_role(user) == OWNER)
-    )
-
-
 def _require_owner(user: User | None, message: str | None = None) -> None:
     if not is_owner(user):
         raise PermissionDenied(message or _("Only the owner can do this."))
-
-
-def coaches_see_billing(*, request=None) -> bool:
-    from ..selectors import coaches_see_billing as allowed
-
-    return allowed(request=request)
-
-
-def billing_clients_for(*, user: User) -> QuerySet[Client]:
-    """Clients whose purchases and payments ``user`` may see (one subquery, lazy).
-
-    The owner: everyone. A coach: their clients, when the owner lets coaches see
-    billing (``BillingSettings.coaches_see_billing``). A client: themselves.
-    """
-    clients = client_queryset_for(user=user)
-    if user.is_authenticated and user.is_staff and user_role(user) == COACH:
-        if not coaches_see_billing():
-            return clients.none()
-    return clients
-
-
-def purchases_for(*, user: User) -> QuerySet[Purchase]:
-    return Purchase.objects.filter(client__in=billing_clients_for(user=user)).select_related(
-        "client", "product"
-    )
-
-
-def payments_for(*, user: User) -> QuerySet[Payment]:
-    return Payment.objects.filter(client__in=billing_clients_for(user=user)).select_related(
-        "client", "purchase__product", "invoice"
-    )
 
 
 # --- the business and its Stripe account ----------------------------------------------

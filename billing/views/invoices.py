@@ -3,25 +3,21 @@ and the PDF of an invoice, which staff who may see it download from here too."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from clients.selectors import client_for_portal_user
+from accounts.policies import portal_client_required
 
 from ..pdf import invoice_pdf, invoice_pdf_filename
 from ..selectors import invoice_list_for_portal, invoice_queryset_for
 
-
-def _portal_client(request):
-    """(client, response): staff go to the back office's invoices; no record: a notice."""
-    if request.user.is_staff:
-        return None, redirect("/admin/billing/invoice/")
-    client = client_for_portal_user(user=request.user)
-    if client is None:
-        return None, render(request, "billing/portal/invoice_no_record.html", status=403)
-    return client, None
+# staff go to the back office's invoices
+portal_client = portal_client_required(
+    section=gettext_lazy("Your invoices"), staff_redirect="/admin/billing/invoice/"
+)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -30,13 +26,11 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@login_required
+@portal_client
 @require_GET
 def invoice_list(request):
     """My invoices, newest first, with their status and totals."""
-    client, response = _portal_client(request)
-    if response:
-        return response
+    client = request.client
     invoices = list(invoice_list_for_portal(user=request.user))
     open_invoices = [i for i in invoices if i.status == "open"]
     context = {
@@ -49,13 +43,11 @@ def invoice_list(request):
     return _private(render(request, "billing/portal/invoice_list.html", context))
 
 
-@login_required
+@portal_client
 @require_GET
 def invoice_detail(request, pk: int):
     """One of my invoices: parties, lines, taxes, totals, status and the PDF link."""
-    client, response = _portal_client(request)
-    if response:
-        return response
+    client = request.client
     invoice = (
         invoice_queryset_for(user=request.user).prefetch_related("lines").filter(pk=pk).first()
     )

@@ -5,18 +5,18 @@ redirect), which ``mectofitness/urls_public.py`` mounts."""
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clients.selectors import client_for_portal_user
+from accounts.policies import portal_client_required
 from mectofitness.core.context_processors import business_url
 
 from ..models import Payment, Product, Purchase
@@ -34,22 +34,7 @@ from ..services.shop import (
 CONNECT_RETURN_PATH = "/admin/billing/product/connect/oauth/"
 
 
-def portal_client(view):
-    """A signed-in client with a client record; staff go to the back office."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if request.user.is_staff:
-            return redirect("/admin/")
-        client = client_for_portal_user(user=request.user)
-        if client is None or client.is_archived:
-            return render(request, "billing/portal/shop_no_record.html", status=403)
-        request.client = client
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+portal_client = portal_client_required(section=gettext_lazy("The shop and your billing"))
 
 
 def _price(product: Product) -> str:

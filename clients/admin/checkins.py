@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from accounts.policies import OwnerAdminMixin
 from tenants.backoffice import backoffice_site
 
 from ..forms_intake import CheckInReviewForm
@@ -21,7 +22,6 @@ from ..services.checkins import (
     checkins_for,
 )
 from ..services.intake import answer_rows, response_files_by_key
-from .intake import is_owner
 
 QUEUE_SIZE = 100
 
@@ -38,28 +38,13 @@ class CheckInPlanAdminForm(forms.ModelForm):
         )
 
 
-class CheckInPlanAdmin(admin.ModelAdmin):
+class CheckInPlanAdmin(OwnerAdminMixin, admin.ModelAdmin):
     """When check-ins are asked. Owners only; the form's page offers the same."""
 
     form = CheckInPlanAdminForm
     list_display = ["questionnaire", "period_days", "starts_on", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["questionnaire"]
-
-    def has_module_permission(self, request):
-        return is_owner(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_owner(request.user)
-
-    def has_add_permission(self, request):
-        return is_owner(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_owner(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_owner(request.user)
 
 
 def checkin_urls(modeladmin) -> list:

@@ -15,8 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.roles import OWNER
-from accounts.services import user_role
+from accounts.policies import is_owner
 from tenants.backoffice import backoffice_site
 
 from ..forms_intake import CheckInPlanForm
@@ -40,10 +39,6 @@ from ..services.intake import (
 from ..starters import STARTERS
 
 SEND_SEARCH_LIMIT = 30
-
-
-def is_owner(user) -> bool:
-    return user.is_active and (user.is_superuser or user_role(user) == OWNER)
 
 
 def share_url(request, questionnaire: Questionnaire) -> str:

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.policies import is_owner
 from tenants.backoffice import backoffice_site
 
 from .. import units as u
@@ -68,17 +69,14 @@ class MetricAdmin(admin.ModelAdmin):
     def is_active(self, obj):
         return obj.archived_at is None
 
-    def _is_owner(self, request) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
     def has_add_permission(self, request):
-        return self._is_owner(request)
+        return is_owner(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return self._is_owner(request)
+        return is_owner(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        if not self._is_owner(request):
+        if not is_owner(request.user):
             return False
         if obj is None:
             return False  # no bulk delete: archive instead
@@ -86,7 +84,7 @@ class MetricAdmin(admin.ModelAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not self._is_owner(request):
+        if not is_owner(request.user):
             return {}
         actions.pop("delete_selected", None)
         return actions

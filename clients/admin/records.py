@@ -16,8 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import OWNER
-from accounts.services import user_role
+from accounts.policies import is_owner
 from tenants.backoffice import backoffice_site
 
 from ..models import Client, ClientNote, Tag
@@ -74,7 +73,7 @@ class CoachFilter(admin.SimpleListFilter):
     parameter_name = "coach"
 
     def lookups(self, request, model_admin):
-        if user_role(request.user) != OWNER:
+        if not is_owner(request.user):
             return [("me", _("Mine as primary coach"))]
         return [("none", _("No coach")), *((str(c.pk), str(c)) for c in coach_list())]
 
@@ -255,13 +254,13 @@ class ClientAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
-        if user_role(request.user) != OWNER:
+        if not is_owner(request.user):
             fields.append("primary_coach")  # a coach cannot hand a client away or take one
         return fields
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if user_role(request.user) != OWNER:
+        if not is_owner(request.user):
             actions.pop("assign_coach", None)
         from programs.admin.assignment import assign_program_to_clients
 

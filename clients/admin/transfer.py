@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.policies import is_owner
 from mectofitness.core.tasks import enqueue_on_commit
 from mectofitness.core.uploads import body_limit, file_route_limit
 from tenants.backoffice import backoffice_site
@@ -53,7 +54,6 @@ from ..services.transfer import (
     import_upload_discard,
     import_upload_read,
     import_upload_store,
-    user_is_owner,
 )
 from ..tasks.transfer import clients_import_apply_task
 from ..views.transfer import client_zip_response, csv_export_response
@@ -76,7 +76,7 @@ def client_page_url(client_id: int | None = None) -> str:
 def export_selected_as_csv(modeladmin, request, queryset):
     """A CSV of the selected clients (or all the filtered ones, with "select all"),
     limited to the clients the person may see, in the list's order."""
-    if not (user_is_owner(request.user) or request.user.has_perm("clients.export_client")):
+    if not (is_owner(request.user) or request.user.has_perm("clients.export_client")):
         raise PermissionDenied
     visible = client_queryset_for(user=request.user).values("pk")
     clients = queryset.filter(pk__in=visible)
@@ -103,10 +103,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def has_module_permission(self, request):
-        return user_is_owner(request.user)
+        return is_owner(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return user_is_owner(request.user)
+        return is_owner(request.user)
 
     def has_add_permission(self, request):
         return False
@@ -225,7 +225,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
             request,
             _("Import clients"),
             form=form,
-            is_owner=user_is_owner(request.user),
+            is_owner=is_owner(request.user),
             max_rows=f"{MAX_IMPORT_ROWS:,}",
         )
         status = 400 if form.errors else 200
@@ -288,7 +288,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
             filename=stored["filename"],
             token=stored["token"],
             rejected=rejected,
-            is_owner=user_is_owner(request.user),
+            is_owner=is_owner(request.user),
             delimiter={",": _("commas"), ";": _("semicolons"), "\t": _("tabs")}[plan.delimiter],
         )
         return render(request, "clients/backoffice/import_preview.html", context, status=status)
@@ -330,7 +330,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
             file_errors=exc.message_dict.get("file", exc.messages)
             if hasattr(exc, "error_dict")
             else exc.messages,
-            is_owner=user_is_owner(request.user),
+            is_owner=is_owner(request.user),
             max_rows=f"{MAX_IMPORT_ROWS:,}",
         )
         return render(request, "clients/backoffice/import_upload.html", context, status=400)
@@ -364,7 +364,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def client_erase_view(self, request, client_id: int):
         """Erase a client's data on their request, after the owner types their name."""
-        if not user_is_owner(request.user):
+        if not is_owner(request.user):
             raise PermissionDenied
         client = get_object_or_404(Client, pk=client_id)
         erased = client_erased_entry(client=client)

@@ -8,8 +8,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response as ApiResponse
 
+from accounts.policies import require_portal_client
+
 from ..models import Response
-from ..selectors import client_for_portal_user
 from ..services.checkins import checkin_previous, checkin_review, checkins_due_for, checkins_for
 from .intake import ResponseSerializer
 
@@ -89,14 +90,10 @@ class CheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             )
         }
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def due(self, request):
         """The check-ins I should answer now (clients only)."""
-        if request.user.is_staff:
-            raise PermissionDenied("Due check-ins are a client's list.")
-        client = client_for_portal_user(user=request.user)
-        if client is None:
-            return ApiResponse([])
+        client = require_portal_client(request)
         return ApiResponse(
             [
                 {

@@ -18,7 +18,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response as ApiResponse
 
-from mectofitness.core.api import IsStaff
+from accounts.policies import IsStaffMember, require_portal_client
 
 from ..forms_intake import MAX_BODY_BYTES
 from ..models import (
@@ -29,7 +29,7 @@ from ..models import (
     Response,
     ResponseFile,
 )
-from ..selectors import client_for_portal_user, client_queryset_for
+from ..selectors import client_queryset_for
 from ..services.intake import (
     answers_clean,
     assignment_response_start,
@@ -101,7 +101,7 @@ class QuestionnaireViewSet(
     """Forms in use. Staff read them; the owner creates and publishes new versions."""
 
     serializer_class = QuestionnaireSerializer
-    permission_classes = [IsStaff]
+    permission_classes = [IsStaffMember]
 
     def get_queryset(self):
         return (
@@ -272,12 +272,7 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return queryset.order_by("-submitted_at", "-started_at", "-pk")
 
     def _portal_client(self):
-        if self.request.user.is_staff:
-            raise PermissionDenied("Clients answer their own forms; staff read them.")
-        client = client_for_portal_user(user=self.request.user)
-        if client is None or client.is_archived:
-            raise PermissionDenied("You have no client record here.")
-        return client
+        return require_portal_client(self.request)
 
     @extend_schema(request=ResponseStartSerializer, responses={201: ResponseSerializer})
     def create(self, request, *args, **kwargs):
@@ -343,7 +338,7 @@ class FormAssignmentSerializer(serializers.ModelSerializer):
     questionnaire_title = serializers.CharField(source="questionnaire.title", read_only=True)
     client_name = serializers.CharField(source="client.full_name", read_only=True)
     state = serializers.SerializerMethodField()
-    response_id = serializers.IntegerField(read_only=True)
+    response_id = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = Assignment

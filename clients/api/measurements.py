@@ -14,16 +14,15 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts.roles import OWNER
-from accounts.services import user_role
+from accounts.policies import ReadOrOwnerWrites, portal_client
 
 from .. import units as u
 from ..models import Client, Measurement, Metric
-from ..selectors import client_for_portal_user, client_queryset_for
+from ..selectors import client_queryset_for
 from ..services.measurements import (
     client_today,
     measurement_delete,
@@ -37,15 +36,6 @@ def requester_units(request, client: Client | None = None) -> str:
     return u.units_for(
         client=client, viewer=request.user, business=getattr(request, "tenant", None)
     )
-
-
-def portal_client(request) -> Client | None:
-    """The requester's own client record when they are a client (cached per request)."""
-    if request.user.is_staff:
-        return None
-    if not hasattr(request, "_mf_portal_client"):
-        request._mf_portal_client = client_for_portal_user(user=request.user)
-    return request._mf_portal_client
 
 
 class MetricSerializer(serializers.ModelSerializer):
@@ -94,17 +84,6 @@ class MetricSerializer(serializers.ModelSerializer):
         return data
 
 
-class IsOwnerForWrites(permissions.BasePermission):
-    message = _("Only the owner can define measurements.")
-
-    def has_permission(self, request, view):
-        if not (request.user and request.user.is_authenticated):
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return request.user.is_superuser or user_role(request.user) == OWNER
-
-
 @extend_schema_view(
     list=extend_schema(
         parameters=[OpenApiParameter("archived", bool, description="Include archived metrics")]
@@ -121,7 +100,7 @@ class MetricViewSet(
     list them; only the owner creates and changes them (archive with is_archived)."""
 
     serializer_class = MetricSerializer
-    permission_classes = [IsOwnerForWrites]
+    permission_classes = [ReadOrOwnerWrites]
 
     def get_queryset(self):
         metrics = Metric.objects.order_by("position", "name")

@@ -8,15 +8,13 @@ import datetime as dt
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.roles import OWNER
-from accounts.services import user_role
-from mectofitness.core.api import IsStaff, timezone_validate
+from accounts.policies import IsStaffMember, ReadOrStaffWrites, is_owner
+from mectofitness.core.api import timezone_validate
 
 from ..models import Client, ClientNote, ClientStatusChange, Tag
 from ..selectors import client_queryset_for, client_search, coach_list
@@ -29,27 +27,22 @@ from ..services.records import (
 )
 
 
-class StaffWritesOnly(permissions.BasePermission):
-    """Anyone signed in may read what their queryset holds; only staff change things."""
-
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return IsStaff().has_permission(request, view)
-
-
 class CoachField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return coach_list()
 
 
+class TagNamesField(serializers.ListField):
+    """Tags by name: read as the sorted names, written as names (created when new)."""
+
+    child = serializers.CharField(max_length=40)
+
+    def to_representation(self, tags):
+        return sorted(tag.name for tag in tags.all())
+
+
 class ClientSerializer(serializers.ModelSerializer):
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=40),
-        required=False,
-        write_only=True,
-        help_text="Tag names (created when new)",
-    )
+    tags = TagNamesField(required=False, help_text="Tag names (created when new)")
     primary_coach = CoachField(required=False, allow_null=True)
     coaches = CoachField(many=True, required=False)
     has_health_flag = serializers.BooleanField(read_only=True)
@@ -91,17 +84,12 @@ class ClientSerializer(serializers.ModelSerializer):
     def get_has_portal_login(self, client) -> bool:
         return client.user_id is not None
 
-    def to_representation(self, client):
-        data = super().to_representation(client)
-        data["tags"] = sorted(tag.name for tag in client.tags.all())
-        return data
-
     def validate_timezone(self, value):
         return timezone_validate(value)
 
     def validate(self, attrs):
         request = self.context["request"]
-        if "primary_coach" in attrs and user_role(request.user) != OWNER:
+        if "primary_coach" in attrs and not is_owner(request.user):
             current = self.instance.primary_coach if self.instance else None
             wanted = attrs["primary_coach"]
             if self.instance is not None and wanted != current:
@@ -135,7 +123,7 @@ class StatusSerializer(serializers.Serializer):
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    author = serializers.StringRelatedField()
+    author = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ClientNote
@@ -144,53 +132,85 @@ class NoteSerializer(serializers.ModelSerializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
-    changed_by = serializers.StringRelatedField()
+    changed_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ClientStatusChange
         fields = ["from_status", "to_status", "changed_by", "changed_at"]
 
 
-_FILTERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="Name, e-mail or phone; best first"),
-    OpenApiParameter("status", OpenApiTypes.STR, description="lead, onboarding, active, …"),
-    OpenApiParameter("tag", OpenApiTypes.STR, description="A tag name"),
-    OpenApiParameter("coach", OpenApiTypes.INT, description="A coach's user id"),
-    OpenApiParameter("active_within_days", OpenApiTypes.INT),
-    OpenApiParameter("quiet_for_days", OpenApiTypes.INT),
-    OpenApiParameter("include_archived", OpenApiTypes.BOOL),
-]
+# a day count beyond a century would overflow the date arithmetic (and means nothing)
+MAX_FILTER_DAYS = 36_500
 
 
-def _positive_int(value: str | None, name: str) -> int | None:
-    if value in (None, ""):
-        return None
-    if not value.isdigit():
-        raise serializers.ValidationError({name: "Give a whole number."})
-    return int(value)
+class ClientFilterSerializer(serializers.Serializer):
+    """The client list's query string (the CSV export takes the same), parsed once.
+
+    Text goes through DRF's CharField, which refuses NUL characters (PostgreSQL
+    cannot compare text with them); day counts are bounded."""
+
+    _days = {
+        "min_value": "Give a whole number of days from 0.",
+        "max_value": f"Give at most {MAX_FILTER_DAYS} days.",
+        "invalid": "Give a whole number.",
+        "max_string_length": "Give a whole number.",
+    }
+
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Name, e-mail or phone"
+    )
+    status = serializers.ChoiceField(
+        choices=Client.Status.choices,
+        required=False,
+        error_messages={"invalid_choice": "Unknown status."},
+    )
+    tag = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text="A tag name"
+    )
+    coach = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="A coach's user id",
+        error_messages={"invalid": "Give a whole number."},
+    )
+    active_within_days = serializers.IntegerField(
+        required=False, min_value=0, max_value=MAX_FILTER_DAYS, error_messages=_days
+    )
+    quiet_for_days = serializers.IntegerField(
+        required=False, min_value=0, max_value=MAX_FILTER_DAYS, error_messages=_days
+    )
+    include_archived = serializers.BooleanField(required=False, default=False)
+
+    def to_internal_value(self, data):
+        # an empty parameter (``?status=``) is no filter, as in a form left blank
+        return super().to_internal_value({k: v for k, v in data.items() if v != ""})
+
+
+_FILTERS = [ClientFilterSerializer]
 
 
 def clients_filtered(*, request, clients):
-    """Apply the list filters of the API's query string (shared with CSV export)."""
-    params = request.query_params
-    status_value = params.get("status")
-    if status_value:
-        if status_value not in Client.Status.values:
-            raise serializers.ValidationError({"status": "Unknown status."})
-        clients = clients.filter(status=status_value)
-    elif params.get("include_archived") not in ("1", "true", "yes"):
+    """Apply the list filters of the API's query string (shared with CSV export);
+    a bad value is a 400 keyed by parameter."""
+    serializer = ClientFilterSerializer(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    params = serializer.validated_data
+    if params.get("status"):
+        clients = clients.filter(status=params["status"])
+    elif not params["include_archived"]:
         clients = clients.exclude(status=Client.Status.ARCHIVED)
     if params.get("tag"):
         clients = clients.filter(tags__name__iexact=params["tag"])
-    coach = _positive_int(params.get("coach"), "coach")
+    coach = params.get("coach")
     if coach is not None:
         shared = Client.coaches.through.objects.filter(user_id=coach).values("client_id")
         clients = clients.filter(primary_coach_id=coach) | clients.filter(pk__in=shared)
     now = timezone.now()
-    within = _positive_int(params.get("active_within_days"), "active_within_days")
+    within = params.get("active_within_days")
     if within is not None:
         clients = clients.filter(last_activity_at__gte=now - dt.timedelta(days=within))
-    quiet = _positive_int(params.get("quiet_for_days"), "quiet_for_days")
+    quiet = params.get("quiet_for_days")
     if quiet is not None:
         clients = clients.filter(last_activity_at__lt=now - dt.timedelta(days=quiet))
     if params.get("q", "").strip():
@@ -209,7 +229,7 @@ class ClientViewSet(
     """Client records. Archive with the status action; records are never deleted."""
 
     serializer_class = ClientSerializer
-    permission_classes = [permissions.IsAuthenticated, StaffWritesOnly]
+    permission_classes = [ReadOrStaffWrites]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -223,7 +243,7 @@ class ClientViewSet(
         return clients
 
     @extend_schema(request=StatusSerializer, responses=ClientSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsStaff])
+    @action(detail=True, methods=["post"], permission_classes=[IsStaffMember])
     def status(self, request, pk=None):
         """Move the client through the pipeline (lead → onboarding → active → paused → archived)."""
         serializer = StatusSerializer(data=request.data)
@@ -234,14 +254,16 @@ class ClientViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=client.pk)).data)
 
     @extend_schema(responses=StatusChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="status-history", permission_classes=[IsStaff])
+    @action(
+        detail=True, methods=["get"], url_path="status-history", pagination_class=None, permission_classes=[IsStaffMember]
+    )
     def status_history(self, request, pk=None):
         changes = self.get_object().status_changes.select_related("changed_by")
         return Response(StatusChangeSerializer(changes, many=True).data)
 
     @extend_schema(methods=["get"], responses=NoteSerializer(many=True))
     @extend_schema(methods=["post"], request=NoteSerializer, responses={201: NoteSerializer})
-    @action(detail=True, methods=["get", "post"], permission_classes=[IsStaff])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, permission_classes=[IsStaffMember])
     def notes(self, request, pk=None):
         """The client's timeline of notes, pinned first; POST adds one."""
         client = self.get_object()
@@ -258,7 +280,7 @@ class NoteViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.Ge
     """Edit or remove a note of a client you coach. Authors and the owner may delete."""
 
     serializer_class = NoteSerializer
-    permission_classes = [IsStaff]
+    permission_classes = [IsStaffMember]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -292,7 +314,7 @@ class TagSerializer(serializers.ModelSerializer):
 
 class TagViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = TagSerializer
-    permission_classes = [IsStaff]
+    permission_classes = [IsStaffMember]
     queryset = Tag.objects.all()
     pagination_class = None
 

@@ -13,16 +13,16 @@ import json
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, permissions, renderers, serializers, viewsets
+from rest_framework import exceptions, renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from mectofitness.core.api import IsStaff
+from accounts.policies import IsOwner, IsStaffMember, is_owner, require_portal_client
 
 from ..models import AuditEntry, Client
-from ..selectors import client_for_portal_user, client_queryset_for
+from ..selectors import client_queryset_for
 from ..services.records import client_touch
-from ..services.transfer import client_erase, user_is_owner
+from ..services.transfer import client_erase
 from ..views.transfer import client_zip_response, csv_export_response
 from .records import _FILTERS, clients_filtered
 
@@ -36,6 +36,17 @@ class _FileRenderer(renderers.BaseRenderer):
         return json.dumps(data).encode() if data is not None else b""
 
 
+class JsonErrorsMixin:
+    """Errors in JSON, with its media type, even when the file's type was asked for
+    (``?format=zip``): only the file itself is a file."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(response, "exception", False):
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = request.accepted_renderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
 class CsvRenderer(_FileRenderer):
     media_type = "text/csv"
     format = "csv"
@@ -44,11 +55,6 @@ class CsvRenderer(_FileRenderer):
 class ZipRenderer(_FileRenderer):
     media_type = "application/zip"
     format = "zip"
-
-
-class IsOwner(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return user_is_owner(request.user)
 
 
 # the list's filters; the CSV export takes the same ones (see records.clients_filtered)
@@ -75,10 +81,10 @@ class ErasedSerializer(serializers.Serializer):
     removed = serializers.DictField()
 
 
-class ClientTransferViewSet(viewsets.GenericViewSet):
+class ClientTransferViewSet(JsonErrorsMixin, viewsets.GenericViewSet):
     """Clients in and out: list export, a client's data, erasure."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [IsStaffMember]
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -102,7 +108,7 @@ class ClientTransferViewSet(viewsets.GenericViewSet):
     def export_list(self, request):
         """The client list's CSV: the same filters as GET /api/v1/clients/, for the
         owner or a coach with clients.export_client, limited to their clients."""
-        if not (user_is_owner(request.user) or request.user.has_perm("clients.export_client")):
+        if not (is_owner(request.user) or request.user.has_perm("clients.export_client")):
             raise PermissionDenied("Exporting clients needs the owner's permission.")
         clients = clients_filtered(request=request, clients=self.get_queryset())
         used = {
@@ -133,7 +139,7 @@ class ClientTransferViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], url_path="erase", url_name="erase")
     def erase(self, request, pk=None):
-        if not user_is_owner(request.user):
+        if not is_owner(request.user):
             raise PermissionDenied("Only the owner can erase a client's data.")
         client = self.get_object()
         serializer = EraseSerializer(data=request.data)
@@ -146,7 +152,7 @@ class ClientTransferViewSet(viewsets.GenericViewSet):
         )
 
 
-class MyDataViewSet(viewsets.GenericViewSet):
+class MyDataViewSet(JsonErrorsMixin, viewsets.GenericViewSet):
     """The signed-in client's own data."""
 
     def get_queryset(self):
@@ -164,9 +170,7 @@ class MyDataViewSet(viewsets.GenericViewSet):
         renderer_classes=[renderers.JSONRenderer, ZipRenderer],
     )
     def export(self, request):
-        client = client_for_portal_user(user=request.user)
-        if client is None:
-            raise exceptions.NotFound("You have no client record here.")
+        client = require_portal_client(request)
         client_touch(client=client)
         return client_zip_response(
             client=client,
@@ -177,7 +181,7 @@ class MyDataViewSet(viewsets.GenericViewSet):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    client_id = serializers.IntegerField(source="client_id_ref", read_only=True)
+    client_id = serializers.IntegerField(source="client_id_ref", read_only=True, allow_null=True)
     action_display = serializers.CharField(source="get_action_display", read_only=True)
 
     class Meta:

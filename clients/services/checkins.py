@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import OWNER
-from accounts.services import user_role
+from accounts.policies import is_owner
 
 from ..models import CheckInPlan, Client, Questionnaire, QuestionnaireVersion, Response
 from ..selectors import client_queryset_for
@@ -213,7 +212,7 @@ def checkin_plan_save(
     is_active: bool,
 ) -> CheckInPlan:
     """Set when a check-in questionnaire is asked (owner only)."""
-    if not (by.is_superuser or user_role(by) == OWNER):
+    if not is_owner(by):
         raise PermissionDenied(_("Only the owner can schedule check-ins."))
     if questionnaire.kind != Questionnaire.Kind.CHECKIN:
         raise ValidationError({"questionnaire": _("Only check-in forms can be scheduled.")})

@@ -24,8 +24,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.policies import is_owner
 from accounts.roles import OWNER
-from accounts.services import user_role
 from mectofitness.core.tasks import enqueue_on_commit
 
 from ..forms_intake import AnswersForm
@@ -59,7 +59,7 @@ KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 def _require_owner(user: User | None) -> None:
-    if user is None or not (user.is_superuser or user_role(user) == OWNER):
+    if not is_owner(user):
         raise PermissionDenied(_("Only the owner can build and publish forms."))
 
 

@@ -17,8 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import OWNER
-from accounts.services import user_role
+from accounts.policies import is_owner
 
 from .. import units as u
 from ..models import Client, Measurement, Metric
@@ -165,7 +164,7 @@ def measurement_delete(*, measurement: Measurement, by: User) -> None:
 
 
 def _require_owner(user: User) -> None:
-    if not (user.is_superuser or user_role(user) == OWNER):
+    if not is_owner(user):
         raise PermissionDenied(_("Only the owner can define measurements."))
 
 

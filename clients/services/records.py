@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.policies import role_of
 from accounts.roles import COACH
-from accounts.services import user_role
 
 from ..models import Client, ClientNote, ClientStatusChange, Tag
 
@@ -83,7 +83,7 @@ def client_create(
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
     if status not in Client.Status.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
-    if by is not None and user_role(by) == COACH and not fields.get("primary_coach"):
+    if by is not None and role_of(by) == COACH and not fields.get("primary_coach"):
         fields["primary_coach"] = by
     _check_coach(fields.get("primary_coach"))
     _check_email_free(email=fields.get("email", ""))
@@ -113,7 +113,7 @@ def client_record_save(*, client: Client, by: User | None) -> Client:
     _check_email_free(email=client.email, client=client)
     if client.pk is None:
         _check_room(to_status=client.status)
-        if by is not None and user_role(by) == COACH and client.primary_coach_id is None:
+        if by is not None and role_of(by) == COACH and client.primary_coach_id is None:
             client.primary_coach = by
         client.status_changed_at = timezone.now()
         client.save()

@@ -30,8 +30,8 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, Invitation, User
+from accounts.policies import is_owner
 from accounts.roles import CLIENT, COACH, OWNER
-from accounts.services import user_role
 
 from ..models import (
     Assignment,
@@ -59,16 +59,6 @@ PREVIEW_ROWS = 20
 IMPORT_INLINE_MAX = 1000
 IMPORT_DIR = "imports"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def user_is_owner(user: User) -> bool:
-    """The business's owner (or a superuser of its schema)."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and (user.is_superuser or user_role(user) == OWNER)
-    )
 
 
 def client_initials(client: Client) -> str:
@@ -360,7 +350,7 @@ def clients_import_plan(*, data: bytes, by: User) -> ImportPlan:
     positions, mapped, ignored = _map_columns(header)
     plan = ImportPlan(columns=mapped, ignored_columns=ignored, delimiter=delimiter)
     title = {name: header[index] for name, index in positions.items()}
-    is_owner = user_is_owner(by)
+    by_owner = is_owner(by)
 
     emails = set()
     for _number, cells in records:
@@ -525,7 +515,7 @@ def clients_import_plan(*, data: bytes, by: User) -> ImportPlan:
             email.lower() for email in _split_list(cell.get("coach_email", "").replace(",", ";"))
         ]
         for coach_email in row.coach_emails:
-            if not is_owner:
+            if not by_owner:
                 if coach_email != by.email.lower():
                     fail(
                         "coach_email",
@@ -566,7 +556,7 @@ def clients_import_apply(*, data: bytes, by: User, filename: str = "") -> AuditE
         raise ValidationError(
             {"file": _("Every client in this file is already here: nothing to import.")}
         )
-    is_owner = user_is_owner(by)
+    by_owner = is_owner(by)
     try:
         with transaction.atomic():
             coaches = _coach_lookup()
@@ -579,10 +569,10 @@ def clients_import_apply(*, data: bytes, by: User, filename: str = "") -> AuditE
                         tags[name.lower()] = tag_get_or_create(name=name)
                     row_tags.append(tags[name.lower()])
                 shared = []
-                if is_owner and row.coach_emails:
+                if by_owner and row.coach_emails:
                     values["primary_coach"] = coaches[row.coach_emails[0]]
                     shared = [coaches[email] for email in row.coach_emails[1:]]
-                elif not is_owner:
+                elif not by_owner:
                     values["primary_coach"] = by
                 try:
                     client_create(
@@ -823,7 +813,7 @@ def client_export_check(*, user: User, client: Client) -> None:
         return
     if not user.is_staff or not client_queryset_for(user=user).filter(pk=client.pk).exists():
         raise PermissionDenied(_("You cannot export this client's data."))
-    if not (user_is_owner(user) or user.has_perm("clients.export_client")):
+    if not (is_owner(user) or user.has_perm("clients.export_client")):
         raise PermissionDenied(_("Exporting a client's data needs the owner's permission."))
 
 
@@ -1108,7 +1098,7 @@ def client_erase(*, client: Client, by: User, confirm_name: str) -> AuditEntry:
     The audit entry records who, when, the client's id and initials and how much
     was removed; earlier audit entries lose the e-mail of the client's login.
     """
-    if not user_is_owner(by):
+    if not is_owner(by):
         raise PermissionDenied(_("Only the owner can erase a client's data."))
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client_erased_entry(client=client) is not None:

@@ -3,7 +3,9 @@
 from django import template
 from django.urls import reverse
 
-from ..services.transfer import client_erased_entry, user_is_owner
+from accounts.policies import is_owner
+
+from ..services.transfer import client_erased_entry
 
 register = template.Library()
 
@@ -11,14 +13,14 @@ register = template.Library()
 @register.simple_tag
 def transfer_panel(client, user) -> dict:
     """What ``user`` may do with ``client``'s data here (one or two queries)."""
-    is_owner = user_is_owner(user)
+    owner = is_owner(user)
     erased = client_erased_entry(client=client)
-    can_export = erased is None and (is_owner or user.has_perm("clients.export_client"))
+    can_export = erased is None and (owner or user.has_perm("clients.export_client"))
     return {
         "erased": erased,
         "can_export": can_export,
-        "can_erase": erased is None and is_owner,
+        "can_erase": erased is None and owner,
         "export_url": reverse("backoffice:clients_transfer_export", args=[client.pk]),
         "erase_url": reverse("backoffice:clients_transfer_erase", args=[client.pk]),
-        "is_owner": is_owner,
+        "is_owner": owner,
     }

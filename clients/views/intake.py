@@ -11,9 +11,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.policies import portal_client_required
 from mectofitness.core.forms import form_errors_add
 from mectofitness.core.net import client_ip
 from mectofitness.core.uploads import body_limit
@@ -21,7 +23,6 @@ from tenants.services import rate_limit_hit
 
 from ..forms_intake import MAX_BODY_BYTES, AnswersForm, LeadContactForm
 from ..models import Assignment
-from ..selectors import client_for_portal_user
 from ..services.intake import (
     assignment_is_done,
     assignment_response_start,
@@ -37,24 +38,7 @@ from ..services.records import client_touch
 
 logger = logging.getLogger(__name__)
 
-
-def portal_client(view):
-    """A signed-in client with a client record; staff go to the back office."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if request.user.is_staff:
-            return redirect("/admin/")
-        client = client_for_portal_user(user=request.user)
-        if client is None or client.is_archived:
-            # signed in, but the coach has not set up their record (yet): say so kindly
-            return render(request, "clients/portal/forms_no_record.html")
-        request.client = client
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+portal_client = portal_client_required(section=gettext_lazy("Your forms and check-ins"))
 
 
 @portal_client

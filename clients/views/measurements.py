@@ -1,18 +1,18 @@
 """Portal pages: the client's progress (charts, logging a measurement)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.policies import portal_client_required
 
 from .. import units as u
 from ..forms_progress import MeasurementForm
 from ..models import Measurement, ProgressPhoto
-from ..selectors import client_for_portal_user
 from ..services.measurements import (
     client_today,
     measurement_delete,
@@ -20,21 +20,14 @@ from ..services.measurements import (
     progress_series,
 )
 
-
-def portal_client_or_none(request):
-    """The signed-in client's record; staff are sent to the back office by the caller."""
-    return client_for_portal_user(user=request.user)
+portal_client = portal_client_required(section=gettext_lazy("Your measurements and photos"))
 
 
-@login_required
+@portal_client
 @require_http_methods(["GET", "POST"])
 def progress(request):
     """Charts of every measurement, the "Log a measurement" form, latest photos."""
-    if request.user.is_staff:
-        return redirect("/admin/")
-    client = portal_client_or_none(request)
-    if client is None:
-        return render(request, "clients/portal/progress_no_record.html")
+    client = request.client
     system = u.units_for(client=client, viewer=request.user, business=request.tenant)
     today = client_today(client=client, business=request.tenant)
     form = MeasurementForm(request.POST or None, units=system, today=today)
@@ -92,13 +85,11 @@ def progress(request):
     return render(request, "clients/portal/progress.html", context, status=status)
 
 
-@login_required
+@portal_client
 @require_POST
 def measurement_remove(request, pk: int):
     """A client deletes one of their own values (a typo)."""
-    client = portal_client_or_none(request)
-    if client is None or request.user.is_staff:
-        raise Http404
+    client = request.client
     measurement = get_object_or_404(
         Measurement.objects.select_related("metric"), pk=pk, client=client
     )

@@ -8,13 +8,15 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.policies import portal_client_required
 from mectofitness.core.uploads import body_limit, file_route_limit
 
 from ..forms_progress import CompareForm, PhotoForm
 from ..models import ProgressPhoto
-from ..selectors import client_for_portal_user, client_queryset_for
+from ..selectors import client_queryset_for
 from ..services.measurements import client_today
 from ..services.photos import MAX_UPLOAD_BYTES, photo_delete, photo_upload
 
@@ -104,23 +106,15 @@ def compare_context(*, client, data) -> dict:
     }
 
 
-def _client_or_redirect(request):
-    if request.user.is_staff:
-        return None, redirect("/admin/")
-    client = client_for_portal_user(user=request.user)
-    if client is None:
-        return None, render(request, "clients/portal/progress_no_record.html")
-    return client, None
+portal_client = portal_client_required(section=gettext_lazy("Your measurements and photos"))
 
 
 @body_limit(file_route_limit(MAX_UPLOAD_BYTES))
-@login_required
+@portal_client
 @require_http_methods(["GET", "POST"])
 def photos(request):
     """The client's photos by date, and the upload form (phones open the camera)."""
-    client, response = _client_or_redirect(request)
-    if response is not None:
-        return response
+    client = request.client
     today = client_today(client=client, business=request.tenant)
     form = PhotoForm(request.POST or None, request.FILES or None, today=today)
     if request.method == "POST" and form.is_valid():
@@ -145,24 +139,20 @@ def photos(request):
     )
 
 
-@login_required
+@portal_client
 @require_GET
 def photos_compare(request):
     """Two dates of one pose side by side."""
-    client, response = _client_or_redirect(request)
-    if response is not None:
-        return response
+    client = request.client
     context = {"client": client, **compare_context(client=client, data=request.GET)}
     return render(request, "clients/portal/photos_compare.html", context)
 
 
-@login_required
+@portal_client
 @require_POST
 def photo_remove(request, pk: int):
     """A client deletes one of their photos."""
-    client, response = _client_or_redirect(request)
-    if response is not None:
-        raise Http404
+    client = request.client
     photo = ProgressPhoto.objects.filter(pk=pk, client=client).first()
     if photo is None:
         raise Http404

@@ -6,18 +6,18 @@ zip of one client's data): private, never cached, never sniffed.
 
 import tempfile
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from accounts.models import User
+from accounts.policies import portal_client_required
 
 from ..models import Client
-from ..selectors import client_for_portal_user
 from ..services.records import client_touch
 from ..services.transfer import (
     client_export_filename,
@@ -70,18 +70,10 @@ def client_zip_response(
 
 
 @never_cache
-@login_required
+@portal_client_required(section=gettext_lazy("What we keep about you"))
 def my_data(request):
     """What we keep about the signed-in client, and a button to download all of it."""
-    if request.user.is_staff:
-        return redirect("/admin/")
-    client = client_for_portal_user(user=request.user)
-    if client is None:
-        return render(
-            request,
-            "clients/portal/forms_no_record.html",
-            {"heading": "Your data", "what": "What we keep about you"},
-        )
+    client = request.client
     if request.method == "POST":
         client_touch(client=client)
         return client_zip_response(

@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.policies import is_staff_member
 from clients.selectors import client_queryset_for
 from clients.services.measurements import client_today
 from tenants.backoffice import backoffice_site
@@ -110,10 +111,10 @@ class ProgramAssignmentAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
+        return is_staff_member(request.user)
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return is_staff_member(request.user)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         assignment = (

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.policies import is_staff_member
 from clients.selectors import client_queryset_for
 from tenants.backoffice import backoffice_site
 
@@ -74,13 +75,13 @@ class ProgramAdmin(admin.ModelAdmin):
         return program_queryset_for(user=request.user)
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return is_staff_member(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
+        return is_staff_member(request.user)
 
     def has_add_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return is_staff_member(request.user)
 
     def has_change_permission(self, request, obj=None):
         return self.has_view_permission(request, obj)

@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.policies import is_staff_member
 from clients import units as u
 from clients.selectors import client_queryset_for
 from tenants.backoffice import backoffice_site
@@ -79,7 +80,7 @@ class WorkoutLogAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
+        return is_staff_member(request.user)
 
     @admin.display(description=gettext_lazy("finished"), boolean=True)
     def is_finished(self, obj):

@@ -18,9 +18,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from accounts.policies import IsStaffMember
 from clients.models import Client
 from clients.selectors import client_queryset_for
-from mectofitness.core.api import IsStaff
 
 from ..models import ProgramAssignment, ScheduledWorkout
 from ..selectors.assignment import assignment_queryset_for, scheduled_workouts_for
@@ -151,7 +151,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(ProgramAssignmentSerializer(assignment).data)
 
     @extend_schema(request=ShiftSerializer, responses=ProgramAssignmentSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsStaff])
+    @action(detail=True, methods=["post"], permission_classes=[IsStaffMember])
     def shift(self, request, pk=None):
         assignment = self.get_object()
         serializer = ShiftSerializer(data=request.data)
@@ -162,13 +162,13 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         return self._done(assignment)
 
     @extend_schema(request=None, responses=ProgramAssignmentSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsStaff])
+    @action(detail=True, methods=["post"], permission_classes=[IsStaffMember])
     def pause(self, request, pk=None):
         assignment = svc.assignment_pause(assignment=self.get_object(), by=request.user)
         return self._done(assignment)
 
     @extend_schema(request=ResumeSerializer, responses=ProgramAssignmentSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsStaff])
+    @action(detail=True, methods=["post"], permission_classes=[IsStaffMember])
     def resume(self, request, pk=None):
         serializer = ResumeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -180,7 +180,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         return self._done(assignment)
 
     @extend_schema(request=None, responses=ProgramAssignmentSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsStaff])
+    @action(detail=True, methods=["post"], permission_classes=[IsStaffMember])
     def cancel(self, request, pk=None):
         assignment = svc.assignment_cancel(assignment=self.get_object(), by=request.user)
         return self._done(assignment)

@@ -22,15 +22,18 @@ Every write goes through ``programs.services.builder`` (validation, transactions
 bad input is a 400 keyed by field. Clients read their own programs and write nothing.
 """
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
+from accounts.policies import IsStaffMember
 from clients.selectors import client_queryset_for
-from mectofitness.core.api import IsStaff
 
 from ..models import Block, Prescription, Program, ProgramDay, ProgramWeek
 from ..selectors.builder import (
@@ -163,10 +166,10 @@ class ProgramSerializer(serializers.ModelSerializer):
 
     def to_internal_value(self, data):
         # goal, level and length are checked by the service, with its messages
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)  # DRF's 400: expected an object
         raw = {k: data.get(k) for k in ("goal", "level", "length_weeks") if k in data}
-        attrs = super().to_internal_value(
-            {k: v for k, v in data.items() if k not in raw} if hasattr(data, "items") else data
-        )
+        attrs = super().to_internal_value({k: v for k, v in data.items() if k not in raw})
         attrs.update(raw)
         return attrs
 
@@ -174,6 +177,48 @@ class ProgramSerializer(serializers.ModelSerializer):
 class ProgramListSerializer(ProgramSerializer):
     class Meta(ProgramSerializer.Meta):
         fields = [f for f in ProgramSerializer.Meta.fields if f != "weeks"]
+
+
+class NameSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=120)
+
+
+class ReorderedSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+
+
+# what the reorder actions read: the parent's id and its children's ids in order
+REORDER = {
+    parent: inline_serializer(
+        f"{parent.title()}Reorder",
+        {
+            parent: serializers.IntegerField(),
+            "order": serializers.ListField(child=serializers.IntegerField()),
+        },
+    )
+    for parent in ("week", "day", "block")
+}
+
+
+class JsonObjectSerializer(serializers.Serializer):
+    """Any JSON object, as sent. The builder's services check each value (with the
+    messages the back office shows too); this refuses a body that is not an object."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            raise serializers.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [_("Send a JSON object.")]}
+            )
+        return {key: data.get(key) for key in data}  # a form's QueryDict: one value each
+
+
+def _body(request) -> dict:
+    """The request's body as a dict (400 when it is a list or a scalar), parsed once."""
+    if not hasattr(request, "_mf_body"):
+        serializer = JsonObjectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        request._mf_body = serializer.validated_data
+    return request._mf_body
 
 
 def _editable(request, program: Program) -> Program:
@@ -224,7 +269,7 @@ class ProgramViewSet(viewsets.ModelViewSet):
     def get_permissions(self):
         if self.action in ("list", "retrieve"):
             return super().get_permissions()
-        return [*super().get_permissions(), IsStaff()]
+        return [*super().get_permissions(), IsStaffMember()]
 
     def get_serializer_class(self):
         return ProgramListSerializer if self.action == "list" else ProgramSerializer
@@ -274,28 +319,28 @@ class ProgramViewSet(viewsets.ModelViewSet):
         svc.program_archive(program=program, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=None, responses=ProgramSerializer)
+    @extend_schema(request=NameSerializer, responses={201: ProgramSerializer})
     @action(detail=True, methods=["post"])
     def clone(self, request, pk=None):
         """A deep copy as a new template (``{"name": ...}`` optional)."""
         source = _editable(request, self.get_object())
-        name = str(request.data.get("name") or "").strip() or _("%(name)s (copy)") % {
+        name = str(_body(request).get("name") or "").strip() or _("%(name)s (copy)") % {
             "name": source.name
         }
         program = svc.program_clone(program=source, by=request.user, name=name[:120])
         return Response(_structure(request, program), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=ProgramSerializer)
+    @extend_schema(request=NameSerializer, responses={201: ProgramSerializer})
     @action(detail=True, methods=["post"], url_path="save-as-template")
     def save_as_template(self, request, pk=None):
         """A client's program becomes a new template."""
         source = _editable(request, self.get_object())
         program = svc.program_save_as_template(
-            program=source, by=request.user, name=str(request.data.get("name") or "")
+            program=source, by=request.user, name=str(_body(request).get("name") or "")
         )
         return Response(_structure(request, program), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=WeekSerializer)
+    @extend_schema(request=None, responses={201: WeekSerializer})
     @action(detail=True, methods=["post"])
     def weeks(self, request, pk=None):
         """Append an empty week."""
@@ -318,7 +363,7 @@ class PartViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.Ge
     """Shared by weeks, days, blocks and prescriptions: staff only, narrowed to programs
     the requester may see (others are 404), writes through the services."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [IsStaffMember]
     http_method_names = ["post", "patch", "delete", "options"]
     program_path = ""  # from the part to its program
 
@@ -341,7 +386,7 @@ class PartViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.Ge
         return value.pk
 
     def _parent(self, model, key: str, path: str):
-        value = self.request.data.get(key)
+        value = _body(self.request).get(key)
         if not str(value or "").isdigit():
             raise serializers.ValidationError({key: [_("Choose where this goes.")]})
         programs = program_queryset_for(user=self.request.user)
@@ -355,10 +400,11 @@ class PartViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.Ge
         return parent
 
     def _data(self, fields) -> dict:
-        return {k: self.request.data[k] for k in fields if k in self.request.data}
+        body = _body(self.request)
+        return {k: body[k] for k in fields if k in body}
 
     def _order(self) -> list:
-        order = self.request.data.get("order")
+        order = _body(self.request).get("order")
         if not isinstance(order, list):
             raise serializers.ValidationError({"order": [_("Give the ids in their new order.")]})
         return order
@@ -377,12 +423,12 @@ class WeekViewSet(PartViewSet):
     program_path = "program"
 
     def change(self, week):
-        return svc.week_update(week=week, by=self.request.user, note=self.request.data.get("note"))
+        return svc.week_update(week=week, by=self.request.user, note=_body(self.request).get("note"))
 
     def remove(self, week):
         svc.week_remove(week=week, by=self.request.user)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={201: WeekSerializer})
     @action(detail=True, methods=["post"])
     def duplicate(self, request, pk=None):
         week = svc.week_duplicate(week=self.get_object(), by=request.user)
@@ -399,8 +445,8 @@ class DayViewSet(mixins.CreateModelMixin, PartViewSet):
         day = svc.day_add(
             week=week,
             by=request.user,
-            name=request.data.get("name", ""),
-            note=request.data.get("note", ""),
+            name=_body(request).get("name", ""),
+            note=_body(request).get("note", ""),
         )
         return Response(DaySerializer(day).data, status=status.HTTP_201_CREATED)
 
@@ -410,13 +456,13 @@ class DayViewSet(mixins.CreateModelMixin, PartViewSet):
     def remove(self, day):
         svc.day_remove(day=day, by=self.request.user)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={201: DaySerializer})
     @action(detail=True, methods=["post"])
     def duplicate(self, request, pk=None):
         day = svc.day_duplicate(day=self.get_object(), by=request.user)
         return Response(DaySerializer(day).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None)
+    @extend_schema(request=REORDER["week"], responses=ReorderedSerializer)
     @action(detail=False, methods=["post"])
     def reorder(self, request):
         week = self._parent(ProgramWeek, "week", "program")
@@ -443,7 +489,7 @@ class BlockViewSet(mixins.CreateModelMixin, PartViewSet):
     def remove(self, block):
         svc.block_remove(block=block, by=self.request.user)
 
-    @extend_schema(request=None)
+    @extend_schema(request=REORDER["day"], responses=ReorderedSerializer)
     @action(detail=False, methods=["post"])
     def reorder(self, request):
         day = self._parent(ProgramDay, "day", "week__program")
@@ -455,9 +501,9 @@ class BlockViewSet(mixins.CreateModelMixin, PartViewSet):
     def move(self, request, pk=None):
         """Move the block to another workout of the program: ``{"day": id, "position": n}``."""
         block = self.get_object()
-        day = _move_target(request.data, program_id=block.day.week.program_id, kinds=("day",))
+        day = _move_target(_body(request), program_id=block.day.week.program_id, kinds=("day",))
         block = svc.block_move(
-            block=block, by=request.user, day=day, position=request.data.get("position")
+            block=block, by=request.user, day=day, position=_body(request).get("position")
         )
         return Response(BlockSerializer(block).data)
 
@@ -468,13 +514,13 @@ class PrescriptionViewSet(mixins.CreateModelMixin, PartViewSet):
     program_path = "block__day__week__program"
 
     def create(self, request, *args, **kwargs):
-        if request.data.get("block") not in (None, ""):
+        if _body(request).get("block") not in (None, ""):
             block, day = self._parent(Block, "block", "day__week__program"), None
         else:
             block, day = None, self._parent(ProgramDay, "day", "week__program")
         prescription = svc.prescription_add(
             by=request.user,
-            exercise_ref=request.data.get("exercise", ""),
+            exercise_ref=_body(request).get("exercise", ""),
             block=block,
             day=day,
             data=self._data(svc.PRESCRIPTION_FIELDS),
@@ -492,7 +538,7 @@ class PrescriptionViewSet(mixins.CreateModelMixin, PartViewSet):
     def remove(self, prescription):
         svc.prescription_remove(prescription=prescription, by=self.request.user)
 
-    @extend_schema(request=None)
+    @extend_schema(request=REORDER["block"], responses=ReorderedSerializer)
     @action(detail=False, methods=["post"])
     def reorder(self, request):
         block = self._parent(Block, "block", "day__week__program")
@@ -506,13 +552,13 @@ class PrescriptionViewSet(mixins.CreateModelMixin, PartViewSet):
         new block at the end of a workout (``{"day": id}``) of the same program."""
         prescription = self.get_object()
         program_id = prescription.block.day.week.program_id
-        target = _move_target(request.data, program_id=program_id, kinds=("block", "day"))
+        target = _move_target(_body(request), program_id=program_id, kinds=("block", "day"))
         prescription = svc.prescription_move(
             prescription=prescription,
             by=request.user,
             block=target if isinstance(target, Block) else None,
             day=target if isinstance(target, ProgramDay) else None,
-            position=request.data.get("position"),
+            position=_body(request).get("position"),
         )
         return Response(PrescriptionSerializer(self.queryset.get(pk=prescription.pk)).data)
 

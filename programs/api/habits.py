@@ -10,7 +10,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from clients.api.measurements import ClientField, portal_client
+from accounts.policies import portal_client
+from clients.api.measurements import ClientField
 from clients.models import Client, Habit, HabitCheck
 from clients.selectors import client_queryset_for
 from clients.services.measurements import client_today

@@ -17,8 +17,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from accounts.policies import portal_client
 from clients import units as u
-from clients.api.measurements import portal_client
 from clients.selectors import client_queryset_for
 
 from ..models import SetLog, WorkoutLog
@@ -158,6 +158,13 @@ class SyncSerializer(serializers.Serializer):
         return value
 
 
+class UnlogSerializer(serializers.Serializer):
+    set = serializers.UUIDField(
+        help_text="The set's id made on the device",
+        error_messages={"required": _("Give the set's id."), "invalid": _("Give the set's id.")},
+    )
+
+
 class SetLogSerializer(serializers.ModelSerializer):
     exercise_name = serializers.SerializerMethodField()
     exercise_ref = serializers.SerializerMethodField()
@@ -195,7 +202,7 @@ class SetLogSerializer(serializers.ModelSerializer):
 class WorkoutLogSerializer(serializers.ModelSerializer):
     sets = SetLogSerializer(many=True, read_only=True)
     records = serializers.SerializerMethodField()
-    commented_by = serializers.StringRelatedField()
+    commented_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = WorkoutLog
@@ -304,15 +311,14 @@ class WorkoutSyncViewSet(viewsets.GenericViewSet):
         new = result.created or result.workout_created
         return Response(body, status=status.HTTP_201_CREATED if new else status.HTTP_200_OK)
 
+    @extend_schema(request=UnlogSerializer, responses={204: None})
     @action(detail=False, methods=["post"])
     def unlog(self, request):
         """Un-log one set (``{"set": "<client_uuid>"}``): 204, or 404 if not yours."""
         client = self._client(request)
-        field = serializers.UUIDField()
-        try:
-            set_uuid = field.to_internal_value(request.data.get("set"))
-        except serializers.ValidationError:
-            raise serializers.ValidationError({"set": [_("Give the set's id.")]}) from None
+        serializer = UnlogSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        set_uuid = serializer.validated_data["set"]
         if not set_log_delete(client=client, set_uuid=set_uuid):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,17 +6,25 @@ decimal strings (kcal and grams to 0.1; see programs.services.nutrition).
 """
 
 import datetime
+from collections.abc import Mapping
 
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
-from clients.api.measurements import ClientField, portal_client
+from accounts.policies import ReadOrStaffWrites, portal_client
+from clients.api.measurements import ClientField
 from clients.selectors import client_queryset_for
 from clients.services.measurements import client_today
 
@@ -32,18 +40,6 @@ def _date_param(request, name: str = "date") -> datetime.date | None:
         return datetime.date.fromisoformat(raw)
     except ValueError:
         raise serializers.ValidationError({name: [_("Enter a date like 2025-03-14.")]}) from None
-
-
-class StaffWritesWithPerm(permissions.BasePermission):
-    """Reading for everyone signed in here; writing for staff with the model permission."""
-
-    def has_permission(self, request, view):
-        if not (request.user and request.user.is_authenticated):
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        perm = getattr(view, "write_perm", None)
-        return request.user.is_staff and (perm is None or request.user.has_perm(perm))
 
 
 # --- foods ---------------------------------------------------------------------------------
@@ -70,8 +66,22 @@ class FoodSerializer(serializers.ModelSerializer):
     def get_is_archived(self, food) -> bool:
         return food.archived_at is not None
 
-    def to_internal_value(self, data):  # the service validates and gives friendly messages
-        return {k: data.get(k) for k in self.Meta.fields if k in data}
+    def to_internal_value(self, data):
+        # the service checks the values and gives friendly messages; the shape is checked
+        # here: an object, with text where text is expected (a number is not a name)
+        if not isinstance(data, Mapping):
+            raise serializers.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [_("Send a JSON object.")]}
+            )
+        values = {k: data.get(k) for k in self.Meta.fields if k in data}
+        errors = {
+            key: [_("Enter text.")]
+            for key in ("name", "brand")
+            if values.get(key) is not None and not isinstance(values[key], str)
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
 
 
 class FoodViewSet(
@@ -87,7 +97,7 @@ class FoodViewSet(
     keep using it). The starter list is added on first use."""
 
     serializer_class = FoodSerializer
-    permission_classes = [StaffWritesWithPerm]
+    permission_classes = [ReadOrStaffWrites]
 
     @property
     def write_perm(self):
@@ -120,12 +130,21 @@ class FoodViewSet(
 # --- targets -------------------------------------------------------------------------------
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class WholeNumberField(serializers.CharField):
+    """A whole number: typed as people type it (the service parses it, with friendly
+    messages), answered as a number."""
+
+    def to_representation(self, value):
+        return value
+
+
 class NutritionTargetSerializer(serializers.ModelSerializer):
     client = ClientField(required=False)
-    calories = serializers.CharField()
-    protein_g = serializers.CharField()
-    carbs_g = serializers.CharField()
-    fat_g = serializers.CharField()
+    calories = WholeNumberField()
+    protein_g = WholeNumberField()
+    carbs_g = WholeNumberField()
+    fat_g = WholeNumberField()
     starts_on = serializers.DateField(
         required=False, error_messages={"invalid": _("Enter a date like 2025-03-14.")}
     )
@@ -266,6 +285,61 @@ class ItemSerializer(serializers.Serializer):
     grams = serializers.CharField(required=False)
 
 
+class MacrosSerializer(serializers.Serializer):
+    """Energy and macros, decimal text to 0.1 (kcal, grams)."""
+
+    kcal = serializers.CharField()
+    protein = serializers.CharField()
+    carbs = serializers.CharField()
+    fat = serializers.CharField()
+
+
+class MealPlanItemOutSerializer(MacrosSerializer):
+    id = serializers.IntegerField()
+    food = serializers.IntegerField(allow_null=True)
+    food_name = serializers.CharField()
+    grams = serializers.CharField()
+
+
+class MealOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    totals = MacrosSerializer()
+    items = MealPlanItemOutSerializer(many=True)
+
+
+class MealPlanDayOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    name = serializers.CharField()
+    totals = MacrosSerializer()
+    meals = MealOutSerializer(many=True)
+
+
+class MealPlanOutSerializer(serializers.Serializer):
+    """A plan as ``plan_json`` gives it: days -> meals -> items, with totals."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    client = serializers.IntegerField(allow_null=True)
+    notes = serializers.CharField()
+    is_active = serializers.BooleanField()
+    is_template = serializers.BooleanField()
+    days = MealPlanDayOutSerializer(many=True)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("client", int, description="Only this client's plans"),
+            OpenApiParameter("template", bool, description="Only templates"),
+        ],
+        responses=MealPlanOutSerializer(many=True),
+    ),
+    retrieve=extend_schema(responses=MealPlanOutSerializer),
+    create=extend_schema(request=MealPlanSerializer, responses={201: MealPlanOutSerializer}),
+    destroy=extend_schema(responses={204: None}),
+)
 class MealPlanViewSet(viewsets.GenericViewSet):
     """Meal plans: days -> meals -> foods with grams, totals per meal and day.
 
@@ -299,7 +373,7 @@ class MealPlanViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response([plan_json(p) for p in page])
 
     def retrieve(self, request, pk=None):
-        return Response(plan_json(get_object_or_404(self.get_queryset(), pk=pk)))
+        return Response(plan_json(self.get_object()))
 
     def create(self, request):
         self._require_staff("programs.add_mealplan")
@@ -325,17 +399,17 @@ class MealPlanViewSet(viewsets.GenericViewSet):
 
     def destroy(self, request, pk=None):
         self._require_staff("programs.delete_mealplan")
-        plan = get_object_or_404(self.get_queryset(), pk=pk)
+        plan = self.get_object()
         plan.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=ItemSerializer)
+    @extend_schema(request=ItemSerializer, responses={201: MealPlanOutSerializer})
     @action(detail=True, methods=["post"], url_path="items", serializer_class=ItemSerializer)
     def add_item(self, request, pk=None):
         """Add a day (``{}``), a meal (``{"day", "meal_name"}``) or a food to a meal
         (``{"meal", "food", "grams"}``)."""
         self._require_staff("programs.change_mealplan")
-        plan = get_object_or_404(self.get_queryset(), pk=pk)
+        plan = self.get_object()  # DRF's lookup: an id that is not a number is a 404
         serializer = ItemSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -365,16 +439,16 @@ class FoodLogSerializer(serializers.ModelSerializer):
         allow_null=True,
         error_messages={"does_not_exist": _("Choose a food from the list.")},
     )
-    grams = serializers.CharField(write_only=True)
+    grams = serializers.CharField()
     date = serializers.DateField(
         required=False, error_messages={"invalid": _("Enter a date like 2025-03-14.")}
     )
     name = serializers.CharField(required=False, allow_blank=True, max_length=300)
     meal_name = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    kcal = serializers.CharField(required=False, allow_blank=True, write_only=True)
-    protein_g = serializers.CharField(required=False, allow_blank=True, write_only=True)
-    carbs_g = serializers.CharField(required=False, allow_blank=True, write_only=True)
-    fat_g = serializers.CharField(required=False, allow_blank=True, write_only=True)
+    kcal = serializers.CharField(required=False, allow_blank=True)
+    protein_g = serializers.CharField(required=False, allow_blank=True)
+    carbs_g = serializers.CharField(required=False, allow_blank=True)
+    fat_g = serializers.CharField(required=False, allow_blank=True)
     client_uuid = serializers.UUIDField(required=False)
 
     class Meta:
@@ -413,6 +487,31 @@ class FoodLogSerializer(serializers.ModelSerializer):
             "client_uuid": str(entry.client_uuid),
             "logged_at": entry.logged_at.isoformat(),
         }
+
+
+class DayTargetSerializer(serializers.Serializer):
+    calories = serializers.IntegerField()
+    protein_g = serializers.IntegerField()
+    carbs_g = serializers.IntegerField()
+    fat_g = serializers.IntegerField()
+    starts_on = serializers.DateField()
+
+
+class DayPercentSerializer(serializers.Serializer):
+    """Percent of the target eaten, per macro (null without a target)."""
+
+    kcal = serializers.IntegerField(allow_null=True)
+    protein = serializers.IntegerField(allow_null=True)
+    carbs = serializers.IntegerField(allow_null=True)
+    fat = serializers.IntegerField(allow_null=True)
+
+
+class FoodLogDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    totals = MacrosSerializer()
+    target = DayTargetSerializer(allow_null=True)
+    percent = DayPercentSerializer()
+    entries = FoodLogSerializer(many=True)
 
 
 def day_json(day: svc.DayLog) -> dict:
@@ -493,9 +592,10 @@ class FoodLogViewSet(
         parameters=[
             OpenApiParameter("date", str, description="The day (default today)"),
             OpenApiParameter("client", int, description="Staff: the client"),
-        ]
+        ],
+        responses=FoodLogDaySerializer,
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def day(self, request):
         client = portal_client(request)
         if request.user.is_staff:

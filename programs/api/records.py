@@ -5,19 +5,37 @@ by logging sets (see programs.services.records), never written through the API; 
 marks the ones they have seen celebrated (``POST .../seen/``)."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from accounts.policies import portal_client
 from clients import units as u
-from clients.api.measurements import portal_client
 from clients.selectors import client_queryset_for
 
 from ..models import PersonalRecord
 from ..selectors.logging import record_text
 from ..services.records import record_mark_seen
+
+
+class SeenSerializer(serializers.Serializer):
+    _message = _("Give a list of record ids.")
+    ids = serializers.ListField(
+        child=serializers.IntegerField(
+            min_value=1, max_value=2**63 - 1, error_messages={"invalid": _message}
+        ),
+        required=False,
+        default=list,
+        max_length=1000,
+        error_messages={"not_a_list": _message},
+    )
 
 
 class PersonalRecordSerializer(serializers.ModelSerializer):
@@ -104,17 +122,19 @@ class PersonalRecordViewSet(
             )
         return context
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(
+        request=SeenSerializer,
+        responses={200: inline_serializer("RecordsSeen", {"updated": serializers.IntegerField()})},
+    )
     @action(detail=False, methods=["post"])
     def seen(self, request):
         """The client saw these celebrations: ``{"ids": [1, 2]}``."""
         client = portal_client(request)
         if client is None:
             raise PermissionDenied(_("Only the client marks their records as seen."))
-        ids = request.data.get("ids", [])
-        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
-            raise serializers.ValidationError({"ids": [_("Give a list of record ids.")]})
-        count = record_mark_seen(client=client, record_ids=ids)
+        serializer = SeenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        count = record_mark_seen(client=client, record_ids=serializer.validated_data["ids"])
         return Response({"updated": count}, status=status.HTTP_200_OK)
 
 

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.policies import role_of
 from accounts.roles import COACH, OWNER
-from accounts.services import user_role
 from programs.catalog.models import CatalogExercise, Category
 from programs.catalog.text import EQUIPMENT, MUSCLES, normalise
 from programs.models import Exercise, ExerciseHide
@@ -31,7 +31,7 @@ def library_can_edit(*, user: User) -> bool:
         user.is_authenticated
         and user.is_active
         and user.is_staff
-        and (user.is_superuser or user_role(user) in (OWNER, COACH))
+        and (user.is_superuser or role_of(user) in (OWNER, COACH))
     )
 
 

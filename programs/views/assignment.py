@@ -2,11 +2,11 @@
 
 import datetime
 
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext_lazy
 
-from clients.selectors import client_for_portal_user
+from accounts.policies import portal_client_required
 from clients.services.measurements import client_today
 
 from ..selectors.assignment import month_grid, scheduled_workouts_for
@@ -14,15 +14,11 @@ from ..selectors.assignment import month_grid, scheduled_workouts_for
 WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
-@login_required
+@portal_client_required(section=gettext_lazy("Your training calendar"))
 def calendar(request):
     """Dated workouts: a month grid (``?month=2025-03``) or a week agenda (``?week=2025-03-10``),
     today highlighted, done and skipped marked; each links to /workouts/<id>/."""
-    if request.user.is_staff:
-        return redirect("/admin/")
-    client = client_for_portal_user(user=request.user)
-    if client is None:
-        return render(request, "programs/portal/calendar.html", {"client": None}, status=200)
+    client = request.client
     today = client_today(client=client, business=request.tenant)
     view = "week" if "week" in request.GET else "month"
     if view == "week":

@@ -3,35 +3,26 @@
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.policies import portal_client_required
 from clients.models import Habit
-from clients.selectors import client_for_portal_user
 from clients.services.measurements import client_today
 
 from ..services import habits as svc
 
-
-def _portal_client(request):
-    if request.user.is_staff:
-        return None
-    return client_for_portal_user(user=request.user)
+SECTION = gettext_lazy("Your habits")
 
 
-@login_required
+@portal_client_required(section=SECTION)
 def habits(request):
-    if request.user.is_staff:
-        return redirect("/admin/")
-    client = _portal_client(request)
-    if client is None:
-        return render(request, "programs/portal/nutrition_no_record.html")
+    client = request.client
     today = client_today(client=client, business=request.tenant)
     days = svc.habit_days(client=client, today=today)
     context = {
@@ -45,13 +36,11 @@ def habits(request):
     return render(request, "programs/portal/habits.html", context)
 
 
-@login_required
+@portal_client_required(section=SECTION)
 @require_POST
 def habit_tick(request, pk: int):
     """Tick a habit off (or undo, with ``undo``) for today or a recent ``date``."""
-    client = _portal_client(request)
-    if client is None:
-        raise Http404
+    client = request.client
     habit = get_object_or_404(Habit, pk=pk, client=client, archived_at__isnull=True)
     today = client_today(client=client, business=request.tenant)
     try:

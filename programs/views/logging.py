@@ -6,7 +6,6 @@ import hashlib
 import json
 import uuid
 
-from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import Http404, HttpResponse
@@ -14,12 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
+from accounts.policies import portal_client_required
 from clients import units as u
-from clients.selectors import client_for_portal_user
 from clients.services.measurements import client_today
 
 from ..models import ScheduledWorkout, WorkoutLog
@@ -35,29 +35,19 @@ from ..selectors.logging import (
 )
 from ..services.records import record_mark_seen
 
-
-def _portal_client(request):
-    """(client, response): staff go to the back office; no record shows a friendly page."""
-    if request.user.is_staff:
-        return None, redirect("/admin/")
-    client = client_for_portal_user(user=request.user)
-    if client is None:
-        return None, render(request, "programs/portal/workouts_no_record.html", status=200)
-    return client, None
+SECTION = gettext_lazy("Your workouts")
 
 
 def _units(request, client) -> str:
     return u.units_for(client=client, viewer=request.user, business=request.tenant)
 
 
-@login_required
+@portal_client_required(section=SECTION)
 @ensure_csrf_cookie
 def workouts(request):
     """Today's workout first, then the next two weeks, missed ones and recent logs. The
     page asks the service worker to keep the next workouts for offline use."""
-    client, response = _portal_client(request)
-    if response:
-        return response
+    client = request.client
     today = client_today(client=client, business=request.tenant)
     overview = workouts_overview(client=client, today=today)
     system = _units(request, client)
@@ -73,13 +63,11 @@ def workouts(request):
     return render(request, "programs/portal/workouts.html", context)
 
 
-@login_required
+@portal_client_required(section=SECTION)
 @ensure_csrf_cookie
 def workout_logger(request, pk: int):
     """Log a scheduled workout, set by set (works offline once cached)."""
-    client, response = _portal_client(request)
-    if response:
-        return response
+    client = request.client
     scheduled = get_object_or_404(
         ScheduledWorkout.objects.select_related("day", "assignment__program"),
         pk=pk,
@@ -122,13 +110,11 @@ def workout_logger(request, pk: int):
     return render(request, "programs/portal/workout_logger.html", context)
 
 
-@login_required
+@portal_client_required(section=SECTION)
 def workout_summary_view(request, log_uuid):
     """A finished (or in-progress) workout: volume, sets, time, records, the coach's
     comment."""
-    client, response = _portal_client(request)
-    if response:
-        return response
+    client = request.client
     log = get_object_or_404(
         WorkoutLog.objects.select_related("scheduled__day", "commented_by"),
         client_uuid=log_uuid,
@@ -148,19 +134,17 @@ def workout_summary_view(request, log_uuid):
     return render(request, "programs/portal/workout_summary.html", context)
 
 
-@login_required
+@portal_client_required(section=SECTION)
 @require_POST
 def workout_records_seen(request, log_uuid):
     """The client saw this workout's records (the summary's "Got it")."""
-    client, response = _portal_client(request)
-    if response:
-        return response
+    client = request.client
     log = get_object_or_404(WorkoutLog, client_uuid=log_uuid, client=client)
     record_mark_seen(client=client, record_ids=log.records.values_list("pk", flat=True))
     return redirect("portal_workout_summary", log_uuid=log.client_uuid)
 
 
-@login_required
+@portal_client_required(section=SECTION)
 def workout_new(request):
     """Log a workout done on one's own (a run, a hotel gym session): name, notes and
     rows of exercise, sets, reps, load or minutes. Records count as for any set."""
@@ -170,9 +154,7 @@ def workout_new(request):
     from ..selectors.library import exercise_best_match
     from ..services.logging import AdHocEntry, exercise_ref, load_to_kg, workout_adhoc_log
 
-    client, response = _portal_client(request)
-    if response:
-        return response
+    client = request.client
     system = _units(request, client)
     form = AdHocWorkoutForm(request.POST or None)
     rows = AdHocRowFormSet(request.POST or None, prefix="rows")
@@ -226,13 +208,11 @@ def workout_new(request):
     return render(request, "programs/portal/workout_new.html", context, status=status)
 
 
-@login_required
+@portal_client_required(section=SECTION)
 def progress_training(request):
     """Charts per exercise (estimated 1RM, top set, volume), weekly sets per muscle,
     adherence, each with a table."""
-    client, response = _portal_client(request)
-    if response:
-        return response
+    client = request.client
     system = _units(request, client)
     today = client_today(client=client, business=request.tenant)
     progress = training_progress(client=client, system=system, today=today)

@@ -4,16 +4,14 @@ import datetime
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clients.selectors import client_for_portal_user
+from accounts.policies import portal_client_required
 from clients.services.measurements import client_today
 
 from ..models import Food, FoodLogEntry
@@ -101,10 +99,7 @@ class FoodLogForm(forms.Form):
         return data
 
 
-def _portal_client(request):
-    if request.user.is_staff:
-        return None
-    return client_for_portal_user(user=request.user)
+SECTION = gettext_lazy("Your food log, meal plan and habits")
 
 
 def _day(request, today: datetime.date) -> datetime.date:
@@ -116,16 +111,12 @@ def _day(request, today: datetime.date) -> datetime.date:
     return min(on, today)
 
 
-@login_required
+@portal_client_required(section=SECTION)
 @require_http_methods(["GET", "POST"])
 def nutrition(request):
     """Today's (or ``?date=``) diary with totals against the targets, the add form,
     and the previous days."""
-    if request.user.is_staff:
-        return redirect("/admin/")
-    client = _portal_client(request)
-    if client is None:
-        return render(request, "programs/portal/nutrition_no_record.html")
+    client = request.client
     svc.foods_ensure_starter()
     today = client_today(client=client, business=request.tenant)
     on = _day(request, today)
@@ -192,12 +183,10 @@ def _by_meal(entries) -> list[dict]:
     return [{"name": k, "entries": groups[k], "total": svc.day_totals(groups[k])} for k in keys]
 
 
-@login_required
+@portal_client_required(section=SECTION)
 @require_POST
 def food_log_remove(request, pk: int):
-    client = _portal_client(request)
-    if client is None:
-        raise Http404
+    client = request.client
     entry = get_object_or_404(FoodLogEntry, pk=pk, client=client)
     svc.food_log_delete(entry=entry, by=request.user)
     messages.success(request, _("Removed %(name)s.") % {"name": entry.name})
@@ -208,14 +197,10 @@ def food_log_remove(request, pk: int):
     return redirect(url + "#today")
 
 
-@login_required
+@portal_client_required(section=SECTION)
 def meal_plan(request):
     """The client's meal plan: days, meals, foods with grams and totals."""
-    if request.user.is_staff:
-        return redirect("/admin/")
-    client = _portal_client(request)
-    if client is None:
-        return render(request, "programs/portal/nutrition_no_record.html")
+    client = request.client
     plan = svc.meal_plan_for_client(client=client)
     today = client_today(client=client, business=request.tenant)
     context = {

@@ -1,22 +1,20 @@
 """Portal pages: the client's personal records, best first per exercise."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import path
 
+from accounts.policies import portal_client_required
 from clients import units as u
 
 from ..models import PersonalRecord
 from ..selectors.logging import record_entry, records_for
-from .logging import _portal_client
+from .logging import SECTION
 
 
-@login_required
+@portal_client_required(section=SECTION)
 def records(request):
     """Every record, grouped by exercise, newest first; how records are detected."""
-    client, response = _portal_client(request)
-    if response:
-        return response
+    client = request.client
     system = u.units_for(client=client, viewer=request.user, business=request.tenant)
     groups: dict[str, dict] = {}
     for record in records_for(client=client):
