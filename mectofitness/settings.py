@@ -9,6 +9,7 @@ embedded development values when they are unset (see ``mectofitness/dev.py``).
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,7 +39,26 @@ CSRF_TRUSTED_ORIGINS = env.list(
 USE_X_FORWARDED_HOST = env.bool("DJANGO_USE_X_FORWARDED_HOST", default=False)
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SITE_SCHEME == "https"
+# A site reached over https (production) is https only: each of these can be
+# turned off for a plain-http setup; `make run` is one (DJANGO_DEBUG makes the
+# scheme http), `make test` turns the redirect off (the test client speaks http).
+_https = SITE_SCHEME == "https"
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=_https)
+# load balancers probe the web processes directly, over plain http
+SECURE_REDIRECT_EXEMPT = [r"^ping$", r"^healthz$"]
+# HSTS is sent on https responses only; every business is a subdomain of
+# BASE_DOMAIN, so the policy covers them (preloading is a separate submission)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000 if _https else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=_https)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=_https)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = env(
+    "DJANGO_SECURE_REFERRER_POLICY", default="strict-origin-when-cross-origin"
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 # Never share a session across subdomains: each business is its own site.
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
@@ -103,8 +123,12 @@ TENANT_POOL_SIZE = env.int("TENANT_POOL_SIZE", default=3)
 PG_DUMP = env("PG_DUMP", default="")
 
 MIDDLEWARE = [
-    "tenants.middleware.BusinessRoutingMiddleware",
+    # the security headers come first: the routing middleware answers some
+    # requests itself (unknown host, locked business), and those get them too
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "mectofitness.core.middleware.SecurityHeadersMiddleware",
+    "tenants.middleware.BusinessRoutingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,7 +137,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
 ]
@@ -233,7 +256,7 @@ USE_TZ = True
 
 # --- static and media --------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".data" / "media")
@@ -312,6 +335,42 @@ STRIPE_CONNECT_CLIENT_ID = env("STRIPE_CONNECT_CLIENT_ID", default="")
 STRIPE_CONNECT_WEBHOOK_SECRET = env("STRIPE_CONNECT_WEBHOOK_SECRET", default="")
 # Country of Express accounts created for businesses (two letters, ISO 3166).
 STRIPE_CONNECT_EXPRESS_COUNTRY = env("STRIPE_CONNECT_EXPRESS_COUNTRY", default="")
+
+# --- content security policy (django-csp) -----------------------------------
+# Only our own scripts and styles: no CDN, no inline code without the
+# request's nonce ({{ request.csp_nonce }}), no inline style attributes. The
+# nonce appears in the header only on pages that use it.
+_site_port = f":{SITE_PORT}" if SITE_PORT else ""
+# 500.html has no template context (it must render when all else is broken), so
+# its one <style> block is allowed by hash (a test fails when the two part)
+ERROR_PAGE_STYLE_HASH = "'sha256-Hwk13z1KDikuBbVcNyDPQ6eg6sabV4EA8jO/CJyxkdg='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE, ERROR_PAGE_STYLE_HASH],
+        # data: for icons in style sheets, blob: for a photo's preview before upload
+        "img-src": [SELF, "data:", "blob:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        # forms post here and may be redirected on: sign-up to the new business's
+        # subdomain, payments to Stripe's hosted pages (the dev stand-in in dev)
+        "form-action": [
+            SELF,
+            f"{SITE_SCHEME}://{BASE_DOMAIN}{_site_port}",
+            f"{SITE_SCHEME}://*.{BASE_DOMAIN}{_site_port}",
+            "https://*.stripe.com",
+        ]
+        + ([STRIPE_API_BASE] if STRIPE_API_BASE else []),
+    },
+}
+# powerful features no page of ours uses (the photo form's camera is the file
+# picker's `capture`, which needs no permission)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 # --- rest framework ----------------------------------------------------------
 REST_FRAMEWORK = {

@@ -131,8 +131,7 @@ class ProgressPhotoAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("photo"))
     def large_preview(self, obj):
         return format_html(
-            '<img class="mf-photo-large" src="{}" alt="{}" style="max-width:min(100%,420px);'
-            'height:auto;border-radius:8px">',
+            '<img class="mf-photo-large" src="{}" alt="{}">',
             reverse("progress_photo_file", args=[obj.pk]),
             _("%(pose)s, %(date)s") % {"pose": obj.get_pose_display(), "date": obj.taken_on},
         )
