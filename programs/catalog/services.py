@@ -5,6 +5,7 @@ search alike."""
 
 from __future__ import annotations
 
+import io
 import json
 import posixpath
 import urllib.error
@@ -13,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,6 +22,12 @@ from .text import EQUIPMENT, MUSCLES, normalise, search_text_for, words_of
 
 AUTHORED_PATH = Path(__file__).resolve().parent / "data" / "authored.json"
 IMAGE_PREFIX = "public/catalog"
+# the only images the catalog keeps (and serves): by the name's extension, then
+# proved by decoding; stored re-encoded in that format under that extension
+IMAGE_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+IMAGE_CONTENT_TYPES = {"image/jpeg", "image/png", "image/webp"}
+IMAGE_MAX_SIDE = 1600
 FETCH_TIMEOUT = 30
 AUTHORED = "mectofitness"
 FREE_EXERCISE_DB = "free-exercise-db"
@@ -39,12 +45,15 @@ class Summary:
     skipped: int = 0
     images_copied: int = 0
     images_missing: int = 0
+    images_refused: int = 0
     notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         text = f"added {self.added}, updated {self.updated}, skipped {self.skipped}"
-        if self.images_copied or self.images_missing:
+        if self.images_copied or self.images_missing or self.images_refused:
             text += f"; images copied {self.images_copied}, missing {self.images_missing}"
+            if self.images_refused:
+                text += f", refused {self.images_refused} (not a JPEG, PNG or WebP image)"
         return text
 
 
@@ -225,10 +234,20 @@ def default_image_source(source: str) -> ImageSource:
 
 
 def _copy_images(item: dict, images: ImageSource | None, summary: Summary) -> list[str]:
+    """Copy an entry's images into public storage, each decoded and re-encoded as
+    people's photos are (tenants.images): served from our domains, an image must
+    be nothing but an image. Anything else (SVG, HTML, a broken file) is refused."""
+    from tenants.images import image_reencode
+
     stored = []
     folder = normalise(str(item.get("id") or item["name"])).replace(" ", "-") or "exercise"
     for relative in item.get("images") or []:
-        name = f"{IMAGE_PREFIX}/{folder}/{posixpath.basename(str(relative))}"
+        stem, extension = posixpath.splitext(posixpath.basename(str(relative)))
+        fmt = IMAGE_FORMATS.get(extension.lower())
+        if fmt is None or not stem:
+            summary.images_refused += 1
+            continue
+        name = f"{IMAGE_PREFIX}/{folder}/{stem}.{IMAGE_EXTENSIONS[fmt]}"
         if default_storage.exists(name):
             stored.append(name)
             continue
@@ -236,7 +255,12 @@ def _copy_images(item: dict, images: ImageSource | None, summary: Summary) -> li
         if content is None:
             summary.images_missing += 1
             continue
-        default_storage.save(name, ContentFile(content))
+        try:
+            clean = image_reencode(io.BytesIO(content), max_side=IMAGE_MAX_SIDE, fmt=fmt)
+        except ValueError:
+            summary.images_refused += 1
+            continue
+        default_storage.save(name, clean)
         summary.images_copied += 1
         stored.append(name)
     return stored

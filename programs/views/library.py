@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from programs.catalog.services import IMAGE_PREFIX
+from programs.catalog.services import IMAGE_CONTENT_TYPES, IMAGE_PREFIX
 from programs.selectors.library import exercise_get
 
 IMAGE_MAX_AGE = 60 * 60 * 24 * 30
@@ -19,12 +19,13 @@ IMAGE_MAX_AGE = 60 * 60 * 24 * 30
 @require_GET
 def library_image(request, name: str):
     """A catalog image. Public and cacheable: the catalog is the same for everyone and
-    holds nothing private; only files under the catalog's prefix are served."""
+    holds nothing private; only JPEG, PNG and WebP files under the catalog's prefix
+    are served (never SVG or HTML, which a browser would run on our domain)."""
     name = posixpath.normpath(name).lstrip("/")
     if ".." in name.split("/") or not name.startswith(IMAGE_PREFIX + "/"):
         raise Http404
     content_type, _encoding = mimetypes.guess_type(name)
-    if not (content_type or "").startswith("image/") or not default_storage.exists(name):
+    if content_type not in IMAGE_CONTENT_TYPES or not default_storage.exists(name):
         raise Http404
     response = FileResponse(default_storage.open(name), content_type=content_type)
     response["Cache-Control"] = f"public, max-age={IMAGE_MAX_AGE}, immutable"

@@ -215,3 +215,64 @@ def test_the_image_view_serves_nothing_outside_the_catalog_prefix(media, tenant_
     browser = tenant_client
     for path in ["acme/private.jpg", "public/catalog/../../secret", "public/other/x.jpg"]:
         assert browser.get(f"/library/images/{path}").status_code == 404
+
+
+def _jpeg_with_gps() -> bytes:
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}  # GPS
+    out = io.BytesIO()
+    Image.new("RGB", (2400, 1200), "orange").save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
+HTML = b"<!doctype html><script>fetch('/api/v1/clients/')</script>"
+
+
+def test_imported_images_are_checked_and_re_encoded_and_nothing_else_is_kept(media, tmp_path):
+    """An image source is someone else's server: what it sends is stored only if it
+    decodes as a JPEG, PNG or WebP image, and then re-encoded (no metadata, at most
+    1600 px); SVG and HTML, whatever their names say, are refused."""
+    import io
+
+    from PIL import Image
+
+    folder = tmp_path / "fedb"
+    (folder / "images" / "Evil").mkdir(parents=True)
+    files = {
+        "0.jpg": _jpeg_with_gps(),
+        "1.svg": SVG,
+        "2.png": SVG,
+        "3.jpg": HTML,
+        "4.html": HTML,
+    }
+    for name, content in files.items():
+        (folder / "images" / "Evil" / name).write_bytes(content)
+    item = {"id": "Evil", "name": "Evil Curl", "category": "strength"}
+    item["images"] = [f"Evil/{name}" for name in files]
+    (folder / "exercises.json").write_text(json.dumps([item]))
+
+    output = run("import_exercises", str(folder / "exercises.json"))
+
+    assert "images copied 1, missing 0, refused 4" in output
+    entry = CatalogExercise.objects.get(source_id="Evil")
+    assert entry.images == ["public/catalog/evil/0.jpg"]
+    assert sorted(p.name for p in (media / "public/catalog/evil").iterdir()) == ["0.jpg"]
+    with Image.open(io.BytesIO((media / "public/catalog/evil/0.jpg").read_bytes())) as image:
+        assert image.format == "JPEG" and max(image.size) == 1600
+        assert not image.getexif().get_ifd(0x8825)  # the GPS position is gone
+
+
+def test_the_image_view_serves_no_svg_or_html_even_under_the_catalog_prefix(
+    media, business, tenant_client
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    for name, content in [("evil.svg", SVG), ("evil.html", HTML), ("evil.xml", SVG)]:
+        default_storage.save(f"public/catalog/old/{name}", ContentFile(content))
+        assert tenant_client.get(f"/library/images/public/catalog/old/{name}").status_code == 404
