@@ -66,8 +66,8 @@ _NO_RECORD = {"norecord": 403, "archived": 403}  # TARGET: one "no record" page,
 PORTAL = {"owner": A, "coach": A, "other_coach": A, "client": 200, "other_client": 200}
 PORTAL |= _NO_RECORD
 PORTAL_OWN = PORTAL | {"other_client": 404}  # the client's object, by id
-PORTAL_POST = {"owner": 405, "coach": 405, "other_coach": 405, "client": 405}
-PORTAL_POST |= {"other_client": 405, "norecord": 405, "archived": 405}
+# a POST-only portal door: the portal's rule first, then the method
+PORTAL_POST = PORTAL | {"client": 405, "other_client": 405}
 # a file of the client's (photo, uploaded answer): their staff and themselves
 FILE_OF_CLIENT = {"owner": 200, "coach": 200, "other_coach": 404, "client": 200}
 FILE_OF_CLIENT |= {"other_client": 404, "norecord": 404, "archived": 404}
@@ -121,6 +121,8 @@ def admin_model(
 # --- the business's site (mectofitness/urls_tenant.py) -------------------------------------
 
 PUBLIC_PAGE = row(OPEN)
+_TO_REAUTH = {v: "/accounts/reauthenticate/" for v in SIGNED_IN}
+_NONE_SET_UP = {v: 404 for v in SIGNED_IN}  # nobody has two-factor sign-in set up
 _TO_INVOICES = {v: "/admin/billing/invoice/" for v in ("owner", "coach", "other_coach")}
 TENANT_ROWS = {
     # probes. TARGET: ping answers while locked, like healthz (today 403)
@@ -129,7 +131,8 @@ TENANT_ROWS = {
     "manifest.webmanifest": PUBLIC_PAGE,
     "icons/<int:size>.png": row(OPEN, fill={"size": 192}),
     "sw.js": PUBLIC_PAGE,
-    "branding/logo": row({v: 404 for v in OPEN}),  # acme has no logo
+    # the sign-in page shows it, also while locked (acme has no logo: 404)
+    "branding/logo": row({v: 404 for v in OPEN}, suspended=404),
     "library/images/<path:name>": row(
         {v: 404 for v in OPEN}, fill={"name": "none.jpg"}
     ),  # a missing catalog image
@@ -187,7 +190,7 @@ TENANT_ROWS = {
     "shop/": row(PORTAL),
     "shop/<int:product_id>/buy/": row(PORTAL, client=405, other_client=405),
     "shop/return/": row(PORTAL, client="/shop/", other_client="/shop/"),
-    "shop/cancel/<int:purchase_id>/": row(PORTAL, client="/shop/", other_client="/shop/"),
+    "shop/cancel/<int:purchase_id>/": row(PORTAL_OWN, client="/shop/"),
     "billing/": row(PORTAL),
     # staff go to the back office's invoices
     "billing/invoices/": row(PORTAL | _TO_INVOICES),
@@ -198,7 +201,7 @@ TENANT_ROWS = {
     "accounts/logout/": row(SIGNED_IN, anonymous="/", suspended=200),
     "accounts/inactive/": PUBLIC_PAGE,
     "accounts/signup/": row({v: "/" for v in SIGNED_IN}, anonymous=200),
-    "accounts/reauthenticate/": row(SIGNED_IN),
+    "accounts/reauthenticate/": row(SIGNED_IN, suspended=200),
     "accounts/email/": row(SIGNED_IN),
     "accounts/confirm-email/": PUBLIC_PAGE,
     "accounts/confirm-email/<key>/": row(OPEN, fill={"key": "nope"}),
@@ -211,25 +214,23 @@ TENANT_ROWS = {
     ),
     "accounts/password/reset/key/done/": row(OPEN, suspended=200),
     "accounts/login/code/confirm/": row({v: "/" for v in SIGNED_IN}, suspended="/"),
-    "accounts/2fa/": row(SIGNED_IN),
+    "accounts/2fa/": row(SIGNED_IN, suspended=200),
     "accounts/2fa/authenticate/": row({v: "/" for v in SIGNED_IN}, suspended="/"),
-    "accounts/2fa/reauthenticate/": row({v: "/accounts/reauthenticate/" for v in SIGNED_IN}),
-    "accounts/2fa/totp/activate/": row({v: "/accounts/reauthenticate/" for v in SIGNED_IN}),
-    "accounts/2fa/totp/deactivate/": row({v: 404 for v in SIGNED_IN}),  # none set up
-    "accounts/2fa/recovery-codes/": row({v: 404 for v in SIGNED_IN}),
-    "accounts/2fa/recovery-codes/generate/": row(
-        {v: "/accounts/reauthenticate/" for v in SIGNED_IN}
-    ),
-    "accounts/2fa/recovery-codes/download/": row({v: 404 for v in SIGNED_IN}),
+    # two-factor set-up stays reachable while locked: an owner who must use it (the
+    # business's staff_mfa_required) sets it up before reaching the billing page
+    "accounts/2fa/reauthenticate/": row(_TO_REAUTH, suspended="/accounts/reauthenticate/"),
+    "accounts/2fa/totp/activate/": row(_TO_REAUTH, suspended="/accounts/reauthenticate/"),
+    "accounts/2fa/totp/deactivate/": row(_NONE_SET_UP, suspended=404),
+    "accounts/2fa/recovery-codes/": row(_NONE_SET_UP, suspended=404),
+    "accounts/2fa/recovery-codes/generate/": row(_TO_REAUTH, suspended="/accounts/reauthenticate/"),
+    "accounts/2fa/recovery-codes/download/": row(_NONE_SET_UP, suspended=404),
     # the API (mectofitness/urls_api.py)
     "api/v1/": row(API_SIGNED_IN),
     # the whole schema is built per request (seconds): three visitors stand for the rest
     "api/schema/": row({"owner": 200, "client": 200}, anonymous=401, suspended=403),
     "api/docs/": row(API_SIGNED_IN),
     "api/v1/me/": row(API_SIGNED_IN),
-    "api/v1/me/export/": row(
-        API_MINE | {"owner": 404, "coach": 404, "other_coach": 404}
-    ),  # TARGET archived 403 (today 200), norecord 403 (today 404)
+    "api/v1/me/export/": row(API_MINE | {"owner": 403, "coach": 403, "other_coach": 403}),
     "api/v1/tokens/": row(API_SIGNED_IN),
     "api/v1/tokens/<pk>/": row(API_SIGNED_POST),
     "api/v1/audit-entries/": row(API_OWNER),
@@ -748,43 +749,53 @@ def test_the_crawl_is_quick(matrix):
     assert cpu < 60, f"{requests} requests took {cpu:.0f}s CPU ({wall:.0f}s); slowest:\n{report}"
 
 
-# --- Today's answers that differ from these rows (at 61818c0) -------------------------------
+# --- Today's answers that differ from these rows --------------------------------------------
+# At 61818c0 (before the access policy work of issue 12):
 #
-# Server error:
-#   admin/clients/metric/<id>/change/ as coach and as another coach: 500 KeyError
-#   'higher_is_better' (clients/forms_progress.py:154); target 200.
+# Server error: admin/clients/metric/<id>/change/ as coach and as another coach, 500
+#   KeyError 'higher_is_better' (clients/forms_progress.py:154); target 200.
 #
 # A client login without a record (norecord) or with an archived record (archived):
-#   target 403 with the one "no record" page on every portal door, 403 in the API.
-#   - portal pages answering 200 today to both: "", forms/, forms/<pk>/, check-ins/,
+#   target 403 with the one "no record" page on every portal door, and 403 in the API.
+#   - portal pages answering 200 to both: "", forms/, forms/<pk>/, check-ins/,
 #     check-ins/<plan_id>/, progress/, progress/photos/, progress/photos/compare/,
 #     progress/training/, progress/records/, profile/data/, calendar/, workouts/,
 #     workouts/new/, workouts/<pk>/ (archived 404), workouts/log/<uuid>/ (archived 404),
-#     nutrition/, nutrition/plan/, habits/
-#   - billing/invoices/ (archived 200) and billing/invoices/<pk>/ (archived 404); shop/ and
-#     billing/ already answer 403 to both
-#   - API lists answering 200 (empty) today to both: clients, responses, assignments,
-#     checkins, checkins/due, measurements, progress-photos, program-assignments,
+#     nutrition/, nutrition/plan/, habits/; billing/invoices/ (archived 200) and
+#     billing/invoices/<pk>/ (archived 404). shop/ and billing/ already answer 403.
+#   - POST-only portal doors (progress/measurements/<pk>/delete/, progress/photos/<pk>/
+#     delete/, nutrition/log/<pk>/delete/, habits/<pk>/tick/) answer 405 to everyone:
+#     target the portal's rule first (staff to /admin/, norecord/archived 403).
+#   - API lists answering 200 (empty) to both: clients, responses, assignments, checkins,
+#     checkins/due, measurements, progress-photos, program-assignments,
 #     scheduled-workouts, programs, habits, habit-checks, workout-logs, nutrition-targets,
-#     meal-plans, food-log, personal-records, purchases, payments, invoices;
-#     food-log/day/ (archived 200), me/export/ (archived 200, norecord 404)
-#   - the same endpoints' detail views answer 404 (target 403)
+#     meal-plans, food-log, personal-records, purchases, payments, invoices; food-log/day/
+#     (archived 200), me/export/ (archived 200, norecord 404; staff 404, target 403).
+#     Their detail views answer 404 (target 403).
 #
 # A suspended business (its owner): every /admin/billing/<model>/... page of client
 #   billing (products, purchases, payments, Stripe events, invoices and their
 #   issue/pay/void/pdf, revenue, billing settings, tax rates, Stripe Connect) answers as
-#   if active: the lock allows the prefix /admin/billing/. Target 403; only
-#   /admin/billing/ (the platform billing page) stays open. ping answers 403 while
-#   healthz answers 200: target 200 for both probes.
+#   if active: the lock allows the prefix /admin/billing/. Target 403; /admin/billing/
+#   (the platform billing page) stays open. ping answers 403 while healthz answers 200:
+#   target 200 for both probes. Two-factor set-up pages and branding/logo answer 403:
+#   target reachable (see their rows).
 #
 # Another coach: profile/photo/<client user id>/ answers 200 with the client's avatar,
-#   and media/<the avatar's path> serves it too (tenants.views.private_media serves
+#   and media/<that avatar's path> serves it too (tenants.views.private_media serves
 #   avatars/ to any staff). Target 404 for both.
+#
+# Another client: shop/cancel/<Cleo's purchase>/ redirects to /shop/; target 404.
 #
 # Coaches: the history page of a purchase, payment or invoice redirects to /admin/ (the
 #   admin's "not found" message), while its change page answers 403; target 403.
 #
-# How the code hides another client's object today (kept as the rows): the stock admin
+# In the working tree at the time of writing (the policy work under way), all of the
+# above matched except: the API for norecord/archived, the portal home "" for
+# norecord/archived (200), the billing history pages for coaches, and media/ for
+# another coach.
+#
+# How the code hides another client's object (kept as the rows): the stock admin
 #   change/history/delete views redirect another coach to /admin/ with a "does not exist"
 #   message (client, measurement, photo, habit, workout log, nutrition target, meal plan,
 #   personal record, program); our own admin views answer 404 (response change and
