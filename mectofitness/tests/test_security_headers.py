@@ -190,6 +190,17 @@ def test_a_locked_business_gets_the_headers(owner_client, business):
     assert_secure_headers(response)
 
 
+def test_a_refused_form_gets_the_headers_and_a_page_without_inline_style(db):
+    from django.test import Client
+
+    browser = Client(HTTP_HOST=settings.BASE_DOMAIN, enforce_csrf_checks=True)
+    response = browser.post("/signup/", {"name": "No token"})
+    assert response.status_code == 403
+    assert_secure_headers(response)
+    page = response.content.decode()
+    assert "This form has expired" in page and "<style" not in page
+
+
 def _nonce_of(response, directive: str) -> str:
     nonces = [s for s in _directives(response)[directive] if s.startswith("'nonce-")]
     assert len(nonces) == 1, _directives(response)[directive]
