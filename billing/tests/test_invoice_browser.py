@@ -136,7 +136,7 @@ def test_the_owner_reads_revenue_and_an_invoice_on_a_desktop(ledger, live_site, 
     desk.goto(live_site.business_url("acme", "/admin/billing/invoice/revenue/"))
     facts = desk.inner_text(".mf-rev__facts")
     assert "€99.00" in facts and "1 monthly client" in facts
-    desk.wait_for_function("document.querySelector('#mf-rev-months').width > 0")
+    desk.wait_for_function("() => document.querySelector('#mf-rev-months').width > 0")
     shoot(desk, "revenue-desktop")
     desk.goto(live_site.business_url("acme", f"/admin/billing/invoice/{ledger['invoice']}/change/"))
     assert "MARK PAID" in desk.inner_text("#content").upper()

@@ -35,7 +35,7 @@ def _open(browser, live_site, width):
     sign_in(page, live_site, "owner@acme.test", "/admin/")
     page.wait_for_url("**/admin/")
     page.goto(live_site.business_url("acme", URL))
-    page.wait_for_function("document.querySelector('#mf-rev-months').width > 0")
+    page.wait_for_function("() => document.querySelector('#mf-rev-months').width > 0")
     return page
 
 

@@ -61,7 +61,7 @@ def add_exercise(page, day_name: str, query: str):
     option.wait_for()
     count = page.locator(".pb-rx").count()
     option.dispatch_event("mousedown")
-    page.wait_for_function(f"document.querySelectorAll('.pb-rx').length > {count}")
+    page.wait_for_function(f"() => document.querySelectorAll('.pb-rx').length > {count}")
 
 
 def day_names(page) -> list[str]:
@@ -84,7 +84,7 @@ def test_the_owner_builds_and_assigns_a_program_and_cleo_sees_it(cleo, live_site
         desk.get_by_label("New workout in week 1").fill(name)
         count = desk.locator(".pb-day").count()
         desk.get_by_role("button", name="Add workout").click()
-        desk.wait_for_function(f"document.querySelectorAll('.pb-day').length > {count}")
+        desk.wait_for_function(f"() => document.querySelectorAll('.pb-day').length > {count}")
     assert day_names(desk) == ["Lower A", "Upper A", "Lower B", "Upper B"]
 
     add_exercise(desk, "Lower A", "squat")
@@ -103,7 +103,7 @@ def test_the_owner_builds_and_assigns_a_program_and_cleo_sees_it(cleo, live_site
     editor.get_by_label("Rule").select_option("add_load")
     editor.get_by_label("Step").fill("2.5")
     editor.get_by_role("button", name="Save exercise").click()
-    desk.wait_for_function("document.body.innerText.includes('5 × 5 @ 80\u00a0kg')")
+    desk.wait_for_function("() => document.body.innerText.includes('5 × 5 @ 80\u00a0kg')")
     assert "wk 2 5 @ 82.5\u00a0kg" in desk.inner_text("body")
 
     # a bad value is refused with a message next to the field
@@ -119,7 +119,7 @@ def test_the_owner_builds_and_assigns_a_program_and_cleo_sees_it(cleo, live_site
         days.nth(3).locator(".pb-day__head .pb-grip").drag_to(days.nth(0).locator(".pb-day__head"))
     assert moved.value.status == 200
     desk.wait_for_function(
-        "[...document.querySelectorAll('.pb-day__name')].map(e => e.value)[0] === 'Upper B'"
+        "() => [...document.querySelectorAll('.pb-day__name')].map(e => e.value)[0] === 'Upper B'"
     )
     assert day_names(desk) == ["Upper B", "Lower A", "Upper A", "Lower B"]
     with desk.expect_response("**/api/v1/program-days/reorder/") as moved:

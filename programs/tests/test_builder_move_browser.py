@@ -91,7 +91,9 @@ def test_the_owner_moves_exercises_and_blocks_between_workouts(plans, live_site,
         bench.locator(".pb-grip").drag_to(target)
     assert moved.value.status == 200
     # the page is fetched again after the move: Upper A, emptied, says so
-    desk.wait_for_function("document.querySelectorAll('.pb-day')[1].querySelector('.pb-empty')")
+    desk.wait_for_function(
+        "() => document.querySelectorAll('.pb-day')[1].querySelector('.pb-empty')"
+    )
     assert desk.locator(".pb-day").nth(0).locator(".pb-rx").count() == 3
     assert bench_name in rx_names(desk, "Lower A")
     assert rx_names(desk, "Upper A") == []
@@ -103,7 +105,7 @@ def test_the_owner_moves_exercises_and_blocks_between_workouts(plans, live_site,
         block_form.get_by_role("button").click()
     assert moved.value.status == 200, moved.value.text()
     desk.wait_for_function(
-        "document.querySelectorAll('.pb-day')[1].querySelectorAll('.pb-rx').length === 1"
+        "() => document.querySelectorAll('.pb-day')[1].querySelectorAll('.pb-rx').length === 1"
     )
     assert rx_names(desk, "Upper B") == []
     desk.screenshot(path=str(SHOTS / "builder-move-1280.png"), full_page=True)
@@ -150,7 +152,7 @@ def test_the_owner_rearranges_a_meal_plan(plans, live_site, browser):
     with desk.expect_response(lambda r: r.request.method == "POST") as moved:
         row.locator(".mfb-grip").drag_to(dinner)
     assert moved.value.status == 302  # then the page it redirects to
-    desk.wait_for_function("document.body.innerText.includes('(Day 2)')")
+    desk.wait_for_function("() => document.body.innerText.includes('(Day 2)')")
     assert [n.strip(" ⠿") for n in names("Dinner")] == [third]
 
     # the ↑ button, from the keyboard: the second breakfast food goes first, and the
@@ -161,7 +163,7 @@ def test_the_owner_rearranges_a_meal_plan(plans, live_site, browser):
     desk.get_by_role("button", name=f"Move {second} up").focus()
     with desk.expect_response(lambda r: r.request.method == "POST"):
         desk.keyboard.press("Enter")
-    desk.wait_for_function(f"document.body.innerText.includes('Moved {second} to place 1.')")
+    desk.wait_for_function(f"() => document.body.innerText.includes('Moved {second} to place 1.')")
     assert [n.strip(" ⠿") for n in names("Breakfast")] == [second, first]
     assert desk.evaluate("document.activeElement.dataset.focusKey") == f"down-{second_id}"
     desk.screenshot(path=str(SHOTS / "meal-builder-1280.png"), full_page=True)
@@ -172,7 +174,7 @@ def test_the_owner_rearranges_a_meal_plan(plans, live_site, browser):
     lunch_food = phone.locator("tr[data-item]").filter(has_text=fourth).first
     lunch_food.locator(".mfb-moveto select").select_option(label="Breakfast")
     lunch_food.locator(".mfb-moveto").get_by_role("button").click()
-    phone.wait_for_function("document.body.innerText.includes('to Breakfast (Day 1)')")
+    phone.wait_for_function("() => document.body.innerText.includes('to Breakfast (Day 1)')")
     assert overflowing(phone) == []
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.screenshot(path=str(SHOTS / "meal-builder-360.png"), full_page=True)

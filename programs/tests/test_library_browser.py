@@ -58,7 +58,7 @@ def test_an_owner_walks_the_library_on_a_laptop_and_a_phone(library_state, live_
     search = desk.get_by_label("Search by name")
     search.fill("dumbell curl")  # live results, typo forgiven
     desk.wait_for_function(
-        "document.querySelector('.mf-lib-item__name')?.textContent.trim() === 'Dumbbell Curl'"
+        "() => document.querySelector('.mf-lib-item__name')?.textContent.trim() === 'Dumbbell Curl'"
     )
     desk.get_by_label("Muscle").select_option("biceps")
     desk.wait_for_url("**muscle=biceps**")
@@ -68,7 +68,7 @@ def test_an_owner_walks_the_library_on_a_laptop_and_a_phone(library_state, live_
     search.fill("squatt")
     desk.get_by_label("Muscle").select_option("")
     desk.wait_for_function(
-        "document.querySelector('.mf-lib-item__name')?.textContent.trim() === 'Back Squat'"
+        "() => document.querySelector('.mf-lib-item__name')?.textContent.trim() === 'Back Squat'"
     )
     desk.locator(".mf-lib-item__name a", has_text="Back Squat").first.click()
     desk.wait_for_url("**/admin/programs/exercise/c-*/")

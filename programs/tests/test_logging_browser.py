@@ -187,7 +187,7 @@ def test_cleo_logs_two_sets_offline_and_they_sync_once_with_a_record(
     phone.get_by_role("link", name="Start workout").click()
     phone.wait_for_url(f"**/workouts/{cleo_training['scheduled']}/")
     if has_sw:
-        phone.wait_for_function("navigator.serviceWorker.controller !== null", timeout=10000)
+        phone.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10000)
     squat = phone.locator("[data-exercise-card]").first
     assert squat.get_by_label("Set 1 load in kg").input_value() == "100"  # the target
     assert "Last time" in squat.inner_text()
@@ -201,13 +201,15 @@ def test_cleo_logs_two_sets_offline_and_they_sync_once_with_a_record(
         status = phone.locator("[data-sync-status]")
         status.wait_for(state="visible")
         phone.wait_for_function(
-            "document.querySelector('[data-sync-status]').textContent.includes('2 sets waiting')"
+            "() => document.querySelector('[data-sync-status]')"
+            ".textContent.includes('2 sets waiting')"
         )
         assert "Offline \u2014 2 sets waiting to sync" in status.inner_text()
         # the rest timer runs and says so politely
         assert phone.locator("[data-timer]").is_visible()
         phone.wait_for_function(
-            "document.querySelector('[data-timer-live]').textContent.includes('Rest 2 minutes')"
+            "() => document.querySelector('[data-timer-live]')"
+            ".textContent.includes('Rest 2 minutes')"
         )
         assert phone.evaluate("window.mfQueue.all('sets').then(s => s.length)") == 2
         assert server_sets(cleo_training["scheduled"]) == []
@@ -217,7 +219,9 @@ def test_cleo_logs_two_sets_offline_and_they_sync_once_with_a_record(
             # the page itself comes from the phone: reload with no network
             phone.reload()
             phone.wait_for_selector("[data-exercise-card]")
-            phone.wait_for_function("document.querySelectorAll('.mfl-set.is-logged').length === 2")
+            phone.wait_for_function(
+                "() => document.querySelectorAll('.mfl-set.is-logged').length === 2"
+            )
             assert server_sets(cleo_training["scheduled"]) == []
 
         context.set_offline(False)
@@ -228,9 +232,10 @@ def test_cleo_logs_two_sets_offline_and_they_sync_once_with_a_record(
         assert "Estimated 1RM 131.3\u00a0kg" in banner  # 112.5 x (1 + 5/30)
         # the live region is emptied, then filled a moment later, so screen readers speak it
         phone.wait_for_function(
-            "document.querySelector('[data-pr-live]').textContent.includes('New personal record!')"
+            "() => document.querySelector('[data-pr-live]')"
+            ".textContent.includes('New personal record!')"
         )
-        phone.wait_for_function("window.mfQueue.all('sets').then(s => s.length === 0)")
+        phone.wait_for_function("() => window.mfQueue.all('sets').then(s => s.length === 0)")
         phone.screenshot(path=str(ARTIFACTS / "logging-pr-360.png"), full_page=False)
         assert server_sets(cleo_training["scheduled"]) == [
             (1, 5, Decimal("110.00")),
@@ -282,6 +287,6 @@ def test_cleo_logs_two_sets_offline_and_they_sync_once_with_a_record(
         )
         desk.screenshot(path=str(ARTIFACTS / "logging-logger-1280.png"), full_page=True)
         desk.goto(live_site.business_url("acme", "/progress/training/"))
-        desk.wait_for_function("window.Chart && Object.keys(Chart.instances).length >= 2")
+        desk.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length >= 2")
         desk.screenshot(path=str(ARTIFACTS / "logging-progress-1280.png"), full_page=True)
     print("service worker active:", has_sw)
