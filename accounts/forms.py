@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from mectofitness.core.forms import TimezoneField
+
 from .models import User
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -67,7 +69,7 @@ class ProfileForm(forms.ModelForm):
         help_text=_("JPEG, PNG or WebP, up to 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
-    timezone = forms.ChoiceField(label=_("Time zone"), required=False)
+    timezone = TimezoneField(label=_("Time zone"), required=False)
 
     class Meta:
         model = User
@@ -76,12 +78,11 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, business_timezone: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)
-        from tenants.models import timezone_choices
-
-        self.fields["timezone"].choices = [
-            ("", _("The business's time zone (%(tz)s)") % {"tz": business_timezone}),
-            *timezone_choices(),
-        ]
+        self.fields["timezone"].widget.attrs["placeholder"] = business_timezone
+        self.fields["timezone"].help_text = _(
+            "Type a city or country and pick from the list. "
+            "Empty: the business's time zone (%(tz)s)."
+        ) % {"tz": business_timezone}
         self.fields["units"].choices = [("", _("The business's units"))] + [
             c for c in self.fields["units"].choices if c[0]
         ]

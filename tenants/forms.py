@@ -1,18 +1,43 @@
+import json
 import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import NewAccountForm
+from mectofitness.core.forms import TimezoneField
+from mectofitness.core.timezones import (
+    ALIASES,
+    CURRENCY_BY_COUNTRY,
+    country_choices,
+    country_from_language,
+    currency_for_country,
+    timezone_for_country,
+)
 
 from .models import Business, Lead
 from .services import slug_problem
 
 PHONE_RE = re.compile(r"^\+?[0-9 ().-]{6,32}$")
+CURRENCIES = ["USD", "EUR", "GBP", "AUD", "CAD", "NZD", "CHF", "SEK", "NOK", "DKK"]
 
 
 class SignupForm(NewAccountForm):
-    field_order = ["name", "slug", "first_name", "last_name", "email", "password"]
+    """A new business and its owner. Country, time zone and currency start from the
+    browser's language (Accept-Language) here, and from its time zone in
+    static/js/signup.js; the person can change each."""
+
+    field_order = [
+        "name",
+        "slug",
+        "country",
+        "timezone",
+        "currency",
+        "first_name",
+        "last_name",
+        "email",
+        "password",
+    ]
 
     name = forms.CharField(
         label=_("Business name"),
@@ -30,14 +55,55 @@ class SignupForm(NewAccountForm):
                 "autocomplete": "off",
                 "autocapitalize": "none",
                 "spellcheck": "false",
-                "pattern": "[a-z0-9][a-z0-9-]{1,38}[a-z0-9]",
+                # browsers compile this with the v flag: "-" in a class must be escaped
+                "pattern": r"[a-z0-9][a-z0-9\-]{1,38}[a-z0-9]",
                 "placeholder": "peak",
             }
         ),
     )
+    # Not required: they arrive filled in, and one left empty is derived (the time
+    # zone and currency from the country, else UTC and USD); all change in settings.
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
+    timezone = TimezoneField(label=_("Time zone"), required=False)
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        required=False,
+        help_text=_("What your clients pay in."),
+        choices=[(c, c) for c in CURRENCIES],
+    )
     email = forms.EmailField(
         label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+    def __init__(self, *args, accept_language: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Choose your country")), *country_choices()]
+        country = country_from_language(accept_language)
+        self.fields["country"].initial = country
+        self.fields["timezone"].initial = timezone_for_country(country) if country else "UTC"
+        self.fields["currency"].initial = currency_for_country(country, offered=CURRENCIES)
+        # for signup.js: the current names of zones browsers report by old names,
+        # and the currency that goes with each country
+        self.fields["timezone"].widget.attrs["data-aliases"] = json.dumps(
+            ALIASES, separators=(",", ":")
+        )
+        self.fields["currency"].widget.attrs["data-currency-by-country"] = json.dumps(
+            {code: cur for code, cur in CURRENCY_BY_COUNTRY.items() if cur in CURRENCIES},
+            separators=(",", ":"),
+        )
+
+    def clean_timezone(self):
+        zone = self.cleaned_data.get("timezone")
+        return zone or timezone_for_country(self.cleaned_data.get("country"))
+
+    def clean_currency(self):
+        return self.cleaned_data.get("currency") or currency_for_country(
+            self.cleaned_data.get("country"), offered=CURRENCIES
+        )
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].strip()
@@ -90,7 +156,6 @@ class LeadForm(forms.Form):
         return name
 
 
-CURRENCIES = ["USD", "EUR", "GBP", "AUD", "CAD", "NZD", "CHF", "SEK", "NOK", "DKK"]
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 
@@ -109,6 +174,8 @@ def contrast_with_white(hex_colour: str) -> float:
 class BusinessSettingsForm(forms.ModelForm):
     """What an owner sets for their business: name, brand, locale, who may join."""
 
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    timezone = TimezoneField(label=_("Time zone"))
     currency = forms.ChoiceField(label=_("Currency"), choices=[(c, c) for c in CURRENCIES])
     logo_upload = forms.FileField(
         label=_("Logo"),
@@ -123,6 +190,7 @@ class BusinessSettingsForm(forms.ModelForm):
             "name",
             "primary_color",
             "accent_color",
+            "country",
             "timezone",
             "currency",
             "units",
@@ -134,6 +202,11 @@ class BusinessSettingsForm(forms.ModelForm):
             "primary_color": forms.TextInput(attrs={"type": "color"}),
             "accent_color": forms.TextInput(attrs={"type": "color"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *country_choices()]
+        self.fields["timezone"].widget.attrs["class"] = "vTextField"
 
     def clean_primary_color(self):
         colour = self.cleaned_data["primary_color"]

@@ -5,7 +5,7 @@ These models live in the public schema. Schemas are never created by saving a
 pool or builds one from the template, inside the same transaction.
 """
 
-import functools
+import datetime as dt
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -36,10 +36,11 @@ def slug_to_schema(slug: str) -> str:
     return "b_" + slug.replace("-", "_")
 
 
-@functools.cache
 def timezone_choices():
-    """Every IANA zone name (read from disk once per process: it is slow)."""
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+    """The time zones people choose from (mectofitness.core.timezones: one list)."""
+    from mectofitness.core.timezones import timezone_choices as offered
+
+    return offered()
 
 
 class Business(TenantMixin):
@@ -68,6 +69,7 @@ class Business(TenantMixin):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.TRIAL)
     trial_ends_at = models.DateTimeField(null=True, blank=True)
     owner_email = models.EmailField(_("owner email"))
+    country = models.CharField(_("country"), max_length=2, blank=True)
     timezone = models.CharField(max_length=64, default="UTC", choices=timezone_choices)
     currency = models.CharField(max_length=3, default="USD")
     units = models.CharField(max_length=2, choices=Units.choices, default=Units.METRIC)
@@ -116,6 +118,9 @@ class Business(TenantMixin):
                 condition=Q(currency__regex=r"^[A-Z]{3}$"), name="business_currency_iso"
             ),
             models.CheckConstraint(
+                condition=Q(country__regex=r"^([A-Z]{2})?$"), name="business_country_iso"
+            ),
+            models.CheckConstraint(
                 condition=Q(status__in=["trial", "active", "past_due", "suspended", "cancelled"]),
                 name="business_status_known",
             ),
@@ -135,13 +140,23 @@ class Business(TenantMixin):
 
     @property
     def trial_days_left(self) -> int | None:
+        """Days of the trial left, counted up: 14 on the day a 14-day trial starts,
+        1 on its last day, 0 once it has ended. None when not on a trial. The one
+        figure the home page and the billing page show."""
         if self.status != self.Status.TRIAL or not self.trial_ends_at:
             return None
-        return max(0, (self.trial_ends_at - djtz.now()).days)
+        left = self.trial_ends_at - djtz.now()
+        if left <= dt.timedelta(0):
+            return 0
+        return -(-left // dt.timedelta(days=1))  # ceiling: part of a day counts
 
     def clean(self):
         super().clean()
         if self.timezone:
+            from mectofitness.core.timezones import timezone_canonical
+
+            if timezone_canonical(self.timezone) != self.timezone:
+                raise ValidationError({"timezone": _("Unknown time zone.")})
             try:
                 zoneinfo.ZoneInfo(self.timezone)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -102,7 +102,11 @@ def pricing(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    form = SignupForm(request.POST or None, initial={"slug": request.GET.get("slug", "")})
+    form = SignupForm(
+        request.POST or None,
+        initial={"slug": request.GET.get("slug", "")},
+        accept_language=request.headers.get("Accept-Language", ""),
+    )
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request)
         if services.rate_limit_hit(
@@ -120,6 +124,9 @@ def signup(request):
                     owner_password=data["password"],
                     owner_first_name=data["first_name"],
                     owner_last_name=data.get("last_name", ""),
+                    country=data["country"],
+                    timezone_name=data["timezone"],
+                    currency=data["currency"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -163,3 +163,24 @@ def test_the_portal_installs_as_the_businesses_app(tenant_client, business):
         with Image.open(io.BytesIO(icon.content)) as image:
             assert image.format == "PNG" and image.size == (size, size)
     assert tenant_client.get("/icons/64.png").status_code == 404
+
+
+def test_the_profile_offers_the_same_short_time_zone_list_as_sign_up(business):
+    import re
+
+    from mectofitness.core.timezones import timezone_names
+
+    _user, browser = member(business, "pia@acme.test")
+    html = browser.get("/profile/").content.decode()
+    listed = re.search(r"<datalist id=\"[^\"]+\">(.*?)</datalist>", html, re.S)
+    assert listed
+    assert re.findall(r'<option value="([^"]+)"', listed.group(1)) == list(timezone_names())
+    assert "Factory" not in listed.group(1) and "W-SU" not in listed.group(1)
+
+
+def test_a_deprecated_zone_name_is_saved_as_its_current_name(business):
+    user, browser = member(business, "pia@acme.test")
+    assert browser.post("/profile/", profile_data(timezone="Asia/Saigon")).status_code == 302
+    with tenant_context(business):
+        user.refresh_from_db()
+    assert user.timezone == "Asia/Ho_Chi_Minh"

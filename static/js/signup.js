@@ -1,6 +1,7 @@
 /* Sign-up form, progressive enhancement: the form works without this file.
    - suggests the address (slug) from the business name until the user edits it
    - checks the address as you type (debounced) and says whether it is free
+   - fills in country, time zone and currency from the browser's time zone and language
    - stops a second submit while the business is being created */
 (function () {
   "use strict";
@@ -107,6 +108,82 @@
       if (slugTouched) return;
       slugInput.value = suggest(nameInput.value);
       if (status && checkUrl && window.fetch) scheduleCheck();
+    });
+  }
+
+  // --- country, time zone and currency from the browser -----------------------
+  // Only on a fresh form (data-prefill): after a refused submit, keep what was sent.
+  var countrySelect = form.elements.namedItem("country");
+  var tzInput = form.elements.namedItem("timezone");
+  var currencySelect = form.elements.namedItem("currency");
+  var currencyTouched = false;
+
+  function jsonAttr(el, name) {
+    try {
+      return JSON.parse((el && el.getAttribute(name)) || "{}");
+    } catch (e) {
+      return {};
+    }
+  }
+  var currencyByCountry = jsonAttr(currencySelect, "data-currency-by-country");
+
+  function hasOption(select, value) {
+    return !!select && Array.prototype.some.call(select.options, function (o) {
+      return o.value === value;
+    });
+  }
+
+  function zoneOption(name) {
+    var list = tzInput && tzInput.list;
+    if (!list || !name) return null;
+    var aliases = jsonAttr(tzInput, "data-aliases");
+    var wanted = aliases[name] || name;
+    for (var i = 0; i < list.options.length; i++) {
+      if (list.options[i].value === wanted) return list.options[i];
+    }
+    return null;
+  }
+
+  function setCurrencyFor(country) {
+    if (currencyTouched || !currencySelect) return;
+    var currency = currencyByCountry[country] || "USD";
+    if (hasOption(currencySelect, currency)) currencySelect.value = currency;
+  }
+
+  if (form.hasAttribute("data-prefill") && countrySelect && tzInput) {
+    var browserZone = "";
+    try {
+      browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (e) {
+      browserZone = "";
+    }
+    var option = zoneOption(browserZone);
+    var country = option ? option.getAttribute("data-country") : "";
+    if (!country) {
+      // no zone with a country (UTC, an unknown name): the language's region, "en-GB" -> GB
+      var region = ((navigator.languages && navigator.languages[0]) || navigator.language || "")
+        .split("-")
+        .slice(1)
+        .filter(function (part) {
+          return /^[A-Za-z]{2}$/.test(part);
+        })[0];
+      country = region ? region.toUpperCase() : "";
+    }
+    if (option) tzInput.value = option.value;
+    if (country && hasOption(countrySelect, country)) {
+      countrySelect.value = country;
+      setCurrencyFor(country);
+    }
+  }
+
+  if (countrySelect) {
+    if (currencySelect) {
+      currencySelect.addEventListener("change", function () {
+        currencyTouched = true;
+      });
+    }
+    countrySelect.addEventListener("change", function () {
+      setCurrencyFor(countrySelect.value);
     });
   }
 
