@@ -23,6 +23,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("signup/check/", views.slug_check, name="slug_check"),
     path("leads/", views.lead_create, name="lead_create"),
+    path("leads/thanks/", views.lead_thanks, name="lead_thanks"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     # dj-stripe's webhook path, served by our stricter view (billing.platform.webhooks)

@@ -7,13 +7,14 @@ import posixpath
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -167,12 +168,18 @@ def slug_check(request):
     )
 
 
+LEAD_THANKS_SALT = "lead-thanks"
+LEAD_THANKS_MAX_AGE = 3600
+
+
 @require_POST
 def lead_create(request):
+    """Records a lead, then redirects to the thank-you page (a reload does not post
+    again). The thank-you page learns whose lead it was from a signed token."""
     form = LeadForm(request.POST)
     if form.data.get("website"):
         # honeypot filled in: say thanks, keep nothing
-        return render(request, "public/lead_thanks.html", {"created": True})
+        return redirect("lead_thanks")
     ip = client_ip(request)
     if services.rate_limit_hit(scope="lead", key=ip, limit=_setting("LEAD_RATE_LIMIT_PER_HOUR")):
         logger.warning("lead refused: rate limit reached for %s", ip)
@@ -183,9 +190,30 @@ def lead_create(request):
         return render(request, "public/lead_form_page.html", {"lead_form": form}, status=400)
     data = {key: value for key, value in form.cleaned_data.items() if key != "website"}
     result = services.lead_capture(**data, source=request.POST.get("source", "landing")[:64])
-    return render(
-        request, "public/lead_thanks.html", {"created": result.created, "lead": result.lead}
+    token = signing.dumps(
+        {"lead": result.lead.pk, "created": result.created}, salt=LEAD_THANKS_SALT
     )
+    return HttpResponseRedirect(f"{reverse('lead_thanks')}?{urlencode({'t': token})}", status=303)
+
+
+@require_GET
+def lead_thanks(request):
+    """The thank-you page after the lead form; without a valid token, a plain thanks."""
+    from .models import Lead
+
+    context = {"created": True, "lead": None}
+    try:
+        data = signing.loads(
+            request.GET.get("t", ""), salt=LEAD_THANKS_SALT, max_age=LEAD_THANKS_MAX_AGE
+        )
+    except signing.BadSignature:
+        data = None
+    if isinstance(data, dict):
+        context = {
+            "created": bool(data.get("created")),
+            "lead": Lead.objects.filter(pk=data.get("lead")).first(),
+        }
+    return render(request, "public/lead_thanks.html", context)
 
 
 def _setting(name):

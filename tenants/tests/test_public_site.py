@@ -113,7 +113,9 @@ def lead(**overrides):
 
 
 def test_a_lead_is_recorded(public_client):
-    response = public_client.post("/leads/", lead(phone="+44 7700 900123", message="Hi"))
+    response = public_client.post(
+        "/leads/", lead(phone="+44 7700 900123", message="Hi"), follow=True
+    )
     assert response.status_code == 200
     saved = Lead.objects.get()
     assert (saved.name, saved.email, saved.phone, saved.source) == (
@@ -124,9 +126,31 @@ def test_a_lead_is_recorded(public_client):
     )
 
 
+def test_the_thank_you_page_is_reached_by_redirect_so_a_reload_does_not_post_again(
+    public_client,
+):
+    response = public_client.post("/leads/", lead())
+    assert response.status_code == 303
+    thanks = response["Location"]
+    assert thanks.startswith("/leads/thanks/?t=")
+    for _reload in range(2):
+        page = public_client.get(thanks)
+        assert page.status_code == 200
+        assert "Thanks, Sam Lee!" in page.content.decode()
+    assert Lead.objects.get().submissions == 1
+
+
+def test_the_thank_you_page_ignores_a_forged_token(public_client):
+    page = public_client.get("/leads/thanks/", {"t": "forged"})
+    assert page.status_code == 200
+    assert "Thanks! We" in page.content.decode()
+
+
 def test_a_lead_is_deduplicated_by_email_ignoring_case(public_client):
     public_client.post("/leads/", lead(message="First"))
-    response = public_client.post("/leads/", lead(email="SAM@Gym.test", message="Second"))
+    response = public_client.post(
+        "/leads/", lead(email="SAM@Gym.test", message="Second"), follow=True
+    )
     assert response.status_code == 200
     saved = Lead.objects.get()
     assert saved.submissions == 2
@@ -152,7 +176,7 @@ def test_an_invalid_lead_gets_field_errors_and_is_not_saved(public_client, overr
 
 
 def test_a_bot_filling_the_hidden_field_is_thanked_and_ignored(public_client):
-    response = public_client.post("/leads/", lead(website="http://spam.test"))
+    response = public_client.post("/leads/", lead(website="http://spam.test"), follow=True)
     assert response.status_code == 200
     assert not Lead.objects.exists()
 
@@ -160,7 +184,8 @@ def test_a_bot_filling_the_hidden_field_is_thanked_and_ignored(public_client):
 def test_leads_are_rate_limited_per_address(public_client, settings):
     settings.LEAD_RATE_LIMIT_PER_HOUR = 2
     for n in range(2):
-        assert public_client.post("/leads/", lead(email=f"{n}@gym.test")).status_code == 200
+        response = public_client.post("/leads/", lead(email=f"{n}@gym.test"), follow=True)
+        assert response.status_code == 200
     response = public_client.post("/leads/", lead(email="3@gym.test"))
     assert response.status_code == 429
     assert "Too many" in response.content.decode()
