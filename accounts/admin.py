@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tenants.backoffice import backoffice_site
 
@@ -158,11 +159,21 @@ class InvitationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Resend selected invitations"))
     def resend(self, request, queryset):
-        self._each(request, queryset, invitation_resend, _("Resent %d invitations."))
+        self._each(
+            request,
+            queryset,
+            invitation_resend,
+            ("Resent %d invitation.", "Resent %d invitations."),
+        )
 
     @admin.action(description=_("Revoke selected invitations"))
     def revoke(self, request, queryset):
-        self._each(request, queryset, invitation_revoke, _("Revoked %d invitations."))
+        self._each(
+            request,
+            queryset,
+            invitation_revoke,
+            ("Revoked %d invitation.", "Revoked %d invitations."),
+        )
 
     def _each(self, request, queryset, service, done):
         count = 0
@@ -172,10 +183,15 @@ class InvitationAdmin(admin.ModelAdmin):
                 count += 1
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(
-                    request, f"{invitation.email}: {' '.join(_messages(exc))}", messages.WARNING
+                    request,
+                    # not starting with the address: the admin capitalises messages
+                    _("Skipped %(email)s: %(reason)s")
+                    % {"email": invitation.email, "reason": " ".join(_messages(exc))},
+                    messages.WARNING,
                 )
         if count:
-            self.message_user(request, done % count, messages.SUCCESS)
+            singular, plural = done
+            self.message_user(request, ngettext(singular, plural, count) % count, messages.SUCCESS)
 
 
 class _AddFailed(Exception):

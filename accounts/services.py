@@ -54,7 +54,8 @@ def invitation_create(
     existing = User.objects.filter(email__iexact=email).first()
     if existing:
         raise ValidationError(
-            {"email": _("%(email)s already has an account at this business.") % {"email": email}}
+            # the message must not start with the address: the admin capitalises messages
+            {"email": _("This business already has an account for %(email)s.") % {"email": email}}
         )
     open_invitation = (
         Invitation.objects.select_for_update()
@@ -65,7 +66,8 @@ def invitation_create(
         raise ValidationError(
             {
                 "email": _(
-                    "%(email)s was already invited on %(date)s. Resend that invitation instead."
+                    "An invitation to %(email)s was already sent on %(date)s. "
+                    "Resend that invitation instead."
                 )
                 % {"email": email, "date": open_invitation.created_at.date().isoformat()}
             }
@@ -98,12 +100,8 @@ def _check_plan_room(*, role: str, email: str) -> None:
     if role == Invitation.Role.COACH:
         limit_check(kind="coaches", field="email", adding=1 + open_invitations.count())
         return
-    counted = Client.objects.filter(
-        status__in=[Client.Status.ONBOARDING, Client.Status.ACTIVE]
-    ).values("email")
-    if Client.objects.filter(
-        email__iexact=email, status__in=[Client.Status.ONBOARDING, Client.Status.ACTIVE]
-    ).exists():
+    counted = Client.objects.filter(status__in=Client.ACTIVE_STATUSES).values("email")
+    if Client.objects.filter(email__iexact=email, status__in=Client.ACTIVE_STATUSES).exists():
         return  # already counted: joining the portal adds nobody
     pending = open_invitations.exclude(email__in=counted).count()
     limit_check(kind="clients", field="email", adding=1 + pending)

@@ -49,6 +49,10 @@ class Client(models.Model):
         PAUSED = "paused", _("Paused")
         ARCHIVED = "archived", _("Archived")
 
+    # What "active clients" counts everywhere (the home page, the plan's limit, the
+    # platform admin): clients being onboarded or coached, not leads or paused ones.
+    ACTIVE_STATUSES = (Status.ONBOARDING, Status.ACTIVE)
+
     class Level(models.TextChoices):
         BEGINNER = "beginner", _("Beginner")
         INTERMEDIATE = "intermediate", _("Intermediate")

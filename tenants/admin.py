@@ -44,7 +44,7 @@ class BusinessAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return BusinessChangeList
 
-    @admin.display(description=_("active clients"))
+    @admin.display(description=_("active clients (active or onboarding)"))
     def clients(self, obj):
         return getattr(obj, "client_count", "—")
 

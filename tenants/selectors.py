@@ -20,7 +20,9 @@ def backoffice_figures(*, user: User) -> dict:
             f"clients_{status}": Count("pk", filter=Q(status=status))
             for status in Client.Status.values
             if status != Client.Status.ARCHIVED
-        }
+        },
+        # the same "active clients" as the plan's limit and the platform admin
+        clients_counted=Count("pk", filter=Q(status__in=Client.ACTIVE_STATUSES)),
     )
     coaches = User.objects.filter(groups__name=COACH, is_active=True).count()
     now = timezone.now()
@@ -39,8 +41,8 @@ def backoffice_figures(*, user: User) -> dict:
 
 
 def client_counts(*, businesses) -> dict[int, int]:
-    """Active clients (onboarding or active) of each business, counted in their own
-    schemas in one query.
+    """Active clients (Client.ACTIVE_STATUSES: onboarding or active) of each business,
+    counted in their own schemas in one query.
 
     Crosses tenants on purpose (the platform admin's list): a UNION ALL over
     the businesses' schemas, each name quoted as an identifier.
@@ -48,13 +50,16 @@ def client_counts(*, businesses) -> dict[int, int]:
     from django.db import connection
     from django_tenants.utils import quote_schema_name
 
+    from clients.models import Client
+
+    statuses = ", ".join(f"'{status}'" for status in Client.ACTIVE_STATUSES)  # constants
     businesses = [b for b in businesses if b.schema_name != "public"]
     if not businesses:
         return {}
     parts = [
         f"SELECT {int(b.pk)} AS business_id, count(*) AS clients "
         f"FROM {quote_schema_name(b.schema_name)}.clients_client "
-        f"WHERE status IN ('onboarding', 'active')"
+        f"WHERE status IN ({statuses})"
         for b in businesses
     ]
     with connection.cursor() as cursor:

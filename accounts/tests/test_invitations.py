@@ -211,3 +211,12 @@ def test_a_coach_sees_only_client_invitations_in_the_back_office(business, owner
     listing = browser.get("/admin/accounts/invitation/").content.decode()
     assert "client9@acme.test" in listing
     assert "coach9@acme.test" not in listing
+
+
+def test_a_second_invitation_is_refused_with_the_address_as_typed(business, owner_client):
+    data = {"email": "ann.lee@person.test", "role": "client", "first_name": "", "last_name": ""}
+    owner_client.post("/admin/accounts/invitation/add/", data)
+    response = owner_client.post("/admin/accounts/invitation/add/", data, follow=True)
+    html = response.content.decode()
+    assert "An invitation to ann.lee@person.test was already sent" in html
+    assert "Ann.lee@person.test" not in html

@@ -123,7 +123,7 @@ class Usage:
 
 
 def usage_for_business(business) -> Usage:
-    """What the business uses now: active clients (onboarding + active), people who
+    """What the business uses now: active clients (Client.ACTIVE_STATUSES), people who
     coach (owners and coaches, active) and media storage. Two queries and, with
     local media, a walk of its folder when its size is not cached."""
     from django.contrib.auth.models import Group  # noqa: F401  (tenant tables)
@@ -133,9 +133,7 @@ def usage_for_business(business) -> Usage:
     from clients.models import Client
 
     with tenant_context(business):
-        clients = Client.objects.filter(
-            status__in=[Client.Status.ONBOARDING, Client.Status.ACTIVE]
-        ).count()
+        clients = Client.objects.filter(status__in=Client.ACTIVE_STATUSES).count()
         coaches = (
             User.objects.filter(groups__name__in=[OWNER, COACH], is_active=True).distinct().count()
         )

@@ -22,7 +22,7 @@ from . import selectors, services
 from .models import Plan
 
 LIMIT_ROWS = [
-    ("clients", _("Active clients"), "max_active_clients"),
+    ("clients", _("Active clients (active or onboarding)"), "max_active_clients"),
     ("coaches", _("Coaches (you included)"), "max_coaches"),
     ("storage", _("Storage (MB)"), "storage_mb"),
 ]

@@ -43,7 +43,11 @@ class StatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [("all", _("All, with archived")), *Client.Status.choices]
+        return [
+            ("all", _("All, with archived")),
+            ("counted", _("Active or onboarding")),
+            *Client.Status.choices,
+        ]
 
     def choices(self, changelist):
         value = self.value()
@@ -63,6 +67,8 @@ class StatusFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset.exclude(status=Client.Status.ARCHIVED)
+        if value == "counted":  # the home page's "active clients"
+            return queryset.filter(status__in=Client.ACTIVE_STATUSES)
         if value in Client.Status.values:
             return queryset.filter(status=value)
         return queryset

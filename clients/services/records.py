@@ -52,7 +52,7 @@ def _check_coach(coach: User | None) -> None:
 
 
 # clients in these statuses count against the plan's active-client limit
-ROOM_STATUSES = frozenset({Client.Status.ONBOARDING, Client.Status.ACTIVE})
+ROOM_STATUSES = frozenset(Client.ACTIVE_STATUSES)
 
 
 def _check_room(*, to_status: str, from_status: str = "") -> None:

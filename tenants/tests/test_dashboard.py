@@ -48,9 +48,9 @@ def test_the_back_office_home_shows_the_businesses_real_figures(owner_client, pe
     assert figures_on(html) == {
         "active clients": "3",
         "onboarding": "0",
-        "leads": "1",
+        "lead": "1",
         "paused": "1",
-        "coaches": "1",
+        "coach": "1",
         "pending invitations": "2",
     }
     assert "1 expired, resend it" in html
