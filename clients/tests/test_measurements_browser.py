@@ -110,7 +110,7 @@ def test_a_client_logs_weight_and_a_photo_on_a_phone_and_sees_the_chart(
     phone.get_by_role("button", name="Save measurement").click()
     phone.wait_for_url("**/progress/#p-metric-weight")
     assert "Saved: Body weight 81.6\u00a0kg." in phone.inner_text("body")
-    phone.wait_for_function("document.querySelectorAll('canvas[data-chart]').length >= 2")
+    phone.wait_for_function("() => document.querySelectorAll('canvas[data-chart]').length >= 2")
     # Chart.js has drawn: the canvas has a backing bitmap sized to its box
     assert phone.evaluate("window.Chart && Object.keys(Chart.instances).length >= 2")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
@@ -139,7 +139,7 @@ def test_a_client_logs_weight_and_a_photo_on_a_phone_and_sees_the_chart(
     desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(desk, live_site, EMAIL)
     desk.goto(live_site.business_url("acme", "/progress/"))
-    desk.wait_for_function("window.Chart && Object.keys(Chart.instances).length >= 2")
+    desk.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length >= 2")
     desk.screenshot(path=str(ARTIFACTS / "progress-chart-desktop.png"), full_page=True)
 
     for scheme in ("light", "dark"):
@@ -150,7 +150,7 @@ def test_a_client_logs_weight_and_a_photo_on_a_phone_and_sees_the_chart(
         office.goto(
             live_site.business_url("acme", f"/admin/clients/measurement/client/{progress_client}/")
         )
-        office.wait_for_function("window.Chart && Object.keys(Chart.instances).length >= 2")
+        office.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length >= 2")
         assert "81.6\u00a0kg" in office.inner_text("body")
         office.screenshot(path=str(ARTIFACTS / f"progress-backoffice-{scheme}.png"), full_page=True)
     office.goto(
@@ -163,5 +163,5 @@ def test_a_client_logs_weight_and_a_photo_on_a_phone_and_sees_the_chart(
     office_phone.goto(
         live_site.business_url("acme", f"/admin/clients/measurement/client/{progress_client}/")
     )
-    office_phone.wait_for_function("window.Chart && Object.keys(Chart.instances).length >= 2")
+    office_phone.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length >= 2")
     office_phone.screenshot(path=str(ARTIFACTS / "progress-backoffice-phone.png"), full_page=True)
