@@ -360,6 +360,28 @@ def test_a_coach_who_may_not_see_the_client_does_not_see_the_possible_match(
         assert (held.client, held.match) == (None, stranger_record)
 
 
+def test_the_possible_matches_list_runs_constant_queries(
+    business, owner_client, simple_form, blank_client, held
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert owner_client.get("/admin/clients/response/held/").status_code == 200
+        return len(captured)
+
+    one = queries()
+    with tenant_context(business):
+        for n in range(3):
+            lead_intake_submit(
+                questionnaire=simple_form,
+                contact={"first_name": f"P{n}", "email": blank_client.email},
+                answers={"goal": "x"},
+            )
+    assert queries() <= one  # more rows, no more queries (later requests reuse caches)
+
+
 def test_the_owner_sees_every_possible_match(business, owner_client, held):
     page = owner_client.get("/admin/clients/response/held/")
     assert "Ana" in page.text and "Mallory Impostor" in page.text
