@@ -1,6 +1,8 @@
 """The REST API of a business's subdomain, at /api/v1/ (OpenAPI at /api/schema/)."""
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -9,6 +11,14 @@ from billing.api import register as billing_api_register
 from clients.api import register as clients_api_register
 from mectofitness.core import schema  # noqa: F401  (registers our OpenAPI extensions)
 from programs.api import register as programs_api_register
+
+
+@csrf_exempt  # it changes nothing: a DELETE gets the same 404 as a GET
+def api_not_found(request, path: str):
+    """Anything else under /api/ (an id of the wrong shape, say) is the API's own 404,
+    a JSON body like every other API error, not the site's HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
 
 router = DefaultRouter()
 router.register("tokens", ApiTokenViewSet, basename="api-token")
@@ -22,4 +32,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # the page and its script come apart: the CSP allows no inline script
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # last: only paths with the trailing slash (without it, Django redirects to it first)
+    re_path(r"^(?P<path>.*/)$", api_not_found),
 ]

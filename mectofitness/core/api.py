@@ -1,6 +1,11 @@
 """What every API endpoint shares: throttles, errors, permissions."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from rest_framework import exceptions, permissions, throttling
@@ -53,4 +58,7 @@ def exception_handler(exc, context):
             exc = exceptions.ValidationError({"non_field_errors": exc.messages})
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent | RequestDataTooBig):
+        # Django's own answer would be its HTML 400 page: say it in the API's words
+        exc = exceptions.ParseError(str(exc))
     return drf_exception_handler(exc, context)

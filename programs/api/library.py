@@ -14,7 +14,7 @@ business reads what it shows; owners and coaches change it (clients get 403).
 """
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -71,6 +71,13 @@ class ExerciseSerializer(serializers.Serializer):
     def get_copied_from(self, obj) -> str | None:
         catalog_id = getattr(obj, "catalog_id", None)
         return f"c-{catalog_id}" if catalog_id else None
+
+
+@extend_schema_serializer(many=False)  # one page object, though served by the list route
+class ExercisePageSerializer(serializers.Serializer):
+    page = serializers.IntegerField()
+    has_more = serializers.BooleanField()
+    results = ExerciseSerializer(many=True)
 
 
 class ExerciseWriteSerializer(serializers.Serializer):
@@ -135,14 +142,7 @@ class ExerciseViewSet(viewsets.ViewSet):
             OpenApiParameter("category", str),
             OpenApiParameter("page", int),
         ],
-        responses=inline_serializer(
-            "ExercisePage",
-            {
-                "page": serializers.IntegerField(),
-                "has_more": serializers.BooleanField(),
-                "results": ExerciseSerializer(many=True),
-            },
-        ),
+        responses=ExercisePageSerializer,
     )
     def list(self, request):
         filters = library_filters(
