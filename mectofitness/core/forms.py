@@ -5,6 +5,7 @@ import functools
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,18 +38,27 @@ class TimezoneInput(forms.TextInput):
         attrs["list"] = list_id
         field = super().render(name, value, attrs, renderer)
         options = format_html_join(
-            "", '<option value="{}" data-country="{}">{}</option>', timezone_choices_for_datalist()
+            "",
+            '<option value="{}" data-country="{}"{}>{}</option>',
+            timezone_choices_for_datalist(),
         )
         return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, options)
 
 
 @functools.cache
-def timezone_choices_for_datalist() -> list[tuple[str, str, str]]:
-    """(zone, country code, "Place (Country)"); the label lets people find a zone
-    by country, the code lets signup.js pick the country from the zone."""
-    from .timezones import ZONE_COUNTRY, timezone_choices
+def timezone_choices_for_datalist() -> list[tuple[str, str, str, str]]:
+    """(zone, country code, primary mark, "Place (Country)"); the label lets people
+    find a zone by country, the code and mark let signup.js go from zone to country
+    and from country to its main zone."""
+    from .timezones import ZONE_COUNTRY, timezone_choices, timezone_for_country
 
-    return [(name, ZONE_COUNTRY.get(name, ""), label) for name, label in timezone_choices()]
+    primary = mark_safe(" data-primary")
+    rows = []
+    for name, label in timezone_choices():
+        country = ZONE_COUNTRY.get(name, "")
+        is_primary = bool(country) and timezone_for_country(country) == name
+        rows.append((name, country, primary if is_primary else "", label))
+    return rows
 
 
 class TimezoneField(forms.CharField):

@@ -183,7 +183,14 @@
       });
     }
     countrySelect.addEventListener("change", function () {
-      setCurrencyFor(countrySelect.value);
+      var country = countrySelect.value;
+      setCurrencyFor(country);
+      // a zone of another country: move to the new country's main zone
+      var current = zoneOption(tzInput && tzInput.value);
+      if (tzInput && tzInput.list && country && (!current || current.getAttribute("data-country") !== country)) {
+        var main = tzInput.list.querySelector('option[data-country="' + country + '"][data-primary]');
+        if (main) tzInput.value = main.value;
+      }
     });
   }
 
