@@ -236,11 +236,30 @@
           preview.hidden = false;
         }
       });
+      var poses = form.querySelectorAll("input[type=radio][name=pose]");
+      var poseError = form.querySelector("[data-pose-error]");
+      function poseChosen() {
+        return Array.prototype.some.call(poses, function (radio) {
+          return radio.checked;
+        });
+      }
+      poses.forEach(function (radio) {
+        radio.addEventListener("change", function () {
+          if (poseError) poseError.hidden = true;
+        });
+      });
       form.addEventListener("submit", function (event) {
         if (input.files && input.files[0] && input.files[0].size > max) {
           event.preventDefault();
           error.hidden = false;
           input.focus();
+          return;
+        }
+        // ask for the pose before sending: a refused upload would lose the chosen file
+        if (poses.length && !poseChosen()) {
+          event.preventDefault();
+          if (poseError) poseError.hidden = false;
+          poses[0].focus();
           return;
         }
         if (button) {
