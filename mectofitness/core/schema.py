@@ -71,6 +71,14 @@ def postprocess_error_responses(result, generator, request, public):
             if method not in _METHODS:
                 continue
             responses = operation.setdefault("responses", {})
+            # an error a view documents itself (409, say) gets the same body
+            for status_code, response in responses.items():
+                if status_code.startswith("4") and "content" not in response:
+                    response["content"] = {
+                        "application/json": {
+                            "schema": {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
+                        }
+                    }
             for status_code, (component, description) in _STANDARD_ERRORS.items():
                 if status_code == 400 and not _takes_input(method, operation):
                     continue

@@ -63,3 +63,10 @@ def test_the_two_kinds_of_assignment_have_their_own_names(api_schema):
     schemas = api_schema["components"]["schemas"]
     assert "Assignment" not in schemas
     assert {"FormAssignment", "ProgramAssignment"} <= set(schemas)
+
+
+def test_an_error_a_view_documents_itself_gets_the_error_body(api_schema):
+    conflict = api_schema["paths"]["/api/v1/workout-sync/"]["post"]["responses"]["409"]
+    assert conflict["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -248,7 +248,14 @@ class WorkoutSyncViewSet(viewsets.GenericViewSet):
             raise PermissionDenied(_("Only clients log their workouts here."))
         return client
 
-    @extend_schema(request=SyncSerializer, responses={200: dict, 201: dict})
+    @extend_schema(
+        request=SyncSerializer,
+        responses={
+            200: dict,
+            201: dict,
+            409: OpenApiResponse(description="The sets were queued by someone else."),
+        },
+    )
     def create(self, request, *args, **kwargs):
         """Store the batch. 201 when something new was stored, 200 for a replay.
 
