@@ -1,7 +1,7 @@
 """API: the signed-in person (/me) and their personal tokens."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.response import Response
@@ -32,6 +32,8 @@ class MeSerializer(serializers.ModelSerializer):
 class MeView(RetrieveUpdateAPIView):
     """The person making the request: read, and change their own details."""
 
+    # a login without a client record may still manage its own account
+    permission_classes = [permissions.IsAuthenticated]
     serializer_class = MeSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -61,6 +63,8 @@ class ApiTokenViewSet(
 ):
     """Your personal API tokens: list, create (the key is shown once), revoke."""
 
+    # a login without a client record may still manage its own account
+    permission_classes = [permissions.IsAuthenticated]
     serializer_class = ApiTokenSerializer
 
     def get_queryset(self):

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -179,8 +180,38 @@ def portal_client_required(view=None, *, section: str = "", staff_redirect: str 
 # --- the API ----------------------------------------------------------------------------
 
 
-def _signed_in(request) -> bool:
-    return bool(request.user and request.user.is_authenticated and request.user.is_active)
+def is_member(request) -> bool:
+    """Who may use the business's data doors: its staff, and clients with an active
+    record. A client login without a record (or with an archived one) may still read
+    and change its own account (``/api/v1/me/``, tokens), nothing else."""
+    return is_staff_member(request.user) or portal_client(request) is not None
+
+
+class IsMember(permissions.BasePermission):
+    """The API's default: staff, or a client with an active record (403 otherwise)."""
+
+    message = gettext_lazy("You have no client record here.")
+
+    def has_permission(self, request, view):
+        return is_member(request)
+
+
+class _MemberReadsWrites(permissions.BasePermission):
+    """Reads for members (the queryset narrows them); writes for whom ``may_write`` says."""
+
+    write_message = ""
+
+    def has_permission(self, request, view):
+        if not is_member(request):
+            self.message = IsMember.message
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        self.message = self.write_message
+        return self.may_write(request, view)
+
+    def may_write(self, request, view) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
 
 
 class IsStaffMember(permissions.BasePermission):
@@ -199,30 +230,24 @@ class IsOwner(permissions.BasePermission):
         return is_owner(request.user)
 
 
-class ReadOrStaffWrites(permissions.BasePermission):
-    """Reads for anyone signed in here (the queryset narrows them); writes for staff,
-    with the model permission the view names in ``write_perm``, if any."""
+class ReadOrStaffWrites(_MemberReadsWrites):
+    """Reads for members; writes for staff, with the model permission the view names in
+    ``write_perm``, if any."""
 
-    message = gettext_lazy("Only the business's staff can change this.")
+    write_message = gettext_lazy("Only the business's staff can change this.")
 
-    def has_permission(self, request, view):
-        if not _signed_in(request):
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
+    def may_write(self, request, view) -> bool:
         perm = getattr(view, "write_perm", None)
         return is_staff_member(request.user) and (perm is None or request.user.has_perm(perm))
 
 
-class ReadOrOwnerWrites(permissions.BasePermission):
-    """Reads for anyone signed in here (the queryset narrows them); writes for the owner."""
+class ReadOrOwnerWrites(_MemberReadsWrites):
+    """Reads for members; writes for the owner."""
 
-    message = gettext_lazy("Only the owner can change this.")
+    write_message = gettext_lazy("Only the owner can change this.")
 
-    def has_permission(self, request, view):
-        if not _signed_in(request):
-            return False
-        return request.method in permissions.SAFE_METHODS or is_owner(request.user)
+    def may_write(self, request, view) -> bool:
+        return is_owner(request.user)
 
 
 class IsBillingOwner(permissions.BasePermission):
@@ -232,17 +257,13 @@ class IsBillingOwner(permissions.BasePermission):
         return billing_role(user=request.user, request=request) == OWNER
 
 
-class ReadOrBillingOwnerWrites(permissions.BasePermission):
-    """Billing reads for anyone signed in (the queryset narrows them to what their
-    billing role shows); writes for the owner."""
+class ReadOrBillingOwnerWrites(_MemberReadsWrites):
+    """Billing reads for members (the queryset narrows them to what their billing role
+    shows); writes for the owner."""
 
-    message = gettext_lazy("Only the owner can change this.")
+    write_message = gettext_lazy("Only the owner can change this.")
 
-    def has_permission(self, request, view):
-        if not _signed_in(request):
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
+    def may_write(self, request, view) -> bool:
         return billing_role(user=request.user, request=request) == OWNER
 
 
@@ -271,7 +292,18 @@ def require_portal_client(request) -> Client:
 # --- the back office (admin) -------------------------------------------------------------
 
 
-class StaffAdminMixin:
+class PermissionFirstAdminMixin:
+    """Refuse a page before looking its object up: the stock history view first sends
+    someone who may not see the model to the index with "does not exist", where the
+    change page answers 403."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+
+class StaffAdminMixin(PermissionFirstAdminMixin):
     """A ModelAdmin for the business's staff: owners and coaches may view, add, change
     and delete (within what the queryset shows them)."""
 
@@ -301,6 +333,24 @@ class OwnerAdminMixin(StaffAdminMixin):
         return is_owner(request.user)
 
 
+class BillingAdminMixin(StaffAdminMixin):
+    """Billing records: the owner, and coaches when the owner lets them see billing,
+    read them (within what the queryset shows); nobody adds, changes or deletes them
+    here: services do, from pages of their own."""
+
+    def _allowed(self, request) -> bool:
+        return sees_billing(request.user, request=request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class OwnerWritesAdminMixin(StaffAdminMixin):
     """Staff read; only the owner adds, changes and deletes."""
 
@@ -316,12 +366,15 @@ class OwnerWritesAdminMixin(StaffAdminMixin):
 
 __all__ = [
     "BACK_OFFICE",
+    "BillingAdminMixin",
     "IsBillingOwner",
+    "IsMember",
     "IsOwner",
     "IsPortalClient",
     "IsStaffMember",
     "OwnerAdminMixin",
     "OwnerWritesAdminMixin",
+    "PermissionFirstAdminMixin",
     "ReadOrBillingOwnerWrites",
     "ReadOrOwnerWrites",
     "ReadOrStaffWrites",
@@ -329,6 +382,7 @@ __all__ = [
     "billing_role",
     "coaches_see_billing",
     "is_coach",
+    "is_member",
     "is_owner",
     "is_staff_member",
     "no_record_context",

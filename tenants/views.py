@@ -247,9 +247,10 @@ def handoff(request):
     return redirect(next_url)
 
 
-# files that belong to one client (progress photos, form uploads, imports): served
-# only by views that check the person coaches that client (clients/views/...)
-PER_CLIENT_PREFIXES = ("progress/", "intake/", "imports/", "exports/")
+# files that belong to one person (progress photos, form uploads, imports, people's
+# photos): served only by views that check who may see that person
+# (clients/views/..., /profile/photo/<id>/)
+PER_CLIENT_PREFIXES = ("progress/", "intake/", "imports/", "exports/", "avatars/")
 
 
 @login_required
@@ -261,7 +262,7 @@ def private_media(request, path: str):
     if ".." in path.split("/") or not path.startswith(prefix) or not request.user.is_staff:
         raise Http404
     if path[len(prefix) :].startswith(PER_CLIENT_PREFIXES):
-        raise Http404  # a client's files: only their own views know who may see them
+        raise Http404
     if not default_storage.exists(path):
         raise Http404
     content_type, _encoding = mimetypes.guess_type(path)

@@ -136,6 +136,7 @@ def world_build(business, other_business) -> World:
     from allauth.account.models import EmailAddress
     from django.contrib.auth.models import Group
     from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.models import User
@@ -243,6 +244,15 @@ def world_build(business, other_business) -> World:
         )
         assignment = record.assignments.get()
         pk["assignment"] = assignment.pk
+        # answers from the open link with the client's address: held off their record
+        held = Response.objects.create(
+            version=questionnaire.versions.latest("pk"),
+            status=Response.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+            match=record,
+            contact={"email": record.email},
+        )
+        pk["heldresponse"] = held.pk
         response = Response.objects.create(
             version=questionnaire_current_version(questionnaire=questionnaire),
             client=record,
@@ -396,7 +406,10 @@ def world_build(business, other_business) -> World:
             payload={"id": "evt_matrix"},
         ).pk
         client_user.avatar.save("cleo.jpg", ContentFile(_jpeg()), save=True)
-        world.extra["media_path"] = client_user.avatar.name
+        # a file of the business's own (not a person's): the generic staff download
+        world.extra["media_path"] = default_storage.save(
+            "documents/price-list.txt", ContentFile(b"prices")
+        )
     with schema_context("public"):
         from programs.catalog.models import CatalogExercise
 

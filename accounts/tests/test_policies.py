@@ -137,22 +137,37 @@ def test_the_portal_home_opens_for_an_archived_client_and_says_why(business, peo
     assert "has been closed" in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/v1/clients/",
-        "/api/v1/measurements/",
-        "/api/v1/progress-photos/",
-        "/api/v1/responses/",
-        "/api/v1/invoices/",
-        "/api/v1/payments/",
-        "/api/v1/purchases/",
-    ],
-)
-def test_the_api_shows_an_archived_client_none_of_their_record(business, people, path):
-    data = _browser(business, people["archived"]).get(path).json()
-    rows = data["results"] if isinstance(data, dict) and "results" in data else data
-    assert rows == []
+API_DATA = [
+    "/api/v1/clients/",
+    "/api/v1/measurements/",
+    "/api/v1/progress-photos/",
+    "/api/v1/responses/",
+    "/api/v1/invoices/",
+    "/api/v1/payments/",
+    "/api/v1/purchases/",
+    "/api/v1/products/",
+    "/api/v1/metrics/",
+]
+
+
+@pytest.mark.parametrize("who", ["archived", "recordless"])
+@pytest.mark.parametrize("path", API_DATA)
+def test_the_api_refuses_a_client_without_an_active_record(business, people, who, path):
+    response = _browser(business, people[who]).get(path)
+    assert response.status_code == 403
+    assert response.json()["detail"] == "You have no client record here."
+
+
+@pytest.mark.parametrize("path", API_DATA)
+def test_the_api_answers_a_client_with_a_record(business, people, path):
+    assert _browser(business, people["active"]).get(path).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["archived", "recordless"])
+def test_a_client_without_a_record_still_manages_their_own_account(business, people, who):
+    browser = _browser(business, people[who])
+    assert browser.get("/api/v1/me/").status_code == 200
+    assert browser.get("/api/v1/tokens/").status_code == 200
 
 
 def test_the_api_refuses_an_archived_client_what_only_a_client_may_do(business, people):

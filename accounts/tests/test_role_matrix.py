@@ -80,6 +80,8 @@ API_STAFF = STAFF | {"anonymous": 401}
 API_OWNER = OWNER | {"anonymous": 401}
 API_SIGNED_IN = SIGNED_IN | {"anonymous": 401}
 API_SIGNED_POST = {v: 405 for v in SIGNED_IN} | {"anonymous": 401}
+# the API's default door (accounts.policies.IsMember): staff and clients with a record
+API_MEMBER_POST = API_SIGNED_POST | {"norecord": 403, "archived": 403}
 API_STAFF_POST = STAFF_POST | {"anonymous": 401}
 API_OWNER_POST = OWNER_POST | {"anonymous": 401}
 # the client's own data: each sees what is theirs (staff: their clients')
@@ -137,7 +139,8 @@ TENANT_ROWS = {
         {v: 404 for v in OPEN}, fill={"name": "none.jpg"}
     ),  # a missing catalog image
     # the portal
-    "": row(PORTAL),
+    # the portal's home always opens for a client: it says why there is nothing yet
+    "": row(PORTAL | {"norecord": 200, "archived": 200}),
     "profile/": row(SIGNED_IN),
     # TARGET: only people the viewer may see (today any staff: other_coach 200)
     "profile/photo/<int:user_id>/": row(
@@ -151,13 +154,17 @@ TENANT_ROWS = {
     ),
     # TARGET: a client's photo is not served to staff who may not see the client
     # (today any staff: other_coach 200)
+    # a file of the business's own; people's files never come through here
+    # (tenants/tests/test_storage.py)
     "media/<path:path>": row(
-        {"owner": 200, "coach": 200, "other_coach": 404, "client": 404, "other_client": 404},
+        {"owner": 200, "coach": 200, "other_coach": 200, "client": 404, "other_client": 404},
         fill={"path": "=media_path"},
     ),
     "invite/<str:token>/": row({v: 410 for v in OPEN}, fill={"token": "not-a-token"}),
     "f/<str:token>/": row(OPEN, fill={"token": "=form_token"}),
     "f/<str:token>/thanks/": row(OPEN, fill={"token": "=form_token"}),
+    # a mailed confirmation of answers held off a record: a bad token says so
+    "f/confirm/<str:token>/": row({v: 404 for v in OPEN}, fill={"token": "not-a-token"}),
     "forms/": row(PORTAL),
     "forms/<int:pk>/": row(PORTAL_OWN, fill={"pk": "assignment"}),
     "forms/files/<int:pk>/": row(FILE_OF_CLIENT, fill={"pk": "responsefile"}),
@@ -180,6 +187,7 @@ TENANT_ROWS = {
         PORTAL_OWN, fill={"pk": "scheduledworkout"}, client="/workouts/log/{log_uuid}/"
     ),
     "workouts/log/<uuid:log_uuid>/": row(PORTAL_OWN, fill={"log_uuid": "=log_uuid"}),
+    "workouts/log/<uuid:log_uuid>/records-seen/": row(PORTAL_POST, fill={"log_uuid": "=log_uuid"}),
     "progress/training/": row(PORTAL),
     "progress/records/": row(PORTAL),
     "nutrition/": row(PORTAL),
@@ -220,12 +228,15 @@ TENANT_ROWS = {
     # business's staff_mfa_required) sets it up before reaching the billing page
     "accounts/2fa/reauthenticate/": row(_TO_REAUTH, suspended="/accounts/reauthenticate/"),
     "accounts/2fa/totp/activate/": row(_TO_REAUTH, suspended="/accounts/reauthenticate/"),
-    "accounts/2fa/totp/deactivate/": row(_NONE_SET_UP, suspended=404),
+    # not a way to pay: locked like the rest while suspended
+    "accounts/2fa/totp/deactivate/": row(_NONE_SET_UP),
     "accounts/2fa/recovery-codes/": row(_NONE_SET_UP, suspended=404),
     "accounts/2fa/recovery-codes/generate/": row(_TO_REAUTH, suspended="/accounts/reauthenticate/"),
     "accounts/2fa/recovery-codes/download/": row(_NONE_SET_UP, suspended=404),
     # the API (mectofitness/urls_api.py)
-    "api/v1/": row(API_SIGNED_IN),
+    "api/v1/": row(API_MINE),
+    # anything else under /api/ is the API's own JSON 404
+    "api/<path>": row({v: 404 for v in OPEN}, fill={"path": "v1/nothing-here/"}),
     # the whole schema is built per request (seconds): three visitors stand for the rest
     "api/schema/": row({"owner": 200, "client": 200}, anonymous=401, suspended=403),
     "api/docs/": row(API_SIGNED_IN),
@@ -250,7 +261,7 @@ TENANT_ROWS = {
     "api/v1/questionnaires/<pk>/publish/": row(API_STAFF_POST),
     "api/v1/responses/": row(API_MINE),
     "api/v1/responses/<pk>/": row(API_OF_CLIENT),
-    "api/v1/responses/<pk>/submit/": row(API_SIGNED_POST),
+    "api/v1/responses/<pk>/submit/": row(API_MEMBER_POST),
     "api/v1/assignments/": row(API_MINE),
     "api/v1/assignments/<pk>/": row(API_OF_CLIENT),
     "api/v1/checkins/": row(API_MINE),
@@ -258,9 +269,9 @@ TENANT_ROWS = {
     "api/v1/checkins/<pk>/": row(API_OF_CLIENT),
     # no earlier check-in to compare with
     "api/v1/checkins/<pk>/previous/": row({v: 404 for v in SIGNED_IN} | _NO_RECORD, anonymous=401),
-    "api/v1/checkins/<pk>/review/": row(API_SIGNED_POST),
-    "api/v1/metrics/": row(API_SIGNED_IN),
-    "api/v1/metrics/<pk>/": row(API_SIGNED_IN),
+    "api/v1/checkins/<pk>/review/": row(API_MEMBER_POST),
+    "api/v1/metrics/": row(API_MINE),
+    "api/v1/metrics/<pk>/": row(API_MINE),
     "api/v1/measurements/": row(API_MINE),
     "api/v1/measurements/<pk>/": row(API_OF_CLIENT),
     "api/v1/progress-photos/": row(API_MINE),
@@ -293,47 +304,47 @@ TENANT_ROWS = {
     "api/v1/prescriptions/reorder/": row(API_STAFF_POST),
     "api/v1/prescriptions/<pk>/": row(API_STAFF_POST),
     "api/v1/prescriptions/<pk>/move/": row(API_STAFF_POST),
-    "api/v1/program-generator/": row(API_SIGNED_POST),
+    "api/v1/program-generator/": row(API_MEMBER_POST),
     "api/v1/habits/": row(API_MINE),
     "api/v1/habits/<pk>/": row(API_OF_CLIENT),
     "api/v1/habit-checks/": row(API_MINE),
     "api/v1/habit-checks/<pk>/": row(API_OF_CLIENT),
-    "api/v1/exercises/": row(API_SIGNED_IN),
-    "api/v1/exercises/<key>/": row(API_SIGNED_IN),
-    "api/v1/exercises/<key>/copy/": row(API_SIGNED_POST),
-    "api/v1/exercises/<key>/hide/": row(API_SIGNED_POST),
-    "api/v1/exercises/<key>/unhide/": row(API_SIGNED_POST),
-    "api/v1/workout-sync/": row(API_SIGNED_POST),
-    "api/v1/workout-sync/unlog/": row(API_SIGNED_POST),
+    "api/v1/exercises/": row(API_MINE),
+    "api/v1/exercises/<key>/": row(API_MINE),
+    "api/v1/exercises/<key>/copy/": row(API_MEMBER_POST),
+    "api/v1/exercises/<key>/hide/": row(API_MEMBER_POST),
+    "api/v1/exercises/<key>/unhide/": row(API_MEMBER_POST),
+    "api/v1/workout-sync/": row(API_MEMBER_POST),
+    "api/v1/workout-sync/unlog/": row(API_MEMBER_POST),
     "api/v1/workout-logs/": row(API_MINE),
     "api/v1/workout-logs/<pk>/": row(API_OF_CLIENT),
-    "api/v1/foods/": row(API_SIGNED_IN),
-    "api/v1/foods/<pk>/": row(API_SIGNED_IN),
+    "api/v1/foods/": row(API_MINE),
+    "api/v1/foods/<pk>/": row(API_MINE),
     "api/v1/nutrition-targets/": row(API_MINE),
     "api/v1/nutrition-targets/<pk>/": row(API_OF_CLIENT),
     "api/v1/meal-plans/": row(API_MINE),
     "api/v1/meal-plans/<pk>/": row(API_OF_CLIENT),
-    "api/v1/meal-plans/<pk>/items/": row(API_SIGNED_POST),
+    "api/v1/meal-plans/<pk>/items/": row(API_MEMBER_POST),
     "api/v1/food-log/": row(API_MINE),
     # staff must name the client (?client=): 400 without
     "api/v1/food-log/day/": row(API_MINE | {"owner": 400, "coach": 400, "other_coach": 400}),
     "api/v1/food-log/<pk>/": row(API_OF_CLIENT),
     "api/v1/personal-records/": row(API_MINE),
-    "api/v1/personal-records/seen/": row(API_SIGNED_POST),
+    "api/v1/personal-records/seen/": row(API_MEMBER_POST),
     "api/v1/personal-records/<pk>/": row(API_OF_CLIENT),
-    "api/v1/products/": row(API_SIGNED_IN),
-    "api/v1/products/<pk>/": row(API_SIGNED_IN),
+    "api/v1/products/": row(API_MINE),
+    "api/v1/products/<pk>/": row(API_MINE),
     "api/v1/purchases/": row(API_MINE),
     "api/v1/purchases/<pk>/": row(API_BILLING_OF_CLIENT),
-    "api/v1/purchases/<pk>/use-session/": row(API_SIGNED_POST),
+    "api/v1/purchases/<pk>/use-session/": row(API_MEMBER_POST),
     "api/v1/payments/": row(API_MINE),
     "api/v1/payments/<pk>/": row(API_BILLING_OF_CLIENT),
-    "api/v1/payments/<pk>/refund/": row(API_SIGNED_POST),
+    "api/v1/payments/<pk>/refund/": row(API_MEMBER_POST),
     "api/v1/invoices/": row(API_MINE),
     "api/v1/invoices/<pk>/": row(API_BILLING_OF_CLIENT),
-    "api/v1/invoices/<pk>/issue/": row(API_SIGNED_POST),
-    "api/v1/invoices/<pk>/pay/": row(API_SIGNED_POST),
-    "api/v1/invoices/<pk>/void/": row(API_SIGNED_POST),
+    "api/v1/invoices/<pk>/issue/": row(API_MEMBER_POST),
+    "api/v1/invoices/<pk>/pay/": row(API_MEMBER_POST),
+    "api/v1/invoices/<pk>/void/": row(API_MEMBER_POST),
     "api/v1/invoices/<pk>/pdf/": row(API_BILLING_OF_CLIENT),
     "api/v1/billing-settings/": row(API_OWNER),
     "api/v1/billing-settings/current/": row(API_OWNER, owner=405),
@@ -384,6 +395,9 @@ TENANT_ROWS = {
     **admin_model("clients/response", add=NOBODY, history=OF_CLIENT, change=OF_CLIENT_404),
     "admin/clients/response/send-form/": row(STAFF),
     "admin/clients/response/checkins/": row(STAFF),
+    # open-link answers held off a record: the possible match's staff only
+    "admin/clients/response/held/": row(STAFF),
+    "admin/clients/response/held/<int:pk>/": row(OF_CLIENT_404, fill={"pk": "heldresponse"}),
     "admin/clients/response/<int:pk>/review/": row(OF_CLIENT_404, fill={"pk": "checkin"}),
     **admin_model(
         "clients/checkinplan",
@@ -555,6 +569,7 @@ PUBLIC_ROWS = {
     "signup/": PUBLIC_OPEN,
     "signup/check/": PUBLIC_OPEN,
     "leads/": {"anonymous": 405},
+    "leads/thanks/": PUBLIC_OPEN,
     "admin/logout/": {"anonymous": A},
     **_platform_admin(),
     "accounts/login/": PUBLIC_OPEN,

@@ -26,7 +26,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.policies import is_owner
+from accounts.policies import PermissionFirstAdminMixin, is_owner
 from clients.selectors import client_queryset_for
 from mectofitness.core.forms import form_errors_add
 from tenants.backoffice import backoffice_site
@@ -203,7 +203,7 @@ class VoidForm(forms.Form):
     )
 
 
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(PermissionFirstAdminMixin, admin.ModelAdmin):
     form = InvoiceForm
     inlines = [InvoiceLineInline]
     list_display = ["number_or_draft", "client", "status", "total_display", "issued_at", "due_at"]

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.policies import is_owner, sees_billing
+from accounts.policies import BillingAdminMixin, OwnerAdminMixin, is_owner, sees_billing
 from clients.models import Client
 from mectofitness.core.context_processors import public_url
 from mectofitness.core.forms import form_errors_add
@@ -126,21 +126,9 @@ class ProductForm(forms.ModelForm):
         pass
 
 
-class OwnerOnly:
-    def has_module_permission(self, request):
-        return is_owner(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_owner(request.user)
-
-    def has_add_permission(self, request):
-        return is_owner(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_owner(request.user)
-
+class OwnerOnly(OwnerAdminMixin):
     def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # billing records are kept: products go off sale, rates archived
 
 
 class ProductAdmin(OwnerOnly, admin.ModelAdmin):
@@ -376,24 +364,7 @@ class SessionUseInline(admin.TabularInline):
         return _can_see(request)
 
 
-class BillingVisible:
-    def has_module_permission(self, request):
-        return _can_see(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _can_see(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PurchaseAdmin(BillingVisible, admin.ModelAdmin):
+class PurchaseAdmin(BillingAdminMixin, admin.ModelAdmin):
     list_display = [
         "client",
         "product",
@@ -540,7 +511,7 @@ class RefundForm(forms.Form):
         self.fields["amount"].currency = currency
 
 
-class PaymentAdmin(BillingVisible, admin.ModelAdmin):
+class PaymentAdmin(BillingAdminMixin, admin.ModelAdmin):
     list_display = ["when", "client", "what", "amount_display", "method", "status", "refunded"]
     list_filter = ["status", "method"]
     search_fields = ["client__first_name", "client__last_name", "client__email", "note"]

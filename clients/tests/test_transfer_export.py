@@ -329,7 +329,10 @@ def test_a_client_cannot_download_another_clients_data(client_browser, stranger_
 def test_staff_without_a_client_record_have_no_portal_data_page(owner_client):
     response = owner_client.get("/profile/data/")
     assert response.status_code == 302 and response["Location"] == "/admin/"
-    assert owner_client.get("/api/v1/me/export/").status_code == 404
+    # the one access policy: a client-only action refuses staff with 403 and says why
+    api = owner_client.get("/api/v1/me/export/")
+    assert api.status_code == 403
+    assert api.json()["detail"] == "Clients do this for themselves; staff cannot."
 
 
 def test_another_businesss_session_gets_no_data(zen_client_browser, full_record):

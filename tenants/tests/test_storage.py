@@ -74,6 +74,16 @@ def test_a_clients_photos_and_uploads_are_never_served_here(owner_client, busine
     assert owner_client.get(f"/media/{upload}").status_code == 404
 
 
+def test_a_persons_photo_is_never_served_by_the_generic_download(
+    owner_client, business, media_root
+):
+    """People's photos go through /profile/photo/<id>/, which asks who may see the
+    person; /media/ must not be a second door that hands them to every coach."""
+    with tenant_context(business):
+        avatar = default_storage.save("avatars/cleo.jpg", ContentFile(b"jpeg"))
+    assert owner_client.get(f"/media/{avatar}").status_code == 404
+
+
 def test_path_traversal_is_refused(owner_client, acme_file):
     assert owner_client.get("/media/b_acme/../b_zen/documents/plan.txt").status_code == 404
 
