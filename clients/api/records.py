@@ -255,7 +255,11 @@ class ClientViewSet(
 
     @extend_schema(responses=StatusChangeSerializer(many=True))
     @action(
-        detail=True, methods=["get"], url_path="status-history", pagination_class=None, permission_classes=[IsStaffMember]
+        detail=True,
+        methods=["get"],
+        url_path="status-history",
+        pagination_class=None,
+        permission_classes=[IsStaffMember],
     )
     def status_history(self, request, pk=None):
         changes = self.get_object().status_changes.select_related("changed_by")
@@ -263,7 +267,12 @@ class ClientViewSet(
 
     @extend_schema(methods=["get"], responses=NoteSerializer(many=True))
     @extend_schema(methods=["post"], request=NoteSerializer, responses={201: NoteSerializer})
-    @action(detail=True, methods=["get", "post"], pagination_class=None, permission_classes=[IsStaffMember])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        pagination_class=None,
+        permission_classes=[IsStaffMember],
+    )
     def notes(self, request, pk=None):
         """The client's timeline of notes, pinned first; POST adds one."""
         client = self.get_object()

@@ -423,7 +423,9 @@ class WeekViewSet(PartViewSet):
     program_path = "program"
 
     def change(self, week):
-        return svc.week_update(week=week, by=self.request.user, note=_body(self.request).get("note"))
+        return svc.week_update(
+            week=week, by=self.request.user, note=_body(self.request).get("note")
+        )
 
     def remove(self, week):
         svc.week_remove(week=week, by=self.request.user)
