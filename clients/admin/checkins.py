@@ -64,7 +64,8 @@ def checkin_urls(modeladmin) -> list:
     ]
 
 
-def _context(modeladmin, request, title, **extra):
+def page_context(modeladmin, request, title, **extra):
+    """The admin's chrome for a page of our own under ``modeladmin``'s URLs."""
     return {
         **modeladmin.admin_site.each_context(request),
         "opts": modeladmin.model._meta,
@@ -79,7 +80,7 @@ def checkin_queue_view(modeladmin, request):
         raise PermissionDenied
     queue = checkin_queue_for(user=request.user)
     total = queue.count()
-    context = _context(
+    context = page_context(
         modeladmin,
         request,
         _("Check-ins to review"),
@@ -136,7 +137,7 @@ def checkin_review_view(modeladmin, request, pk):
     if previous is not None:
         previous_rows = {row.key: row for row in answer_rows(response=previous, files={})}
     paired = [(row, previous_rows.get(row.key)) for row in rows]
-    context = _context(
+    context = page_context(
         modeladmin,
         request,
         _("Check-in: %(name)s") % {"name": response.client.full_name},

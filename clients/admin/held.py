@@ -16,6 +16,7 @@ from ..services.intake_held import (
     held_response_merge,
     held_responses_for,
 )
+from .checkins import page_context
 
 LIST_SIZE = 100
 
@@ -37,21 +38,12 @@ def held_urls(modeladmin) -> list:
     ]
 
 
-def _context(modeladmin, request, title, **extra):
-    return {
-        **modeladmin.admin_site.each_context(request),
-        "opts": modeladmin.model._meta,
-        "title": title,
-        **extra,
-    }
-
-
 def held_list_view(modeladmin, request):
     """Held answers whose possible match I may see, newest first."""
     if not request.user.is_staff or not modeladmin.has_view_permission(request):
         raise PermissionDenied
     held = held_responses_for(user=request.user).order_by("-submitted_at", "-pk")
-    context = _context(
+    context = page_context(
         modeladmin,
         request,
         _("Possible matches"),
@@ -95,7 +87,7 @@ def held_detail_view(modeladmin, request, pk):
             raise Http404 from None
         except ValidationError as exc:
             errors.extend(exc.messages)
-    context = _context(
+    context = page_context(
         modeladmin,
         request,
         _("Possible match: %(form)s") % {"form": response.version.questionnaire.title},

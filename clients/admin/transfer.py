@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.policies import is_owner
+from accounts.policies import OwnerAdminMixin, is_owner
 from mectofitness.core.tasks import enqueue_on_commit
 from mectofitness.core.uploads import body_limit, file_route_limit
 from tenants.backoffice import backoffice_site
@@ -89,7 +89,7 @@ def export_selected_as_csv(modeladmin, request, queryset):
     return csv_export_response(clients=clients, by=request.user, filters=filters)
 
 
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(OwnerAdminMixin, admin.ModelAdmin):
     """Who exported, imported or erased what, and when. Owner only; nobody edits it."""
 
     list_display = ["at", "action", "subject", "actor_display", "detail_display"]
@@ -101,12 +101,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     fields = ["at", "action", "subject", "client_id_ref", "actor_display", "detail_display"]
     readonly_fields = fields
-
-    def has_module_permission(self, request):
-        return is_owner(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_owner(request.user)
 
     def has_add_permission(self, request):
         return False

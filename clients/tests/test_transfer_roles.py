@@ -35,7 +35,8 @@ MATRIX = {
     },
     "/api/v1/clients/export/": {"owner": 200, "coach": 403, "client": 403, "anonymous": 401},
     "/api/v1/clients/{id}/export/": {"owner": 200, "coach": 403, "client": 403, "anonymous": 401},
-    "/api/v1/me/export/": {"owner": 404, "coach": 404, "client": 200, "anonymous": 401},
+    # a client-only action: staff are refused with the reason (accounts.policies)
+    "/api/v1/me/export/": {"owner": 403, "coach": 403, "client": 200, "anonymous": 401},
     "/api/v1/audit-entries/": {"owner": 200, "coach": 403, "client": 403, "anonymous": 401},
     "/profile/data/": {"owner": "/admin/", "coach": "/admin/", "client": 200, "anonymous": "login"},
 }
