@@ -33,5 +33,5 @@ urlpatterns = [
     # the page and its script come apart: the CSP allows no inline script
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # last: only paths with the trailing slash (without it, Django redirects to it first)
-    re_path(r"^(?P<path>.*/)$", api_not_found),
+    re_path(r"^(?P<path>[\s\S]*/)$", api_not_found),  # [\s\S]: a line break too
 ]

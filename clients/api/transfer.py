@@ -86,6 +86,8 @@ class ClientTransferViewSet(JsonErrorsMixin, viewsets.GenericViewSet):
 
     permission_classes = [IsStaffMember]
     lookup_value_regex = r"\d+"
+    # what erasure reads; OPTIONS describes it (without one, OPTIONS was a 500)
+    serializer_class = EraseSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -131,3 +131,16 @@ def test_an_error_of_the_data_export_is_json_even_when_a_zip_was_asked_for(owner
     assert response.status_code == 403
     assert response["Content-Type"] == "application/json"
     assert "detail" in response.json()
+
+
+def test_a_path_with_a_line_break_is_a_json_404_too(owner_client):
+    response = owner_client.patch(
+        "/api/v1/exercises/c-1%0A/", "{}", content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+def test_options_on_the_erasure_describes_it(owner_client, client_record):
+    response = owner_client.options(f"/api/v1/clients/{client_record.pk}/erase/")
+    assert response.status_code == 200
