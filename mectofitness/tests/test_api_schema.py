@@ -70,3 +70,8 @@ def test_an_error_a_view_documents_itself_gets_the_error_body(api_schema):
     assert conflict["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
+
+
+def test_copying_an_exercise_is_documented_as_a_creation(api_schema):
+    copy = api_schema["paths"]["/api/v1/exercises/{key}/copy/"]["post"]["responses"]
+    assert "201" in copy and "200" not in copy

@@ -170,7 +170,7 @@ class ExerciseViewSet(viewsets.ViewSet):
         staff = library_can_edit(user=request.user)
         return Response(ExerciseSerializer(self._get(key, include_hidden=staff)).data)
 
-    @extend_schema(request=ExerciseWriteSerializer, responses=ExerciseSerializer)
+    @extend_schema(request=ExerciseWriteSerializer, responses={201: ExerciseSerializer})
     def create(self, request):
         self._editor()
         exercise = exercise_create(by=request.user, **_fields(request))
@@ -189,7 +189,7 @@ class ExerciseViewSet(viewsets.ViewSet):
         exercise_archive(exercise=self._own(key), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=ExerciseWriteSerializer, responses=ExerciseSerializer)
+    @extend_schema(request=ExerciseWriteSerializer, responses={201: ExerciseSerializer})
     @action(detail=True, methods=["post"])
     def copy(self, request, key=None):
         fields = _fields(request) if request.data else {}
