@@ -144,3 +144,11 @@ def test_a_path_with_a_line_break_is_a_json_404_too(owner_client):
 def test_options_on_the_erasure_describes_it(owner_client, client_record):
     response = owner_client.options(f"/api/v1/clients/{client_record.pk}/erase/")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("field", ["goal", "level"])
+def test_an_empty_object_as_a_programs_goal_or_level_is_a_400(owner_client, program_day, field):
+    url = f"/api/v1/programs/{program_day.week.program_id}/"
+    response = _json(owner_client, "patch", url, {field: {}})
+    assert response.status_code == 400
+    assert field in response.json()

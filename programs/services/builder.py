@@ -134,9 +134,10 @@ def _program_clean(program: Program) -> None:
     program.description = (program.description or "").strip()
     if len(program.description) > 5000:
         errors["description"] = _("Keep the description to 5000 characters.")
-    if program.goal and program.goal not in Program.Goal.values:
+    # "" is no goal; anything else (an empty JSON object too, falsy) must be a choice
+    if program.goal != "" and program.goal not in Program.Goal.values:
         errors["goal"] = _("Choose a goal from the list.")
-    if program.level and program.level not in ("beginner", "intermediate", "advanced"):
+    if program.level != "" and program.level not in ("beginner", "intermediate", "advanced"):
         errors["level"] = _("Choose beginner, intermediate or advanced.")
     try:
         length = int(program.length_weeks)
