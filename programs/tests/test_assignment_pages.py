@@ -156,7 +156,29 @@ def test_the_training_panel_shows_program_next_workouts_and_compliance(
     assert "Test strength" in html and "Compliance" in html and "Next workouts" in html
 
 
-def test_the_client_sees_their_calendar(client_browser, cleo_assignment):
+# a Wednesday in mid-month: the week before and the week after sit in the same month
+CALENDAR_NOW = datetime.datetime(2026, 3, 18, 12, 0, tzinfo=datetime.UTC)
+
+
+def test_the_client_sees_their_calendar(
+    monkeypatch, business, simple_program, owner, client_record, client_browser
+):
+    """On any day of the week: the clock is frozen (a workout done a week ago once fell
+    in last month's grid on Sundays)."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: CALENDAR_NOW)
+    with tenant_context(business):
+        [assignment] = a.assignment_create(
+            program=simple_program,
+            clients=[client_record],
+            start_date=CALENDAR_NOW.date() - datetime.timedelta(days=7),
+            weekdays=[0, 1, 2, 3, 4, 5, 6],
+            by=owner,
+        )
+        first = assignment.workouts.order_by("date").first()
+        first.status = "done"
+        first.save()
     page = client_browser.get("/calendar/")
     assert page.status_code == 200
     assert 'aria-current="date"' in page.text
