@@ -8,7 +8,7 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
-from rest_framework import exceptions, permissions, throttling
+from rest_framework import exceptions, throttling
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -39,13 +39,6 @@ def timezone_validate(value: str) -> str:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise exceptions.ValidationError("Unknown time zone.") from None
     return value
-
-
-class IsStaff(permissions.BasePermission):
-    """Owners and coaches (the back office's people)."""
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
 
 
 def exception_handler(exc, context):
