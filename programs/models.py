@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone as djtz
 from django.utils.translation import gettext_lazy as _
 
-from programs.catalog.models import CatalogExercise, ExerciseFields
+from programs.catalog.models import CatalogExercise, ExerciseFields, Measurement
 
 USER = settings.AUTH_USER_MODEL
 CLIENT = "clients.Client"
@@ -52,6 +52,9 @@ class Exercise(ExerciseFields):
         constraints = [
             models.UniqueConstraint(
                 fields=["catalog"], condition=Q(catalog__isnull=False), name="exercise_one_copy"
+            ),
+            models.CheckConstraint(
+                condition=Q(measurement__in=Measurement.values), name="exercise_measurement_known"
             ),
         ]
 

@@ -50,6 +50,17 @@ class Mechanics(models.TextChoices):
     ISOLATION = "isolation", _("Isolation")
 
 
+class Measurement(models.TextChoices):
+    """What a set of the exercise records: the logger's columns, the prescription's
+    defaults and the kind of records follow it."""
+
+    REPS_LOAD = "reps_load", _("Reps and load")
+    REPS = "reps", _("Reps only")
+    TIME = "time", _("Time")
+    DISTANCE = "distance", _("Distance")
+    TIME_DISTANCE = "time_distance", _("Time and distance")
+
+
 class Force(models.TextChoices):
     PUSH = "push", _("Push")
     PULL = "pull", _("Pull")
@@ -79,6 +90,13 @@ class ExerciseFields(models.Model):
         _("mechanics"), max_length=10, choices=Mechanics.choices, blank=True
     )
     force = models.CharField(_("force"), max_length=8, choices=Force.choices, blank=True)
+    measurement = models.CharField(
+        _("measured by"),
+        max_length=14,
+        choices=Measurement.choices,
+        default=Measurement.REPS_LOAD,
+        help_text=_("What a set records: reps and load, reps only, time, distance or both."),
+    )
     level = models.CharField(_("level"), max_length=12, choices=Level.choices, blank=True)
     instructions = ArrayField(models.TextField(), default=_list, blank=True)
     cues = ArrayField(models.CharField(max_length=200), default=_list, blank=True)
@@ -135,6 +153,10 @@ class CatalogExercise(ExerciseFields):
         verbose_name = _("catalog exercise")
         constraints = [
             models.UniqueConstraint(fields=["search_name"], name="catalog_exercise_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(measurement__in=Measurement.values),
+                name="catalog_exercise_measurement_known",
+            ),
         ]
         indexes = [
             GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="catalog_search_trgm"),
