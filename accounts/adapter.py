@@ -1,7 +1,14 @@
+import math
+import time
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils.translation import ngettext
 
 from .roles import CLIENT
 
@@ -13,7 +20,49 @@ def _business():
     return tenant if isinstance(tenant, Business) else None
 
 
+def login_lockout_seconds(request, key: str) -> float:
+    """Seconds until allauth's ``login_failed`` limits let ``key`` (its per-address
+    cache key) try again from this request's address; 0 when not locked out.
+
+    Reads allauth's own rate-limit history (allauth.core.internal.ratelimit: a list
+    of attempt times, newest first, per rate); accounts/tests/test_sign_in_pages.py
+    holds it to the minutes a locked-out person is shown."""
+    now, wait = time.time(), 0.0
+    for rate in ratelimit.get_rates(app="allauth.account", action="login_failed"):
+        cache_key = ratelimit.get_cache_key(
+            request, app="allauth.account", action="login_failed", rate=rate, key=key
+        )
+        history = [t for t in cache.get(cache_key, []) if t > now - rate.duration]
+        if len(history) >= rate.amount:
+            # free again once the amount-th newest attempt leaves the window
+            wait = max(wait, history[rate.amount - 1] + rate.duration - now)
+    return wait
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def pre_authenticate(self, request, **credentials):
+        """A locked-out person is told how long to wait (the sign-in page then offers
+        a password reset: ``request.login_lockout_minutes``)."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as exc:
+            if exc.code != "too_many_login_attempts":
+                raise
+            key = self._get_login_attempts_cache_key(request, **credentials)
+            minutes = max(1, math.ceil(login_lockout_seconds(request, key) / 60))
+            request.login_lockout_minutes = minutes
+            raise ValidationError(
+                ngettext(
+                    "Too many failed login attempts. Try again in %(n)d minute, "
+                    "or reset your password.",
+                    "Too many failed login attempts. Try again in %(n)d minutes, "
+                    "or reset your password.",
+                    minutes,
+                )
+                % {"n": minutes},
+                code="too_many_login_attempts",
+            ) from None
+
     def is_open_for_signup(self, request):
         """Clients join by invitation, unless the business opened sign-up.
         Nobody signs up on the public domain: trainers use the business sign-up."""

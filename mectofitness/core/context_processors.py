@@ -11,9 +11,20 @@ def site(request):
         "business": business,
         # allauth's login page offers sign-up only where it is open
         "signup_open": business is not None and _signup_open(request),
+        # the sign-in page on its way to the back office (or the platform's admin)
+        "staff_sign_in": _next_path(request).startswith("/admin/"),
         "public_url": public_url("/"),
         "base_domain": settings.BASE_DOMAIN,
     }
+
+
+def _next_path(request) -> str:
+    """The sign-in page's ``next``. The body is read on the sign-in page only: other
+    pages (a refused upload's 413) must not parse it while rendering."""
+    nxt = request.GET.get("next") or ""
+    if not nxt and request.method == "POST" and request.path == "/accounts/login/":
+        nxt = request.POST.get("next") or ""
+    return str(nxt)
 
 
 def _signup_open(request) -> bool:
