@@ -15,6 +15,7 @@ from programs.catalog.models import (
     Category,
     Force,
     Level,
+    Measurement,
     Mechanics,
     Pattern,
 )
@@ -63,6 +64,15 @@ class ExerciseForm(forms.Form):
         label=_("Mechanics"), choices=_blank(Mechanics.choices), required=False
     )
     force = forms.ChoiceField(label=_("Force"), choices=_blank(Force.choices), required=False)
+    measurement = forms.ChoiceField(
+        label=_("Measured by"),
+        choices=[("", _("Guess from the name and equipment")), *Measurement.choices],
+        required=False,
+        help_text=_(
+            "What a client logs for a set: a plank is timed, a carry goes over a distance, "
+            "a push-up is counted in reps. The logger's columns and records follow it."
+        ),
+    )
     primary_muscles = forms.MultipleChoiceField(
         label=_("Primary muscles"), choices=[(m, m.title()) for m in MUSCLES], required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -95,6 +105,8 @@ class ExerciseForm(forms.Form):
         data = dict(self.cleaned_data)
         for name in ("aliases", "instructions", "cues"):
             data[name] = data[name].splitlines()
+        if not data.get("measurement"):
+            data.pop("measurement", None)  # new: guessed; edited: kept as it was
         return data
 
 

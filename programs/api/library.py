@@ -20,7 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from programs.catalog.models import CatalogExercise
+from programs.catalog.models import CatalogExercise, Measurement
 from programs.selectors.library import (
     PAGE_SIZE,
     exercise_get,
@@ -56,6 +56,10 @@ class ExerciseSerializer(serializers.Serializer):
     mechanics = serializers.CharField()
     force = serializers.CharField()
     level = serializers.CharField()
+    measurement = serializers.ChoiceField(
+        choices=Measurement.choices,
+        help_text="What a set records: the logger's columns and the records follow it",
+    )
     instructions = serializers.ListField(child=serializers.CharField())
     cues = serializers.ListField(child=serializers.CharField())
     image_urls = serializers.ListField(child=serializers.CharField())
@@ -93,6 +97,11 @@ class ExerciseWriteSerializer(serializers.Serializer):
     mechanics = serializers.CharField(required=False, allow_blank=True)
     force = serializers.CharField(required=False, allow_blank=True)
     level = serializers.CharField(required=False, allow_blank=True)
+    measurement = serializers.ChoiceField(
+        choices=Measurement.choices,
+        required=False,
+        help_text="Guessed from the name, category and equipment when left out",
+    )
     instructions = serializers.ListField(child=serializers.CharField(), required=False)
     cues = serializers.ListField(child=serializers.CharField(), required=False)
     video_url = serializers.CharField(required=False, allow_blank=True)

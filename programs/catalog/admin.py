@@ -10,8 +10,16 @@ from .models import CatalogExercise
 class CatalogExerciseAdmin(admin.ModelAdmin):
     """Platform staff browse the shared catalog; loads and imports fill it."""
 
-    list_display = ["name", "category", "primary_list", "equipment_list", "level", "source"]
-    list_filter = ["source", "category", "level", "mechanics"]
+    list_display = [
+        "name",
+        "category",
+        "measurement",
+        "primary_list",
+        "equipment_list",
+        "level",
+        "source",
+    ]
+    list_filter = ["source", "category", "measurement", "level", "mechanics"]
     search_fields = ["name", "search_text"]
     readonly_fields = ["search_name", "search_text", "updated_at"]
     list_per_page = 50

@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .measurement import measurement_infer
 from .text import EQUIPMENT, MUSCLES, normalise, search_text_for, words_of
 
 AUTHORED_PATH = Path(__file__).resolve().parent / "data" / "authored.json"
@@ -63,6 +64,10 @@ def _models(apps=None):
 
         return CatalogExercise, CatalogWord
     return apps.get_model("catalog", "CatalogExercise"), apps.get_model("catalog", "CatalogWord")
+
+
+def _has_measurement(model) -> bool:
+    return any(f.name == "measurement" for f in model._meta.get_fields())
 
 
 def _set_keys(row) -> None:
@@ -129,6 +134,13 @@ def catalog_load(*, path: Path = AUTHORED_PATH, apps=None) -> Summary:
             if getattr(row, name) != value:
                 setattr(row, name, value)
                 changed = True
+        if _has_measurement(exercises):  # not in the migration that first loads the catalog
+            kind = entry.get("measurement") or measurement_infer(
+                name=entry["name"], category=entry["category"], equipment=entry["equipment"]
+            )
+            if row.measurement != kind:
+                row.measurement = kind
+                changed = True
         if not changed:
             summary.skipped += 1
             continue
@@ -192,12 +204,15 @@ def _from_fedb(item: dict) -> dict:
         "powerlifting", "strongman", "core",
     }:  # fmt: skip
         category = "strength"
+    name = str(item["name"]).strip()[:120]
+    gear = [equipment] if equipment in EQUIPMENT else []
     return {
-        "name": str(item["name"]).strip()[:120],
+        "name": name,
         "category": category,
+        "measurement": measurement_infer(name=name, category=category, equipment=gear),
         "primary_muscles": muscles,
         "secondary_muscles": [m for m in item.get("secondaryMuscles") or [] if m in MUSCLES],
-        "equipment": [equipment] if equipment in EQUIPMENT else [],
+        "equipment": gear,
         "mechanics": _choice(item.get("mechanic"), ("compound", "isolation")),
         "force": _choice(item.get("force"), ("push", "pull", "static")),
         "level": _choice(item.get("level"), ("beginner", "intermediate", "expert")),

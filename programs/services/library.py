@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.policies import role_of
 from accounts.roles import COACH, OWNER
+from programs.catalog.measurement import measurement_infer
 from programs.catalog.models import CatalogExercise, Category
 from programs.catalog.text import EQUIPMENT, MUSCLES, normalise
 from programs.models import Exercise, ExerciseHide
@@ -19,6 +20,7 @@ from programs.selectors.library import own_vocabulary_reset
 EDITABLE = (
     "name", "aliases", "category", "movement_pattern", "primary_muscles", "secondary_muscles",
     "equipment", "mechanics", "force", "level", "instructions", "cues", "video_url",
+    "measurement",
 )  # fmt: skip
 MAX_STEPS = 12
 MAX_CUES = 6
@@ -92,7 +94,9 @@ def _apply(exercise: Exercise, fields: dict) -> None:
         exercise.equipment = _clean_vocabulary(
             fields["equipment"], field="equipment", allowed=EQUIPMENT, errors=errors
         )
-    for field in ("category", "movement_pattern", "mechanics", "force", "level", "video_url"):
+    for field in (
+        "category", "movement_pattern", "mechanics", "force", "level", "video_url", "measurement",
+    ):  # fmt: skip
         if field in fields:
             setattr(exercise, field, str(fields[field] or "").strip())
     if not exercise.category:
@@ -128,6 +132,10 @@ def exercise_create(*, by: User, **fields) -> Exercise:
     """A custom exercise of this business."""
     exercise = Exercise(created_by=by)
     _apply(exercise, {"category": Category.STRENGTH} | fields)
+    if not fields.get("measurement"):  # a plank is timed, a push-up counted: guessed
+        exercise.measurement = measurement_infer(
+            name=exercise.name, category=exercise.category, equipment=exercise.equipment
+        )
     return _save(exercise)
 
 

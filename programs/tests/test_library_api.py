@@ -94,6 +94,27 @@ def test_owner_and_coach_create_custom_exercises(owner_client, coach_browser):
         assert response.json()["kind"] == "custom" and response.json()["key"].startswith("b-")
 
 
+def test_a_new_exercise_is_measured_as_its_name_says_unless_the_coach_chooses(owner_client):
+    hold = owner_client.post(
+        API,
+        {"name": "Copenhagen Hold Variation", "category": "core", "equipment": ["body only"]},
+        content_type="application/json",
+    )
+    assert hold.status_code == 201 and hold.json()["measurement"] == "time"
+    chosen = owner_client.post(
+        API,
+        {"name": "Tyre Flip Walk", "measurement": "distance"},
+        content_type="application/json",
+    )
+    assert chosen.json()["measurement"] == "distance"
+    changed = owner_client.patch(
+        f"{API}{hold.json()['key']}/", {"measurement": "reps"}, content_type="application/json"
+    )
+    assert changed.status_code == 200 and changed.json()["measurement"] == "reps"
+    plank = owner_client.get(f"{API}{key('Front Plank')}/").json()
+    assert plank["measurement"] == "time"
+
+
 def test_a_client_cannot_change_the_library(client_browser):
     assert (
         client_browser.post(API, {"name": "Mine"}, content_type="application/json").status_code
@@ -114,6 +135,7 @@ def test_a_client_cannot_change_the_library(client_browser):
         ({"name": "X", "instructions": {"a": 1}}, {"instructions"}),
         ({"name": "X", "search_text": "sneaky"}, {"search_text"}),
         ({"name": "X", "cues": ["c"] * 7}, {"cues"}),
+        ({"name": "X", "measurement": "furlongs"}, {"measurement"}),
     ],
 )
 def test_bad_exercise_payloads_are_400_with_field_errors(owner_client, payload, fields):
