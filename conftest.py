@@ -57,6 +57,21 @@ class LiveSite:
         return [f.read_text() for f in files]
 
 
+def pytest_configure(config):
+    from django.core.cache.backends.redis import RedisCache
+
+    from mectofitness.testing import cache_clear
+
+    # Redis's clear() is FLUSHDB: under xdist it wiped the other workers' keys,
+    # their rate-limit counters mid-test (a lockout test then missed its lockout)
+    RedisCache.clear = lambda self: cache_clear(self) >= 0
+    # Argon2 at production cost is 0.2 s of CPU a password, thousands of times
+    settings.PASSWORD_HASHERS = [
+        "mectofitness.testing.QuickArgon2PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+
+
 def _host(slug: str | None = None) -> str:
     return f"{slug}.{settings.BASE_DOMAIN}" if slug else settings.BASE_DOMAIN
 

@@ -1,19 +1,19 @@
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from accounts.services import api_token_create
+from mectofitness.testing import cache_clear
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _fresh_throttles():
-    cache.clear()
+    cache_clear()
     yield
-    cache.clear()
+    cache_clear()
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django_tenants.utils import tenant_context
 
 from accounts.models import User
+from mectofitness.testing import cache_clear
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery"
@@ -20,9 +20,9 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    cache.clear()
+    cache_clear()
     yield
-    cache.clear()
+    cache_clear()
 
 
 def browser(business):
