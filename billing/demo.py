@@ -90,6 +90,7 @@ def billing_demo_seed(*, owner, clients: list) -> int:
             paid_at=now - dt.timedelta(days=days_ago),
             product=product,
             note="Demo payment",
+            send=False,  # history: nobody is mailed an invoice for it today
         )
         made += 1
     return made

@@ -47,9 +47,90 @@ def _program(*, owner: User):
     return generated.program
 
 
+# Chloe's working loads (kg) at the start of the month, by the words in a lift's name
+# (first match wins), as a barbell or machine load; dumbbells and kettlebells are per hand.
+STARTING_LOADS = (
+    ("romanian deadlift", 55),
+    ("stiff-legged", 50),
+    ("deadlift", 80),
+    ("hip thrust", 70),
+    ("glute bridge", 50),
+    ("front squat", 45),
+    ("split squat", 30),
+    ("goblet", 40),
+    ("squat", 62.5),
+    ("leg press", 110),
+    ("lunge", 30),
+    ("step-up", 25),
+    ("incline", 35),
+    ("decline", 40),
+    ("bench press", 42.5),
+    ("push press", 35),
+    ("press", 30),
+    ("pulldown", 40),
+    ("pull-down", 40),
+    ("pullover", 25),
+    ("row", 40),
+    ("shrug", 50),
+    ("leg curl", 30),
+    ("leg extension", 35),
+    ("calf", 45),
+    ("face pull", 15),
+    ("fly", 25),
+    ("flye", 25),
+    ("crossover", 20),
+    ("curl", 20),
+    ("extension", 20),
+    ("pushdown", 20),
+    ("kickback", 15),
+    ("raise", 15),
+    ("swing", 40),
+    ("clean", 40),
+    ("snatch", 30),
+    ("good morning", 35),
+    ("crunch", 25),
+    ("woodchop", 15),
+    ("carry", 40),
+)
+FALLBACK_LOADS = {"barbell": 40, "dumbbell": 25, "kettlebells": 32, "cable": 25, "machine": 40}
+PER_HAND = {"dumbbell": 0.4, "kettlebells": 0.4}
+STEPS = {
+    "barbell": Decimal("2.5"),
+    "e-z curl bar": Decimal("2.5"),
+    "dumbbell": Decimal("2"),
+    "kettlebells": Decimal("4"),
+    "machine": Decimal("5"),
+}
+
+
+def demo_starting_load(name: str, equipment: str) -> Decimal | None:
+    """A believable first working load for ``name`` done with ``equipment``, or None
+    for lifts done with the body's own weight. Rounded to what the gym has: 2.5 kg
+    plates, 2 kg dumbbell and 4 kg kettlebell steps, 5 kg on a stack (2.5 for cables)."""
+    if equipment not in FALLBACK_LOADS and equipment != "e-z curl bar":
+        return None
+    lowered = name.lower()
+    load = next(
+        (kg for words, kg in STARTING_LOADS if words in lowered),
+        FALLBACK_LOADS.get(equipment, 25),
+    )
+    load = Decimal(str(load)) * Decimal(str(PER_HAND.get(equipment, 1)))
+    step = demo_load_step(equipment)
+    return max(step, (load / step).quantize(Decimal("1")) * step)
+
+
+def demo_load_step(equipment: str) -> Decimal:
+    return STEPS.get(equipment, Decimal("2.5"))
+
+
 def _follow(*, program, client: Client, coach: User) -> None:
-    """Assign the program from 4½ weeks ago and log the workouts done since, with loads
-    that climb (so personal records appear), one missed session and today still open."""
+    """Assign the program from 4½ weeks ago and log the workouts done since, one missed
+    session among them and today still open.
+
+    Each lift starts at its own working load (``STARTING_LOADS``) and is repeated at that
+    load for the prescribed reps, feeling easier each week; a few times in the month the
+    day's main lift goes up a step: those are her records, the newest still unseen in the
+    portal."""
     from .models import Prescription, ScheduledWorkout
     from .services.assignment import assignment_create
     from .services.logging import SetInput, exercise_ref, workout_sync
@@ -60,32 +141,47 @@ def _follow(*, program, client: Client, coach: User) -> None:
         program=program, clients=[client], start_date=start, weekdays=[0, 1, 3, 4], by=coach
     )
     rng = random.Random(3)
-    past = ScheduledWorkout.objects.filter(assignment=assignment, date__lt=today).order_by("date")
-    for index, scheduled in enumerate(past):
-        if index == 5:  # one missed session: life happens
-            continue
+    past = list(
+        ScheduledWorkout.objects.filter(assignment=assignment, date__lt=today).order_by("date")
+    )
+    done = [scheduled for index, scheduled in enumerate(past) if index != 5]  # life happens
+    # the sessions where the day's main lift goes up: the last one is still news
+    breakthroughs = {3, 7, 10, len(done) - 1}
+    loads: dict[int | None, Decimal | None] = {}
+    for index, scheduled in enumerate(done):
         started = timezone.make_aware(dt.datetime.combine(scheduled.date, dt.time(7, 15)))
         sets = []
-        prescriptions = Prescription.objects.filter(block__day=scheduled.day).order_by(
-            "block__position", "position"
+        prescriptions = list(
+            Prescription.objects.filter(block__day=scheduled.day)
+            .select_related("catalog_exercise", "exercise")
+            .order_by("block__position", "position")
         )
+        raised = False
         for prescription in prescriptions:
+            exercise = prescription.catalog_exercise or prescription.exercise
+            equipment = (getattr(exercise, "equipment", None) or ["body only"])[0]
+            key = prescription.catalog_exercise_id or -prescription.exercise_id
+            if key not in loads:
+                loads[key] = demo_starting_load(exercise.name, equipment)
+            load = loads[key]
             reps = prescription.reps_max or prescription.reps_min or 8
-            base = {
-                "barbell": 60,
-                "dumbbell": 16,
-                "cable": 25,
-                "machine": 40,
-                "kettlebells": 16,
-                "e-z curl bar": 25,
-            }.get(
-                (prescription.catalog_exercise.equipment or ["body only"])[0]
-                if prescription.catalog_exercise
-                else "body only",
-                0,
-            )
-            load = Decimal(base + 2.5 * (scheduled.week_number - 1)) if base else None
+            measured = getattr(exercise, "measurement", "reps_load")
+            seconds = metres = None
+            if "time" in measured:  # a hold or a timed effort: as prescribed
+                seconds, reps, load = prescription.duration_seconds or 45, None, None
+            if "distance" in measured:
+                metres, reps, load = prescription.distance_m or 400, None, None
+            if measured == "reps":
+                load = None
+            if index in breakthroughs and not raised and load is not None and load >= 20:
+                load = loads[key] = load + demo_load_step(equipment)
+                raised = True
             for number in range(1, prescription.sets + 1):
+                # the same reps at the same load feel easier week by week; the last set
+                # of a session is the hardest
+                effort = Decimal("8.5") - Decimal("0.5") * min(2, scheduled.week_number - 1)
+                if number == prescription.sets:
+                    effort += Decimal(rng.choice(("0.5", "1")))
                 sets.append(
                     SetInput(
                         client_uuid=uuid.uuid4(),
@@ -94,9 +190,11 @@ def _follow(*, program, client: Client, coach: User) -> None:
                             exercise_id=prescription.exercise_id,
                         ),
                         set_number=number,
-                        reps=max(1, reps - rng.choice((0, 0, 1))),
+                        reps=reps,
                         load_kg=load,
-                        rpe=Decimal(rng.choice(("7", "7.5", "8", "8.5"))),
+                        duration_seconds=seconds,
+                        distance_m=metres,
+                        rpe=effort,
                         prescription=prescription.pk,
                         logged_at=started + dt.timedelta(minutes=3 * len(sets)),
                     )
@@ -110,11 +208,24 @@ def _follow(*, program, client: Client, coach: User) -> None:
             finished_at=started + dt.timedelta(minutes=55),
             notes=rng.choice(["", "Felt strong today.", "Short on sleep, kept it smooth."]),
             rating=rng.choice((3, 4, 4, 5)),
+            notify=False,
         )
         if index % 4 == 1:
+            # history: commented the next morning, long read (no badge, no e-mail)
+            commented = started + dt.timedelta(hours=18)
             result.workout.coach_comment = "Nice work: bar speed looked great on the top sets."
             result.workout.commented_by = coach
-            result.workout.save(update_fields=["coach_comment", "commented_by"])
+            result.workout.commented_at = commented
+            result.workout.comment_seen_at = result.workout.comment_mailed_at = commented
+            result.workout.save(
+                update_fields=[
+                    "coach_comment",
+                    "commented_by",
+                    "commented_at",
+                    "comment_seen_at",
+                    "comment_mailed_at",
+                ]
+            )
 
 
 def _nutrition(*, client: Client, coach: User, owner: User) -> None:

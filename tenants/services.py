@@ -83,12 +83,14 @@ def business_provision(
     timezone_name: str = "UTC",
     currency: str = "USD",
     units: str = Business.Units.METRIC,
+    welcome: bool = True,
 ) -> Provisioned:
     """Create a business, its domain, its schema and its owner, all or nothing.
 
     The schema is claimed from the pool (warm) or replayed from the template
     (cold) inside this transaction, so any failure leaves no schema, row or
-    domain behind. The welcome e-mail and a pool top-up are queued on commit.
+    domain behind. The welcome e-mail (unless ``welcome`` is false: the demo, whose
+    owner's address receives no mail) and a pool top-up are queued on commit.
     """
     name = name.strip()
     slug = slug.strip()
@@ -154,9 +156,14 @@ def business_provision(
         )
         _owner_email_address_record(owner)
 
-    from .tasks import business_signup_followup_task
+    from .tasks import business_signup_followup_task, pool_fill_task
 
-    enqueue_on_commit(business_signup_followup_task, business_id=business.pk, owner_id=owner.pk)
+    if welcome:
+        enqueue_on_commit(
+            business_signup_followup_task, business_id=business.pk, owner_id=owner.pk
+        )
+    else:
+        enqueue_on_commit(pool_fill_task)
     return Provisioned(business=business, owner_id=owner.pk, warm=bool(pooled))
 
 

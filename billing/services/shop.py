@@ -428,10 +428,10 @@ def _purchase_activate(purchase: Purchase, *, now: dt.datetime) -> None:
         purchase.period_ends_at = purchase.period_ends_at or now + relativedelta(months=1)
 
 
-def _invoice(payment: Payment) -> None:
+def _invoice(payment: Payment, *, send: bool = True) -> None:
     from .invoices import invoice_for_payment
 
-    payment.invoice = invoice_for_payment(payment=payment)
+    payment.invoice = invoice_for_payment(payment=payment, send=send)
 
 
 def _new_purchase(*, client: Client, product: Product, by: User | None) -> Purchase:
@@ -1003,9 +1003,11 @@ def payment_record_offline(
     product: Product | None = None,
     currency: str | None = None,
     invoice=None,
+    send: bool = True,
 ) -> Payment:
     """Money received by hand (cash, transfer). With ``product``, the client's purchase
-    is created and started; without ``invoice``, a paid invoice is issued for it.
+    is created and started; without ``invoice``, a paid invoice is issued for it and
+    e-mailed to the client (unless ``send`` is false: history written by the demo).
 
     Monthly coaching the client already has (active or past due) is renewed
     instead: its period runs a month longer and it is active again, so the client
@@ -1050,7 +1052,7 @@ def payment_record_offline(
         recorded_by=by,
     )
     if invoice is None:
-        _invoice(payment)
+        _invoice(payment, send=send)
     return payment
 
 

@@ -224,12 +224,14 @@ def workout_sync(
     notes: str | None = None,
     name: str = "",
     rating: int | None = None,
+    notify: bool = True,
 ) -> SyncResult:
     """Store a batch of sets for ``client``'s workout ``workout_uuid`` (made when new).
 
     Idempotent: sets whose ``client_uuid`` is stored already are not written again (and
     not changed). Raises Http404 when the workout, the scheduled workout or a set id
-    belongs to another client; ValidationError for values we never store."""
+    belongs to another client; ValidationError for values we never store. With
+    ``notify=False`` (history written by the demo) the coach is not told of it."""
     if len(sets) > MAX_SETS_PER_BATCH:
         raise ValidationError({"sets": _("Send at most 200 sets at a time.")})
     for item in sets:
@@ -359,7 +361,7 @@ def workout_sync(
         )
         if marked:
             assignment_complete_if_done(assignment_id=log.scheduled.assignment_id)
-    if "finished_at" in changed:
+    if "finished_at" in changed and notify:
         enqueue_on_commit(workout_finished_notify_task, workout_id=log.pk)
     if touched:
         result.records = records_refresh(client=client, exercises=touched)

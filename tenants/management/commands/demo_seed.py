@@ -37,6 +37,7 @@ class Command(BaseCommand):
                 owner_last_name=last,
                 timezone_name="Europe/London",
                 currency="GBP",
+                welcome=False,
             ).business
         with tenant_context(business):
             from allauth.account.models import EmailAddress

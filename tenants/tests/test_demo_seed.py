@@ -1,0 +1,101 @@
+"""The demo business a newcomer meets in `make run` must look like a real client's month:
+loads that differ by exercise and climb sensibly, personal records that are rare, and
+no e-mail sent to anyone while it is provisioned."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+# a Wednesday morning, so the month behind it holds a fixed number of workouts
+NOW = dt.datetime(2026, 11, 18, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def demo(db, monkeypatch, django_capture_on_commit_callbacks):
+    from tenants.models import Business
+
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    mail.outbox = []
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo_seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Business.objects.get(slug="demo")
+
+
+def _logged(demo):
+    from programs.models import SetLog
+
+    with tenant_context(demo):
+        return list(
+            SetLog.objects.filter(is_warmup=False, load_kg__isnull=False)
+            .select_related("workout", "catalog_exercise", "exercise")
+            .order_by("workout__started_at", "set_number")
+        )
+
+
+def test_the_demo_month_reads_like_a_real_clients(demo):
+    """One provisioning (it takes a while), three checks."""
+    assert [m.subject for m in mail.outbox] == [], "provisioning the demo mails nobody"
+    _loads_differ_by_exercise_and_never_go_down(demo)
+    _records_are_rare(demo)
+
+
+def _loads_differ_by_exercise_and_never_go_down(demo):
+    sets = _logged(demo)
+    assert sets, "the demo logs loaded sets"
+    by_exercise = defaultdict(list)
+    for s in sets:
+        name = (s.catalog_exercise or s.exercise).name
+        by_exercise[name].append((s.workout.started_at, s.load_kg))
+    firsts = {name: loads[0][1] for name, loads in by_exercise.items()}
+    equipment = {
+        (s.catalog_exercise or s.exercise).name: (
+            (s.catalog_exercise or s.exercise).equipment or [""]
+        )[0]
+        for s in sets
+    }
+    # most exercises start at a load of their own, not one figure per kind of equipment
+    assert len(set(firsts.values())) >= 0.6 * len(firsts), firsts
+    for name, loads in by_exercise.items():
+        values = [load for _at, load in loads]
+        assert values == sorted(values), f"{name} went down: {values}"
+        # jumps a coach would sign off: one plate or dumbbell step, or 10%, at a time
+        for before, after in zip(values, values[1:], strict=False):
+            assert after - before <= max(Decimal("2.5"), before / 10), f"{name}: {values}"
+    # a barbell squat or deadlift outweighs anything held in one hand
+    heavy = {
+        n: load
+        for n, load in firsts.items()
+        if equipment[n] == "barbell" and ("deadlift" in n.lower() or "squat" in n.lower())
+    }
+    light = {n: load for n, load in firsts.items() if equipment[n] == "dumbbell"}
+    assert heavy and light, firsts
+    if heavy and light:
+        assert min(heavy.values()) > max(light.values())
+
+
+def _records_are_rare(demo):
+    from programs.models import PersonalRecord, WorkoutLog
+
+    with tenant_context(demo):
+        workouts = WorkoutLog.objects.count()
+        assert workouts >= 12
+        per_workout = Counter(PersonalRecord.objects.values_list("workout_id", flat=True))
+        lifts = set(
+            PersonalRecord.objects.values_list("workout_id", "catalog_exercise_id", "exercise_id")
+        )
+        exercises_per_workout = Counter(workout for workout, _c, _e in lifts)
+        latest = WorkoutLog.objects.order_by("-started_at").first()
+        unseen = set(
+            PersonalRecord.objects.filter(is_seen=False).values_list("workout_id", flat=True)
+        )
+    # a few record-setting moments a month, each on one lift, and some news to celebrate
+    assert 2 <= len(per_workout) <= 6, per_workout
+    assert max(exercises_per_workout.values()) == 1, exercises_per_workout
+    assert sum(per_workout.values()) <= 18
+    assert unseen == {latest.pk}
