@@ -78,6 +78,17 @@ def is_coach(user: User | None) -> bool:
     return is_staff_member(user) and not is_owner(user) and role_of(user) == COACH
 
 
+def may_invite(user: User | None, *, role: str) -> bool:
+    """Who may invite people to join here (and resend or revoke their invitations):
+    the owner invites coaches and clients; coaches invite clients (among those they
+    may change: ``clients.selectors.client_queryset_for``)."""
+    if role == COACH:
+        return is_owner(user)
+    if role == CLIENT:
+        return is_staff_member(user) and (is_owner(user) or role_of(user) == COACH)
+    return False
+
+
 # --- billing ----------------------------------------------------------------------------
 
 
@@ -385,6 +396,7 @@ __all__ = [
     "is_member",
     "is_owner",
     "is_staff_member",
+    "may_invite",
     "no_record_context",
     "no_record_response",
     "portal_client",

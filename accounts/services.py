@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from mectofitness.core.tasks import enqueue_on_commit
 
 from .models import INVITATION_LIFETIME, ApiToken, Invitation, User, token_hash
-from .policies import role_of
-from .roles import COACH, OWNER
+from .policies import may_invite
+from .roles import OWNER
 
 
 def other_active_owner_exists(*, user: User, excluding=None) -> bool:
@@ -26,10 +26,7 @@ def other_active_owner_exists(*, user: User, excluding=None) -> bool:
 
 
 def _can_invite(*, inviter: User, role: str) -> bool:
-    inviter_role = role_of(inviter)
-    if role == Invitation.Role.COACH:
-        return inviter_role == OWNER
-    return inviter_role in (OWNER, COACH)
+    return may_invite(inviter, role=role)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ primary coach or sharing), a client their own record only.
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest, Reverse
 
-from accounts.models import User
+from accounts.models import Invitation, User
 from accounts.policies import is_coach, is_owner
 
 from .models import Client, SearchWord, digits, normalise
@@ -42,6 +42,18 @@ def client_can_manage(*, user: User, client: Client) -> bool:
 def coach_list() -> QuerySet[User]:
     """People who can coach here: active staff."""
     return User.objects.filter(is_staff=True, is_active=True).order_by("first_name", "email")
+
+
+def client_invitation_latest(*, client: Client) -> Invitation | None:
+    """The last portal invitation sent to ``client``'s e-mail address, whatever became
+    of it (one query; none without an address)."""
+    if not client.email:
+        return None
+    return (
+        Invitation.objects.filter(role=Invitation.Role.CLIENT, email__iexact=client.email)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def client_search(*, clients: QuerySet[Client], query: str) -> QuerySet[Client]:

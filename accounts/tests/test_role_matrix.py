@@ -427,6 +427,12 @@ TENANT_ROWS = {
         | {"owner": "/admin/clients/client/{client}/change/"}
         | {"coach": "/admin/clients/client/{client}/change/"}
     ),
+    # POST-only (invite, resend, revoke): a GET goes back to the client page
+    "admin/clients/client/<int:client_id>/invitation/": row(
+        OF_CLIENT_404
+        | {"owner": "/admin/clients/client/{client}/change/"}
+        | {"coach": "/admin/clients/client/{client}/change/"}
+    ),
     **admin_model("clients/tag", delete=OWNER),
     **admin_model("clients/auditentry", changelist=OWNER, add=NOBODY, history=OWNER, change=OWNER),
     "admin/clients/auditentry/import/": row(STAFF),

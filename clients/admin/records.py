@@ -15,12 +15,19 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from accounts.policies import is_owner
+from accounts.models import Invitation, User
+from accounts.policies import is_owner, may_invite
 from tenants.backoffice import backoffice_site
 
 from ..models import Client, ClientNote, Tag
-from ..selectors import client_queryset_for, client_search, client_search_top, coach_list
+from ..selectors import (
+    client_invitation_latest,
+    client_queryset_for,
+    client_search,
+    client_search_top,
+    coach_list,
+)
+from ..services.invitations import client_invitation_resend, client_invitation_revoke, client_invite
 from ..services.records import (
     client_note_add,
     client_note_update,
@@ -417,6 +424,11 @@ class ClientAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.note_edit_view),
                 name="clients_client_note_edit",
             ),
+            path(
+                "<int:client_id>/invitation/",
+                self.admin_site.admin_view(self.invitation_view),
+                name="clients_client_invitation",
+            ),
             *super().get_urls(),
         ]
 
@@ -469,6 +481,8 @@ class ClientAdmin(admin.ModelAdmin):
                 client=client,
                 notes=client.notes.select_related("author"),
                 status_changes=client.status_changes.select_related("changed_by")[:20],
+                invitation=None if client.user_id else client_invitation_latest(client=client),
+                may_invite=may_invite(request.user, role=Invitation.Role.CLIENT),
             )
         return super().change_view(request, object_id, form_url, extra)
 
@@ -512,6 +526,34 @@ class ClientAdmin(admin.ModelAdmin):
         except ValidationError as exc:
             self.message_user(request, _error_text(exc), messages.ERROR)
         return self._back(client)
+
+    def invitation_view(self, request, client_id):
+        """The client page's portal buttons post here: ``do`` is invite, resend or revoke."""
+        client = self._client_or_404(request, client_id)
+        back = HttpResponseRedirect(
+            reverse(f"{self.admin_site.name}:clients_client_change", args=[client.pk]) + "#portal"
+        )
+        if request.method != "POST":
+            return back
+        service, done = INVITATION_DOES.get(request.POST.get("do", ""), (None, ""))
+        if service is None:
+            self.message_user(request, _("Choose invite, resend or revoke."), messages.ERROR)
+            return back
+        try:
+            invitation = service(client=client, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, _error_text(exc), messages.ERROR)
+        else:
+            # not starting with the address: the admin capitalises messages
+            self.message_user(request, done % {"email": invitation.email}, messages.SUCCESS)
+        return back
+
+
+INVITATION_DOES = {
+    "invite": (client_invite, _("Invitation sent to %(email)s.")),
+    "resend": (client_invitation_resend, _("A new invitation link went to %(email)s.")),
+    "revoke": (client_invitation_revoke, _("Invitation withdrawn: its link no longer works.")),
+}
 
 
 class TagAdmin(admin.ModelAdmin):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.policies import role_of
+from accounts.policies import is_staff_member, role_of
 from accounts.roles import COACH
 
 from ..models import Client, ClientNote, ClientStatusChange, Tag
@@ -265,7 +265,9 @@ def client_note_update(
 @transaction.atomic
 def client_for_user_link(*, user: User, invited_by: User | None = None) -> Client:
     """The client record of a person who just joined the portal (by invitation or open
-    sign-up): the lead with their e-mail if there is one, else a new record."""
+    sign-up): the lead with their e-mail if there is one, else a new record. Whatever
+    was given to the record before (programs, forms) is theirs from now on; the person
+    who invited them becomes the primary coach of a record that has none."""
     client = Client.objects.select_for_update().filter(email__iexact=user.email).first()
     if client is None:
         client = client_create(
@@ -281,7 +283,11 @@ def client_for_user_link(*, user: User, invited_by: User | None = None) -> Clien
     elif client.user_id and client.user_id != user.pk:
         raise ValidationError({"email": _("This e-mail belongs to another client's login.")})
     client.user = user
-    client.save(update_fields=["user", "updated_at"])
+    fields = ["user", "updated_at"]
+    if client.primary_coach_id is None and invited_by is not None and is_staff_member(invited_by):
+        client.primary_coach = invited_by  # whoever invited them hears of their workouts
+        fields.append("primary_coach")
+    client.save(update_fields=fields)
     if client.status == Client.Status.LEAD:
         client = client_status_set(
             client=client, status=Client.Status.ONBOARDING, by=invited_by, check_limit=False
