@@ -6,12 +6,12 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.auth import SESSION_KEY
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
 from django_tenants.utils import tenant_context
 
 from accounts.models import User
+from accounts.tests.factories import PersonFactory
 from mectofitness.testing import cache_clear
 
 pytestmark = pytest.mark.django_db
@@ -35,10 +35,7 @@ def sign_in(client, email, password=PASSWORD):
 
 def make_person(business, email, *, role="coach", verified=True):
     with tenant_context(business):
-        user = User.objects.create_user(email=email, password=PASSWORD, is_staff=role != "client")
-        user.groups.add(Group.objects.get(name=role))
-        EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
-        return user
+        return PersonFactory(email=email, password=PASSWORD, role=role, verified=verified)
 
 
 def link_in_last_mail(pattern: str) -> str:

@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -11,6 +10,7 @@ from django_tenants.utils import tenant_context
 
 from accounts.models import Invitation, User
 from accounts.services import invitation_create, invitation_resend, invitation_revoke
+from accounts.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def coach(business):
     with tenant_context(business):
-        user = User.objects.create_user(email="carl@acme.test", password="x", is_staff=True)
-        user.groups.add(Group.objects.get(name="coach"))
-        return user
+        return PersonFactory(email="carl@acme.test", role="coach")
 
 
 @pytest.fixture
@@ -163,8 +161,7 @@ def test_a_coach_may_invite_clients_but_not_coaches(business, coach, invite):
 
 def test_a_client_may_not_invite_anyone(business):
     with tenant_context(business):
-        client_user = User.objects.create_user(email="cli@acme.test", password="x")
-        client_user.groups.add(Group.objects.get(name="client"))
+        client_user = PersonFactory(email="cli@acme.test", role="client")
         with pytest.raises(PermissionDenied):
             invitation_create(email="friend@acme.test", role="client", invited_by=client_user)
 

@@ -1,13 +1,12 @@
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tenants.utils import tenant_context
 from PIL import Image
 
-from accounts.models import User
+from accounts.tests.factories import PersonFactory
 from clients.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +19,7 @@ def media_root(settings, tmp_path):
 
 def member(business, email, role="client", staff=False):
     with tenant_context(business):
-        user = User.objects.create_user(email=email, password="x", first_name="Pia", is_staff=staff)
-        user.groups.add(Group.objects.get(name=role))
+        user = PersonFactory(email=email, first_name="Pia", role=role, is_staff=staff)
     browser = Client(HTTP_HOST=f"{business.slug}.localhost")
     with tenant_context(business):
         browser.force_login(user)

@@ -4,15 +4,14 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from accounts.models import User
+from accounts.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def person(business, email, role, staff):
     with tenant_context(business):
-        user = User.objects.create_user(email=email, password="x", is_staff=staff)
-        user.groups.add(Group.objects.get(name=role))
-        return user
+        return PersonFactory(email=email, role=role, is_staff=staff)
 
 
 def signed_in(business, user):

@@ -99,10 +99,10 @@ def connected(business, standin):
 
 
 def _product(business, **fields):
-    from billing.models import Product
+    from billing.tests.factories import ProductFactory
 
     with tenant_context(business):
-        return Product.objects.create(currency=business.currency, **fields)
+        return ProductFactory(**fields)
 
 
 @pytest.fixture

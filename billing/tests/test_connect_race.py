@@ -16,9 +16,10 @@ def test_two_racing_deliveries_of_one_event_fulfil_once(committed, standin):
     from django.test import Client as Browser
 
     from accounts.models import User
-    from billing.models import Invoice, Product, SessionUse
+    from billing.models import Invoice, SessionUse
     from billing.services.shop import checkout_start
     from billing.stripe_standin import stripe_signature
+    from billing.tests.factories import ProductFactory
     from clients.tests.factories import ClientFactory
 
     business = Business.objects.get(slug="acme")
@@ -30,9 +31,7 @@ def test_two_racing_deliveries_of_one_event_fulfil_once(committed, standin):
     with tenant_context(business):
         owner = User.objects.get(email="owner@acme.test")
         client = ClientFactory(first_name="Racer")
-        product = Product.objects.create(
-            name="Race pack", kind="pack", amount=1000, currency="USD", sessions=2
-        )
+        product = ProductFactory(name="Race pack", amount=1000, sessions=2)
         started = checkout_start(
             client=client, product=product, by=owner, success_url="s", cancel_url="c"
         )

@@ -7,7 +7,7 @@ from django_tenants.utils import tenant_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from billing.models import BillingSettings, Invoice, Payment, Product, Purchase, TaxRate
+from billing.models import BillingSettings, Invoice, Payment, Purchase, TaxRate
 from billing.services.invoices import (
     InvoiceLineSpec,
     invoice_create_draft,
@@ -18,6 +18,7 @@ from billing.services.invoices import (
     invoice_update_draft,
     invoice_void,
 )
+from billing.tests.factories import ProductFactory
 
 
 def _succeeded_payment(client, amount=6000, purchase=None, currency="EUR"):
@@ -316,9 +317,7 @@ def test_a_payment_gets_a_paid_numbered_invoice_of_its_amount(tenant, client_rec
 def test_a_payment_invoice_splits_the_products_tax_out_of_the_amount_paid(
     tenant, client_record, vat
 ):
-    product = Product.objects.create(
-        name="10 sessions", kind="pack", amount=6000, currency="EUR", sessions=10, tax_rate=vat
-    )
+    product = ProductFactory(name="10 sessions", amount=6000, currency="EUR", tax_rate=vat)
     purchase = Purchase.objects.create(
         client=client_record, product=product, amount=6000, currency="EUR", sessions_total=10
     )

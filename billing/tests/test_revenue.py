@@ -7,9 +7,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from billing.models import Invoice, Payment, Product, Purchase, Refund
+from billing.models import Invoice, Payment, Purchase, Refund
 from billing.selectors import revenue_between, revenue_summary
 from billing.services.shop import payment_record_offline, payment_refund
+from billing.tests.factories import ProductFactory
 
 ledger = st.lists(
     st.tuples(
@@ -75,9 +76,7 @@ def test_a_refund_comes_off_the_month_it_was_made(tenant, owner, client_record):
 
 
 def test_mrr_sums_active_monthly_purchases(tenant, client_record):
-    monthly = Product.objects.create(
-        name="Coaching", kind="monthly", amount=9900, currency=tenant.currency
-    )
+    monthly = ProductFactory(name="Coaching", kind="monthly", amount=9900)
     Purchase.objects.create(
         client=client_record,
         product=monthly,
@@ -100,9 +99,7 @@ def test_mrr_sums_active_monthly_purchases(tenant, client_record):
 
 
 def test_revenue_by_product_groups_payments_by_what_was_bought(tenant, owner, client_record):
-    pack = Product.objects.create(
-        name="5 sessions", kind="pack", amount=2500, currency=tenant.currency, sessions=5
-    )
+    pack = ProductFactory(name="5 sessions", amount=2500, sessions=5)
     payment_record_offline(client=client_record, amount=None, method="cash", by=owner, product=pack)
     payment_record_offline(client=client_record, amount=700, method="cash", by=owner)
     products = {p.name: p.net for p in revenue_summary(user=owner).products}

@@ -15,6 +15,7 @@ from billing.standin_connect import (
     subscription_fail,
     subscription_renew,
 )
+from billing.tests.factories import ProductFactory
 from clients.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -389,9 +390,7 @@ def test_the_shop_lists_products_on_sale_with_their_prices(
     business, client_browser, connected, pack, coaching
 ):
     with tenant_context(business):
-        Product.objects.create(
-            name="Hidden", kind="one_off", amount=100, currency="USD", is_active=False
-        )
+        ProductFactory(name="Hidden", kind="one_off", amount=100, is_active=False)
     page = client_browser.get("/shop/").content.decode()
     assert "10 sessions" in page and "$600.00" in page
     assert "Online coaching" in page and "$150.00" in page

@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from billing.models import Product, Purchase
+from billing.models import Purchase
 from billing.services.shop import purchases_housekeep
+from billing.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,9 +93,7 @@ def test_one_businesss_housekeeping_leaves_another_businesss_packs(
     business, other_business, client_record, pack, zen_record
 ):
     with tenant_context(other_business):
-        zen_pack = Product.objects.create(
-            name="Zen pack", kind="pack", amount=1000, currency="USD", sessions=5
-        )
+        zen_pack = ProductFactory(name="Zen pack", amount=1000, sessions=5)
         theirs = _purchase(zen_record, zen_pack, expires_at=NOW - dt.timedelta(days=1))
     with tenant_context(business):
         purchases_housekeep(now=NOW)
@@ -117,9 +116,7 @@ def test_beat_fans_the_housekeeping_out_to_each_open_business(
     with tenant_context(business):
         ours = _purchase(client_record, pack, expires_at=timezone.now() - dt.timedelta(days=1))
     with tenant_context(other_business):
-        zen_pack = Product.objects.create(
-            name="Zen pack", kind="pack", amount=1000, currency="USD", sessions=5
-        )
+        zen_pack = ProductFactory(name="Zen pack", amount=1000, sessions=5)
         theirs = _purchase(zen_record, zen_pack, expires_at=timezone.now() - dt.timedelta(days=1))
     Business.objects.filter(pk=other_business.pk).update(status="suspended")
     open_businesses = Business.objects.exclude(status__in=list(Business.LOCKED_STATUSES)).exclude(

@@ -11,17 +11,16 @@ from tenants.models import Business
 
 def test_two_draws_of_the_last_session_at_once_never_go_negative(committed):
     from accounts.models import User
-    from billing.models import Invoice, Payment, Product, Purchase, SessionUse
+    from billing.models import Invoice, Payment, Purchase, SessionUse
     from billing.services.shop import payment_record_offline, session_draw
+    from billing.tests.factories import ProductFactory
     from clients.tests.factories import ClientFactory
 
     business = Business.objects.get(slug="acme")
     with tenant_context(business):
         owner = User.objects.get(email="owner@acme.test")
         client = ClientFactory(first_name="Racer")
-        product = Product.objects.create(
-            name="Single", kind="pack", amount=1000, currency="USD", sessions=1
-        )
+        product = ProductFactory(name="Single", amount=1000, sessions=1)
         payment = payment_record_offline(
             client=client, amount=None, product=product, method="cash", by=owner
         )

@@ -2,11 +2,11 @@ import datetime as dt
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from accounts.models import Invitation, User
+from accounts.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -14,12 +14,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people(business, owner):
     with tenant_context(business):
-        from clients.models import Client
+        from clients.tests.factories import ClientFactory
 
-        coaches = Group.objects.get(name="coach")
         for n, status in enumerate(["active", "active", "active", "lead", "paused", "archived"]):
-            Client.objects.create(first_name=f"C{n}", status=status)
-        User.objects.create_user(email="coach@acme.test", is_staff=True).groups.add(coaches)
+            ClientFactory(first_name=f"C{n}", status=status)
+        PersonFactory(email="coach@acme.test", role="coach")
         now = timezone.now()
         for email, expires, accepted in (
             ("p1@x.test", now + dt.timedelta(days=3), None),

@@ -70,11 +70,11 @@ def test_one_day_left_is_singular_on_both_pages(business, owner_client, frozen):
 def test_active_clients_are_the_same_number_on_home_billing_and_the_platform_admin(
     business, owner_client
 ):
-    from clients.models import Client
+    from clients.tests.factories import ClientFactory
 
     with tenant_context(business):
         for status in ["active", "onboarding", "onboarding", "lead", "paused", "archived"]:
-            Client.objects.create(first_name=status.title(), status=status)
+            ClientFactory(first_name=status.title(), status=status)
 
     home = owner_client.get("/admin/").content.decode()
     tile = re.search(
@@ -93,12 +93,12 @@ def test_active_clients_are_the_same_number_on_home_billing_and_the_platform_adm
 
 
 def test_the_active_clients_tile_links_to_the_clients_it_counts(business, owner_client):
-    from clients.models import Client
+    from clients.tests.factories import ClientFactory
 
     with tenant_context(business):
-        Client.objects.create(first_name="Ona", status="onboarding")
-        Client.objects.create(first_name="Ace", status="active")
-        Client.objects.create(first_name="Lee", status="lead")
+        ClientFactory(first_name="Ona", status="onboarding")
+        ClientFactory(first_name="Ace", status="active")
+        ClientFactory(first_name="Lee", status="lead")
     assert (
         'href="/admin/clients/client/?status=counted"'
         in owner_client.get("/admin/").content.decode()

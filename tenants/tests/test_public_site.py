@@ -249,14 +249,14 @@ def test_platform_staff_see_each_businesses_clients_counted_in_one_query(
     from django_tenants.utils import tenant_context
 
     from accounts.models import User
-    from clients.models import Client
+    from clients.tests.factories import ClientFactory
 
     for target, n in ((business, 2), (other_business, 1)):
         with tenant_context(target):
             for i in range(n):
-                Client.objects.create(first_name=f"C{i}", status="active")
-            Client.objects.create(first_name="Gone", status="archived")
-            Client.objects.create(first_name="Maybe", status="lead")
+                ClientFactory(first_name=f"C{i}", status="active")
+            ClientFactory(first_name="Gone", status="archived")
+            ClientFactory(first_name="Maybe", status="lead")
     staff = User.objects.create_superuser(email="staff@mecto.test", password="x")
     public_client.force_login(staff)
     public_client.get("/admin/tenants/business/")

@@ -1,13 +1,13 @@
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tenants.utils import tenant_context
 from PIL import Image
 
 from accounts.models import User
+from accounts.tests.factories import PersonFactory
 from tenants.models import Business
 
 pytestmark = pytest.mark.django_db
@@ -109,8 +109,7 @@ def test_a_decompression_bomb_is_refused(business, owner_client, media_root):
 
 def test_a_coach_cannot_change_the_settings(business):
     with tenant_context(business):
-        coach = User.objects.create_user(email="coach@acme.test", password="x", is_staff=True)
-        coach.groups.add(Group.objects.get(name="coach"))
+        coach = PersonFactory(email="coach@acme.test", role="coach")
     browser = Client(HTTP_HOST="acme.localhost")
     with tenant_context(business):
         browser.force_login(coach)

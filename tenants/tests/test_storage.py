@@ -2,7 +2,6 @@ import socket
 
 import boto3
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
@@ -55,11 +54,10 @@ def test_another_businesses_staff_cannot_download_the_file(other_business, acme_
 
 
 def test_a_client_of_the_business_cannot_download_staff_files(business, tenant_client, acme_file):
-    from accounts.models import User
+    from accounts.tests.factories import PersonFactory
 
     with tenant_context(business):
-        client_user = User.objects.create_user(email="chloe@acme.test", password="x")
-        client_user.groups.add(Group.objects.get(name="client"))
+        client_user = PersonFactory(email="chloe@acme.test", role="client")
         tenant_client.force_login(client_user)
     assert tenant_client.get(f"/media/{acme_file}").status_code == 404
 
