@@ -143,6 +143,17 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
     return invitation
 
 
+def invitation_withdraw_for(*, email: str, role: str) -> int:
+    """Revoke the open invitation (pending or expired) to ``email`` in ``role``, if any:
+    the address changed or the person left. Its link then shows the "can't be used"
+    page. Returns how many were withdrawn (0 or 1). Callers check who may."""
+    if not email:
+        return 0
+    return Invitation.objects.filter(
+        email__iexact=email.strip(), role=role, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+
+
 INVITATION_PROBLEMS = {
     "missing": _("This invitation link is not valid here. Check that you opened the whole link."),
     "accepted": _("This invitation was already used. Sign in instead."),

@@ -121,7 +121,7 @@ def client_record_save(*, client: Client, by: User | None) -> Client:
             client=client, from_status="", to_status=client.status, changed_by=by
         )
         return client
-    stored = Client.objects.select_for_update().only("status").get(pk=client.pk)
+    stored = Client.objects.select_for_update().only("status", "email").get(pk=client.pk)
     if stored.status != client.status:
         _check_room(to_status=client.status, from_status=stored.status)
         ClientStatusChange.objects.create(
@@ -129,13 +129,30 @@ def client_record_save(*, client: Client, by: User | None) -> Client:
         )
         client.status_changed_at = timezone.now()
     client.save()
+    _invitation_follow(client=client, old_email=stored.email)
     return client
+
+
+def _invitation_follow(*, client: Client, old_email: str) -> None:
+    """An invitation on its way follows the record: a changed address or an archived
+    record withdraws it (its link would otherwise link whoever opens it to this record,
+    or make a new one)."""
+    from accounts.models import Invitation
+    from accounts.services import invitation_withdraw_for
+
+    if client.user_id:
+        return
+    if old_email and old_email.strip().lower() != (client.email or "").strip().lower():
+        invitation_withdraw_for(email=old_email, role=Invitation.Role.CLIENT)
+    if client.status == Client.Status.ARCHIVED:
+        invitation_withdraw_for(email=client.email, role=Invitation.Role.CLIENT)
 
 
 @transaction.atomic
 def client_update(*, client: Client, by: User | None, data: dict) -> Client:
     """Change a client's details; a status in ``data`` goes through the pipeline."""
     client = Client.objects.select_for_update().get(pk=client.pk)
+    old_email = client.email
     status = data.pop("status", None)
     tags = data.pop("tags", None)
     coaches = data.pop("coaches", None)
@@ -154,6 +171,7 @@ def client_update(*, client: Client, by: User | None, data: dict) -> Client:
         client.tags.set(tags)
     if coaches is not None:
         client.coaches.set(coaches)
+    _invitation_follow(client=client, old_email=old_email)
     if status is not None and status != client.status:
         client = client_status_set(client=client, status=status, by=by)
     return client
@@ -181,6 +199,7 @@ def client_status_set(
     client.status = status
     client.status_changed_at = now
     client.save(update_fields=["status", "status_changed_at", "updated_at"])
+    _invitation_follow(client=client, old_email=client.email)
     return client
 
 

@@ -252,6 +252,44 @@ def test_resend_or_revoke_without_an_invitation_says_so(business, owner_client, 
     assert "There is no open invitation for this client." in page_of(owner_client, nina)
 
 
+def test_a_new_address_withdraws_the_invitation_on_its_way(
+    business, owner, owner_client, tenant_client, nina, post
+):
+    from clients.services.records import client_record_save, client_update
+
+    post(owner_client, nina, "invite")
+    token = token_in(mail.outbox[-1])
+    with tenant_context(business):
+        client_update(client=nina, by=owner, data={"phone": "07700 900123"})
+        assert Invitation.objects.get(email="nina@example.test").is_open  # same address
+        client_update(client=nina, by=owner, data={"email": "nina.novak@example.test"})
+        assert Invitation.objects.get(email="nina@example.test").revoked_at == NOW
+    assert tenant_client.get(f"/invite/{token}/").status_code == 410
+    html = page_of(owner_client, nina)
+    assert 'value="invite"' in html and "nina.novak@example.test" in html
+
+    post(owner_client, nina, "invite")  # the back office's form saves through this one
+    with tenant_context(business):
+        record = Client.objects.get(pk=nina.pk)
+        record.email = "nina@example.test"
+        client_record_save(client=record, by=owner)
+        assert Invitation.objects.get(email="nina.novak@example.test").revoked_at == NOW
+
+
+def test_archiving_a_client_withdraws_the_invitation_on_its_way(
+    business, owner, owner_client, tenant_client, nina, post
+):
+    from clients.services.records import client_status_set
+
+    post(owner_client, nina, "invite")
+    token = token_in(mail.outbox[-1])
+    with tenant_context(business):
+        client_status_set(client=nina, status=Client.Status.ARCHIVED, by=owner)
+        assert Invitation.objects.get(email="nina@example.test").revoked_at == NOW
+    page = tenant_client.get(f"/invite/{token}/")
+    assert page.status_code == 410 and "withdrawn" in page.content.decode()
+
+
 # --- the services ----------------------------------------------------------------------
 
 
