@@ -450,6 +450,10 @@ class PersonalRecord(models.Model):
         E1RM = "e1rm", _("Estimated 1RM")
         REP_MAX = "rep_max", _("Heaviest for reps")
         SESSION_VOLUME = "volume", _("Session volume")
+        MOST_REPS = "reps", _("Most reps")
+        LONGEST_TIME = "time", _("Longest time")
+        LONGEST_DISTANCE = "distance", _("Longest distance")
+        FASTEST = "fastest", _("Fastest for a distance")
 
     client = models.ForeignKey(CLIENT, on_delete=models.CASCADE, related_name="personal_records")
     catalog_exercise = models.ForeignKey(
@@ -460,6 +464,10 @@ class PersonalRecord(models.Model):
     )
     kind = models.CharField(max_length=8, choices=Kind.choices)
     reps = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("For rep maxes"))
+    distance_m = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("For fastest times: the distance covered")
+    )
+    # kg for loads and volume, a count for most reps, seconds for times, metres for distances
     value = models.DecimalField(max_digits=9, decimal_places=2)
     set_log = models.ForeignKey(SetLog, on_delete=models.CASCADE, null=True, blank=True)
     workout = models.ForeignKey(WorkoutLog, on_delete=models.CASCADE, related_name="records")
@@ -472,6 +480,10 @@ class PersonalRecord(models.Model):
             models.CheckConstraint(condition=_one_exercise(), name="record_one_exercise"),
             models.CheckConstraint(
                 condition=~Q(kind="rep_max") | Q(reps__isnull=False), name="record_rep_max_has_reps"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="fastest") | Q(distance_m__isnull=False, distance_m__gt=0),
+                name="record_fastest_has_distance",
             ),
         ]
         indexes = [
