@@ -164,12 +164,18 @@ def _time_distance_text(kind: str, duration: int | None, distance: int | None) -
     return format_distance(distance) or format_duration(duration)
 
 
+def format_time_distance(duration: int | None, distance: int | None) -> str:
+    """ "45 s", "400 m", "400 m in 1:32", "" when neither is given."""
+    return _time_distance_text(TIME_DISTANCE, duration, distance)
+
+
 def format_target(prescription, kind: str | None = None, *, system: str = u.METRIC) -> str:
     """What a prescription (or a week's target with the same fields) asks for:
 
     reps and load "3 × 8–10 · 60 kg", "3 × 5 · RPE 8"; reps only "3 × 12";
     time "3 × 45 s"; distance "5 × 400 m"; time and distance "400 m in 1:32"
-    (one set) or "4 × 400 m in 1:32". An RPE or RIR target is kept for every kind."""
+    (one set) or "4 × 400 m in 1:32". A load target is added for every kind
+    ("3 × 40 m · 24 kg" for a carry, "3 × 8 · 10 kg" for weighted pull-ups)."""
     kind = kind_of(prescription, kind)
     sets = getattr(prescription, "sets", None) or 1
     load = _load_target_text(
@@ -180,18 +186,14 @@ def format_target(prescription, kind: str | None = None, *, system: str = u.METR
             getattr(prescription, "reps_min", None), getattr(prescription, "reps_max", None)
         )
         text = f"{sets} {TIMES} {reps}" if reps else f"{sets} sets"
-        if kind == REPS_LOAD or getattr(prescription, "load_kind", "") in ("rpe", "rir"):
-            text += f" {DOT} {load}" if load else ""
-        return text
+        return f"{text} {DOT} {load}" if load else text
     what = _time_distance_text(
         kind,
         getattr(prescription, "duration_seconds", None),
         getattr(prescription, "distance_m", None),
     )
     text = (f"{sets} {TIMES} {what}" if sets > 1 else what) if what else f"{sets} sets"
-    if load and getattr(prescription, "load_kind", "") in ("rpe", "rir", "kg"):
-        text += f" {DOT} {load}"
-    return text
+    return f"{text} {DOT} {load}" if load else text
 
 
 def format_set(logged_set, kind: str | None = None, *, system: str = u.METRIC) -> str:

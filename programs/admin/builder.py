@@ -31,6 +31,7 @@ from ..selectors.builder import (
     program_structure,
 )
 from ..services import builder as svc
+from ..sets import format_time_distance
 
 
 class ProgramCreateForm(forms.Form):
@@ -176,6 +177,7 @@ class ProgramAdmin(admin.ModelAdmin):
                 for block in day.blocks.all():
                     for p in block.prescriptions.all():
                         p.display_name = exercise_name(p)
+                        p.time_text = format_time_distance(p.duration_seconds, p.distance_m)
                         p.targets = _target(p, written, program.length_weeks)
                         p.rule_text = svc.progression_text(p.progression, p.load_kind)
         context = {

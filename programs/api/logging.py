@@ -28,10 +28,14 @@ from ..services.logging import (
     MAX_REPS,
     SetInput,
     load_to_kg,
+    measurements_for,
     set_log_delete,
+    set_values_errors,
     workout_comment,
     workout_sync,
 )
+
+KG_RECORDS = ("e1rm", "rep_max", "volume")
 
 
 class SyncSetSerializer(serializers.Serializer):
@@ -155,6 +159,15 @@ class SyncSerializer(serializers.Serializer):
     def validate_sets(self, value):
         if len(value) > 200:
             raise serializers.ValidationError(_("Send at most 200 sets at a time."))
+        # each set carries what its exercise is measured by: errors per set, so the
+        # phone keeps (and shows) only the refused ones
+        kinds = measurements_for({item["exercise"] for item in value})
+        errors = [
+            set_values_errors(SetInput(**item), kinds.get(item["exercise"], "reps_load"))
+            for item in value
+        ]
+        if any(errors):
+            raise serializers.ValidationError([{k: [v] for k, v in e.items()} for e in errors])
         return value
 
 
@@ -230,7 +243,9 @@ class WorkoutLogSerializer(serializers.ModelSerializer):
                 "id": r.pk,
                 "kind": r.kind,
                 "reps": r.reps,
-                "value_kg": str(r.value),
+                "value_kg": str(r.value) if r.kind in KG_RECORDS else None,
+                "value": str(r.value),
+                "distance_m": r.distance_m,
                 "text": f"{(r.catalog_exercise or r.exercise).name}: {record_text(r, system)}",
             }
             for r in log.records.all()
@@ -306,8 +321,13 @@ class WorkoutSyncViewSet(viewsets.GenericViewSet):
                     "id": n.record.pk,
                     "kind": n.record.kind,
                     "reps": n.record.reps,
-                    "value_kg": str(n.record.value),
-                    "previous_kg": str(n.previous),
+                    "value_kg": str(n.record.value) if n.record.kind in KG_RECORDS else None,
+                    "previous_kg": str(n.previous) if n.record.kind in KG_RECORDS else None,
+                    # kg, a count of reps, seconds or metres, by kind; lower is better
+                    # for "fastest" (a time for ``distance_m``)
+                    "value": str(n.record.value),
+                    "previous": str(n.previous),
+                    "distance_m": n.record.distance_m,
                     "set": str(n.record.set_log.client_uuid) if n.record.set_log_id else None,
                     "exercise": (n.record.catalog_exercise or n.record.exercise).name,
                     "text": record_text(n.record, system),

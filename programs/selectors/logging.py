@@ -29,6 +29,14 @@ from ..models import (
 )
 from ..services.logging import exercise_ref, load_display, prescription_version
 from ..services.records import epley_e1rm
+from ..sets import (
+    columns,
+    format_distance,
+    format_duration,
+    format_set,
+    format_target,
+    kind_of,
+)
 
 UPCOMING_DAYS = 14
 RECENT_LOGS = 8
@@ -124,6 +132,8 @@ class Target:
     load_kind: str
     load_value: Decimal | None
     rest_seconds: int | None
+    duration_seconds: int | None = None
+    distance_m: int | None = None
 
 
 def _week_target(prescription: Prescription, week: int) -> Target:
@@ -136,6 +146,8 @@ def _week_target(prescription: Prescription, week: int) -> Target:
         load_kind=prescription.load_kind,
         load_value=prescription.load_value,
         rest_seconds=prescription.rest_seconds,
+        duration_seconds=prescription.duration_seconds,
+        distance_m=prescription.distance_m,
     )
     from ..services import builder
 
@@ -164,29 +176,15 @@ def _week_target(prescription: Prescription, week: int) -> Target:
         load_kind=pick("load_kind") or written.load_kind,
         load_value=pick("load_value"),
         rest_seconds=pick("rest_seconds"),
+        duration_seconds=written.duration_seconds,
+        distance_m=written.distance_m,
     )
 
 
-def target_text(target: Target, system: str) -> str:
-    """ "3 × 5 · 62.5 kg", "4 × 8–10 · RPE 8", "3 × 5 · 75% of 1RM"."""
-    reps = ""
-    if target.reps_min and target.reps_max and target.reps_max != target.reps_min:
-        reps = f"{target.reps_min}\u2013{target.reps_max}"
-    elif target.reps_min:
-        reps = str(target.reps_min)
-    text = f"{target.sets} \u00d7 {reps}" if reps else f"{target.sets} sets"
-    value = target.load_value
-    if value is not None:
-        number = u.number_text(Decimal(value).normalize())
-        if target.load_kind == Prescription.Load.KG:
-            text += f" \u00b7 {kg_text(Decimal(value), system)}"
-        elif target.load_kind == Prescription.Load.PERCENT_1RM:
-            text += f" \u00b7 {number}% of 1RM"
-        elif target.load_kind == Prescription.Load.RPE:
-            text += f" \u00b7 RPE {number}"
-        elif target.load_kind == Prescription.Load.RIR:
-            text += f" \u00b7 {number} in reserve"
-    return text
+def target_text(target: Target, system: str, kind: str = "reps_load") -> str:
+    """ "3 × 5 · 62.5 kg", "4 × 8–10 · RPE 8", "3 × 5 · 75% of 1RM", "3 × 45 s",
+    "400 m in 1:32": by the exercise's measurement kind (see ``programs.sets``)."""
+    return format_target(target, kind, system=system)
 
 
 def _round_plate(load_kg: Decimal, system: str) -> Decimal:
@@ -206,6 +204,8 @@ class SetRow:
     last: str  # "last time: 60 kg × 5"
     logged: SetLog | None = None
     uuid: str = ""
+    time: str = ""  # "45", "1:30": what the time field shows
+    distance: str = ""  # metres
 
 
 @dataclass
@@ -224,6 +224,31 @@ class ExerciseCard:
     is_swapped: bool = False
     done_exercise: object = None
     current_ref: str = ""
+    measurement: str = "reps_load"
+    fields: list[str] = field(default_factory=lambda: ["reps", "load", "rpe"])
+
+
+LOADED = (Prescription.Load.KG, Prescription.Load.PERCENT_1RM)
+FIELD_OF = {"reps": "reps", "load_kg": "load", "duration_seconds": "time", "distance_m": "distance"}
+
+
+def logger_fields(measurement: str, *, loaded: bool = False) -> list[str]:
+    """The logger's inputs for a set, in order: the kind's values ("time" for a plank,
+    "reps" and "load" for a squat), a load when the target or history has one (a
+    weighted carry or pull-up), then RPE."""
+    out = [FIELD_OF[name] for name in columns(measurement)]
+    if loaded and "load" not in out:
+        out.append("load")
+    return [*out, "rpe"]
+
+
+def time_field(seconds: int | None) -> str:
+    """What the time input shows: "45" (seconds) under a minute, "1:30" from a minute."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return str(seconds)
+    return format_duration(seconds)
 
 
 def _ex_key(obj) -> tuple[int | None, int | None]:
@@ -402,6 +427,8 @@ def logger_cards(
             exercise = p.catalog_exercise or p.exercise
             target = _week_target(p, scheduled.week_number)
             done = sorted(by_prescription.get(p.pk, []), key=lambda s: s.set_number)
+            measurement = (done[0].catalog_exercise or done[0].exercise) if done else exercise
+            measurement = getattr(measurement, "measurement", None) or "reps_load"
             done_key = _ex_key(done[0]) if done else _ex_key(p)
             history = last.get(done_key) or last.get(_ex_key(p)) or []
             count = target.sets
@@ -431,9 +458,16 @@ def logger_cards(
                 if logged_set is not None:
                     reps, load = logged_set.reps, logged_set.load_kg
                     rpe = u.number_text(logged_set.rpe.normalize()) if logged_set.rpe else ""
+                duration = target.duration_seconds
+                distance = target.distance_m
+                if before is not None:
+                    duration = duration if duration is not None else before.duration_seconds
+                    distance = distance if distance is not None else before.distance_m
+                if logged_set is not None:
+                    duration, distance = logged_set.duration_seconds, logged_set.distance_m
                 last_text = ""
                 if before is not None:
-                    last_text = _set_text(before, system)
+                    last_text = _set_text(before, system, kind=measurement)
                 rows.append(
                     SetRow(
                         number=number,
@@ -443,6 +477,8 @@ def logger_cards(
                         last=last_text,
                         logged=logged_set,
                         uuid=str(logged_set.client_uuid) if logged_set else "",
+                        time=time_field(duration),
+                        distance="" if distance is None else str(distance),
                     )
                 )
             done_exercise = None
@@ -453,8 +489,15 @@ def logger_cards(
                 when = history[0].logged_at
                 last_text = "Last time ({date}): {sets}".format(
                     date=when.strftime("%-d %b"),
-                    sets=", ".join(_set_text(s, system, short=True) for s in history[:6]),
+                    sets=", ".join(
+                        _set_text(s, system, short=True, kind=measurement) for s in history[:6]
+                    ),
                 )
+            loaded = (
+                target.load_kind in LOADED
+                or any(s.load_kg for s in history)
+                or any(s.load_kg for s in done)
+            )
             cards.append(
                 ExerciseCard(
                     prescription=p,
@@ -465,7 +508,7 @@ def logger_cards(
                     version=prescription_version(p),
                     block=block,
                     target=target,
-                    target_text=target_text(target, system),
+                    target_text=target_text(target, system, measurement),
                     rows=rows,
                     alternatives=alternatives.get((type(exercise).__name__, exercise.pk), []),
                     last_text=last_text,
@@ -480,18 +523,19 @@ def logger_cards(
                     else exercise_ref(
                         catalog_exercise_id=p.catalog_exercise_id, exercise_id=p.exercise_id
                     ),
+                    measurement=measurement,
+                    fields=logger_fields(measurement, loaded=loaded),
                 )
             )
     return cards
 
 
-def _set_text(s: SetLog, system: str, short: bool = False) -> str:
+def _set_text(s: SetLog, system: str, short: bool = False, kind: str | None = None) -> str:
+    """ "60 kg × 5" ("60×5" when ``short``), "12 reps", "45 s", "400 m in 1:32"."""
     if s.load_kg is not None and s.reps is not None:
         load = load_display(s.load_kg, system=system)
         return f"{load}\u00d7{s.reps}" if short else f"{load} {unit_symbol(system)} \u00d7 {s.reps}"
-    if s.reps is not None:
-        return f"{s.reps} reps"
-    return "done"
+    return format_set(s, kind_of(s, kind), system=system)
 
 
 # --- a finished workout ---------------------------------------------------------------
@@ -513,7 +557,18 @@ def exercise_name(obj) -> str:
 
 
 def record_text(record: PersonalRecord, system: str) -> str:
-    """ "Estimated 1RM 120 kg", "Heaviest 5 reps: 100 kg", "Session volume 4,500 kg"."""
+    """ "Estimated 1RM 120 kg", "Heaviest 5 reps: 100 kg", "Session volume 4,500 kg",
+    "Most reps: 25", "Longest time 1:30", "Longest distance 5 km", "Fastest 400 m: 1:32"."""
+    kinds = PersonalRecord.Kind
+    if record.kind == kinds.MOST_REPS:
+        return f"Most reps: {int(record.value)}"
+    if record.kind == kinds.LONGEST_TIME:
+        return f"Longest time {format_duration(int(record.value))}"
+    if record.kind == kinds.LONGEST_DISTANCE:
+        return f"Longest distance {format_distance(int(record.value))}"
+    if record.kind == kinds.FASTEST:
+        distance = format_distance(record.distance_m)
+        return f"Fastest {distance}: {format_duration(int(record.value))}"
     value = kg_text(record.value, system)
     if record.kind == PersonalRecord.Kind.E1RM:
         return f"Estimated 1RM {value}"
@@ -527,8 +582,13 @@ def records_best_of(records) -> list[PersonalRecord]:
     workout is one achievement. Keeps the order of first appearance."""
     best: dict[tuple, PersonalRecord] = {}
     for r in records:
-        key = (r.catalog_exercise_id, r.exercise_id, r.kind, r.reps)
-        if key not in best or r.value > best[key].value:
+        key = (r.catalog_exercise_id, r.exercise_id, r.kind, r.reps, r.distance_m)
+        lower_wins = r.kind == PersonalRecord.Kind.FASTEST
+        if (
+            key not in best
+            or (not lower_wins and r.value > best[key].value)
+            or (lower_wins and r.value < best[key].value)
+        ):
             best[key] = r
     return list(best.values())
 

@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from clients.models import Client
-from programs.catalog.models import CatalogExercise
+from programs.catalog.models import CatalogExercise, Measurement
 
 from ..models import Block, Exercise, Prescription, Program, ProgramDay, ProgramWeek
 
@@ -738,6 +738,27 @@ def prescription_apply(prescription: Prescription, data: dict) -> None:
         raise ValidationError(errors)
 
 
+# what a new prescription asks for, by how its exercise is measured
+PRESCRIPTION_DEFAULTS = {
+    Measurement.REPS_LOAD: {"sets": 3, "reps_min": 10},
+    Measurement.REPS: {"sets": 3, "reps_min": 10},
+    Measurement.TIME: {"sets": 3, "duration_seconds": 30},
+    Measurement.DISTANCE: {"sets": 3, "distance_m": 40},
+    Measurement.TIME_DISTANCE: {"sets": 1, "duration_seconds": 1200},
+}
+
+
+def prescription_defaults(measurement: str) -> dict:
+    """Sets, reps, duration and distance of a new prescription (the others None)."""
+    values = PRESCRIPTION_DEFAULTS.get(measurement, PRESCRIPTION_DEFAULTS[Measurement.REPS_LOAD])
+    return {"reps_min": None, "duration_seconds": None, "distance_m": None} | values
+
+
+def _measurement_of(prescription: Prescription) -> str:
+    exercise = prescription.catalog_exercise or prescription.exercise
+    return getattr(exercise, "measurement", Measurement.REPS_LOAD)
+
+
 @transaction.atomic
 def prescription_add(
     *,
@@ -749,7 +770,9 @@ def prescription_add(
 ) -> Prescription:
     """Add an exercise to ``block``, or to a new straight-sets block at the end of ``day``.
 
-    Defaults: 3 sets of 10, no load."""
+    Defaults follow how the exercise is measured (``PRESCRIPTION_DEFAULTS``): 3 sets of
+    10 for a squat or a push-up, 3 x 30 s for a plank, 3 x 40 m for a carry, 20 minutes
+    for a run; no load."""
     catalog, own = exercise_from_ref(exercise_ref)
     if block is None:
         if day is None:
@@ -764,8 +787,7 @@ def prescription_add(
         position=position,
         catalog_exercise=catalog,
         exercise=own,
-        sets=3,
-        reps_min=10,
+        **prescription_defaults((catalog or own).measurement),
     )
     prescription_apply(prescription, data or {})
     prescription.save()
@@ -777,11 +799,20 @@ def prescription_update(*, prescription: Prescription, by: User | None, data: di
     """Change what is prescribed; ``exercise`` (a picker ref) swaps the exercise."""
     prescription = Prescription.objects.select_for_update().get(pk=prescription.pk)
     data = dict(data)
+    swapped_from = None
     if data.get("exercise"):
+        swapped_from = _measurement_of(prescription)
         prescription.catalog_exercise, prescription.exercise = exercise_from_ref(
             data.pop("exercise")
         )
     data.pop("exercise", None)
+    if swapped_from is not None and swapped_from != _measurement_of(prescription):
+        # a squat swapped for a plank: "3 x 10" becomes "3 x 30 s" unless the edit says
+        for field, value in prescription_defaults(_measurement_of(prescription)).items():
+            if field != "sets" and field not in data:
+                setattr(prescription, field, value)
+        if "reps_min" not in data and prescription.reps_min is None:
+            prescription.reps_max = None
     unknown = set(data) - set(PRESCRIPTION_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})

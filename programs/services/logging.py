@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from clients import units as u
 from clients.models import Client
 from mectofitness.core.tasks import enqueue_on_commit
-from programs.catalog.models import CatalogExercise
+from programs.catalog.models import CatalogExercise, Measurement
 
 from ..models import Exercise, Prescription, ScheduledWorkout, SetLog, WorkoutLog
 from ..tasks.logging import workout_finished_notify_task
@@ -159,6 +159,54 @@ def set_input_validate(item: SetInput, index: int | None = None) -> None:
         raise ValidationError(errors)
 
 
+def measurements_for(refs) -> dict[str, str]:
+    """How each exercise ("catalog:12", "own:7") is measured; unknown refs are left out.
+    Two queries at most, whatever the number of refs."""
+    catalog, own = set(), set()
+    for ref in refs:
+        kind, _sep, number = (ref or "").partition(":")
+        if number.isdigit():
+            (catalog if kind == "catalog" else own if kind == "own" else set()).add(int(number))
+    found = {}
+    if catalog:
+        for pk, kind in CatalogExercise.objects.filter(pk__in=catalog).values_list(
+            "pk", "measurement"
+        ):
+            found[f"catalog:{pk}"] = kind
+    if own:
+        for pk, kind in Exercise.objects.filter(pk__in=own).values_list("pk", "measurement"):
+            found[f"own:{pk}"] = kind
+    return found
+
+
+def set_values_errors(item: SetInput, measurement: str) -> dict[str, str]:
+    """What a set must carry for how its exercise is measured: a timed exercise its
+    time and no reps (a plank held 45 s is not "45 reps"), a carry or a run its distance
+    or time (or both), a counted exercise its reps (or, for older phones, a time or
+    distance). A load is allowed for every kind: a weighted plank, a carry, a vest."""
+    M = Measurement
+    errors = {}
+    if measurement in (M.TIME, M.DISTANCE, M.TIME_DISTANCE) and item.reps is not None:
+        errors["reps"] = {
+            M.TIME: _("This exercise is timed: send its time (duration_seconds), not reps."),
+            M.DISTANCE: _("This exercise goes over a distance: send distance_m, not reps."),
+            M.TIME_DISTANCE: _("This exercise is measured in distance and time, not reps."),
+        }[measurement]
+    if measurement == M.TIME and not item.duration_seconds:
+        errors["duration_seconds"] = _("Give the time, in seconds (at least 1).")
+    if measurement in (M.DISTANCE, M.TIME_DISTANCE) and not (
+        item.duration_seconds or item.distance_m
+    ):
+        errors["distance_m"] = _("Give the distance in metres, the time or both.")
+    if (
+        measurement in (M.REPS, M.REPS_LOAD)
+        and item.reps is None
+        and not (item.duration_seconds or item.distance_m)
+    ):
+        errors["reps"] = _("Give the reps.")
+    return errors
+
+
 def _scheduled_for(
     client: Client, scheduled_id: int | None
 ) -> tuple[ScheduledWorkout | None, bool]:
@@ -236,6 +284,11 @@ def workout_sync(
         raise ValidationError({"sets": _("Send at most 200 sets at a time.")})
     for item in sets:
         set_input_validate(item)
+    kinds = measurements_for({item.exercise for item in sets})
+    for item in sets:
+        errors = set_values_errors(item, kinds.get(item.exercise, Measurement.REPS_LOAD))
+        if errors:
+            raise ValidationError(errors)
     log, created, schedule_gone = _workout_get_or_create(
         client=client,
         workout_uuid=workout_uuid,

@@ -11,6 +11,16 @@ Three kinds, per client and per exercise (what was actually done, a swap include
 
 Warm-up sets, sets without reps or load, and sets with no load (0 kg) never count.
 
+Exercises not measured in reps and load (``Measurement``) have their own kinds, exact
+integers compared as stored (no rounding):
+
+- **Most reps** (``reps``), for reps-only exercises: the most reps in one set without a load
+  (a weighted set of push-ups counts for the load records above instead).
+- **Longest time** (``time``), for timed exercises: the longest set, in seconds (a plank).
+- **Longest distance** (``distance``), for distance and time-and-distance exercises.
+- **Fastest for a distance** (``fastest``), for distance and time-and-distance exercises:
+  the shortest time for exactly that distance (``distance_m``); lower is better.
+
 A record is a performance that beats *everything logged before it* (strictly: a tie is
 not a record) for the same exercise and kind (and rep count). The first time a client
 does an exercise sets the baseline; it is not a record. "Before" is the time the set was
@@ -31,7 +41,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.db.models import Q
 
-from programs.catalog.models import CatalogExercise
+from programs.catalog.models import CatalogExercise, Measurement
 
 from ..models import Exercise, PersonalRecord, SetLog
 
@@ -65,6 +75,8 @@ class SetFact:
     reps: int | None
     load_kg: Decimal | None
     is_warmup: bool = False
+    duration_seconds: int | None = None
+    distance_m: int | None = None
 
     @property
     def counts(self) -> bool:
@@ -88,26 +100,108 @@ class Expected:
     workout_key: str
     at: datetime.datetime
     previous: Decimal  # the best it beat
+    distance_m: int | None = None  # fastest times only
 
     @property
     def identity(self) -> tuple:
-        return (self.kind, self.reps, self.set_key if self.set_key else self.workout_key)
+        return (
+            self.kind,
+            self.reps,
+            self.distance_m,
+            self.set_key if self.set_key else self.workout_key,
+        )
 
 
-def _progression(candidates: list[tuple[tuple, Decimal, dict]], kind: str, reps=None):
-    """Candidates in time order; each one strictly above all before it (not the first)."""
+def _progression(
+    candidates: list[tuple[tuple, Decimal, dict]],
+    kind: str,
+    reps=None,
+    *,
+    lower_is_better: bool = False,
+    distance_m: int | None = None,
+):
+    """Candidates in time order; each one strictly better than all before it (not the
+    first): above them, or below them when ``lower_is_better`` (a time for a distance)."""
     out = []
     best = None
     for _order, value, extra in sorted(candidates, key=lambda c: c[0]):
-        if best is not None and value > best:
-            out.append(Expected(kind=kind, reps=reps, value=value, previous=best, **extra))
-        if best is None or value > best:
+        better = best is not None and (value < best if lower_is_better else value > best)
+        if better:
+            out.append(
+                Expected(
+                    kind=kind,
+                    reps=reps,
+                    value=value,
+                    previous=best,
+                    distance_m=distance_m,
+                    **extra,
+                )
+            )
+        if best is None or better:
             best = value
     return out
 
 
-def records_expected(facts: Iterable[SetFact]) -> list[Expected]:
-    """The records of ONE client's ONE exercise, from all its sets (pure, no database)."""
+def _set_extra(f: SetFact) -> dict:
+    return {"set_key": f.key, "workout_key": f.workout_key, "at": f.at}
+
+
+def _timed_records(facts: list[SetFact], measurement: str) -> list[Expected]:
+    """Most reps, longest time, longest distance, fastest for a distance (see above)."""
+    working = [f for f in facts if not f.is_warmup]
+    found: list[Expected] = []
+    if measurement == Measurement.REPS:
+        found += _progression(
+            [
+                ((f.at, f.key), Decimal(f.reps), _set_extra(f))
+                for f in working
+                if f.reps is not None and f.reps >= 1 and not f.load_kg
+            ],
+            PersonalRecord.Kind.MOST_REPS,
+        )
+    if measurement == Measurement.TIME:
+        found += _progression(
+            [
+                ((f.at, f.key), Decimal(f.duration_seconds), _set_extra(f))
+                for f in working
+                if f.duration_seconds is not None and f.duration_seconds >= 1
+            ],
+            PersonalRecord.Kind.LONGEST_TIME,
+        )
+    if measurement in (Measurement.DISTANCE, Measurement.TIME_DISTANCE):
+        found += _progression(
+            [
+                ((f.at, f.key), Decimal(f.distance_m), _set_extra(f))
+                for f in working
+                if f.distance_m is not None and f.distance_m >= 1
+            ],
+            PersonalRecord.Kind.LONGEST_DISTANCE,
+        )
+        by_distance: dict[int, list] = defaultdict(list)
+        for f in working:
+            if f.distance_m and f.distance_m >= 1 and f.duration_seconds:
+                by_distance[f.distance_m].append(
+                    ((f.at, f.key), Decimal(f.duration_seconds), _set_extra(f))
+                )
+        for distance, candidates in by_distance.items():
+            found += _progression(
+                candidates,
+                PersonalRecord.Kind.FASTEST,
+                lower_is_better=True,
+                distance_m=distance,
+            )
+    return found
+
+
+def records_expected(
+    facts: Iterable[SetFact], measurement: str = Measurement.REPS_LOAD
+) -> list[Expected]:
+    """The records of ONE client's ONE exercise, from all its sets (pure, no database),
+    by how the exercise is measured."""
+    facts = list(facts)
+    found = _timed_records(facts, measurement)
+    if measurement not in (Measurement.REPS_LOAD, Measurement.REPS):
+        return found
     working = [f for f in facts if f.counts]
     e1rm, by_reps = [], defaultdict(list)
     volumes: dict[str, Decimal] = defaultdict(Decimal)
@@ -122,7 +216,7 @@ def records_expected(facts: Iterable[SetFact]) -> list[Expected]:
             by_reps[f.reps].append((order, Decimal(f.load_kg).quantize(CENT), extra))
         volumes[f.workout_key] += Decimal(f.load_kg) * f.reps
         workout_at[f.workout_key] = f.workout_at
-    found = _progression(e1rm, PersonalRecord.Kind.E1RM)
+    found += _progression(e1rm, PersonalRecord.Kind.E1RM)
     for reps, candidates in by_reps.items():
         found += _progression(candidates, PersonalRecord.Kind.REP_MAX, reps)
     found += _progression(
@@ -146,6 +240,13 @@ def _exercise_q(key: ExerciseKey, prefix: str = "") -> Q:
     return Q(**{f"{prefix}exercise_id": exercise_id})
 
 
+def _exercise_of(key: ExerciseKey):
+    catalog_id, exercise_id = key
+    if catalog_id:
+        return CatalogExercise.objects.get(pk=catalog_id)
+    return Exercise.objects.get(pk=exercise_id)
+
+
 @dataclass
 class NewRecord:
     record: PersonalRecord
@@ -164,7 +265,7 @@ def records_refresh(*, client, exercises: Iterable[ExerciseKey]) -> list[NewReco
     for key in set(exercises):
         sets = list(
             SetLog.objects.filter(_exercise_q(key), workout__client=client)
-            .select_related("workout")
+            .select_related("workout", "catalog_exercise", "exercise")
             .only(
                 "id",
                 "client_uuid",
@@ -172,9 +273,13 @@ def records_refresh(*, client, exercises: Iterable[ExerciseKey]) -> list[NewReco
                 "reps",
                 "load_kg",
                 "is_warmup",
+                "duration_seconds",
+                "distance_m",
                 "workout__id",
                 "workout__client_uuid",
                 "workout__started_at",
+                "catalog_exercise__measurement",
+                "exercise__measurement",
             )
         )
         by_uuid = {str(s.client_uuid): s for s in sets}
@@ -188,10 +293,15 @@ def records_refresh(*, client, exercises: Iterable[ExerciseKey]) -> list[NewReco
                 reps=s.reps,
                 load_kg=s.load_kg,
                 is_warmup=s.is_warmup,
+                duration_seconds=s.duration_seconds,
+                distance_m=s.distance_m,
             )
             for s in sets
         ]
-        wanted = {e.identity: e for e in records_expected(facts)}
+        measurement = Measurement.REPS_LOAD
+        if sets:
+            measurement = (sets[0].catalog_exercise or sets[0].exercise).measurement
+        wanted = {e.identity: e for e in records_expected(facts, measurement)}
         existing = list(
             PersonalRecord.objects.filter(_exercise_q(key), client=client).select_related(
                 "set_log", "workout"
@@ -201,6 +311,7 @@ def records_refresh(*, client, exercises: Iterable[ExerciseKey]) -> list[NewReco
             identity = (
                 record.kind,
                 record.reps,
+                record.distance_m,
                 str(record.set_log.client_uuid)
                 if record.set_log_id
                 else str(record.workout.client_uuid),
@@ -214,11 +325,7 @@ def records_refresh(*, client, exercises: Iterable[ExerciseKey]) -> list[NewReco
         catalog_id, exercise_id = key
         if not wanted:
             continue
-        exercise = (
-            CatalogExercise.objects.get(pk=catalog_id)
-            if catalog_id
-            else Exercise.objects.get(pk=exercise_id)
-        )
+        exercise = _exercise_of(key)
         rows = [
             PersonalRecord(
                 client=client,
@@ -226,6 +333,7 @@ def records_refresh(*, client, exercises: Iterable[ExerciseKey]) -> list[NewReco
                 exercise_id=exercise_id,
                 kind=expected.kind,
                 reps=expected.reps,
+                distance_m=expected.distance_m,
                 value=expected.value,
                 set_log=by_uuid[expected.set_key] if expected.set_key else None,
                 workout=workouts[expected.workout_key],

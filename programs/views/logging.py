@@ -173,6 +173,17 @@ def workout_new(request):
                     % {"name": data["exercise"]},
                 )
                 continue
+            if getattr(exercise, "measurement", "") in (
+                "time",
+                "distance",
+                "time_distance",
+            ) and data.get("reps"):
+                row.add_error(
+                    "reps",
+                    _("%(name)s is measured in time or distance: give the minutes, not reps.")
+                    % {"name": exercise.name},
+                )
+                continue
             entries.append(
                 AdHocEntry(
                     exercise=exercise_ref(

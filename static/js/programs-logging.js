@@ -514,19 +514,50 @@
       if (radio) applySwap(radio.closest("[data-exercise-card]"), radio);
     });
 
+    // A card has the inputs its exercise is measured by (data-field): reps and load for
+    // a squat, time for a plank, distance and time for a run, and RPE. Missing ones are null.
+    var FIELDS = ["reps", "load", "time", "distance", "rpe"];
+
     function rowInputs(row) {
-      return {
-        reps: row.querySelector('[data-field="reps"]'),
-        load: row.querySelector('[data-field="load"]'),
-        rpe: row.querySelector('[data-field="rpe"]'),
-      };
+      var out = {};
+      FIELDS.forEach(function (k) {
+        out[k] = row.querySelector('[data-field="' + k + '"]');
+      });
+      return out;
+    }
+
+    function presentInputs(row) {
+      var inputs = rowInputs(row);
+      return FIELDS.map(function (k) {
+        return inputs[k];
+      }).filter(Boolean);
     }
 
     function setRowValues(row, values) {
       var inputs = rowInputs(row);
-      ["reps", "load", "rpe"].forEach(function (k) {
-        if (values[k] != null) inputs[k].value = values[k];
+      FIELDS.forEach(function (k) {
+        if (values[k] != null && inputs[k]) inputs[k].value = values[k];
       });
+    }
+
+    // "45" -> 45 s, "1:30" -> 90, "1:02:03" -> 3723; null when empty, NaN when not a time
+    function parseDuration(text) {
+      var t = String(text || "").trim().replace(/\s+/g, "");
+      if (t === "") return null;
+      var m = t.match(/^(\d+)(s|sec)?$/i);
+      if (m) return parseInt(m[1], 10);
+      m = t.match(/^(\d+)min$/i);
+      if (m) return parseInt(m[1], 10) * 60;
+      if (!/^\d+(:\d{1,2}){1,2}$/.test(t)) return NaN;
+      var parts = t.split(":").map(function (x) {
+        return parseInt(x, 10);
+      });
+      var total = 0;
+      for (var i = 0; i < parts.length; i++) {
+        if (i > 0 && parts[i] >= 60) return NaN;
+        total = total * 60 + parts[i];
+      }
+      return total;
     }
 
     function markRow(row, logged) {
@@ -555,9 +586,9 @@
       if (last) {
         var from = rowInputs(last);
         var to = rowInputs(row);
-        to.reps.value = from.reps.value;
-        to.load.value = from.load.value;
-        to.rpe.value = from.rpe.value;
+        FIELDS.forEach(function (k) {
+          if (from[k] && to[k]) to[k].value = from[k].value;
+        });
       }
       card.querySelector(".mfl-sets").appendChild(row);
       return row;
@@ -572,17 +603,44 @@
 
     function validate(row) {
       var inputs = rowInputs(row);
-      var reps = parseNumber(inputs.reps.value);
-      var load = parseNumber(inputs.load.value);
-      var rpe = parseNumber(inputs.rpe.value);
+      var value = function (k) {
+        return inputs[k] ? inputs[k].value : "";
+      };
+      var reps = parseNumber(value("reps"));
+      var load = parseNumber(value("load"));
+      var rpe = parseNumber(value("rpe"));
+      var time = parseDuration(value("time"));
+      var distance = parseNumber(value("distance"));
       var errors = [];
       var bad = [];
-      if (reps === null) {
+      if (inputs.reps && reps === null) {
         errors.push("Enter the reps.");
         bad.push(inputs.reps);
-      } else if (isNaN(reps) || reps < 0 || reps > 200 || Math.floor(reps) !== reps) {
+      } else if (inputs.reps && (isNaN(reps) || reps < 0 || reps > 200 || Math.floor(reps) !== reps)) {
         errors.push("Reps: a whole number from 0 to 200.");
         bad.push(inputs.reps);
+      }
+      var timed = inputs.time && !inputs.distance;
+      if (inputs.time && time === null && timed) {
+        errors.push("Enter the time, like 45 or 1:30.");
+        bad.push(inputs.time);
+      } else if (inputs.time && time !== null && (isNaN(time) || time < 1 || time > 86400)) {
+        errors.push("Time: seconds (45) or minutes:seconds (1:30), up to 24 hours.");
+        bad.push(inputs.time);
+      }
+      if (inputs.distance && distance === null && !inputs.time) {
+        errors.push("Enter the distance in metres.");
+        bad.push(inputs.distance);
+      } else if (
+        inputs.distance && distance !== null &&
+        (isNaN(distance) || distance < 1 || distance > 1000000 || Math.floor(distance) !== distance)
+      ) {
+        errors.push("Distance: whole metres, from 1.");
+        bad.push(inputs.distance);
+      }
+      if (inputs.time && inputs.distance && time === null && distance === null) {
+        errors.push("Enter the distance, the time or both.");
+        bad.push(inputs.distance);
       }
       if (load !== null && (isNaN(load) || load < 0 || load > maxLoad)) {
         errors.push("Load: a number from 0 to " + (unit === "lb" ? "2204 lb" : "1000 kg") + ".");
@@ -592,7 +650,7 @@
         errors.push("RPE goes from 1 to 10.");
         bad.push(inputs.rpe);
       }
-      [inputs.reps, inputs.load, inputs.rpe].forEach(function (input) {
+      presentInputs(row).forEach(function (input) {
         if (bad.indexOf(input) >= 0) input.setAttribute("aria-invalid", "true");
         else input.removeAttribute("aria-invalid");
       });
@@ -603,7 +661,7 @@
         bad[0].focus();
         return null;
       }
-      return { reps: reps, load: load, rpe: rpe, raw: inputs };
+      return { reps: reps, load: load, rpe: rpe, time: time, distance: distance, raw: inputs };
     }
 
     function logRow(row) {
@@ -619,15 +677,20 @@
         prescription_version: card.dataset.version,
         exercise: card.dataset.exercise,
         set_number: parseInt(row.dataset.setNumber, 10),
-        reps: v.reps,
         rpe: v.rpe,
         logged_at: new Date().toISOString(),
       };
+      if (v.raw.reps) payload.reps = v.reps;
+      if (v.raw.time && v.time !== null) payload.duration_seconds = v.time;
+      if (v.raw.distance && v.distance !== null) payload.distance_m = v.distance;
       if (v.load !== null) {
         payload.load = v.raw.load.value.trim().replace(",", ".");
         payload.unit = unit;
       }
-      var display = { reps: v.raw.reps.value, load: v.raw.load.value, rpe: v.raw.rpe.value };
+      var display = {};
+      FIELDS.forEach(function (k) {
+        if (v.raw[k]) display[k] = v.raw[k].value;
+      });
       Queue.put("workouts", Object.assign({}, meta, { client_uuid: w.client_uuid }))
         .then(function () {
           return Queue.put("sets", {
@@ -695,7 +758,7 @@
       var add = event.target.closest("[data-add-set]");
       if (add) {
         var newRow = addRow(add.closest("[data-exercise-card]"));
-        rowInputs(newRow).reps.focus();
+        presentInputs(newRow)[0].focus();
         return;
       }
       if (event.target.closest("[data-finish]")) finish();
@@ -744,8 +807,8 @@
       var volume = 0;
       rows.forEach(function (row) {
         var v = rowInputs(row);
-        var reps = parseNumber(v.reps.value) || 0;
-        var load = parseNumber(v.load.value) || 0;
+        var reps = (v.reps && parseNumber(v.reps.value)) || 0;
+        var load = (v.load && parseNumber(v.load.value)) || 0;
         volume += reps * load;
       });
       var minutes = Math.max(1, Math.round((new Date(finishedAt) - new Date(w.started_at)) / 60000));
@@ -756,8 +819,9 @@
       p.className = "alert alert--success";
       p.setAttribute("role", "status");
       p.textContent =
-        "Workout finished: " + rows.length + " sets, " + Math.round(volume).toLocaleString() +
-        " " + unit + " lifted, " + minutes + " min. Saved on this phone; it will sync when you are online.";
+        "Workout finished: " + rows.length + " sets, " +
+        (volume ? Math.round(volume).toLocaleString() + " " + unit + " lifted, " : "") +
+        minutes + " min. Saved on this phone; it will sync when you are online.";
       box.appendChild(p);
       p.focus && p.setAttribute("tabindex", "-1");
       p.focus();
@@ -803,8 +867,11 @@
       // one line per exercise and kind: the best (two sets may beat a record in one sync)
       var best = {};
       all.forEach(function (r) {
-        var key = r.exercise + "|" + r.kind + "|" + (r.reps || "");
-        if (!best[key] || parseFloat(r.value_kg) > parseFloat(best[key].value_kg)) best[key] = r;
+        var key = r.exercise + "|" + r.kind + "|" + (r.reps || "") + "|" + (r.distance_m || "");
+        var value = parseFloat(r.value);
+        var was = best[key] ? parseFloat(best[key].value) : null;
+        var better = r.kind === "fastest" ? value < was : value > was;
+        if (!best[key] || better) best[key] = r;
       });
       var records = Object.keys(best).map(function (k) {
         return best[k];
