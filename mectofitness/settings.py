@@ -423,6 +423,8 @@ SPECTACULAR_SETTINGS = {
 # Lead capture: submissions allowed per client IP per hour.
 LEAD_RATE_LIMIT_PER_HOUR = env.int("LEAD_RATE_LIMIT_PER_HOUR", default=5)
 SIGNUP_RATE_LIMIT_PER_HOUR = env.int("SIGNUP_RATE_LIMIT_PER_HOUR", default=10)
+# The public site's "where do I sign in?" asks, per client IP per hour.
+SIGNIN_FINDER_RATE_LIMIT_PER_HOUR = env.int("SIGNIN_FINDER_RATE_LIMIT_PER_HOUR", default=10)
 # Answers sent through a business's public form link, per client IP per hour.
 INTAKE_RATE_LIMIT_PER_HOUR = env.int("INTAKE_RATE_LIMIT_PER_HOUR", default=30)
 # Bytes a request body may have where its route sets no limit of its own (upload

@@ -24,6 +24,8 @@ urlpatterns = [
     path("signup/check/", views.slug_check, name="slug_check"),
     path("leads/", views.lead_create, name="lead_create"),
     path("leads/thanks/", views.lead_thanks, name="lead_thanks"),
+    path("signin/", views.signin_finder, name="signin_finder"),
+    path("signin/sent/", views.signin_finder_sent, name="signin_finder_sent"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     # dj-stripe's webhook path, served by our stricter view (billing.platform.webhooks)

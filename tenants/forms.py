@@ -228,3 +228,13 @@ class BusinessSettingsForm(forms.ModelForm):
             return image_reencode(upload, max_side=512, fmt="PNG")
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+
+class SigninFinderForm(forms.Form):
+    """The public site's "where do I sign in?": an address to mail the links to."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )

@@ -38,3 +38,16 @@ def business_signup_followup_task(*, business_id: int, owner_id: int) -> None:
     with tenant_context(business):
         owner_welcome_send(user=User.objects.get(pk=owner_id), business=business)
     pool_fill_task.delay()
+
+
+@shared_task
+def signin_links_send_task(*, email: str) -> None:
+    """The sign-in finder's mail (public schema): nothing is sent to an address with no
+    account, and the page that queued this says the same either way."""
+    from .emails import signin_links_send
+    from .selectors import accounts_for_email
+
+    connection.set_schema_to_public()
+    accounts = accounts_for_email(email=email)
+    if accounts:
+        signin_links_send(email=email, accounts=accounts)

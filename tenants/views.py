@@ -1,5 +1,6 @@
 """The public site (public schema) and the business side of the sign-up hand-off."""
 
+import hashlib
 import logging
 import mimetypes
 import posixpath
@@ -23,10 +24,13 @@ from mectofitness.core.context_processors import business_url
 from mectofitness.core.net import client_ip
 
 from . import services
-from .forms import LeadForm, SignupForm
+from .forms import LeadForm, SigninFinderForm, SignupForm
 from .schemas import SchemaStateError
 
 logger = logging.getLogger(__name__)
+
+# sign-in finder mails to one address per hour (more asks get the same page, no mail)
+SIGNIN_FINDER_MAILS_PER_ADDRESS = 3
 
 PLANS = [
     {
@@ -285,3 +289,42 @@ def branding_logo(request):
     )
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signin_finder(request):
+    """The public site's "Sign in": enter an address, receive the link to each business
+    where it has an account. The answer never says whether it has any (the same page
+    either way; the lookup and the mail happen in the worker, so the time taken says
+    nothing either). Rate-limited per network, and per address (silently)."""
+    from .tasks import signin_links_send_task
+
+    form = SigninFinderForm(request.POST or None)
+    if request.method == "POST":
+        ip = client_ip(request)
+        limit = _setting("SIGNIN_FINDER_RATE_LIMIT_PER_HOUR")
+        if services.rate_limit_hit(scope="signin-finder", key=ip, limit=limit):
+            logger.warning("sign-in finder refused: rate limit reached for %s", ip)
+            form.is_valid()
+            form.add_error(
+                None, _("Too many requests from your network. Please try again in an hour.")
+            )
+            return render(request, "public/signin_finder.html", {"form": form}, status=429)
+        if form.is_valid():
+            email = form.cleaned_data["email"].strip().lower()
+            per_address = services.rate_limit_hit(
+                scope="signin-finder-address",
+                key=hashlib.sha256(email.encode()).hexdigest(),
+                limit=SIGNIN_FINDER_MAILS_PER_ADDRESS,
+            )
+            if not per_address:
+                signin_links_send_task.delay(email=email)
+            return redirect("signin_finder_sent")
+    status = 400 if form.errors else 200
+    return render(request, "public/signin_finder.html", {"form": form}, status=status)
+
+
+@require_GET
+def signin_finder_sent(request):
+    return render(request, "public/signin_finder_sent.html")

@@ -576,6 +576,9 @@ PUBLIC_ROWS = {
     "signup/check/": PUBLIC_OPEN,
     "leads/": {"anonymous": 405},
     "leads/thanks/": PUBLIC_OPEN,
+    # "where do I sign in?": the finder and its one answer page
+    "signin/": PUBLIC_OPEN,
+    "signin/sent/": PUBLIC_OPEN,
     "admin/logout/": {"anonymous": A},
     **_platform_admin(),
     "accounts/login/": PUBLIC_OPEN,
