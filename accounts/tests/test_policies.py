@@ -82,6 +82,20 @@ def test_a_deactivated_owner_is_no_owner(business, people):
         assert not policies.is_staff_member(owner)
 
 
+def test_the_owner_invites_coaches_and_clients_and_coaches_invite_clients(business, people):
+    with tenant_context(business):
+        assert policies.may_invite(people["owner"], role="coach")
+        assert policies.may_invite(people["owner"], role="client")
+        assert not policies.may_invite(people["coach"], role="coach")
+        assert policies.may_invite(people["coach"], role="client")
+        assert not policies.may_invite(people["active"], role="client")
+        assert not policies.may_invite(AnonymousUser(), role="client")
+        assert not policies.may_invite(people["owner"], role="owner")
+        coach = people["coach"]
+        coach.is_active = False
+        assert not policies.may_invite(coach, role="client")
+
+
 def test_coaches_see_billing_only_when_the_owner_allows(business, people):
     with tenant_context(business):
         assert policies.billing_role(user=people["owner"]) == "owner"
