@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .measurement import measurement_infer
-from .text import EQUIPMENT, MUSCLES, normalise, search_text_for, words_of
+from .text import EQUIPMENT, MUSCLES, normalise, search_text_for, variant_key, words_of
 
 AUTHORED_PATH = Path(__file__).resolve().parent / "data" / "authored.json"
 IMAGE_PREFIX = "public/catalog"
@@ -48,6 +48,8 @@ class Summary:
     images_missing: int = 0
     images_refused: int = 0
     notes: list[str] = field(default_factory=list)
+    # (imported name, the entry it went into) for names that are another's variant
+    merged: list[tuple[str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
         text = f"added {self.added}, updated {self.updated}, skipped {self.skipped}"
@@ -55,6 +57,9 @@ class Summary:
             text += f"; images copied {self.images_copied}, missing {self.images_missing}"
             if self.images_refused:
                 text += f", refused {self.images_refused} (not a JPEG, PNG or WebP image)"
+        if self.merged:
+            text += f"; merged {len(self.merged)} into an entry of another spelling:"
+            text += "".join(f"\n  {name} -> {into}" for name, into in self.merged)
         return text
 
 
@@ -287,12 +292,17 @@ def catalog_import(*, data: list[dict], images: ImageSource | None = None) -> Su
 
     A name that matches an authored entry (its name or one of its aliases) keeps the
     authored text and only lends its images and id; a name that matches an earlier
-    import updates it; anything else is added. Names are merged only when they
-    normalise identically ("Dumbell Curl" stays apart from "Dumbbell Curl")."""
+    import updates it; a name that differs from an entry's name or alias only by plural,
+    hyphen, spaces or punctuation ("Pushups", "Seated Cable Rows") becomes an alias of
+    that entry and is reported in ``Summary.merged``; anything else is added. Spelling
+    stays significant ("Dumbell Curl" stays apart from "Dumbbell Curl")."""
     from .models import CatalogExercise
 
     summary = Summary()
     index = _index(CatalogExercise)
+    variants = {variant_key(key): row for key, row in index.items()}
+    for row in set(index.values()):  # an entry's own name wins over another's alias
+        variants[variant_key(row.search_name)] = row
     slugs = set(CatalogExercise.objects.values_list("slug", flat=True))
     now = timezone.now()
     for item in data:
@@ -302,7 +312,7 @@ def catalog_import(*, data: list[dict], images: ImageSource | None = None) -> Su
             summary.skipped += 1
             continue
         source_id = str(item.get("id") or "")[:140]
-        row = index.get(key)
+        row = index.get(key) or variants.get(variant_key(key))
         stored = _copy_images(item, images, summary)
         if row is None:
             slug = key.replace(" ", "-")[:130]
@@ -315,10 +325,17 @@ def catalog_import(*, data: list[dict], images: ImageSource | None = None) -> Su
             row.save()
             slugs.add(slug)
             index[key] = row
+            variants.setdefault(variant_key(key), row)
             summary.added += 1
             continue
         changed = False
-        if row.source == FREE_EXERCISE_DB:
+        if row.search_name != key:  # a variant or an alias: the entry keeps its own text
+            summary.merged.append((fields["name"], row.name))
+            if key not in {normalise(alias) for alias in row.aliases or []}:
+                row.aliases = [*(row.aliases or []), fields["name"]]
+                changed = True
+            index[key] = row
+        elif row.source == FREE_EXERCISE_DB:
             for name, value in fields.items():
                 if getattr(row, name) != value:
                     setattr(row, name, value)

@@ -30,6 +30,21 @@ def compact(text: str) -> str:
     return normalise(text).replace(" ", "")
 
 
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith(("sses", "ches", "shes", "xes")):
+        return word[:-2]  # presses, crunches, boxes
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def variant_key(text: str) -> str:
+    """What names that differ only by plural, hyphen, spaces or punctuation share:
+    "Push-Up", "Pushups" and "push ups" -> "pushup"; "Lying Leg Curls" -> "lyinglegcurl".
+    Spelling stays significant ("Dumbell Curl" is not "Dumbbell Curl")."""
+    return "".join(_singular(word) for word in normalise(text).split())
+
+
 def search_text_for(name: str, aliases: list[str]) -> str:
     """``| name | namecompact | alias | aliascompact |``: every entry and every word starts
     after a space, so one LIKE finds a name, alias or word prefix (trigram-indexed)."""

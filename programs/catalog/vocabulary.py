@@ -1,10 +1,16 @@
-"""Typo matching for exercise search: the catalog's words with a trigram index (the
-same trigrams and similarity as PostgreSQL's pg_trgm), held in each process."""
+"""Typo matching for exercise search: the catalog's words, held in each process, with
+two indexes: one-slip neighbours (``mectofitness.core.fuzzy.WordIndex``: "jupm" -> "jump")
+and trigrams (the same trigrams and similarity as PostgreSQL's pg_trgm) for the rest."""
 
 from __future__ import annotations
 
 import bisect
 import time
+from collections import Counter
+
+from mectofitness.core.fuzzy import WordIndex
+
+from .text import normalise, words_of
 
 SIMILARITY = 0.3  # pg_trgm's default threshold
 
@@ -22,8 +28,31 @@ class Vocabulary:
 
     TTL = 300.0
 
-    def __init__(self, words):
-        self.words = sorted(set(words))
+    def __init__(self, names):
+        """``names``: ``(name, aliases)`` of every exercise. Kept: each word with the
+        entries that carry it (a word many names carry is the likelier meaning of a slip;
+        a correction is only worth trying if some entry has all its words), and how many
+        names contain each name ("bench press" is in a dozen, "bench dip" in one: the
+        plain lift first)."""
+        self.postings: dict[str, set[int]] = {}
+        phrases: Counter[str] = Counter()
+        keys = []
+        for number, (name, aliases) in enumerate(names):
+            for word in words_of(name, *(aliases or [])):
+                self.postings.setdefault(word, set()).add(number)
+            key = normalise(name)
+            keys.append(key)
+            parts = key.split()
+            phrases.update(
+                {
+                    " ".join(parts[i:j])
+                    for i in range(len(parts))
+                    for j in range(i + 1, len(parts) + 1)
+                }
+            )
+        self.popularity = {key: phrases[key] for key in keys}
+        self.near_index = WordIndex({w: len(entries) for w, entries in self.postings.items()})
+        self.words = self.near_index.sorted
         self.index: dict[str, list[int]] = {}
         self.sizes = []
         for number, word in enumerate(self.words):
@@ -33,9 +62,34 @@ class Vocabulary:
                 self.index.setdefault(gram, []).append(number)
         self.loaded = time.monotonic()
 
+    def knows(self, word: str) -> bool:
+        return word in self.near_index
+
     def knows_prefix(self, word: str) -> bool:
+        return self.near_index.knows_prefix(word)
+
+    def near(self, word: str, limit: int = 4) -> list[str]:
+        """Words one slip from ``word``, the most common first."""
+        return self.near_index.near(word, limit)
+
+    def entries_with(self, word: str) -> set[int]:
+        """The entries with a word starting with ``word`` (as the search's LIKE matches)."""
+        found: set[int] = set()
         at = bisect.bisect_left(self.words, word)
-        return at < len(self.words) and self.words[at].startswith(word)
+        while at < len(self.words) and self.words[at].startswith(word):
+            found |= self.postings[self.words[at]]
+            at += 1
+        return found
+
+    def has_all(self, words: list[str]) -> bool:
+        """Whether some entry has a word starting with each of ``words``."""
+        common: set[int] | None = None
+        for word in sorted((w for w in words if len(w) >= 2), key=len, reverse=True):
+            entries = self.entries_with(word)
+            common = entries if common is None else common & entries
+            if not common:
+                return False
+        return True
 
     def similar(self, word: str, limit: int = 3) -> list[tuple[str, float]]:
         grams = trigrams(word)
@@ -55,12 +109,14 @@ _cache: dict[str, Vocabulary] = {}
 
 
 def catalog_vocabulary() -> Vocabulary:
-    """The catalog's dictionary (``CatalogWord``), re-read at most every ``TTL`` seconds."""
-    from .models import CatalogWord
+    """The catalog's words (those of ``CatalogWord``) and names, re-read at most every
+    ``TTL`` seconds: one query."""
+    from .models import CatalogExercise
 
     current = _cache.get("catalog")
     if current is None or time.monotonic() - current.loaded > Vocabulary.TTL:
-        current = _cache["catalog"] = Vocabulary(CatalogWord.objects.values_list("word", flat=True))
+        rows = CatalogExercise.objects.values_list("name", "aliases")
+        current = _cache["catalog"] = Vocabulary(rows)
     return current
 
 

@@ -8,6 +8,7 @@ the pages use them so one URL scheme serves both kinds."""
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from dataclasses import dataclass
 
@@ -15,13 +16,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from programs.catalog.models import CatalogExercise, Category
-from programs.catalog.text import EQUIPMENT, MUSCLES, compact, normalise, words_of
+from programs.catalog.text import EQUIPMENT, MUSCLES, compact, normalise
 from programs.catalog.vocabulary import Vocabulary, catalog_vocabulary
 from programs.models import Exercise, ExerciseHide
 
 PAGE_SIZE = 20
 MAX_QUERY = 100
 FUZZY_VARIANTS = 4
+MAX_COMBINATIONS = 500  # spellings of a whole query weighed (many misspelt words: fewer each)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def own_vocabulary() -> Vocabulary:
     current = _own_words.get(schema)
     if current is None or time.monotonic() - current.loaded > OWN_WORDS_TTL:
         rows = Exercise.objects.filter(archived_at__isnull=True).values_list("name", "aliases")
-        current = Vocabulary(w for name, aliases in rows for w in words_of(name, *(aliases or [])))
+        current = Vocabulary(rows)
         _own_words[schema] = current
     return current
 
@@ -98,23 +100,63 @@ def own_vocabulary_reset() -> None:
     _own_words.pop(connection.schema_name, None)
 
 
-def _corrections(words: list[str], *, include_own: bool) -> list[list[tuple[str, float]]]:
-    """For each query word, what it may have meant, best first: itself when some name has
-    a word starting with it, else up to three similar words of the catalog's dictionary
-    or of this business's own exercises (both held in memory, see ``Vocabulary``)."""
-    vocabularies = [catalog_vocabulary(), own_vocabulary()] if include_own else [
-        catalog_vocabulary()
-    ]  # fmt: skip
+def _corrections(
+    words: list[str], *, include_own: bool, known_too: bool = False
+) -> list[list[tuple[str, float]]]:
+    """For each query word, what it may have meant, likeliest first (score 0-1).
+
+    A whole word of some name is taken as typed (unless ``known_too``: then its
+    neighbours follow it). Otherwise the words one slip away (a letter dropped, added,
+    swapped or replaced: "jupm" -> "jump", "barbel" -> "barbell"), after the word itself
+    when some name has a word starting with it ("benc"); failing those, up to three
+    words of similar trigrams ("sqaut" -> "squat"). Both dictionaries (the catalog's
+    and this business's own exercises') are held in memory, see ``Vocabulary``."""
+    vocabularies = _vocabularies(include_own)
     options = []
     for word in words:
-        if len(word) < 3 or any(v.knows_prefix(word) for v in vocabularies):
+        known = any(v.knows(word) for v in vocabularies)
+        if known and not known_too:
             options.append([(word, 1.0)])
             continue
-        found = sorted(
-            (pair for v in vocabularies for pair in v.similar(word)), key=lambda p: -p[1]
-        )
-        options.append(found[:3] or [(word, 0.0)])
+        choices = [(word, 1.0)] if known else []
+        if not known and any(v.knows_prefix(word) for v in vocabularies):
+            choices.append((word, 0.95))
+        for vocabulary in vocabularies:
+            choices += [(near, 0.9) for near in vocabulary.near(word, limit=12)]
+        if not choices and len(word) >= 3:
+            found = sorted(
+                (pair for v in vocabularies for pair in v.similar(word)), key=lambda p: -p[1]
+            )
+            choices = [(near, 0.8 * score) for near, score in found[:3]]
+        choices.append((word, 0.5))  # as typed: another word may be the slip
+        seen: set[str] = set()
+        options.append([c for c in choices if not (c[0] in seen or seen.add(c[0]))])
     return options
+
+
+def _vocabularies(include_own: bool) -> list[Vocabulary]:
+    return [catalog_vocabulary(), own_vocabulary()] if include_own else [catalog_vocabulary()]
+
+
+def _variants(text: str, options: list[list[tuple[str, float]]], *, include_own: bool) -> list[str]:
+    """The likeliest spellings of the whole query other than ``text`` itself: the
+    combinations of the words' options that some exercise has all the words of ("stir
+    the ot" -> "stir the pot", not "stir the on"), best total score first."""
+    vocabularies = _vocabularies(include_own)
+    options = [list(choices) for choices in options]
+    while math.prod(len(choices) for choices in options) > MAX_COMBINATIONS:
+        max(options, key=len).pop()  # the likeliest spellings of each word are first
+    combos = sorted(itertools.product(*options), key=lambda combo: -sum(s for _w, s in combo))
+    variants = []
+    for combo in combos:
+        variant = " ".join(w for w, _s in combo)
+        if variant == text or variant in variants:
+            continue
+        if any(v.has_all(variant.split()) for v in vocabularies):
+            variants.append(variant)
+            if len(variants) == FUZZY_VARIANTS:
+                break
+    return variants
 
 
 COLUMNS = (
@@ -139,29 +181,51 @@ class _Sql:
     def all_words(self, words: list[str]) -> str:
         return " AND ".join(f"search_text LIKE {self.p(f'% {w}%')}" for w in words)
 
-    def tiers(self, text: str, base: int, *, inside: bool) -> list[str]:
-        tiers = [
-            f"WHEN search_name = {self.p(text)} THEN {base}",
-            f"WHEN replace(search_name, ' ', '') = {self.p(compact(text))} THEN {base}",
-            f"WHEN search_text LIKE {self.p(f'%| {text} |%')} THEN {base + 1}",
-            f"WHEN search_name LIKE {self.p(text + '%')} THEN {base + 2}",
-            f"WHEN search_text LIKE {self.p(f'%| {text}%')} THEN {base + 3}",
-            f"WHEN {self.all_words(text.split())} THEN {base + 4}",
+    def name_words(self, words: list[str]) -> str:
+        return " AND ".join(f"(' ' || search_name) LIKE {self.p(f'% {w}%')}" for w in words)
+
+    @staticmethod
+    def tiers(text: str, position: int) -> list[tuple[int, str, list]]:
+        """The tiers one spelling (``position`` 0: as typed, 1...: corrected) reaches,
+        as ``(10 * tier + position, condition, its parameters)``: a corrected spelling
+        that is a whole name beats a match of the typed words anywhere ("barbel row" ->
+        "Barbell Row", an alias of "Barbell Bent-Over Row", before "Barbell Rear Delt
+        Row")."""
+        words = text.split()
+        conditions = [
+            (0, lambda q: f"search_name = {q.p(text)}"),
+            (0, lambda q: f"replace(search_name, ' ', '') = {q.p(compact(text))}"),
+            (1, lambda q: f"search_text LIKE {q.p(f'%| {text} |%')}"),
+            (2, lambda q: f"search_name LIKE {q.p(text + '%')}"),
+            (3, lambda q: f"search_text LIKE {q.p(f'%| {text}%')}"),
+            (4, lambda q: q.name_words(words)),
+            (5, lambda q: q.all_words(words)),
         ]
-        if inside and len(text) >= 3:
-            tiers.append(f"WHEN search_text LIKE {self.p(f'%{text}%')} THEN {base + 5}")
+        if position == 0 and len(text) >= 3:
+            conditions.append((6, lambda q: f"search_text LIKE {q.p(f'%{text}%')}"))
+        tiers = []
+        for tier, build in conditions:
+            part = _Sql()
+            tiers.append((10 * tier + position, build(part), part.params))
         return tiers
 
     def ranking(self, text: str, variants: list[str]) -> tuple[str, str]:
         """(rank expression, match condition): exact name (or the name run together:
-        "benchpress"), exact alias, name prefix, alias prefix, every word a word prefix,
-        inside a name; then the same tiers for each corrected spelling (10, 20, ...)."""
+        "benchpress"), exact alias, name prefix, alias prefix, every word starting a word
+        of the name, of the name or an alias, inside a name; each tier for the text as
+        typed, then for each corrected spelling (the CASE takes the first that holds,
+        so the tiers are written best first)."""
         if not text:
             return "0", "TRUE"
+        tiers = self.tiers(text, 0)
+        for position, variant in enumerate(variants, start=1):
+            tiers += self.tiers(variant, position)
+        tiers.sort(key=lambda tier: tier[0])
         # placeholders are filled in order: every tier first (the CASE), then the matches
-        whens = self.tiers(text, 0, inside=True)
-        for position, variant in enumerate(variants):
-            whens += self.tiers(variant, 10 * (position + 1), inside=False)
+        whens = []
+        for rank, condition, params in tiers:
+            whens.append(f"WHEN {condition} THEN {rank}")
+            self.params += params
         match = [f"({self.all_words(text.split())})"]
         if len(text) >= 3:
             match.append(f"search_text LIKE {self.p(f'%{text}%')}")
@@ -193,7 +257,7 @@ def _search_rows(
     own_table = Exercise._meta.db_table
     hide_table = ExerciseHide._meta.db_table
     columns = ", ".join(COLUMNS)
-    order = "rank, length(name), name" if text else "lower(name), id"
+    order = "rank, imported, length(name), name" if text else "lower(name), id"
     parts = []
     for side in ("c", "b") if own else ("c",):
         sql = _Sql()
@@ -204,11 +268,13 @@ def _search_rows(
                 f"id NOT IN ({hidden_ids}) AND id NOT IN (SELECT catalog_id FROM {own_table}"
                 " WHERE catalog_id IS NOT NULL AND archived_at IS NULL)"
             )  # fmt: skip
-            select = f"SELECT 'c' AS kind, NULL::bigint AS catalog_id, {columns}"
+            imported = f"source = '{CatalogExercise.Source.FREE_EXERCISE_DB.value}'"
+            select = f"SELECT 'c' AS kind, NULL::bigint AS catalog_id, {imported} AS imported"
+            select += f", {columns}"
             table = catalog_table
         else:
             scope = "archived_at IS NULL"
-            select = f"SELECT 'b' AS kind, catalog_id, {columns}"
+            select = f"SELECT 'b' AS kind, catalog_id, FALSE AS imported, {columns}"
             table = own_table
         part = (
             f"({select}, {rank} AS rank FROM {table}"
@@ -222,18 +288,30 @@ def _search_rows(
         cursor.execute(statement, params)
         rows = cursor.fetchall()
     results = []
-    for kind, catalog_id, *values, rank in rows:
+    for kind, catalog_id, imported, *values, rank in rows:
         fields = dict(zip(COLUMNS, values, strict=True))
         if kind == "c":
             row = CatalogExercise(**fields)
         else:
             row = Exercise(catalog_id=catalog_id, **fields)
         row._state.adding, row._state.db = False, "default"
-        row.rank = rank
+        row.rank, row.imported = rank, imported
         results.append(row)
-    # own exercises first among equals: the business wrote or edited them
+    # Exact names and aliases first; then, among names that start with or contain the
+    # words, the plain lift (the name most others contain: "Bench Press" before
+    # "Bench Dip"), the authored catalog (common lifts, aliases written for them)
+    # before imported entries; own exercises first among equals (the business wrote
+    # or edited them)
     if text:
-        results.sort(key=lambda r: (r.rank, len(r.name), isinstance(r, CatalogExercise), r.name))
+        popularity = catalog_vocabulary().popularity
+
+        def order(row):
+            tier = row.rank // 10
+            group = {0: 0, 1: 1, 2: 2, 4: 2, 3: 3, 5: 3}.get(tier, tier - 2)  # names, aliases
+            common = -popularity.get(normalise(row.name), 0) if group == 2 else 0
+            return (group, common, row.rank, row.imported, len(row.name))
+
+        results.sort(key=lambda r: (*order(r), isinstance(r, CatalogExercise), r.name))
     else:
         results.sort(key=lambda r: (r.name.lower(), isinstance(r, CatalogExercise), r.pk))
     return results
@@ -250,25 +328,27 @@ def exercise_search(
 ) -> LibraryPage:
     """The library page for ``query``, best match first (alphabetical without a query).
 
-    One query (catalog and own exercises together); when nothing matches as typed, one
-    more tries the likely spellings (see ``_corrections``; the dictionaries are held in
-    memory). ``hidden=True`` lists
-    the hidden catalog entries instead (for staff who want to unhide one).
-    See ``make bench`` (exercise_search_ms)."""
+    One query (catalog and own exercises together): when a word of the query is no word
+    of any name, the likely spellings (see ``_corrections``; the dictionaries are held in
+    memory) are searched in the same query, ranked after the typed text's matches of the
+    same tier. When nothing matches at all, one more query tries the words one slip
+    from whole words too ("hack" for "back"). ``hidden=True`` lists the hidden catalog
+    entries instead (for staff who want to unhide one).
+    See ``make bench`` (exercise_search_ms, exercise_search_recall)."""
     filters = filters or LibraryFilters()
     text = normalise(query)[:MAX_QUERY]
     own = include_own and not hidden
     need = offset + limit + 1
-    rows = _search_rows(text, [], filters, own=own, hidden=hidden, need=need)
-    if text and not rows:  # nothing spelt like that: try what the person may have meant
-        words = text.split()
-        options = _corrections(words, include_own=own)
-        if any(choice[0][0] != word for choice, word in zip(options, words, strict=True)):
-            combos = sorted(
-                itertools.product(*options), key=lambda combo: -sum(s for _w, s in combo)
-            )
-            variants = [" ".join(w for w, _s in combo) for combo in combos[:FUZZY_VARIANTS]]
-            rows = _search_rows(text, variants, filters, own=own, hidden=hidden, need=need)
+    words = text.split()
+    variants = (
+        _variants(text, _corrections(words, include_own=own), include_own=own) if text else []
+    )
+    rows = _search_rows(text, variants, filters, own=own, hidden=hidden, need=need)
+    if text and not rows:  # nothing spelt like that: a slip may have made another word
+        wider = _corrections(words, include_own=own, known_too=True)
+        wider = _variants(text, wider, include_own=own)
+        if wider != variants:
+            rows = _search_rows(text, wider, filters, own=own, hidden=hidden, need=need)
     page = rows[offset : offset + limit]
     for row in page:
         row.key = exercise_key(row)
