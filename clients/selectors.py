@@ -5,11 +5,14 @@ the owner sees every client, a coach the clients assigned to them (as
 primary coach or sharing), a client their own record only.
 """
 
+from collections import OrderedDict
+
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest, Reverse
+from django.db.models.functions import Concat, Greatest, Reverse
 
 from accounts.models import Invitation, User
 from accounts.policies import is_coach, is_owner
+from mectofitness.core.fuzzy import WordIndex
 
 from .models import Client, SearchWord, digits, normalise
 
@@ -75,6 +78,9 @@ def client_search(*, clients: QuerySet[Client], query: str) -> QuerySet[Client]:
         return _ranked(literal, text, number)
     if len(text) < 3:
         return literal
+    for similar in _similar_names(clients, text):
+        if similar.exists():
+            return similar.order_by("-search_score", "search_last", "search_first", "pk")
     fuzzy = clients.filter(
         Q(search_name__trigram_word_similar=text) | Q(search_email__trigram_word_similar=text)
     )
@@ -123,6 +129,11 @@ def client_search_top(
         take(clients.filter(search_name__startswith=text), "search_name")
     take(clients.filter(search_last__startswith=text), "search_last", "search_first")
     take(clients.filter(search_first__startswith=text), "search_first", "search_last")
+    if len(text) >= 3 and not found:  # no name starts so: a slip is likelier than a part
+        for similar in _similar_names(clients, text):
+            found.extend(_similar_top(similar, limit))
+            if found:
+                break
     rest = Q(search_email__startswith=text) if " " not in text else Q(pk__in=[])
     if len(text) >= 3:
         rest |= Q(search_name__contains=text) | Q(search_email__contains=text)
@@ -133,43 +144,144 @@ def client_search_top(
         output_field=IntegerField(),
     )
     take(clients.filter(rest).annotate(rank=rank), "rank", "search_last", "search_first")
-    if len(text) >= 3 and not found:
-        found.extend(_similar_names(clients, text, limit))
     return found
 
 
-def _similar_names(clients: QuerySet[Client], text: str, limit: int) -> list[Client]:
-    """Clients whose first or last name is spelt like a word of ``text`` ("smiht",
-    "kowalsky"): the similar words come from the name dictionary (a few
-    thousand trigram-indexed rows, one query), then the clients bearing them,
-    those whose surname matches first."""
+def _similar_top(similar: QuerySet[Client], limit: int) -> list[Client]:
+    """The best ``limit`` of ``_similar_names``: the best-scored person of each surname
+    first ("matrin" shows a Martin, a Marin and a Matrin before the second Martin), then
+    the others, so one common spelling does not hide the one that was meant."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    turn = Window(
+        RowNumber(),
+        partition_by=[F("search_last")],
+        order_by=[F("search_score").desc(), F("search_first").asc(), F("pk").asc()],
+    )
+    ranked = similar.annotate(search_turn=turn)
+    first = Case(When(search_turn=1, then=Value(0)), default=Value(1), output_field=IntegerField())
+    order = (first, "-search_score", "search_last", "search_first", "pk")
+    return list(ranked.order_by(*order)[:limit])
+
+
+NAME_CHOICES = 8  # spellings tried per word of a misspelt name
+
+
+NAME_DICTIONARIES = 64  # businesses whose name dictionary a process keeps in memory
+_name_dictionaries: OrderedDict[str, tuple[tuple, WordIndex]] = OrderedDict()
+
+
+def name_dictionary() -> WordIndex:
+    """This business's name dictionary (``SearchWord``: a few thousand words) indexed for
+    one-slip look-ups, held in memory per process for the last ``NAME_DICTIONARIES``
+    businesses. One small query per call tells whether it is current (how many words
+    and the newest row's transaction id: the trigger only ever adds words), so a new
+    client's name is found at once."""
+    from django.db import connection
+
+    schema = connection.schema_name
+    with connection.cursor() as cursor:  # rows only ever come: their newest xmin says it
+        cursor.execute(f"SELECT count(*), max(xmin::text::bigint) FROM {SearchWord._meta.db_table}")
+        version = cursor.fetchone()
+    cached = _name_dictionaries.get(schema)
+    if cached is None or cached[0] != version:
+        words = SearchWord.objects.values_list("word", flat=True)
+        cached = _name_dictionaries[schema] = (version, WordIndex(dict.fromkeys(words, 1)))
+    _name_dictionaries.move_to_end(schema)
+    while len(_name_dictionaries) > NAME_DICTIONARIES:
+        _name_dictionaries.popitem(last=False)
+    return cached[1]
+
+
+def _name_corrections(words: list[str]) -> list[dict[str, int]]:
+    """For each word of a name, the names' words it may have meant, with a score: the
+    word itself if some client has it (100), the words one slip from it ("pucsi" ->
+    "pucci", a letter dropped, added, swapped or replaced: 80, alike: a surname beats a
+    first name, see ``_similar_names``), from the dictionary in memory; only for a word
+    with neither, one trigram-indexed query for similar words (up to 50)."""
     from django.contrib.postgres.search import TrigramSimilarity
 
-    words = [word for word in text.split() if len(word) >= 3][:3]
-    if not words:
-        return []
-    best = (
-        Greatest(*(TrigramSimilarity("word", word) for word in words))
-        if len(words) > 1
-        else (TrigramSimilarity("word", words[0]))
-    )
-    near = Q()
+    dictionary = name_dictionary()
+    corrections = []
     for word in words:
-        near |= Q(word__trigram_similar=word)
-    similar = list(
-        SearchWord.objects.filter(near)
-        .annotate(similarity=best)
-        .order_by("-similarity", "word")
-        .values_list("word", flat=True)[: 6 * len(words)]
+        scores = {word: 100} if word in dictionary else {}
+        scores.update(dict.fromkeys(dictionary.near(word, limit=NAME_CHOICES), 80))
+        if not scores and len(word) >= 3:
+            similar = (
+                SearchWord.objects.filter(word__trigram_similar=word)
+                .annotate(similarity=TrigramSimilarity("word", word))
+                .order_by("-similarity", "word")
+                .values_list("word", "similarity")[:NAME_CHOICES]
+            )
+            scores = {near: round(50 * similarity) for near, similarity in similar}
+        corrections.append(scores)
+    return corrections
+
+
+def _score(field: str, scores: dict[str, int]) -> Case:
+    return Case(
+        *(When(**{field: word}, then=Value(score)) for word, score in scores.items()),
+        default=Value(0),
+        output_field=IntegerField(),
     )
-    if not similar:
+
+
+def _similar_names(clients: QuerySet[Client], text: str) -> list[QuerySet[Client]]:
+    """Clients whose name is spelt like ``text`` ("smiht", "Wilfredo pucsi", "drren
+    Palomino"), as querysets to try in turn, annotated ``search_score`` (higher is
+    better): each word is corrected on its own against the name dictionary (see
+    ``_name_corrections``). For two words or more, first the people whom the first and
+    the last word both fit (first name and surname, in either order); then people
+    fitting any word, a surname before a first name. A query of three words or more
+    first asks for people with every word somewhere in their name ("maria luis parra":
+    Maria Luisa Parra before Maria Parras)."""
+    typed = [word for word in text.split() if len(word) >= 2][:4]
+    if not typed or all(len(word) < 3 for word in typed):
         return []
-    score = Case(
-        When(search_last__in=similar, then=Value(0)), default=1, output_field=IntegerField()
-    )
-    matches = clients.filter(Q(search_last__in=similar) | Q(search_first__in=similar))
-    matches = matches.annotate(score=score)
-    return list(matches.order_by("score", "search_last", "search_first", "pk")[:limit])
+    every = _name_corrections(typed)
+    corrections = [every[0], every[-1]] if len(every) > 1 else every
+    tries = []
+    if len(corrections) == 2 and all(corrections):
+        one, two = corrections
+        pairs = Q(search_first__in=list(one), search_last__in=list(two))
+        pairs |= Q(search_first__in=list(two), search_last__in=list(one))
+        first = _score("search_first", one) + _score("search_last", two)
+        swapped = _score("search_first", two) + _score("search_last", one)
+        tries.append(
+            clients.filter(pairs).annotate(
+                search_score=Greatest(first, swapped, output_field=IntegerField())
+            )
+        )
+    if len(every) > 2 or (len(every) == 2 and all(every)):
+        # names of more than two words ("Maria Luisa", "de Sousa"): each word somewhere
+        padded = clients.annotate(search_padded=Concat(Value(" "), "search_name", Value(" ")))
+        for choices in every:
+            if choices:
+                near = Q()
+                for word in choices:
+                    near |= Q(search_padded__contains=f" {word} ")
+                padded = padded.filter(near)
+        padded = padded.annotate(search_score=Value(0, output_field=IntegerField()))
+        # more than two words say more than the first and last alone: asked first
+        tries.insert(0 if len(every) > 2 else len(tries), padded)
+    scores: dict[str, int] = {}
+    for choices in corrections:
+        for word, score in choices.items():
+            scores[word] = max(score, scores.get(word, 0))
+    if scores:
+        # a surname is what people search by: it wins a tie with a first name
+        matches = clients.filter(Q(search_last__in=list(scores)) | Q(search_first__in=list(scores)))
+        tries.append(
+            matches.annotate(
+                search_score=Greatest(
+                    _score("search_last", {w: 2 * s + 1 for w, s in scores.items()}),
+                    _score("search_first", {w: 2 * s for w, s in scores.items()}),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+    return tries
 
 
 def _literal_matches(clients, text: str, number: str) -> QuerySet[Client]:
