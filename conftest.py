@@ -254,6 +254,8 @@ def live_site(committed, tmp_path):
             sys.executable,
             "-m",
             "gunicorn",
+            # the app is imported once, before the two workers fork
+            "--preload",
             "-w",
             "2",
             "-b",
