@@ -17,10 +17,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) -m mectofitness.dev run
 
-## make test: the whole suite against real PostgreSQL and Redis, in one process;
-## TEST_WORKERS=auto runs one worker per core, each with its own test database
-## (one rate-limit test is still flaky that way: see the README)
-TEST_WORKERS ?= 0
+## make test: the whole suite against real PostgreSQL and Redis, one pytest-xdist
+## worker per core, each with its own test database and cache key prefix;
+## TEST_WORKERS=0 runs it in one process
+TEST_WORKERS ?= auto
 test: $(STAMP)
 	$(PY) -m mectofitness.dev test -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
