@@ -280,7 +280,7 @@ def test_a_client_logs_food_in_the_portal_and_sees_totals(
     )
     assert response.status_code == 302
     page = client_browser.get("/nutrition/").content.decode()
-    assert "Banana" in page and "106.8" in page and "/ 2000" in page
+    assert "Banana" in page and "106.8" in page and "/ 2,000" in page
 
 
 def test_the_portal_form_explains_bad_grams(client_browser, business):
@@ -520,3 +520,92 @@ def test_meal_plan_api_copies_a_template_for_a_client(
 def test_anonymous_and_other_businesses_get_nothing(tenant_client, zen_client_browser, url):
     assert tenant_client.get(url).status_code in (401, 403)
     assert zen_client_browser.get(url).status_code in (401, 403)
+
+
+# --- the food is searched by name, typos forgiven --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("Banana", "Banana"),
+        ("bananna", "Banana"),
+        ("banan", "Banana"),
+        ("greek yoghurt full", "Greek yoghurt, full fat"),
+        ("chiken breast", "Chicken breast, cooked"),
+        ("peanutt butter", "Peanut butter"),
+        ("swet potato", "Sweet potato, baked"),
+    ],
+)
+def test_a_food_is_found_by_its_name_with_a_typo(business, typed, meant):
+    from programs.selectors.nutrition import food_meant
+
+    with tenant_context(business):
+        svc.foods_ensure_starter()
+        food, _others = food_meant(query=typed)
+        assert food is not None and food.name == meant
+
+
+def test_a_client_logs_a_food_by_typing_its_name_misspelt(client_browser, business, client_record):
+    with tenant_context(business):
+        svc.foods_ensure_starter()
+    response = client_browser.post("/nutrition/", {"food": "bananna", "grams": "120"})
+    assert response.status_code == 302
+    with tenant_context(business):
+        assert FoodLogEntry.objects.get(client=client_record).name == "Banana"
+
+
+def test_a_name_several_foods_fit_offers_them_and_the_choice_logs_it(
+    client_browser, business, client_record
+):
+    with tenant_context(business):
+        svc.foods_ensure_starter()
+        skimmed = Food.objects.get(name="Milk, semi-skimmed (1.7%)")
+    response = client_browser.post("/nutrition/", {"food": "milk", "grams": "200"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Which one did you mean?" in page
+    assert f'name="food_pick" value="{skimmed.pk}"' in page
+    response = client_browser.post(
+        "/nutrition/", {"food": "milk", "food_pick": str(skimmed.pk), "grams": "200"}
+    )
+    assert response.status_code == 302
+    with tenant_context(business):
+        assert FoodLogEntry.objects.get(client=client_record).name == skimmed.name
+
+
+def test_a_name_that_fits_no_food_says_so_and_keeps_what_was_typed(client_browser, business):
+    with tenant_context(business):
+        svc.foods_ensure_starter()
+    response = client_browser.post("/nutrition/", {"food": "qqqzzz", "grams": "100"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "No food on the list is called" in page and 'value="qqqzzz"' in page
+
+
+def test_the_food_field_is_a_labelled_search_with_suggestions_not_a_select(client_browser):
+    page = client_browser.get("/nutrition/").content.decode()
+    assert '<select name="food"' not in page
+    assert 'list="food-options"' in page and '<datalist id="food-options">' in page
+    assert '<label for="id_food">Food</label>' in page
+
+
+def test_totals_are_round_numbers_with_thousands_separators(
+    client_browser, business, client_record
+):
+    with tenant_context(business):
+        svc.nutrition_target_set(
+            client=client_record,
+            calories=2100,
+            protein_g=150,
+            carbs_g=200,
+            fat_g=67,
+            by=None,
+            starts_on=datetime.date(2020, 1, 1),
+        )
+        svc.food_log_add(
+            client=client_record, by=None, name="Stew", custom={"kcal": "372.4"}, grams=300
+        )
+    page = client_browser.get("/nutrition/").content.decode()
+    assert "<strong>372</strong> / 2,100 kcal" in page
+    assert "1,728 kcal to go" in page

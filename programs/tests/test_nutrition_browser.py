@@ -92,14 +92,15 @@ def test_cleo_ticks_a_habit_and_logs_food_on_a_phone(cleo, live_site, browser):
     phone.screenshot(path=str(ARTIFACTS / "nutrition-habits-phone.png"), full_page=True)
 
     phone.goto(live_site.business_url("acme", "/nutrition/"))
-    phone.get_by_label("Food", exact=True).select_option(label="Banana")
-    assert phone.get_by_label("Amount (g)").input_value() == "120.0"  # the usual portion
+    phone.get_by_label("Food", exact=True).fill("Banana")
+    phone.get_by_label("Food", exact=True).dispatch_event("change")
+    assert phone.get_by_label("Amount (g)").input_value() == "120"  # the usual portion
     phone.get_by_label("Meal").select_option(label="Snack")
     phone.get_by_role("button", name="Add to today").click()
     phone.wait_for_url("**/nutrition/#today")
     body = phone.inner_text("body")
     assert "Logged 120 g Banana: 106.8 kcal." in body
-    assert "106.8 / 2000 kcal" in body and "5% · 1893.2 kcal to go" in body
+    assert "107 / 2,000 kcal" in body and "5% · 1,893 kcal to go" in body
 
     phone.get_by_label("Something not on the list").check()
     phone.get_by_label("What you ate").fill("Gran's lentil stew")
@@ -113,9 +114,21 @@ def test_cleo_ticks_a_habit_and_logs_food_on_a_phone(cleo, live_site, browser):
     phone.get_by_label("Fat (g)").fill("12")
     phone.get_by_role("button", name="Add to today").click()
     phone.wait_for_url("**/nutrition/#today")
-    assert "526.8 / 2000 kcal" in phone.inner_text("body")
+    assert "527 / 2,000 kcal" in phone.inner_text("body")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.screenshot(path=str(ARTIFACTS / "nutrition-log-phone.png"), full_page=True)
+
+    # a name that fits several foods offers them; the one chosen is logged
+    phone.get_by_label("Food", exact=True).fill("milk")
+    phone.get_by_label("Amount (g)").fill("200")
+    phone.get_by_role("button", name="Add to today").click()
+    assert "Several foods fit “milk”" in phone.inner_text("body")
+    phone.get_by_role("radio", name="Milk, semi-skimmed (1.7%)").check()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.screenshot(path=str(ARTIFACTS / "nutrition-food-choice-phone.png"), full_page=True)
+    phone.get_by_role("button", name="Add to today").click()
+    phone.wait_for_url("**/nutrition/#today")
+    assert "Logged 200 g Milk, semi-skimmed (1.7%)" in phone.inner_text("body")
 
     phone.goto(live_site.business_url("acme", "/nutrition/plan/"))
     assert "Cleo's lean week" in phone.inner_text("body")

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.policies import portal_client_required
 from clients.services.measurements import client_today
 
-from ..models import Food, FoodLogEntry
+from ..models import FoodLogEntry
+from ..selectors.nutrition import food_meant
 from ..services import nutrition as svc
 
 
@@ -22,14 +23,16 @@ class FoodLogForm(forms.Form):
     """One diary line: a food from the list and grams, or (``custom``) a named entry
     with its own kcal and macros. The service checks every number again."""
 
-    food = forms.ModelChoiceField(
-        queryset=Food.objects.none(),
+    food = forms.CharField(
         label=gettext_lazy("Food"),
-        empty_label=gettext_lazy("Choose a food…"),
+        max_length=120,
+        help_text=gettext_lazy("Type its name: “banana”, “greek yog”. A typo is fine."),
+        widget=forms.TextInput(
+            attrs={"list": "food-options", "autocomplete": "off", "spellcheck": "false"}
+        ),
         error_messages={
-            "invalid_choice": gettext_lazy("Choose a food from the list."),
             "required": gettext_lazy(
-                "Choose a food from the list, or tick “Something not on the list”."
+                "Name a food from the list, or tick “Something not on the list”."
             ),
         },
     )
@@ -85,8 +88,33 @@ class FoodLogForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["food"].queryset = svc.food_choices()
         self.use_required_attribute = False
+        self.food_suggestions = []
+
+    def clean_food(self):
+        """The food the typed name means (typo-tolerant, see ``food_meant``); a food's id
+        is taken too: ``food_pick``, a radio button under "Several foods fit", or the
+        value itself (an older page's select)."""
+        text = self.cleaned_data["food"].strip()
+        picked = self.data.get("food_pick") or (text if text.isdigit() else "")
+        if picked.isdigit() and len(picked) < 12:
+            food = svc.food_choices().filter(pk=int(picked)).first()
+            if food is not None:
+                return food
+        food, self.food_suggestions = food_meant(query=text)
+        if food is not None:
+            return food
+        if self.food_suggestions:
+            raise ValidationError(
+                _("Several foods fit “%(name)s”: choose one below."), params={"name": text}
+            )
+        raise ValidationError(
+            _(
+                "No food on the list is called “%(name)s”. Check the spelling,"
+                " or tick “Something not on the list”."
+            ),
+            params={"name": text},
+        )
 
     def clean(self):
         data = super().clean()
@@ -151,6 +179,7 @@ def nutrition(request):
                 url += f"?date={on.isoformat()}"
             return redirect(url + "#today")
     day = svc.food_log_day(client=client, on=on)
+    foods = list(svc.food_choices())
     context = {
         "client": client,
         "form": form,
@@ -162,7 +191,8 @@ def nutrition(request):
         "history": svc.food_log_history(client=client, before=on),
         "plan": svc.meal_plan_for_client(client=client),
         "meals": _by_meal(day.entries),
-        "food_servings": {str(f.pk): str(f.serving_g or "") for f in form.fields["food"].queryset},
+        "foods": foods,
+        "food_servings": {f.name: _num(f.serving_g) for f in foods if f.serving_g},
     }
     return render(
         request, "programs/portal/nutrition.html", context, status=400 if form.errors else 200

@@ -7,7 +7,7 @@
   if (!form) return;
   var custom = form.querySelector("input[name=custom]");
   var fields = form.querySelector("[data-custom-fields]");
-  var food = form.querySelector("select[name=food]");
+  var food = form.querySelector("input[name=food]");
   var grams = form.querySelector("input[name=grams]");
   var hint = form.querySelector("[data-serving-hint]");
   var uuid = form.querySelector("input[name=client_uuid]");
@@ -26,6 +26,7 @@
     sync();
   }
   if (food) {
+    // servings are keyed by the food's name: the one picked from the suggestions
     food.addEventListener("change", function () {
       var g = servings[food.value];
       if (hint) hint.textContent = g ? "A usual portion is " + g + " g." : "";
