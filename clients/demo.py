@@ -490,6 +490,7 @@ def forms_demo_seed(*, owner: User, coach: User, client: Client, leads: list[Cli
         period = plan.starts_on + dt.timedelta(days=7 * (8 - week))
         sent = timezone.make_aware(dt.datetime.combine(period + dt.timedelta(days=6), dt.time(19)))
         reviewed = week > 1
+        reply_at = sent + dt.timedelta(hours=14) if reviewed else None
         Response.objects.create(
             version=version,
             client=client,
@@ -504,7 +505,11 @@ def forms_demo_seed(*, owner: User, coach: User, client: Client, leads: list[Cli
             status="submitted",
             started_at=sent,
             submitted_at=sent,
-            reviewed_at=sent + dt.timedelta(hours=14) if reviewed else None,
+            reviewed_at=reply_at,
             reviewed_by=coach if reviewed else None,
             coach_comment=replies[week % len(replies)] if reviewed else "",
+            # history: replies were read long ago (no badge, no e-mail)
+            replied_at=reply_at,
+            reply_seen_at=reply_at,
+            reply_mailed_at=reply_at,
         )

@@ -378,6 +378,10 @@ class Response(models.Model):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     coach_comment = models.TextField(_("coach's reply"), blank=True)
+    # the client is told of a reply once: a badge until they open check-ins, one e-mail
+    replied_at = models.DateTimeField(null=True, blank=True)
+    reply_seen_at = models.DateTimeField(null=True, blank=True)
+    reply_mailed_at = models.DateTimeField(null=True, blank=True)
     # the shareable link, answered with the e-mail address of a client we know: held
     # off that client's record (``client`` empty) until the address confirms by e-mail
     # or a coach merges it; anyone may type anyone's address into an open form
@@ -409,6 +413,16 @@ class Response(models.Model):
                 fields=["client", "version", "period_start"],
                 condition=Q(period_start__isnull=False),
                 name="checkin_once_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    coach_comment="",
+                    replied_at__isnull=True,
+                    reply_seen_at__isnull=True,
+                    reply_mailed_at__isnull=True,
+                )
+                | (~Q(coach_comment="") & Q(replied_at__isnull=False)),
+                name="response_reply_has_time",
             ),
         ]
         indexes = [

@@ -388,13 +388,38 @@ class WorkoutLog(models.Model):
     commented_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    commented_at = models.DateTimeField(null=True, blank=True)
+    # the client is told once: a badge until they open the workout, one e-mail
+    comment_seen_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("The client opened the workout after the comment")
+    )
+    comment_mailed_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("The client was e-mailed about the comment")
+    )
 
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["client", "-started_at"], name="workout_log_client")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    coach_comment="",
+                    commented_at__isnull=True,
+                    comment_seen_at__isnull=True,
+                    comment_mailed_at__isnull=True,
+                )
+                | (~Q(coach_comment="") & Q(commented_at__isnull=False)),
+                name="workout_log_comment_has_time",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name or 'Workout'} {self.started_at:%Y-%m-%d}"
+
+    @property
+    def has_new_comment(self) -> bool:
+        """A coach's comment the client has not opened yet."""
+        return bool(self.coach_comment) and self.comment_seen_at is None
 
 
 class SetLog(models.Model):
@@ -438,7 +463,9 @@ class SetLog(models.Model):
         ]
 
     def __str__(self):
-        return f"set {self.set_number}: {self.reps} x {self.load_kg}"
+        from .sets import format_set  # "set 1: 45 s", never "45 x None"
+
+        return f"set {self.set_number}: {format_set(self)}"
 
 
 class PersonalRecord(models.Model):

@@ -24,6 +24,7 @@ from accounts.policies import is_owner
 from ..models import CheckInPlan, Client, Questionnaire, QuestionnaireVersion, Response
 from ..selectors import client_queryset_for
 from .intake import questionnaire_current_version
+from .notices import client_mail_send
 
 
 def business_today() -> datetime.date:
@@ -189,8 +190,7 @@ def checkin_review(
         raise ValidationError({"comment": _("Keep the reply under 5,000 characters.")})
     fields = []
     if comment != response.coach_comment:
-        response.coach_comment = comment
-        fields.append("coach_comment")
+        fields += _reply_change(response=response, comment=comment)
     if mark_reviewed and response.reviewed_at is None:
         response.reviewed_at = timezone.now()
         response.reviewed_by = by
@@ -199,7 +199,83 @@ def checkin_review(
         raise ValidationError({"comment": _("Write a reply or mark it reviewed.")})
     if fields:
         response.save(update_fields=fields)
+    if response.coach_comment and response.reply_mailed_at is None:
+        from mectofitness.core.tasks import enqueue_on_commit
+
+        from ..tasks.checkins import checkin_reply_notify_task
+
+        enqueue_on_commit(checkin_reply_notify_task, response_id=response.pk)
     return response
+
+
+def _reply_change(*, response: Response, comment: str) -> list[str]:
+    """Set a new reply (or remove it) with its time. The client is told once: a reply
+    edited before they read it is not mailed again; one edited after they read it is."""
+    if not comment:
+        response.coach_comment = ""
+        response.replied_at = response.reply_seen_at = response.reply_mailed_at = None
+    else:
+        was_unread = bool(response.coach_comment) and response.reply_seen_at is None
+        response.coach_comment, response.replied_at = comment, timezone.now()
+        response.reply_seen_at = None
+        if not was_unread:
+            response.reply_mailed_at = None
+    return ["coach_comment", "replied_at", "reply_seen_at", "reply_mailed_at"]
+
+
+@transaction.atomic
+def checkin_reply_notify(*, response_id: int) -> bool:
+    """E-mail the client that their coach replied to a check-in, once: the row is
+    locked and stamped in the sending transaction (a failed send rolls the stamp back,
+    so a retry sends). Returns whether a mail went out."""
+    from mectofitness.core.context_processors import business_url
+
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("client__user", "reviewed_by")
+        .filter(pk=response_id)
+        .first()
+    )
+    if response is None or not response.coach_comment or response.client is None:
+        return False
+    if response.reply_mailed_at is not None or response.reply_seen_at is not None:
+        return False
+    client, user = response.client, response.client.user
+    if client.status == Client.Status.ARCHIVED or user is None or not user.is_active:
+        return False
+    address = user.email or client.email
+    if not address:
+        return False
+    business = getattr(connection, "tenant", None)
+    coach = response.reviewed_by or client.primary_coach
+    coach_name = (coach.first_name if coach else "") or _("Your coach")
+    response.reply_mailed_at = timezone.now()
+    response.save(update_fields=["reply_mailed_at"])
+    client_mail_send(
+        business=business,
+        to=address,
+        subject=_("%(coach)s replied to your check-in") % {"coach": coach_name},
+        template="clients/emails/checkin_reply",
+        context={
+            "client": client,
+            "response": response,
+            "coach_name": coach_name,
+            "url": business_url(business.slug, "/check-ins/"),
+        },
+        reply_to=coach.email if coach and coach.email else None,
+    )
+    return True
+
+
+def checkin_replies_mark_seen(*, client: Client, response_ids) -> int:
+    """The client saw these replies (their check-ins page showed them)."""
+    return (
+        Response.objects.filter(
+            client=client, pk__in=list(response_ids), reply_seen_at__isnull=True
+        )
+        .exclude(coach_comment="")
+        .update(reply_seen_at=timezone.now())
+    )
 
 
 @transaction.atomic

@@ -9,7 +9,11 @@ after local midnight (a cache key per business and day keeps it to one).
 
 from mectofitness.celery import app
 
-__all__ = ["checkin_reminders_fanout_task", "checkin_reminders_send_task"]
+__all__ = [
+    "checkin_reminders_fanout_task",
+    "checkin_reminders_send_task",
+    "checkin_reply_notify_task",
+]
 
 
 @app.task
@@ -32,3 +36,11 @@ def checkin_reminders_fanout_task() -> int:
     from mectofitness.core.tasks import fan_out
 
     return fan_out(checkin_reminders_send_task)
+
+
+@app.task
+def checkin_reply_notify_task(*, response_id: int) -> bool:
+    """E-mail the client that their coach replied to a check-in (at most once)."""
+    from ..services.checkins import checkin_reply_notify
+
+    return checkin_reply_notify(response_id=response_id)

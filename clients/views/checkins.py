@@ -15,7 +15,12 @@ from mectofitness.core.uploads import body_limit
 
 from ..forms_intake import MAX_BODY_BYTES, AnswersForm
 from ..models import CheckInPlan
-from ..services.checkins import business_today, checkin_response_start, checkins_due_for
+from ..services.checkins import (
+    business_today,
+    checkin_replies_mark_seen,
+    checkin_response_start,
+    checkins_due_for,
+)
 from ..services.intake import (
     answer_rows,
     questionnaire_current_version,
@@ -44,6 +49,9 @@ def checkins_list(request):
         response.rows = answer_rows(
             response=response, files={f.field_key: f for f in response.files.all()}
         )
+        response.is_new_reply = bool(response.coach_comment) and response.reply_seen_at is None
+    # the page shows the replies: from now on they are no longer new (the badge clears)
+    checkin_replies_mark_seen(client=client, response_ids=[r.pk for r in history if r.is_new_reply])
     return render(request, "clients/portal/checkins_list.html", {"due": due, "history": history})
 
 

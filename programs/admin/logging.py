@@ -1,56 +1,36 @@
-"""Back office: logged workouts of the clients you coach; the coach comments on each.
+"""Back office: logged workouts of the clients you coach; each opens its review (the
+coach's page of target against actual, with the comment box: ``review.py``).
 
 Every queryset is narrowed to the clients the signed-in person may see
 (``client_queryset_for``). Sets are shown, never edited here: they are the client's
 own record of what they did."""
 
-from django.contrib import admin, messages
-from django.utils.translation import gettext as _
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from accounts.policies import is_staff_member
-from clients import units as u
 from clients.selectors import client_queryset_for
 from tenants.backoffice import backoffice_site
 
-from ..models import SetLog, WorkoutLog
-from ..services.logging import workout_comment
+from ..models import WorkoutLog
+from .review import REVIEW_URL_NAME, review_log_for, review_urls
 
 
-class SetLogInline(admin.TabularInline):
-    model = SetLog
-    extra = 0
-    can_delete = False
-    fields = ["exercise_name", "set_number", "reps", "shown_load", "rpe", "is_warmup", "logged_at"]
-    readonly_fields = fields
-    ordering = ["logged_at", "set_number"]
+class ReviewChangeList(ChangeList):
+    """The list's links open a workout's review, not the stock change form."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("catalog_exercise", "exercise")
-
-    @admin.display(description=gettext_lazy("exercise"))
-    def exercise_name(self, obj):
-        return (obj.catalog_exercise or obj.exercise).name
-
-    @admin.display(description=gettext_lazy("load"))
-    def shown_load(self, obj):
-        system = u.units_for(viewer=getattr(self, "_viewer", None))
-        return u.format_value(obj.load_kg, kind=u.MASS, system=system) or "—"
-
-    def get_formset(self, request, obj=None, **kwargs):
-        self._viewer = request.user
-        return super().get_formset(request, obj, **kwargs)
+    def url_for_result(self, result):
+        return reverse(f"backoffice:{REVIEW_URL_NAME}", args=[result.pk])
 
 
 class WorkoutLogAdmin(admin.ModelAdmin):
-    """A workout a client logged: their sets, notes and records, and your comment (the
-    client sees it on the workout's summary in the portal)."""
+    """Workouts clients logged, newest first; each opens its review, where you comment
+    (the client sees it with the workout in the portal)."""
 
     list_display = ["started_at", "client", "name", "is_finished", "set_count", "has_comment"]
     list_display_links = ["started_at"]
@@ -59,9 +39,22 @@ class WorkoutLogAdmin(admin.ModelAdmin):
     search_fields = ["client__first_name", "client__last_name", "name"]
     date_hierarchy = "started_at"
     list_per_page = 50
-    fields = ["client", "name", "started_at", "finished_at", "notes", "rating", "coach_comment"]
-    readonly_fields = ["client", "name", "started_at", "finished_at", "notes", "rating"]
-    inlines = [SetLogInline]
+
+    def get_urls(self):
+        return [*review_urls(self), *super().get_urls()]
+
+    def get_changelist(self, request, **kwargs):
+        return ReviewChangeList
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The review page replaces the stock change form (404 for a log of a client
+        the signed-in person does not see)."""
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        if not str(object_id).isdigit():
+            raise Http404
+        log = review_log_for(request, int(object_id))
+        return redirect(f"backoffice:{REVIEW_URL_NAME}", log.pk)
 
     def get_queryset(self, request):
         from django.db.models import Count
@@ -93,18 +86,6 @@ class WorkoutLogAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("commented"), boolean=True)
     def has_comment(self, obj):
         return bool(obj.coach_comment)
-
-    def save_model(self, request, obj, form, change):
-        saved = workout_comment(
-            log=obj, by=request.user, comment=form.cleaned_data.get("coach_comment", "")
-        )
-        obj.coach_comment, obj.commented_by = saved.coach_comment, saved.commented_by
-        if saved.coach_comment:
-            messages.info(request, _("Your comment is on the client's workout summary."))
-
-    def save_formset(self, request, form, formset, change):
-        # sets are read-only here: nothing to save, nothing to report as changed
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 backoffice_site.register(WorkoutLog, WorkoutLogAdmin)

@@ -4,11 +4,14 @@
   or queued offline). Idempotent by the device's ids; conflicts are listed, never dropped.
 - ``POST /api/v1/workout-sync/unlog/``: un-log one set ticked by mistake.
 - ``/api/v1/workout-logs/``: a client their own logs; staff the logs of the clients they
-  may see (``client_queryset_for``); staff write ``coach_comment`` with PATCH.
+  may see (``client_queryset_for``); staff comment with ``POST <id>/comment/`` (or write
+  ``coach_comment`` with PATCH); the client marks a comment read with
+  ``POST <id>/comment-seen/``.
 """
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -17,12 +20,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts.policies import portal_client
+from accounts.policies import IsPortalClient, IsStaffMember, is_staff_member, portal_client
 from clients import units as u
 from clients.selectors import client_queryset_for
 
 from ..models import SetLog, WorkoutLog
 from ..selectors.logging import record_text, workout_logs_for
+from ..services.comments import MAX_COMMENT, workout_comments_mark_seen
 from ..services.logging import (
     MAX_LOAD_KG,
     MAX_REPS,
@@ -34,6 +38,7 @@ from ..services.logging import (
     workout_comment,
     workout_sync,
 )
+from ..sets import format_set, kind_of
 
 KG_RECORDS = ("e1rm", "rep_max", "volume")
 
@@ -181,6 +186,8 @@ class UnlogSerializer(serializers.Serializer):
 class SetLogSerializer(serializers.ModelSerializer):
     exercise_name = serializers.SerializerMethodField()
     exercise_ref = serializers.SerializerMethodField()
+    measurement = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
 
     class Meta:
         model = SetLog
@@ -190,6 +197,8 @@ class SetLogSerializer(serializers.ModelSerializer):
             "prescription",
             "exercise_ref",
             "exercise_name",
+            "measurement",
+            "text",
             "set_number",
             "reps",
             "load_kg",
@@ -205,6 +214,15 @@ class SetLogSerializer(serializers.ModelSerializer):
     def get_exercise_name(self, s) -> str:
         exercise = s.catalog_exercise or s.exercise
         return exercise.name if exercise else ""
+
+    def get_measurement(self, s) -> str:
+        """How the exercise is measured: which of reps, load_kg, duration_seconds and
+        distance_m the set carries."""
+        return kind_of(s)
+
+    def get_text(self, s) -> str:
+        """The set for people: "60 kg × 5", "45 s", "400 m in 1:32" (in kg)."""
+        return format_set(s, kind_of(s), system=self.context.get("units", u.METRIC))
 
     def get_exercise_ref(self, s) -> str:
         return (
@@ -231,10 +249,18 @@ class WorkoutLogSerializer(serializers.ModelSerializer):
             "rating",
             "coach_comment",
             "commented_by",
+            "commented_at",
+            "comment_is_new",
             "sets",
             "records",
         ]
         read_only_fields = [f for f in fields if f != "coach_comment"]
+
+    comment_is_new = serializers.BooleanField(
+        source="has_new_comment",
+        read_only=True,
+        help_text="A comment the client has not opened yet (the portal's badge)",
+    )
 
     def get_records(self, log) -> list[dict]:
         system = self.context.get("units", u.METRIC)
@@ -250,6 +276,16 @@ class WorkoutLogSerializer(serializers.ModelSerializer):
             }
             for r in log.records.all()
         ]
+
+
+class WorkoutCommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        allow_blank=True,
+        max_length=MAX_COMMENT,
+        trim_whitespace=True,
+        help_text="The coach's comment; an empty text removes it",
+        error_messages={"max_length": _("Keep the comment under 5,000 characters.")},
+    )
 
 
 class WorkoutSyncViewSet(viewsets.GenericViewSet):
@@ -361,7 +397,7 @@ class WorkoutLogViewSet(
     ``coach_comment``; clients read their own."""
 
     serializer_class = WorkoutLogSerializer
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -383,7 +419,7 @@ class WorkoutLogViewSet(
         return context
 
     def perform_update(self, serializer):
-        if not self.request.user.is_staff:
+        if not is_staff_member(self.request.user):
             raise PermissionDenied(_("Only your coach comments on your workouts."))
         unknown = set(self.request.data) - {"coach_comment"}
         if unknown:
@@ -395,6 +431,33 @@ class WorkoutLogViewSet(
             by=self.request.user,
             comment=serializer.validated_data.get("coach_comment", ""),
         )
+
+    @extend_schema(request=WorkoutCommentSerializer, responses={200: WorkoutLogSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsStaffMember])
+    def comment(self, request, pk=None):
+        """The coach's comment (``{"comment": "..."}``; empty removes it). Owners and the
+        client's coaches; the client is told in the portal and by one e-mail."""
+        log = self.get_object()
+        serializer = WorkoutCommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            log = workout_comment(
+                log=log, by=request.user, comment=serializer.validated_data["comment"]
+            )
+        except DjangoPermissionDenied:
+            raise Http404 from None
+        log = self.get_queryset().get(pk=log.pk)
+        return Response(self.get_serializer(log).data)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(
+        detail=True, methods=["post"], url_path="comment-seen", permission_classes=[IsPortalClient]
+    )
+    def comment_seen(self, request, pk=None):
+        """The client read the coach's comment (the portal's badge clears): 204."""
+        log = self.get_object()
+        workout_comments_mark_seen(client=portal_client(request), log_ids=[log.pk])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def register(router) -> None:

@@ -96,7 +96,7 @@ def workouts_overview(*, client: Client, today: datetime.date) -> WorkoutsOvervi
     )
     recent = list(
         WorkoutLog.objects.filter(client=client, finished_at__isnull=False)
-        .select_related("scheduled")
+        .select_related("scheduled", "commented_by")
         .prefetch_related(
             Prefetch("records", queryset=PersonalRecord.objects.only("pk", "workout_id"))
         )

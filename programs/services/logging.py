@@ -32,6 +32,7 @@ from programs.catalog.models import CatalogExercise, Measurement
 from ..models import Exercise, Prescription, ScheduledWorkout, SetLog, WorkoutLog
 from ..tasks.logging import workout_finished_notify_task
 from .assignment import assignment_complete_if_done
+from .comments import workout_comment  # noqa: F401 - the coach's comment lives there
 from .records import NewRecord, records_refresh
 
 MAX_LOAD_KG = Decimal("1000")
@@ -448,20 +449,6 @@ def set_log_delete(*, client: Client, set_uuid: uuid.UUID) -> bool:
     return True
 
 
-@transaction.atomic
-def workout_comment(*, log: WorkoutLog, by, comment: str) -> WorkoutLog:
-    """The coach's comment on a logged workout (the client sees it in the portal).
-    Callers check that ``by`` may see the client."""
-    comment = (comment or "").strip()
-    if len(comment) > 5000:
-        raise ValidationError({"coach_comment": _("Keep the comment under 5000 characters.")})
-    log = WorkoutLog.objects.select_for_update().get(pk=log.pk)
-    log.coach_comment = comment
-    log.commented_by = by if comment else None
-    log.save(update_fields=["coach_comment", "commented_by"])
-    return log
-
-
 def workout_coach_notify(*, log: WorkoutLog) -> bool:
     """E-mail the client's coach when a finished workout set personal records (with
     the client's notes), so records are announced to the coach as to the client.
@@ -495,7 +482,7 @@ def workout_coach_notify(*, log: WorkoutLog) -> bool:
         "log": log,
         "records": [{"name": exercise_name(r), "text": record_text(r, system)} for r in records],
         "url": business_url(
-            getattr(business, "slug", ""), f"/admin/programs/workoutlog/{log.pk}/change/"
+            getattr(business, "slug", ""), f"/admin/programs/workoutlog/{log.pk}/review/"
         ),
     }
     subject = _("%(client)s set %(n)d personal record(s)") % {

@@ -2,6 +2,7 @@
 
 from .assignment import *  # noqa: F403
 from .builder import *  # noqa: F403
+from .comments import *  # noqa: F403
 from .generator import *  # noqa: F403
 from .habits import *  # noqa: F403
 from .library import *  # noqa: F403

@@ -569,6 +569,7 @@ def test_the_summary_shows_volume_sets_records_and_the_coachs_comment(
     with tenant_context(business):
         log = WorkoutLog.objects.get()
         log.coach_comment, log.commented_by = "Strong session!", coach
+        log.commented_at = timezone.now()
         log.save()
     page = client_browser.get(f"/workouts/log/{log.client_uuid}/")
     text = page.content.decode()
@@ -646,19 +647,13 @@ def test_the_back_office_panel_and_comment_page(
         )
     assert "1 of 1 workouts done" in html
     assert "Test Back Squat" in html
-    url = f"/admin/programs/workoutlog/{log.pk}/change/"
-    assert other_coach_browser.get(url).status_code in (302, 404)
+    # the stock change form is the review page now
+    url = f"/admin/programs/workoutlog/{log.pk}/review/"
+    change = coach_browser.get(f"/admin/programs/workoutlog/{log.pk}/change/")
+    assert change.status_code == 302 and change["Location"] == url
+    assert other_coach_browser.get(url).status_code == 404
     assert coach_browser.get(url).status_code == 200
-    saved = coach_browser.post(
-        url,
-        {
-            "coach_comment": "Nice!",
-            "sets-TOTAL_FORMS": "1",
-            "sets-INITIAL_FORMS": "1",
-            "sets-MIN_NUM_FORMS": "0",
-            "sets-MAX_NUM_FORMS": "1000",
-        },
-    )
+    saved = coach_browser.post(url, {"action": "save", "comment": "Nice!"})
     assert saved.status_code == 302, saved.content.decode()[:2000]
     with tenant_context(business):
         log.refresh_from_db()

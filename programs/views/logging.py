@@ -33,6 +33,7 @@ from ..selectors.logging import (
     workout_summary,
     workouts_overview,
 )
+from ..services.comments import workout_comments_mark_seen
 from ..services.records import record_mark_seen
 
 SECTION = gettext_lazy("Your workouts")
@@ -123,13 +124,18 @@ def workout_summary_view(request, log_uuid):
     system = _units(request, client)
     summary = workout_summary(log=log, system=system)
     records = [record_entry(r, system) for r in records_best_of(summary.records)]
-    # a GET changes nothing: the page's "Got it" button (POST) marks the records seen
+    # a GET changes nothing for records: the page's "Got it" button (POST) marks them
+    # seen; a coach's comment is read by opening the page (the portal badge clears)
+    comment_is_new = log.has_new_comment
+    if comment_is_new:
+        workout_comments_mark_seen(client=client, log_ids=[log.pk])
     context = {
         "client": client,
         "summary": summary,
         "log": log,
         "records": records,
         "records_unseen": any(not r.is_seen for r in summary.records),
+        "comment_is_new": comment_is_new,
     }
     return render(request, "programs/portal/workout_summary.html", context)
 
