@@ -66,6 +66,14 @@ class BillingSettings(models.Model):
     invoice_footer = models.TextField(blank=True)
     # coaches may see payments and invoices of their own clients
     coaches_see_billing = models.BooleanField(default=False)
+    # the business's cancellation rule: clients end monthly coaching themselves
+    # (at the end of the paid month, in Stripe's customer portal), or ask
+    clients_may_cancel = models.BooleanField(
+        _("clients may cancel monthly purchases themselves"), default=True
+    )
+    # the customer portal's settings on the connected account (Stripe's
+    # billing_portal.Configuration), kept in step with clients_may_cancel
+    stripe_portal_configuration_id = models.CharField(max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("billing settings")
@@ -149,6 +157,10 @@ class Purchase(models.Model):
         max_length=255, null=True, blank=True, unique=True
     )
     stripe_subscription_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # the client as a customer of the business's Stripe account (card, portal)
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    # monthly coaching cancelled at the end of its paid month: it ends then, unrenewed
+    cancel_at = models.DateTimeField(null=True, blank=True)
     # the newest subscription invoice whose Connect event changed this purchase (Stripe
     # does not promise event order: an older invoice's event must not undo a newer one)
     stripe_invoice_id = models.CharField(max_length=255, blank=True)

@@ -20,7 +20,9 @@ to ``webhook_secret``):
   a payment intent (packs, one-offs) or a customer, subscription and paid
   first invoice (monthly); ``checkout.session.completed`` (+ ``invoice.paid``).
 - ``subscription_renew`` / ``subscription_fail`` / ``subscription_cancel``: the
-  next month's invoice paid, a renewal declined, the subscription ended.
+  next month's invoice paid, a renewal declined, the subscription ended;
+  ``subscription_cancel_at_period_end``: cancelled in the customer portal, to end
+  with the paid period.
 - ``dashboard_refund(standin, intent_id, amount)``: the owner refunded in Stripe's
   dashboard; ``charge_refunded(standin, intent_id)``: the ``charge.refunded`` event
   for a payment's charge as it stands (Stripe sends one after every refund, ours too).
@@ -467,6 +469,29 @@ def subscription_cancel(
     account, subscription = _subscription(standin, subscription_id)
     subscription.update(status="canceled", canceled_at=int(time.time()))
     event = standin.event("customer.subscription.deleted", dict(subscription), account=account)
+    if deliver:
+        deliver_connect(standin, event, targets=targets)
+    return event
+
+
+def subscription_cancel_at_period_end(
+    standin: StripeStandIn, subscription_id: str, *, deliver: bool = True, targets=None
+) -> dict:
+    """The client cancelled in the customer portal: the subscription ends with its paid
+    period (``cancel_at_period_end``), ``customer.subscription.updated``. Returns the event."""
+    account, subscription = _subscription(standin, subscription_id)
+    previous = {"cancel_at_period_end": False, "cancel_at": None}
+    subscription.update(
+        cancel_at_period_end=True,
+        cancel_at=subscription["current_period_end"],
+        canceled_at=int(time.time()),
+    )
+    event = standin.event(
+        "customer.subscription.updated",
+        dict(subscription),
+        account=account,
+        data={"previous_attributes": previous},
+    )
     if deliver:
         deliver_connect(standin, event, targets=targets)
     return event

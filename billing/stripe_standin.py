@@ -30,7 +30,11 @@ Hosted pages, like Stripe's, for a browser or a test to click through:
   (``checkout.session.completed``, ``customer.subscription.created``,
   ``invoice.paid``) and a redirect to ``success_url``;
 - a billing portal session gets a ``url`` (``/portal/<id>``): cancel the
-  subscription, or (test mode) make its next payment fail or succeed;
+  subscription, or (test mode) make its next payment fail or succeed; with a
+  ``configuration`` (``billing_portal/configurations``), its features decide:
+  change the card (``payment_method_update``), cancel at the end of the period
+  (``subscription_cancel`` with ``mode=at_period_end``: ``cancel_at_period_end``
+  and ``customer.subscription.updated``) or no cancel at all;
 - ``POST /v1/subscriptions/<id>`` swaps item prices (a plan change) and
   ``DELETE`` cancels, each with its ``customer.subscription.*`` event.
 
@@ -60,6 +64,7 @@ from urllib.parse import parse_qsl, urlsplit
 RESOURCES: dict[str, tuple[str, str]] = {
     "accounts": ("acct", "account"),
     "account_links": ("", "account_link"),
+    "billing_portal/configurations": ("bpc", "billing_portal.configuration"),
     "billing_portal/sessions": ("bps", "billing_portal.session"),
     "charges": ("ch", "charge"),
     "checkout/sessions": ("cs_test", "checkout.session"),
@@ -220,6 +225,20 @@ class BillingMixin:
                 data={"previous_attributes": previous},
             )
         return sub
+
+    def subscription_cancel_at_period_end(
+        self: StripeStandIn, sub_id: str, *, account: str | None = None
+    ) -> dict:
+        """The customer cancelled in the portal: it ends with the paid period
+        (``cancel_at_period_end``, ``cancel_at``), with customer.subscription.updated."""
+        sub = self.get("subscriptions", sub_id, account=account)
+        return self.subscription_change(
+            sub_id,
+            account=account,
+            cancel_at_period_end=True,
+            cancel_at=sub.get("current_period_end"),
+            canceled_at=_now(),
+        )
 
     def subscription_payment_fail(self: StripeStandIn, sub_id: str, **kw) -> dict:
         """The renewal payment fails: an open invoice, past_due, and their events."""
@@ -506,15 +525,20 @@ class StripeStandIn(BillingMixin):
         return event
 
     def deliver(self, event: dict, *, targets: list[str] | None = None) -> list[int]:
-        """POST ``event`` signed to each target; the HTTP statuses, in order."""
+        """POST ``event`` signed to each target; the HTTP statuses, in order. An event
+        of a connected account goes to the Connect endpoint when one is set
+        (``connect_webhook_targets`` and ``connect_webhook_secret``, as
+        billing/standin_connect.py and the dev runner set them)."""
         payload = json.dumps(event).encode()
+        secret, default_targets = self.webhook_secret, self.webhook_targets
+        if event.get("account") and getattr(self, "connect_webhook_targets", None):
+            secret = getattr(self, "connect_webhook_secret", None) or secret
+            default_targets = self.connect_webhook_targets
         if self.hold_events:
-            signature = stripe_signature(payload, self.webhook_secret)
+            signature = stripe_signature(payload, secret)
             self.outbox.append((payload, {"Stripe-Signature": signature}))
             return []
-        return self.post_signed(
-            payload, targets or self.webhook_targets, secret=self.webhook_secret
-        )
+        return self.post_signed(payload, targets or default_targets, secret=secret)
 
     @staticmethod
     def post_signed(payload: bytes, targets: list[str], *, secret: str) -> list[int]:
@@ -723,21 +747,71 @@ def _billing_routes(standin: StripeStandIn) -> None:
         ]
         return session, subs, account
 
+    def _features(session: dict, account: str | None) -> dict:
+        """The session's configuration's features; without one, Stripe's defaults as
+        the platform's own portal uses them (cancel at once)."""
+        configuration = session.get("configuration")
+        found = standin.get("billing_portal/configurations", str(configuration), account=account)
+        if not configuration or found is None:
+            return {
+                "payment_method_update": {"enabled": False},
+                "subscription_cancel": {"enabled": True, "mode": "immediately"},
+            }
+        return found.get("features") or {}
+
     @standin.route("GET", r"/portal/(?P<id>[^/]+)")
     def portal_page(standin: StripeStandIn, call: Call):
         session, subs, _account = _portal(call)
         if session is None:
             return 404, _page("Not found", "<h1>This portal link is not valid.</h1>")
+        features = _features(session, _account)
+        cancel = features.get("subscription_cancel") or {}
+        at_period_end = cancel.get("mode") == "at_period_end"
         action = f"/portal/{html.escape(session['id'])}"
-        parts = ["<p class='note'>Stripe test mode (local stand-in)</p><h1>Billing</h1>"]
+        headline = (
+            (
+                standin.get(
+                    "billing_portal/configurations",
+                    str(session.get("configuration")),
+                    account=_account,
+                )
+                or {}
+            ).get("business_profile")
+            or {}
+        ).get("headline")
+        parts = [
+            "<p class='note'>Stripe test mode (local stand-in)</p>"
+            f"<h1>{html.escape(headline or 'Billing')}</h1>"
+        ]
+        if (features.get("payment_method_update") or {}).get("enabled"):
+            customer = standin.get("customers", str(session.get("customer")), account=_account)
+            card = ((customer or {}).get("invoice_settings") or {}).get("default_payment_method")
+            parts.append(
+                f"<p>Card: {html.escape('•••• 4242' if card else 'the one you paid with')}</p>"
+                f"<form method='post' action='{action}/card/-'>"
+                "<button type='submit'>Update card</button></form>"
+            )
         for sub in subs:
             price = sub["items"]["data"][0]["price"]
+            if not isinstance(price, dict):
+                price = _price(standin, str(price), _account)
             product = standin.get("products", str(price.get("product")), account=_account) or {}
+            ends = sub.get("cancel_at") if sub.get("cancel_at_period_end") else None
             parts.append(
                 f"<p><strong>{html.escape(product.get('name', 'Subscription'))}</strong>: "
-                f"{html.escape(sub['status'])}</p>"
-                f"<form method='post' action='{action}/cancel/{sub['id']}'>"
-                "<button type='submit'>Cancel subscription</button></form>"
+                f"{html.escape(sub['status'])}"
+                f"{' · cancels at the end of the period' if ends else ''}</p>"
+            )
+            if cancel.get("enabled") and not ends:
+                label = (
+                    "Cancel at the end of the period" if at_period_end else "Cancel subscription"
+                )
+                kind = "period_end" if at_period_end else "cancel"
+                parts.append(
+                    f"<form method='post' action='{action}/{kind}/{sub['id']}'>"
+                    f"<button type='submit'>{label}</button></form>"
+                )
+            parts.append(
                 f"<form method='post' action='{action}/fail/{sub['id']}'>"
                 "<button class='secondary' type='submit'>Test: next payment fails</button></form>"
                 f"<form method='post' action='{action}/pay/{sub['id']}'>"
@@ -751,14 +825,38 @@ def _billing_routes(standin: StripeStandIn) -> None:
         )
         return 200, _page("Billing", "".join(parts))
 
-    @standin.route("POST", r"/portal/(?P<id>[^/]+)/(?P<action>cancel|fail|pay)/(?P<sub>[^/]+)")
+    @standin.route("POST", r"/portal/(?P<id>[^/]+)/card/-")
+    def portal_card(standin: StripeStandIn, call: Call):
+        session, _subs, account = _portal(call)
+        if session is None or not (
+            _features(session, account).get("payment_method_update") or {}
+        ).get("enabled"):
+            return 404, _page("Not found", "<h1>Nothing to change here.</h1>")
+        card = standin.create(
+            "payment_methods",
+            {"type": "card", "customer": session.get("customer"), "card": {"last4": "4242"}},
+            account=account,
+        )
+        customer = standin.get("customers", str(session.get("customer")), account=account)
+        if customer is not None:
+            customer["invoice_settings"] = {"default_payment_method": card["id"]}
+        return _redirect(f"/portal/{session['id']}")
+
+    @standin.route(
+        "POST", r"/portal/(?P<id>[^/]+)/(?P<action>cancel|period_end|fail|pay)/(?P<sub>[^/]+)"
+    )
     def portal_action(standin: StripeStandIn, call: Call):
         session, subs, account = _portal(call)
         sub = next((s for s in subs or [] if s["id"] == call.match["sub"]), None)
         if session is None or sub is None:
             return 404, _page("Not found", "<h1>Nothing to change here.</h1>")
         action = call.match["action"]
-        if action == "cancel":
+        cancel = _features(session, account).get("subscription_cancel") or {}
+        if action in ("cancel", "period_end") and not cancel.get("enabled"):
+            return 403, _page("Not allowed", "<h1>Cancelling is not offered here.</h1>")
+        if action == "period_end":
+            standin.subscription_cancel_at_period_end(sub["id"], account=account)
+        elif action == "cancel":
             standin.subscription_change(sub["id"], account=account, status="canceled")
         elif action == "fail":
             standin.subscription_payment_fail(sub["id"], account=account)

@@ -462,6 +462,7 @@ class BillingSettingsForm(forms.ModelForm):
             "default_tax_rate",
             "invoice_footer",
             "coaches_see_billing",
+            "clients_may_cancel",
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
@@ -474,6 +475,10 @@ class BillingSettingsForm(forms.ModelForm):
             ),
             "coaches_see_billing": gettext_lazy(
                 "Coaches see payments, invoices and revenue of the clients they coach (read only)."
+            ),
+            "clients_may_cancel": gettext_lazy(
+                "Clients cancel monthly coaching in their portal; it ends when the paid month "
+                "does. Off: they change their card there, and are told to ask you to cancel."
             ),
         }
 
@@ -528,6 +533,7 @@ class BillingSettingsAdmin(OwnerOnly, admin.ModelAdmin):
             },
         ),
         (gettext_lazy("Coaches"), {"fields": ["coaches_see_billing"]}),
+        (gettext_lazy("Clients"), {"fields": ["clients_may_cancel"]}),
     ]
 
     def has_add_permission(self, request):

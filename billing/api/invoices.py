@@ -216,6 +216,7 @@ class BillingSettingsSerializer(serializers.ModelSerializer):
             "default_tax_rate",
             "invoice_footer",
             "coaches_see_billing",
+            "clients_may_cancel",
         ]
 
     def validate_next_invoice_number(self, value):

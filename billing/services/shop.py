@@ -576,15 +576,20 @@ def checkout_session_fulfil(*, session: dict) -> Purchase | None:
     if purchase is None:
         return None
     subscription_id = _id(session.get("subscription"))
+    customer_id = _id(session.get("customer")) or purchase.stripe_customer_id
     if purchase.status not in (Purchase.Status.PENDING, Purchase.Status.CANCELLED):
-        if subscription_id and not purchase.stripe_subscription_id:
-            purchase.stripe_subscription_id = subscription_id
-            purchase.save(update_fields=["stripe_subscription_id"])
+        if (subscription_id and not purchase.stripe_subscription_id) or (
+            customer_id != purchase.stripe_customer_id
+        ):
+            purchase.stripe_subscription_id = purchase.stripe_subscription_id or subscription_id
+            purchase.stripe_customer_id = customer_id
+            purchase.save(update_fields=["stripe_subscription_id", "stripe_customer_id"])
         return purchase  # already fulfilled (the other path came first)
     now = timezone.now()
     _purchase_activate(purchase, now=now)
     if subscription_id:
         purchase.stripe_subscription_id = subscription_id
+    purchase.stripe_customer_id = customer_id
     purchase.save()
     invoice_id = _id(session.get("invoice"))
     intent_id = _id(session.get("payment_intent"))
@@ -716,6 +721,7 @@ def subscription_invoice_paid(*, invoice: dict, account: str | None = None) -> P
     ):
         _purchase_activate(purchase, now=now)
     purchase.stripe_subscription_id = subscription_id
+    purchase.stripe_customer_id = _id(invoice.get("customer")) or purchase.stripe_customer_id
     if not _invoice_is_older(purchase, invoice):
         if purchase.status in (Purchase.Status.PAST_DUE, Purchase.Status.PENDING):
             purchase.status = Purchase.Status.ACTIVE
@@ -913,6 +919,10 @@ def stripe_event_handle(*, event: dict) -> None:
         subscription_invoice_failed(invoice=obj, account=account)
     elif kind == "customer.subscription.deleted":
         subscription_cancelled(subscription=obj, account=account)
+    elif kind == "customer.subscription.updated":
+        from .portal import subscription_updated
+
+        subscription_updated(subscription=obj, account=account)
     elif kind == "charge.refunded":
         charge_refunds_sync(charge=obj, account=account)
     elif kind in ("charge.refund.updated", "refund.updated") and obj.get("payment_intent"):

@@ -21,6 +21,7 @@ from mectofitness.core.context_processors import business_url
 
 from ..models import Payment, Product, Purchase
 from ..services.money import money_format
+from ..services.portal import card_portal_start, portal_customer_for
 from ..services.shop import (
     checkout_purchase_cancel,
     checkout_return,
@@ -166,10 +167,20 @@ def billing_home(request):
             if payment.refunded_amount
             else ""
         )
+    from ..services.invoices import billing_settings_get
+
+    # "Manage card and subscription" only for a client Stripe knows (they paid monthly
+    # coaching by card), and with the business's cancellation rule
+    has_card = bool(monthly and getattr(request.tenant, "stripe_account_id", None)) and bool(
+        portal_customer_for(client=client)
+    )
     return render(
         request,
         "billing/portal/shop_billing.html",
         {
+            "has_card": has_card,
+            "clients_may_cancel": billing_settings_get().clients_may_cancel,
+            "coach": client.primary_coach,
             "active_packs": active_packs,
             "past_packs": [p for p in packs if p.status != Purchase.Status.ACTIVE],
             "monthly": monthly,
@@ -178,6 +189,24 @@ def billing_home(request):
             "sessions_left": sum(p.sessions_left or 0 for p in active_packs),
         },
     )
+
+
+@portal_client
+@require_POST
+def billing_manage(request):
+    """The billing page's "Manage card and subscription": Stripe's customer portal on
+    the business's account, for the client's own customer; back here when done."""
+    try:
+        url = card_portal_start(
+            client=request.client,
+            by=request.user,
+            return_url=request.build_absolute_uri(reverse("portal_billing")),
+        )
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect("portal_billing")
+    return redirect(url, permanent=False)
 
 
 # --- public domain: Stripe Connect ---------------------------------------------------
@@ -221,4 +250,5 @@ urlpatterns = [
     path("shop/return/", shop_return, name="portal_shop_return"),
     path("shop/cancel/<int:purchase_id>/", shop_cancel, name="portal_shop_cancel"),
     path("billing/", billing_home, name="portal_billing"),
+    path("billing/manage/", billing_manage, name="portal_billing_manage"),
 ]
