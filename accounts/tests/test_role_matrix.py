@@ -320,6 +320,11 @@ TENANT_ROWS = {
     "api/v1/workout-sync/unlog/": row(API_MEMBER_POST),
     "api/v1/workout-logs/": row(API_MINE),
     "api/v1/workout-logs/<pk>/": row(API_OF_CLIENT),
+    # the coach's comment: staff of the client; the client marks it read
+    "api/v1/workout-logs/<pk>/comment/": row(API_STAFF_POST),
+    "api/v1/workout-logs/<pk>/comment-seen/": row(
+        API_MEMBER_POST | {"owner": 403, "coach": 403, "other_coach": 403}
+    ),
     "api/v1/foods/": row(API_MINE),
     "api/v1/foods/<pk>/": row(API_MINE),
     "api/v1/nutrition-targets/": row(API_MINE),
@@ -478,7 +483,15 @@ TENANT_ROWS = {
     "admin/programs/exercise/<str:key>/hide/": row(STAFF_POST),
     "admin/programs/exercise/<str:key>/unhide/": row(STAFF_POST),
     "admin/programs/exercise/<str:key>/archive/": row(STAFF_POST),
-    **admin_model("programs/workoutlog", add=NOBODY, history=OF_CLIENT, change=OF_CLIENT),
+    # a log's change page is its review (the coach's page with the comment box)
+    **admin_model(
+        "programs/workoutlog",
+        add=NOBODY,
+        history=OF_CLIENT,
+        change={v: "/admin/programs/workoutlog/{workoutlog}/review/" for v in ("owner", "coach")}
+        | {"other_coach": 404, "client": 403, "other_client": 403},
+    ),
+    "admin/programs/workoutlog/<int:pk>/review/": row(OF_CLIENT_404, fill={"pk": "workoutlog"}),
     **admin_model("programs/food"),
     **admin_model(
         "programs/nutritiontarget", history=OF_CLIENT, delete=OF_CLIENT, change=OF_CLIENT
