@@ -36,7 +36,7 @@ def columns(kind: str) -> list[str]:
     """The values a set of this kind records, in the logger's column order."""
     kind = kind if kind in Measurement.values else REPS_LOAD
     return {
-        REPS_LOAD: ["load_kg", "reps"],
+        REPS_LOAD: ["reps", "load_kg"],
         REPS: ["reps"],
         TIME: ["duration_seconds"],
         DISTANCE: ["distance_m"],

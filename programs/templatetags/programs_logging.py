@@ -17,6 +17,7 @@ from ..selectors.logging import (
     training_progress,
     workout_logs_for,
 )
+from ..sets import format_set, kind_of
 
 register = template.Library()
 
@@ -83,13 +84,9 @@ def logs_panel(client, request):
 
 @register.filter
 def set_line(s, system) -> str:
-    """ "100 kg × 5 @ 8" for a logged set, in ``system``."""
-    parts = []
-    if s.load_kg is not None:
-        parts.append(u.format_value(s.load_kg, kind=u.MASS, system=system))
-    if s.reps is not None:
-        parts.append(f"\u00d7 {s.reps}" if parts else f"{s.reps} reps")
-    text = " ".join(parts) or "done"
+    """ "100 kg × 5 @ 8", "45 s", "400 m in 1:32" for a logged set, in ``system``, by
+    how its exercise is measured."""
+    text = format_set(s, kind_of(s), system=system)
     if s.rpe:
         text += f" @ {u.number_text(s.rpe.normalize())}"
     if s.is_warmup:

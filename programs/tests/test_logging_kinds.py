@@ -183,6 +183,23 @@ def test_a_run_is_logged_with_distance_and_time_and_reads_so(
     assert "400\u00a0m in 1:32" in text
 
 
+def test_the_coach_panel_the_api_and_the_admin_say_a_plank_set_in_seconds(
+    business, client_browser, core_day
+):
+    from programs.templatetags.programs_logging import set_line
+
+    scheduled, _squat, hold = core_day
+    body = batch(scheduled, [a_set(hold, duration_seconds=45)])
+    assert post(client_browser, body).status_code == 201
+    with tenant_context(business):
+        stored = SetLog.objects.select_related("catalog_exercise", "exercise").get()
+        log = stored.workout
+        assert set_line(stored, "kg") == "45\u00a0s"
+        assert str(stored) == "set 1: 45\u00a0s"
+    api = client_browser.get(f"/api/v1/workout-logs/{log.pk}/").json()["sets"][0]
+    assert (api["measurement"], api["text"]) == ("time", "45\u00a0s")
+
+
 # --- the builder's defaults -------------------------------------------------------------
 
 

@@ -95,8 +95,8 @@ def test_durations_and_distances():
 
 def test_the_columns_follow_the_kind():
     assert columns("time") == ["duration_seconds"]
-    assert columns("reps_load") == ["load_kg", "reps"]
-    assert columns("bogus") == ["load_kg", "reps"]
+    assert columns("reps_load") == ["reps", "load_kg"]
+    assert columns("bogus") == ["reps", "load_kg"]
 
 
 @pytest.mark.parametrize(
