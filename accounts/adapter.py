@@ -85,6 +85,21 @@ class AccountAdapter(DefaultAccountAdapter):
                 )
         return email
 
+    def get_login_stages(self):
+        """allauth's stages, with staff let in unconfirmed for a grace period."""
+        return [
+            "accounts.verification.EmailVerificationGraceStage"
+            if path == "allauth.account.stages.EmailVerificationStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
+    def send_mail(self, template_prefix, email, context):
+        """Every account mail in our own words, from the business (accounts.emails)."""
+        from .emails import account_mail_send
+
+        account_mail_send(template_prefix=template_prefix, email=email, context=context)
+
     def save_user(self, request, user, form, commit=True):
         """Someone who signs up at a business is one of its clients."""
         user = super().save_user(request, user, form, commit=commit)

@@ -163,3 +163,34 @@ def _draw_icon(*, size: int, colour: str, letter: str) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+@never_cache
+@require_http_methods(["POST"])
+def verification_resend(request):
+    """Send a new confirmation link: to the signed-in person (the back office's
+    reminder), or to the person whose sign-in waits for it (the "confirm your address"
+    page, where nobody is signed in yet)."""
+    from allauth.account.internal.stagekit import unstash_login
+    from django.contrib import messages
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .verification import email_verification_resend
+
+    if request.user.is_authenticated:
+        user, back = request.user, request.POST.get("next") or policies.BACK_OFFICE
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = policies.BACK_OFFICE
+    else:
+        pending = unstash_login(request, peek=True)
+        user, back = getattr(pending, "user", None), "account_email_verification_sent"
+        if user is None:
+            messages.info(request, "Sign in again, and we will send you a new link.")
+            return redirect("account_login")
+    if not email_verification_resend(request=request, user=user):
+        messages.info(
+            request,
+            "We sent you a link a few minutes ago: it still works. Check your spam folder, "
+            "or ask again in a few minutes.",
+        )
+    return redirect(back)

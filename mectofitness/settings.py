@@ -239,6 +239,9 @@ ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
 # opening the invitation; owners when they first sign in without the hand-off)
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+# the business's staff may sign in this long after their account was made before
+# they must have confirmed their address (accounts.verification); a reminder shows
+EMAIL_VERIFICATION_GRACE_DAYS = env.int("EMAIL_VERIFICATION_GRACE_DAYS", default=7)
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"

@@ -18,6 +18,11 @@ urlpatterns = [
     path("profile/photo/<int:user_id>/", account_views.avatar, name="portal_avatar"),
     path("manifest.webmanifest", account_views.manifest, name="portal_manifest"),
     path("icons/<int:size>.png", account_views.icon, name="portal_icon"),
+    path(
+        "accounts/verify/resend/",
+        account_views.verification_resend,
+        name="account_verification_resend",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include("clients.urls")),
     path("", include("programs.urls")),

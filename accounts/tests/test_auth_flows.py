@@ -100,7 +100,9 @@ def test_a_password_reset_link_from_one_business_does_nothing_at_another(busines
     )
 
 
-def test_staff_must_verify_their_address_before_signing_in(business):
+def test_staff_must_verify_their_address_after_their_grace_period(business, settings):
+    # staff may sign in unconfirmed for a while (accounts/tests/test_verification_grace.py)
+    settings.EMAIL_VERIFICATION_GRACE_DAYS = 0
     make_person(business, "new.coach@acme.test", verified=False)
     client = browser(business)
     mail.outbox.clear()

@@ -215,6 +215,9 @@ TENANT_ROWS = {
     "accounts/email/": row(SIGNED_IN),
     "accounts/confirm-email/": PUBLIC_PAGE,
     "accounts/confirm-email/<key>/": row(OPEN, fill={"key": "nope"}),
+    # POST-only: a new confirmation link (the reminder's button; the confirm page's,
+    # for a sign-in that waits for it)
+    "accounts/verify/resend/": row({v: 405 for v in OPEN}),
     "accounts/password/change/": row(SIGNED_IN),
     "accounts/password/set/": row({v: "/accounts/password/change/" for v in SIGNED_IN}),
     "accounts/password/reset/": row(OPEN, suspended=200),

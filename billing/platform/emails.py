@@ -1,10 +1,9 @@
 """Billing e-mails to a business's owner (sent from the worker)."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 
 from mectofitness.core.context_processors import business_url
+from mectofitness.core.mail import send_platform_mail
 
 
 def _send(*, business, subject: str, template: str, **context) -> None:
@@ -14,17 +13,12 @@ def _send(*, business, subject: str, template: str, **context) -> None:
         "grace_days": settings.BILLING_GRACE_DAYS,
         **context,
     }
-    message = EmailMultiAlternatives(
+    send_platform_mail(
+        to=business.owner_email,
         subject=subject,
-        body=render_to_string(f"platform_billing/emails/{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[business.owner_email],
-        reply_to=[settings.SUPPORT_EMAIL],
+        template=f"platform_billing/emails/{template}",
+        context=context,
     )
-    message.attach_alternative(
-        render_to_string(f"platform_billing/emails/{template}.html", context), "text/html"
-    )
-    message.send()
 
 
 def trial_ending_send(*, business) -> None:

@@ -439,11 +439,8 @@ def invoice_email_send(*, invoice: Invoice) -> bool:
 
     Marks ``emailed_at``; sending twice sends twice (the task is queued once per issue).
     """
-    from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
-
     from mectofitness.core.context_processors import business_url
+    from mectofitness.core.mail import send_business_mail
 
     from ..pdf import invoice_pdf, invoice_pdf_filename
 
@@ -464,19 +461,20 @@ def invoice_email_send(*, invoice: Invoice) -> bool:
         "reference": invoice.reference,
         "name": (invoice.seller or {}).get("business_name") or (invoice.seller or {}).get("name"),
     }
-    message = EmailMultiAlternatives(
+    send_business_mail(
+        business=business,
+        to=to,
         subject=subject,
-        body=render_to_string("emails/invoice.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        reply_to=[invoice.seller["email"]] if (invoice.seller or {}).get("email") else None,
+        template="emails/invoice",
+        context=context,
+        reply_to=(invoice.seller or {}).get("email") or None,
+        attachments=[
+            (
+                invoice_pdf_filename(invoice),
+                invoice_pdf(invoice=invoice, business=business),
+                "application/pdf",
+            )
+        ],
     )
-    message.attach_alternative(render_to_string("emails/invoice.html", context), "text/html")
-    message.attach(
-        invoice_pdf_filename(invoice),
-        invoice_pdf(invoice=invoice, business=business),
-        "application/pdf",
-    )
-    message.send()
     Invoice.objects.filter(pk=invoice.pk).update(emailed_at=timezone.now())
     return True

@@ -306,15 +306,12 @@ def checkin_plan_save(
 def checkin_reminders_send(*, on: datetime.date | None = None) -> int:
     """E-mail active clients with a portal login whose check-in became due ``on``
     (a period starts that day) and who have not answered yet. Returns how many."""
-    from django.conf import settings
-    from django.core.mail import send_mass_mail
-    from django.template.loader import render_to_string
-
     from mectofitness.core.context_processors import business_url
+    from mectofitness.core.mail import send_business_mail
 
     on = on or business_today()
     business = getattr(connection, "tenant", None)
-    messages = []
+    sent = 0
     for plan, _version in checkin_plans_in_use():
         start = checkin_period_start(plan=plan, on=on)
         if start != on:
@@ -328,6 +325,7 @@ def checkin_reminders_send(*, on: datetime.date | None = None) -> int:
             Client.objects.filter(status=Client.Status.ACTIVE, user__is_active=True)
             .exclude(email="")
             .exclude(pk__in=answered)
+            .select_related("primary_coach")
         )
         for client in clients:
             context = {
@@ -336,15 +334,13 @@ def checkin_reminders_send(*, on: datetime.date | None = None) -> int:
                 "business": business,
                 "url": business_url(getattr(business, "slug", ""), "/check-ins/"),
             }
-            messages.append(
-                (
-                    _("Time for your check-in with %(business)s")
-                    % {"business": getattr(business, "name", "your coach")},
-                    render_to_string("clients/portal/checkins_due_email.txt", context),
-                    settings.DEFAULT_FROM_EMAIL,
-                    [client.email],
-                )
+            coach = client.primary_coach
+            sent += send_business_mail(
+                business=business,
+                to=client.email,
+                subject=_("Time for your check-in with %(business)s") % {"business": business.name},
+                template="clients/portal/checkins_due_email",
+                context=context,
+                reply_to=coach.email if coach and coach.is_active and coach.email else None,
             )
-    if not messages:
-        return 0
-    return send_mass_mail(messages, fail_silently=False)
+    return sent

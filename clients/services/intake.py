@@ -745,11 +745,10 @@ def lead_intake_submit(
 def response_submitted_notify(*, response: Response) -> int:
     """Tell the client's primary coach (or the owners) that answers arrived; for
     held answers (``match``), the possible match's coach, that they wait for them."""
-    from django.conf import settings
-    from django.core.mail import send_mail
     from django.db import connection
 
     from mectofitness.core.context_processors import business_url
+    from mectofitness.core.mail import send_business_mail
 
     client = response.client or response.match
     if client is None:
@@ -789,9 +788,4 @@ def response_submitted_notify(*, response: Response) -> int:
         body = _(
             "%(name)s answered “%(form)s”.\n\nRead the answers in the back office:\n%(link)s\n"
         ) % {"name": client.full_name, "form": title, "link": link}
-    return send_mail(
-        subject=subject,
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-    )
+    return send_business_mail(business=business, to=recipients, subject=subject, body=body)

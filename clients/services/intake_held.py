@@ -19,9 +19,7 @@ link did before; it never overwrites what the record says.
 from __future__ import annotations
 
 import datetime
-from email.utils import formataddr, parseaddr
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -117,10 +115,8 @@ def held_response_confirm_send(*, response: Response) -> bool:
     """The confirmation e-mail, from the business (its name, replies to the owner),
     with the signed single-use link. Sent to the address on the client's record.
     Returns False when there is nothing to send (no longer held, no address)."""
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
-
     from mectofitness.core.context_processors import business_url
+    from mectofitness.core.mail import send_business_mail
 
     client = response.match
     if client is None or not client.email:
@@ -135,15 +131,13 @@ def held_response_confirm_send(*, response: Response) -> bool:
         "confirm_url": business_url(business.slug, f"/f/confirm/{token}/"),
         "expires_at": response.submitted_at + CONFIRM_LIFETIME,
     }
-    message = EmailMultiAlternatives(
+    send_business_mail(
+        business=business,
+        to=client.email,
         subject=_("Please confirm your answers to %(business)s") % {"business": business.name},
-        body=render_to_string("emails/intake_confirm.txt", context),
-        from_email=formataddr((business.name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1])),
-        to=[client.email],
-        reply_to=[business.owner_email] if business.owner_email else None,
+        template="emails/intake_confirm",
+        context=context,
     )
-    message.attach_alternative(render_to_string("emails/intake_confirm.html", context), "text/html")
-    message.send()
     return True
 
 

@@ -454,12 +454,10 @@ def workout_coach_notify(*, log: WorkoutLog) -> bool:
     the client's notes), so records are announced to the coach as to the client.
     Workouts without records show on the back-office home only. Returns whether a
     mail went out."""
-    from django.conf import settings
-    from django.core.mail import send_mail
     from django.db import connection
-    from django.template.loader import render_to_string
 
     from mectofitness.core.context_processors import business_url
+    from mectofitness.core.mail import send_business_mail
 
     from ..models import PersonalRecord
     from ..selectors.logging import exercise_name, record_text, records_best_of
@@ -489,11 +487,12 @@ def workout_coach_notify(*, log: WorkoutLog) -> bool:
         "client": log.client.full_name,
         "n": len(records),
     }
-    send_mail(
-        subject,
-        render_to_string("programs/emails/coach_records.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
-        [coach.email],
+    send_business_mail(
+        business=business,
+        to=coach.email,
+        subject=subject,
+        template="programs/emails/coach_records",
+        context=context,
     )
     return True
 
