@@ -52,6 +52,7 @@ class PersonalRecordSerializer(serializers.ModelSerializer):
             "client",
             "kind",
             "reps",
+            "distance_m",
             "value",
             "text",
             "exercise_ref",
@@ -85,7 +86,12 @@ class PersonalRecordSerializer(serializers.ModelSerializer):
     list=extend_schema(
         parameters=[
             OpenApiParameter("client", int, description="Only this client's records"),
-            OpenApiParameter("kind", str, description="e1rm, rep_max or volume"),
+            OpenApiParameter(
+                "kind",
+                str,
+                description="e1rm, rep_max, volume, reps (most reps), time (longest), "
+                "distance (longest) or fastest (for distance_m)",
+            ),
             OpenApiParameter("unseen", bool, description="Only those not celebrated yet"),
         ]
     )
@@ -93,7 +99,9 @@ class PersonalRecordSerializer(serializers.ModelSerializer):
 class PersonalRecordViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Personal records, newest first (value in kg, text in the requester's units)."""
+    """Personal records, newest first. ``value`` is kg for e1rm, rep_max and volume, a
+    count for reps, seconds for time and fastest (lower is better, over ``distance_m``),
+    metres for distance; ``text`` says it in the requester's units."""
 
     serializer_class = PersonalRecordSerializer
 

@@ -181,6 +181,23 @@ def test_a_run_is_logged_with_distance_and_time_and_reads_so(
         log = WorkoutLog.objects.get()
     text = client_browser.get(f"/workouts/log/{log.client_uuid}/").content.decode()
     assert "400\u00a0m in 1:32" in text
+    faster = batch(
+        scheduled,
+        [
+            {
+                "client_uuid": str(uuid.uuid4()),
+                "exercise": f"catalog:{run.pk}",
+                "set_number": 2,
+                "distance_m": 400,
+                "duration_seconds": 88,
+            }
+        ],
+    )
+    assert post(client_browser, faster).status_code == 201
+    records = client_browser.get("/api/v1/personal-records/?kind=fastest").json()["results"]
+    assert [(r["distance_m"], Decimal(r["value"]), r["text"]) for r in records] == [
+        (400, Decimal(88), "Fastest 400\u00a0m: 1:28")
+    ]
 
 
 def test_the_coach_panel_the_api_and_the_admin_say_a_plank_set_in_seconds(
