@@ -6,6 +6,12 @@
                                         executed in one transaction, for comparison
     exercise_search_ms p50=… p95=… n=…  library search (authored catalog + free-exercise-db,
                                         exact, prefix, alias, misspelt and filtered queries)
+    exercise_search_recall top1=… top3=… n=…   each catalog name with one slip in one word
+                                        (dropped, doubled, swapped or replaced letter):
+                                        how often the exercise comes first, in the top 3
+    client_search_recall top1=… top3=… n=…     a client's full name with one slip in one
+                                        word: how often that client comes first, top 3
+    client_surname_recall top1=… top3=… n=…    a misspelt surname alone: someone with it
     routing_rps plain=… one=… spread=…  a trivial JSON view: plain Django (no tenancy),
                                         routed to one business, spread over 20 businesses
 
@@ -307,6 +313,47 @@ def bench_client_search(slug: str, n_clients: int, n_queries: int) -> None:
     for kind in sorted(set(kinds)):
         mine = [t for t, k in zip(timings, kinds, strict=True) if k == kind]
         note(f"  {kind}: p50={statistics.median(mine):.1f} p95={percentile(mine, 95):.1f}")
+    with tenant_context(business):
+        client_recall(n_queries)
+
+
+def recall_line(name: str, hits: list[int]) -> None:
+    """``hits``: where each seeded misspelling's target came (1, 2, ...; 0 when missing)."""
+    n = len(hits)
+    top1 = sum(1 for hit in hits if hit == 1) / n
+    top3 = sum(1 for hit in hits if 1 <= hit <= 3) / n
+    print(f"{name} top1={top1:.3f} top3={top3:.3f} n={n}", flush=True)
+
+
+def client_recall(n_queries: int) -> None:
+    """Seeded misspellings of clients' names (one slip in one word, the four kinds in
+    turn): the full name must find that client, a surname alone someone with it."""
+    import random
+
+    from clients.models import Client
+    from clients.selectors import client_search_top
+    from mectofitness.core.fuzzy import misspellings
+
+    rng = random.Random(13)
+    people = list(Client.objects.order_by("pk").values_list("pk", "search_first", "search_last"))
+    sample = rng.sample(people, min(n_queries, len(people)))
+    clients = Client.objects.all()
+    full, surnames, misses = [], [], []
+    names = [f"{first} {last}" for _pk, first, last in sample]
+    by_name = dict(zip(names, sample, strict=True))
+    for name, query in misspellings(names, seed=13):
+        pk = by_name[name][0]
+        found = [c.pk for c in client_search_top(clients=clients, query=query)]
+        full.append(found.index(pk) + 1 if pk in found else 0)
+        if not 1 <= full[-1] <= 3:
+            misses.append(query)
+    lasts = [last for _pk, _first, last in sample]
+    for last, query in misspellings(lasts, seed=14):
+        found = [c.search_last for c in client_search_top(clients=clients, query=query)]
+        surnames.append(found.index(last) + 1 if last in found else 0)
+    recall_line("client_search_recall", full)
+    recall_line("client_surname_recall", surnames)
+    note("full names missed: " + ", ".join(repr(q) for q in misses[:8]))
 
 
 # --- exercise search ------------------------------------------------------------------
@@ -403,6 +450,36 @@ def bench_exercise_search(slug: str, n_queries: int) -> None:
     for kind in sorted(set(kinds)):
         mine = [t for t, k in zip(timings, kinds, strict=True) if k == kind]
         note(f"  {kind}: p50={statistics.median(mine):.1f} p95={percentile(mine, 95):.1f}")
+    with tenant_context(business):
+        exercise_recall()
+
+
+def exercise_recall() -> None:
+    """Every catalog name this business shows, one word given one slip (the four kinds
+    in turn, seeded): where the exercise comes in the results."""
+    from mectofitness.core.fuzzy import misspellings
+    from programs.catalog.models import CatalogExercise
+    from programs.catalog.text import normalise
+    from programs.models import ExerciseHide
+    from programs.selectors.library import exercise_search
+
+    hidden = set(ExerciseHide.objects.values_list("catalog_exercise_id", flat=True))
+    names = {
+        normalise(name): pk
+        for pk, name in CatalogExercise.objects.order_by("pk").values_list("pk", "name")
+        if pk not in hidden
+    }
+    hits, misses = [], []
+    for name, query in misspellings(list(names), seed=10):
+        found = [
+            getattr(row, "catalog_id", None) or row.pk if row.is_own else row.pk
+            for row in exercise_search(query=query, limit=20).results
+        ]
+        hits.append(found.index(names[name]) + 1 if names[name] in found else 0)
+        if not 1 <= hits[-1] <= 3:
+            misses.append(query)
+    recall_line("exercise_search_recall", hits)
+    note("missed: " + ", ".join(repr(q) for q in misses[:8]))
 
 
 # --- routing --------------------------------------------------------------------------
