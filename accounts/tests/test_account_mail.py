@@ -177,3 +177,11 @@ def test_a_subject_without_the_business_name_is_prefixed_with_it(business, owner
     message = mail.outbox[0]
     assert message.subject == "Acme Strength: Hi"
     assert_from_the_business(message, business, reply_to=owner.email)
+
+
+def test_business_mail_without_a_business_goes_out_as_platform_mail(db):
+    from mectofitness.core.mail import send_business_mail
+
+    mail.outbox.clear()
+    send_business_mail(business=None, to="someone@example.test", subject="Hi", body="Hello")
+    assert mail.outbox[0].from_email.startswith("MectoFitness <")

@@ -112,6 +112,10 @@ def send_business_mail(
     recipients = _as_list(to)
     if not recipients:
         return 0
+    if not getattr(business, "slug", None):  # no business in use (public schema)
+        return send_platform_mail(
+            to=recipients, subject=subject, template=template, body=body, context=context
+        )
     context = {
         "business": business,
         "portal_url": business_url(business.slug, "/"),
