@@ -241,6 +241,8 @@ def test_the_coach_comments_and_the_client_gets_one_branded_email(
     assert business.name in mail.subject and "Cora" in mail.subject
     assert f"/workouts/log/{log.client_uuid}/" in mail.body
     assert "Great depth today." in mail.body
+    html = mail.alternatives[0][0]
+    assert "Great depth today." in html and "Read it in your portal" in html
     # the task again (a retry, a duplicate): nothing more
     with tenant_context(business):
         assert workout_comment_notify(workout_id=log.pk) is False
