@@ -51,6 +51,7 @@ class Vocabulary:
                 }
             )
         self.popularity = {key: phrases[key] for key in keys}
+        self.popularity_by_id: dict[int, int] = {}  # filled for the catalog's entries
         self.near_index = WordIndex({w: len(entries) for w, entries in self.postings.items()})
         self.words = self.near_index.sorted
         self.index: dict[str, list[int]] = {}
@@ -115,8 +116,12 @@ def catalog_vocabulary() -> Vocabulary:
 
     current = _cache.get("catalog")
     if current is None or time.monotonic() - current.loaded > Vocabulary.TTL:
-        rows = CatalogExercise.objects.values_list("name", "aliases")
-        current = _cache["catalog"] = Vocabulary(rows)
+        rows = list(CatalogExercise.objects.values_list("pk", "name", "aliases"))
+        current = Vocabulary((name, aliases) for _pk, name, aliases in rows)
+        current.popularity_by_id = {
+            pk: current.popularity.get(normalise(name), 0) for pk, name, _aliases in rows
+        }
+        _cache["catalog"] = current
     return current
 
 

@@ -303,12 +303,18 @@ def _search_rows(
     # before imported entries; own exercises first among equals (the business wrote
     # or edited them)
     if text:
-        popularity = catalog_vocabulary().popularity
+        vocabulary = catalog_vocabulary()
+
+        def popularity(row) -> int:
+            if isinstance(row, CatalogExercise):
+                return vocabulary.popularity.get(normalise(row.name), 0)
+            # a business's copy of a catalog entry stands where the entry stood
+            return vocabulary.popularity_by_id.get(row.catalog_id, 0)
 
         def order(row):
             tier = row.rank // 10
             group = {0: 0, 1: 1, 2: 2, 4: 2, 3: 3, 5: 3}.get(tier, tier - 2)  # names, aliases
-            common = -popularity.get(normalise(row.name), 0) if group == 2 else 0
+            common = -popularity(row) if group == 2 else 0
             return (group, common, row.rank, row.imported, len(row.name))
 
         results.sort(key=lambda r: (*order(r), isinstance(r, CatalogExercise), r.name))

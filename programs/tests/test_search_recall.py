@@ -110,3 +110,13 @@ def test_the_import_report_says_what_it_merged_and_keeps_spelling_apart(imported
     for name in CatalogExercise.objects.values_list("name", flat=True):
         keys.setdefault(variant_key(name), []).append(name)
     assert [group for group in keys.values() if len(group) > 1] == []
+
+
+def test_a_businesss_copy_of_a_lift_ranks_where_the_lift_did(business, owner):
+    from programs.services.library import exercise_copy, exercise_update
+
+    with tenant_context(business):
+        back_squat = CatalogExercise.objects.get(name="Back Squat")
+        copy = exercise_copy(catalog_exercise=back_squat, by=owner)
+        exercise_update(exercise=copy, by=owner, name="Back Squat (high bar, paused)")
+        assert names("back squat")[0] == "Back Squat (high bar, paused)"
