@@ -159,9 +159,7 @@ def business_provision(
     from .tasks import business_signup_followup_task, pool_fill_task
 
     if welcome:
-        enqueue_on_commit(
-            business_signup_followup_task, business_id=business.pk, owner_id=owner.pk
-        )
+        enqueue_on_commit(business_signup_followup_task, business_id=business.pk, owner_id=owner.pk)
     else:
         enqueue_on_commit(pool_fill_task)
     return Provisioned(business=business, owner_id=owner.pk, warm=bool(pooled))
