@@ -96,7 +96,8 @@ def client_search_top(
     ``limit`` are found, so common queries take one or two small queries:
     full name (or its start), surname prefix, first-name prefix, e-mail
     prefix, inside the name, inside the e-mail, then similar names when
-    nothing matched. A query shaped like a phone number (digits, spaces,
+    nothing matched. A one-word query first shows one person of each surname one slip
+    from it (``_surnames_near``). A query shaped like a phone number (digits, spaces,
     + - ( )) searches phones only; one shaped like an e-mail, e-mails only.
     See ``make bench`` (client_search_ms)."""
     text = normalise(query)
@@ -125,14 +126,20 @@ def client_search_top(
         if len(text) >= 3:
             take(clients.filter(search_email__contains=text), "search_email")
         return found
+    near = 0  # people of surnames one slip from a one-word query, shown first
     if " " in text:  # a full name, or its start; ordered by name, so exact ones lead
         take(clients.filter(search_name__startswith=text), "search_name")
+    elif len(text) >= 3:  # a surname alone may be a slip that spells another one
+        found.extend(_surnames_near(clients, text, min(limit, NEAR_SURNAMES)))
+        near = len(found)
     take(clients.filter(search_last__startswith=text), "search_last", "search_first")
     take(clients.filter(search_first__startswith=text), "search_first", "search_last")
-    if len(text) >= 3 and not found:  # no name starts so: a slip is likelier than a part
+    if len(text) >= 3 and len(found) == near:  # no name starts so: a slip, not a part
         for similar in _similar_names(clients, text):
-            found.extend(_similar_top(similar, limit))
-            if found:
+            shown = {client.pk for client in found}
+            more = [c for c in _similar_top(similar, limit) if c.pk not in shown]
+            found.extend(more[: limit - len(found)])
+            if more:
                 break
     rest = Q(search_email__startswith=text) if " " not in text else Q(pk__in=[])
     if len(text) >= 3:
@@ -145,6 +152,36 @@ def client_search_top(
     )
     take(clients.filter(rest).annotate(rank=rank), "rank", "search_last", "search_first")
     return found
+
+
+NEAR_SURNAMES = 3  # surnames a one-word query shows first: the one typed, and slips
+NEAR_CHOICES = 32  # words one slip from it looked up as surnames
+
+
+def _surnames_near(clients: QuerySet[Client], text: str, count: int) -> list[Client]:
+    """For a one-word query, the first person (by first name) of up to ``count``
+    surnames: ``text`` itself if it is a surname, then the surnames one slip from it,
+    the commonest first. A slip often spells another real surname ("caro" meant for
+    "carro") or a start of one ("born" for "borg"), so "caro" shows a Caro and a Carro
+    before the second Caro. No query when no name is one slip from ``text``."""
+    from django.db.models import Count, F, Window
+    from django.db.models.functions import RowNumber
+
+    dictionary = name_dictionary()
+    words = dictionary.near(text, limit=NEAR_CHOICES)
+    if not words:  # the surname prefix tier shows ``text`` itself first
+        return []
+    by_surname = [F("search_last")]
+    turn = Window(RowNumber(), partition_by=by_surname, order_by=[F("search_first"), F("pk")])
+    firsts = (
+        clients.filter(search_last__in=[text, *words])
+        .annotate(search_turn=turn, search_bearers=Window(Count("pk"), partition_by=by_surname))
+        .filter(search_turn=1)
+    )
+    typed = Case(
+        When(search_last=text, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return list(firsts.order_by(typed, "-search_bearers", "search_last", "pk")[:count])
 
 
 def _similar_top(similar: QuerySet[Client], limit: int) -> list[Client]:

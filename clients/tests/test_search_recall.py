@@ -48,14 +48,26 @@ def test_a_full_name_with_one_slip_finds_that_client_in_the_top_3(crowd):
 def test_a_misspelt_surname_alone_finds_someone_with_it_in_the_top_3(crowd):
     surnames = sorted({client.search_last for client in crowd if " " not in client.search_last})
     cases = misspellings(surnames[:150], seed=6)
-    existing = set(Client.objects.values_list("search_last", flat=True))
-    # a slip that makes another client's surname is honestly that surname: not counted
-    cases = [(name, query) for name, query in cases if query not in existing]
+    # every case counts, a slip that spells another client's surname too (see below)
     top3 = 0
     for name, query in cases:
         found = client_search_top(clients=Client.objects.all(), query=query, limit=3)
         top3 += name in [client.search_last for client in found]
-    assert top3 / len(cases) >= 0.95
+    assert top3 / len(cases) >= 0.99
+
+
+def test_a_slip_that_spells_another_surname_shows_both_in_the_top_3(tenant):
+    for first in ("Ann", "Bea", "Cat", "Dee"):
+        ClientFactory(first_name=first, last_name="Caro")
+    ClientFactory(first_name="Eve", last_name="Carro")
+    ClientFactory(first_name="Fay", last_name="Carolan")
+    found = client_search_top(clients=Client.objects.all(), query="caro", limit=3)
+    assert [c.last_name for c in found[:2]] == ["Caro", "Carro"]
+    for first in ("Gus", "Hal"):
+        ClientFactory(first_name=first, last_name="Borner")
+    ClientFactory(first_name="Ida", last_name="Borg")
+    found = client_search_top(clients=Client.objects.all(), query="born", limit=3)
+    assert "Borg" in [c.last_name for c in found]
 
 
 def test_the_corrected_words_must_fit_the_same_person(tenant):
