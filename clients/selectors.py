@@ -129,8 +129,11 @@ def client_search_top(
     near = 0  # people of surnames one slip from a one-word query, shown first
     if " " in text:  # a full name, or its start; ordered by name, so exact ones lead
         take(clients.filter(search_name__startswith=text), "search_name")
-    elif len(text) >= 3:  # a surname alone may be a slip that spells another one
-        found.extend(_surnames_near(clients, text, min(limit, NEAR_SURNAMES)))
+    elif len(text) >= 2:  # a surname alone may be a slip that spells another one
+        if len(text) == 2:  # mostly the start of a name: its first match leads
+            surnames = clients.filter(search_last__startswith=text)
+            found.extend(surnames.order_by("search_last", "search_first", "pk")[:1])
+        found.extend(_surnames_near(clients, text, min(limit, NEAR_SURNAMES), shown=found))
         near = len(found)
     take(clients.filter(search_last__startswith=text), "search_last", "search_first")
     take(clients.filter(search_first__startswith=text), "search_first", "search_last")
@@ -158,30 +161,37 @@ NEAR_SURNAMES = 3  # surnames a one-word query shows first: the one typed, and s
 NEAR_CHOICES = 32  # words one slip from it looked up as surnames
 
 
-def _surnames_near(clients: QuerySet[Client], text: str, count: int) -> list[Client]:
+def _surnames_near(
+    clients: QuerySet[Client], text: str, count: int, shown: list[Client] = ()
+) -> list[Client]:
     """For a one-word query, the first person (by first name) of up to ``count``
     surnames: ``text`` itself if it is a surname, then the surnames one slip from it,
     the commonest first. A slip often spells another real surname ("caro" meant for
     "carro") or a start of one ("born" for "borg"), so "caro" shows a Caro and a Carro
-    before the second Caro. No query when no name is one slip from ``text``."""
+    before the second Caro. Two letters are one letter short of a surname ("ry" for
+    "roy"), after the first person ``shown``. No query when no name is one slip away."""
     from django.db.models import Count, F, Window
     from django.db.models.functions import RowNumber
 
     dictionary = name_dictionary()
     words = dictionary.near(text, limit=NEAR_CHOICES)
+    if len(text) == 2:
+        words = [word for word in words if len(word) == 3]
     if not words:  # the surname prefix tier shows ``text`` itself first
         return []
     by_surname = [F("search_last")]
     turn = Window(RowNumber(), partition_by=by_surname, order_by=[F("search_first"), F("pk")])
     firsts = (
         clients.filter(search_last__in=[text, *words])
+        .exclude(search_last__in=[client.search_last for client in shown])
         .annotate(search_turn=turn, search_bearers=Window(Count("pk"), partition_by=by_surname))
         .filter(search_turn=1)
     )
     typed = Case(
         When(search_last=text, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
-    return list(firsts.order_by(typed, "-search_bearers", "search_last", "pk")[:count])
+    order = (typed, "-search_bearers", "search_last", "pk")
+    return list(firsts.order_by(*order)[: count - len(shown)])
 
 
 def _similar_top(similar: QuerySet[Client], limit: int) -> list[Client]:

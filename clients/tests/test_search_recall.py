@@ -103,3 +103,11 @@ def test_a_new_clients_name_is_found_misspelt_at_once(tenant):
     ClientFactory(first_name="Grace", last_name="Hopper")
     found = client_search_top(clients=Client.objects.all(), query="hpoper")
     assert [c.last_name for c in found] == ["Hopper"]
+
+
+def test_two_letters_show_their_first_match_then_a_surname_one_letter_longer(tenant):
+    for first in ("Ann", "Bea", "Cat"):
+        ClientFactory(first_name=first, last_name="Ryan")
+    ClientFactory(first_name="Dee", last_name="Roy")
+    found = client_search_top(clients=Client.objects.all(), query="ry", limit=3)
+    assert [c.last_name for c in found[:2]] == ["Ryan", "Roy"]
