@@ -51,6 +51,18 @@ def test_signing_in_with_the_right_password_works(business):
     assert SESSION_KEY in client.session
 
 
+def test_signing_in_and_out_is_said_in_our_words_not_allauths(business):
+    client = browser(business)
+    sign_in(client, "owner@acme.test")
+    page = client.get("/admin/").content.decode()
+    assert "Welcome back, Owner." in page
+    assert "Successfully signed in" not in page
+    client.post("/accounts/logout/")
+    page = client.get("/accounts/login/").content.decode()
+    assert "You are signed out. See you next time." in page
+    assert "You have signed out." not in page
+
+
 def test_a_wrong_password_is_refused_with_a_message(business):
     client = browser(business)
     response = sign_in(client, "owner@acme.test", "nope-nope-nope")
