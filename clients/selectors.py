@@ -7,8 +7,8 @@ primary coach or sharing), a client their own record only.
 
 from collections import OrderedDict
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Concat, Greatest, Reverse
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Concat, Greatest, Reverse, RowNumber
 
 from accounts.models import Invitation, User
 from accounts.policies import is_coach, is_owner
@@ -170,9 +170,6 @@ def _surnames_near(
     "carro") or a start of one ("born" for "borg"), so "caro" shows a Caro and a Carro
     before the second Caro. Two letters are one letter short of a surname ("ry" for
     "roy"), after the first person ``shown``. No query when no name is one slip away."""
-    from django.db.models import Count, F, Window
-    from django.db.models.functions import RowNumber
-
     dictionary = name_dictionary()
     words = dictionary.near(text, limit=NEAR_CHOICES)
     if len(text) == 2:
