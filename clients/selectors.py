@@ -127,18 +127,29 @@ def client_search_top(
             take(clients.filter(search_email__contains=text), "search_email")
         return found
     near = 0  # people of surnames one slip from a one-word query, shown first
+    dictionary = None  # read (and its currency checked) once per search
+    starts_a_name = True  # whether some first name or surname may start with ``text``
     if " " in text:  # a full name, or its start; ordered by name, so exact ones lead
         take(clients.filter(search_name__startswith=text), "search_name")
     elif len(text) >= 2:  # a surname alone may be a slip that spells another one
-        if len(text) == 2:  # mostly the start of a name: its first match leads
+        dictionary = name_dictionary()
+        # every word of every name is in the dictionary: when none starts with ``text``,
+        # no name does, and the prefix tiers need not ask (a slip: most misspellings)
+        starts_a_name = dictionary.knows_prefix(text)
+        if len(text) == 2 and starts_a_name:  # mostly a name's start: its first leads
             surnames = clients.filter(search_last__startswith=text)
             found.extend(surnames.order_by("search_last", "search_first", "pk")[:1])
-        found.extend(_surnames_near(clients, text, min(limit, NEAR_SURNAMES), shown=found))
+        found.extend(
+            _surnames_near(
+                clients, text, min(limit, NEAR_SURNAMES), shown=found, dictionary=dictionary
+            )
+        )
         near = len(found)
-    take(clients.filter(search_last__startswith=text), "search_last", "search_first")
-    take(clients.filter(search_first__startswith=text), "search_first", "search_last")
+    if starts_a_name:
+        take(clients.filter(search_last__startswith=text), "search_last", "search_first")
+        take(clients.filter(search_first__startswith=text), "search_first", "search_last")
     if len(text) >= 3 and len(found) == near:  # no name starts so: a slip, not a part
-        for similar in _similar_names(clients, text):
+        for similar in _similar_names(clients, text, dictionary=dictionary):
             shown = {client.pk for client in found}
             more = [c for c in _similar_top(similar, limit) if c.pk not in shown]
             found.extend(more[: limit - len(found)])
@@ -162,7 +173,11 @@ NEAR_CHOICES = 32  # words one slip from it looked up as surnames
 
 
 def _surnames_near(
-    clients: QuerySet[Client], text: str, count: int, shown: list[Client] = ()
+    clients: QuerySet[Client],
+    text: str,
+    count: int,
+    shown: list[Client] = (),
+    dictionary: WordIndex | None = None,
 ) -> list[Client]:
     """For a one-word query, the first person (by first name) of up to ``count``
     surnames: ``text`` itself if it is a surname, then the surnames one slip from it,
@@ -170,7 +185,7 @@ def _surnames_near(
     "carro") or a start of one ("born" for "borg"), so "caro" shows a Caro and a Carro
     before the second Caro. Two letters are one letter short of a surname ("ry" for
     "roy"), after the first person ``shown``. No query when no name is one slip away."""
-    dictionary = name_dictionary()
+    dictionary = dictionary if dictionary is not None else name_dictionary()
     words = dictionary.near(text, limit=NEAR_CHOICES)
     if len(text) == 2:
         words = [word for word in words if len(word) == 3]
@@ -238,7 +253,9 @@ def name_dictionary() -> WordIndex:
     return cached[1]
 
 
-def _name_corrections(words: list[str]) -> list[dict[str, int]]:
+def _name_corrections(
+    words: list[str], dictionary: WordIndex | None = None
+) -> list[dict[str, int]]:
     """For each word of a name, the names' words it may have meant, with a score: the
     word itself if some client has it (100), the words one slip from it ("pucsi" ->
     "pucci", a letter dropped, added, swapped or replaced: 80, alike: a surname beats a
@@ -246,7 +263,7 @@ def _name_corrections(words: list[str]) -> list[dict[str, int]]:
     with neither, one trigram-indexed query for similar words (up to 50)."""
     from django.contrib.postgres.search import TrigramSimilarity
 
-    dictionary = name_dictionary()
+    dictionary = dictionary if dictionary is not None else name_dictionary()
     corrections = []
     for word in words:
         scores = {word: 100} if word in dictionary else {}
@@ -271,7 +288,9 @@ def _score(field: str, scores: dict[str, int]) -> Case:
     )
 
 
-def _similar_names(clients: QuerySet[Client], text: str) -> list[QuerySet[Client]]:
+def _similar_names(
+    clients: QuerySet[Client], text: str, dictionary: WordIndex | None = None
+) -> list[QuerySet[Client]]:
     """Clients whose name is spelt like ``text`` ("smiht", "Wilfredo pucsi", "drren
     Palomino"), as querysets to try in turn, annotated ``search_score`` (higher is
     better): each word is corrected on its own against the name dictionary (see
@@ -283,7 +302,7 @@ def _similar_names(clients: QuerySet[Client], text: str) -> list[QuerySet[Client
     typed = [word for word in text.split() if len(word) >= 2][:4]
     if not typed or all(len(word) < 3 for word in typed):
         return []
-    every = _name_corrections(typed)
+    every = _name_corrections(typed, dictionary=dictionary)
     corrections = [every[0], every[-1]] if len(every) > 1 else every
     tries = []
     if len(corrections) == 2 and all(corrections):

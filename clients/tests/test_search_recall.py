@@ -111,3 +111,18 @@ def test_two_letters_show_their_first_match_then_a_surname_one_letter_longer(ten
     ClientFactory(first_name="Dee", last_name="Roy")
     found = client_search_top(clients=Client.objects.all(), query="ry", limit=3)
     assert [c.last_name for c in found[:2]] == ["Ryan", "Roy"]
+
+
+def test_a_slip_no_name_starts_with_skips_the_prefix_reads(crowd, django_assert_num_queries):
+    """Every word of every name is in the dictionary, so a misspelling that starts no name
+    costs the dictionary's currency check, the slip's own read and the last tier only;
+    a name's start still reads the prefix tiers."""
+    martin = ClientFactory(first_name="Quentin", last_name="Martinez")
+    client_search_top(clients=Client.objects.all(), query="zzz")  # the dictionary, loaded
+    with django_assert_num_queries(4):  # check, near surnames, similar names, last tier
+        found = client_search_top(clients=Client.objects.all(), query="martinzz", limit=3)
+    assert martin in found
+    found = client_search_top(clients=Client.objects.all(), query="martin", limit=3)
+    assert martin in found
+    found = client_search_top(clients=Client.objects.all(), query="quent", limit=3)
+    assert found[0] == martin
