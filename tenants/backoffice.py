@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.policies import is_owner
 from mectofitness.core.uploads import body_limit, file_route_limit
@@ -31,6 +32,19 @@ class BackOfficeSite(AdminSite):
                 context["settings_url"] = reverse("backoffice:business_settings")
                 context["billing_url"] = reverse("backoffice:billing")
         return context
+
+    # sections and lists named as a trainer would, not after Django's own apps
+    APP_NAMES = {"auth": _lazy("Team access")}
+    MODEL_NAMES = {("auth", "Group"): _lazy("Roles")}
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            app["name"] = self.APP_NAMES.get(app["app_label"], app["name"])
+            for model in app["models"]:
+                key = (app["app_label"], model["object_name"])
+                model["name"] = self.MODEL_NAMES.get(key, model["name"])
+        return apps
 
     def get_urls(self):
         return [

@@ -102,6 +102,8 @@ def test_a_new_trainer_and_their_first_client(site, browser):
     desk.get_by_role("button", name="Create my business").click()
     desk.wait_for_url(site.business_url(SLUG, "/admin/"), timeout=15000)
     shoot(desk, "02-first-landing-1280")
+    home = desk.inner_text("body")
+    assert "Authentication and authorization" not in home and "Recent actions" not in home
     welcome = mails_to(site, OWNER)
     assert welcome and "/accounts/confirm-email/" in welcome[0], "the welcome carries the link"
     desk_context.close()
