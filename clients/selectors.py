@@ -176,8 +176,9 @@ def _surnames_near(
     clients: QuerySet[Client],
     text: str,
     count: int,
+    *,
+    dictionary: WordIndex,
     shown: list[Client] = (),
-    dictionary: WordIndex | None = None,
 ) -> list[Client]:
     """For a one-word query, the first person (by first name) of up to ``count``
     surnames: ``text`` itself if it is a surname, then the surnames one slip from it,
@@ -185,7 +186,6 @@ def _surnames_near(
     "carro") or a start of one ("born" for "borg"), so "caro" shows a Caro and a Carro
     before the second Caro. Two letters are one letter short of a surname ("ry" for
     "roy"), after the first person ``shown``. No query when no name is one slip away."""
-    dictionary = dictionary if dictionary is not None else name_dictionary()
     words = dictionary.near(text, limit=NEAR_CHOICES)
     if len(text) == 2:
         words = [word for word in words if len(word) == 3]

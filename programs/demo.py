@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from clients.models import Client
+from programs.catalog.models import Measurement
 
 
 @transaction.atomic
@@ -159,19 +160,19 @@ def _follow(*, program, client: Client, coach: User) -> None:
         raised = False
         for prescription in prescriptions:
             exercise = prescription.catalog_exercise or prescription.exercise
-            equipment = (getattr(exercise, "equipment", None) or ["body only"])[0]
+            equipment = (exercise.equipment or ["body only"])[0]
             key = prescription.catalog_exercise_id or -prescription.exercise_id
             if key not in loads:
                 loads[key] = demo_starting_load(exercise.name, equipment)
             load = loads[key]
             reps = prescription.reps_max or prescription.reps_min or 8
-            measured = getattr(exercise, "measurement", "reps_load")
+            measured = exercise.measurement
             seconds = metres = None
-            if "time" in measured:  # a hold or a timed effort: as prescribed
+            if measured in (Measurement.TIME, Measurement.TIME_DISTANCE):  # as prescribed
                 seconds, reps, load = prescription.duration_seconds or 45, None, None
-            if "distance" in measured:
+            if measured in (Measurement.DISTANCE, Measurement.TIME_DISTANCE):
                 metres, reps, load = prescription.distance_m or 400, None, None
-            if measured == "reps":
+            if measured == Measurement.REPS:
                 load = None
             if index in breakthroughs and not raised and load is not None and load >= 20:
                 load = loads[key] = load + demo_load_step(equipment)
