@@ -4,18 +4,15 @@ local stand-in), cancels at the end of the month, and is back on the billing pag
 which says when coaching ends (the signed Connect event reached the live site).
 Screenshots at 360 px."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django_tenants.utils import tenant_context
 
-from conftest import BROWSER_MARKS, PASSWORD
+from conftest import ARTIFACTS, BROWSER_MARKS, PASSWORD
 
 pytestmark = BROWSER_MARKS
 
 EMAIL = "portal.card@acme.test"
-SHOTS = Path(os.environ.get("MF_SHOTS_DIR", "/tmp/shots/signin"))
+SHOTS = ARTIFACTS / "portal-card"
 
 
 @pytest.fixture

@@ -1,14 +1,11 @@
 """On a phone, "Sign in" on the public site finds the person's business: the finder,
 its one answer, and the mail with the link. Screenshots at 360 and 1280 px."""
 
-import os
-from pathlib import Path
-
-from conftest import BROWSER_MARKS
+from conftest import ARTIFACTS, BROWSER_MARKS
 
 pytestmark = BROWSER_MARKS
 
-SHOTS = Path(os.environ.get("MF_SHOTS_DIR", "/tmp/shots/signin"))
+SHOTS = ARTIFACTS / "signin-finder"
 
 
 def test_a_person_finds_their_business_from_the_public_sign_in_on_a_phone(live_site, browser):
