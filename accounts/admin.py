@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from tenants.backoffice import backoffice_site
+from mectofitness.core.admin_registry import register_in_backoffice
 
 from .models import Invitation, User
 from .policies import is_owner, role_of
@@ -75,8 +75,8 @@ class UserAdmin(BaseUserAdmin):
 
 
 admin.site.register(User, UserAdmin)
-backoffice_site.register(User, UserAdmin)
-backoffice_site.register(Group, GroupAdmin)
+register_in_backoffice(User, UserAdmin)
+register_in_backoffice(Group, GroupAdmin)
 
 
 class InvitationAddForm(forms.ModelForm):
@@ -204,4 +204,4 @@ def _messages(exc) -> list[str]:
     return list(getattr(exc, "messages", None) or [str(exc)])
 
 
-backoffice_site.register(Invitation, InvitationAdmin)
+register_in_backoffice(Invitation, InvitationAdmin)

@@ -103,6 +103,8 @@ TENANT_APPS = [
     "billing",
     "messaging",
     "automation",
+    # last: it takes in the lists every app's admin module registered (see its apps.py)
+    "backoffice",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -3,9 +3,9 @@
 from django.urls import include, path
 
 from accounts import views as account_views
+from backoffice.site import backoffice_site
 from mectofitness.core import views as core_views
 from tenants import views as tenant_views
-from tenants.backoffice import backoffice_site
 
 urlpatterns = [
     # probes first: load balancers call them often, and resolving walks the list

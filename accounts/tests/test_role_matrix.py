@@ -361,7 +361,7 @@ TENANT_ROWS = {
     "api/v1/tax-rates/": row(API_OWNER),
     "api/v1/tax-rates/<pk>/": row(API_OWNER),
     "api/v1/revenue/": row(API_OWNER),
-    # the back office (tenants/backoffice.py and each app's admin)
+    # the back office (backoffice/ and each app's admin)
     "admin/": row(STAFF),
     "admin/<app_label>/": row(STAFF, fill={"app_label": "clients"}),
     "admin/<url>": row(

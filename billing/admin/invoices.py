@@ -28,8 +28,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.policies import PermissionFirstAdminMixin, is_owner
 from clients.selectors import client_queryset_for
+from mectofitness.core.admin_registry import register_in_backoffice
 from mectofitness.core.forms import form_errors_add
-from tenants.backoffice import backoffice_site
 
 from ..models import BillingSettings, Invoice, InvoiceLine, Payment, TaxRate
 from ..selectors import invoice_queryset_for, revenue_summary
@@ -611,6 +611,6 @@ class TaxRateAdmin(OwnerOnly, admin.ModelAdmin):
         return f"{obj.rate_bp / 100:g}%"
 
 
-backoffice_site.register(Invoice, InvoiceAdmin)
-backoffice_site.register(BillingSettings, BillingSettingsAdmin)
-backoffice_site.register(TaxRate, TaxRateAdmin)
+register_in_backoffice(Invoice, InvoiceAdmin)
+register_in_backoffice(BillingSettings, BillingSettingsAdmin)
+register_in_backoffice(TaxRate, TaxRateAdmin)

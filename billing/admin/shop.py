@@ -29,9 +29,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.policies import BillingAdminMixin, OwnerAdminMixin, is_owner, sees_billing
 from clients.models import Client
+from mectofitness.core.admin_registry import register_in_backoffice
 from mectofitness.core.context_processors import public_url
 from mectofitness.core.forms import form_errors_add
-from tenants.backoffice import backoffice_site
 
 from ..models import Payment, Product, Purchase, Refund, SessionUse, StripeEvent
 from ..selectors import billing_clients_for, payments_for, purchases_for
@@ -747,7 +747,7 @@ def shop_panel(*, client: Client, user) -> dict | None:
     }
 
 
-backoffice_site.register(Product, ProductAdmin)
-backoffice_site.register(Purchase, PurchaseAdmin)
-backoffice_site.register(Payment, PaymentAdmin)
-backoffice_site.register(StripeEvent, StripeEventAdmin)
+register_in_backoffice(Product, ProductAdmin)
+register_in_backoffice(Purchase, PurchaseAdmin)
+register_in_backoffice(Payment, PaymentAdmin)
+register_in_backoffice(StripeEvent, StripeEventAdmin)

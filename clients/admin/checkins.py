@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from accounts.policies import OwnerAdminMixin
-from tenants.backoffice import backoffice_site
+from mectofitness.core.admin_registry import register_in_backoffice
 
 from ..forms_intake import CheckInReviewForm
 from ..models import CheckInPlan, Questionnaire
@@ -155,4 +155,4 @@ def checkin_review_view(modeladmin, request, pk):
     )
 
 
-backoffice_site.register(CheckInPlan, CheckInPlanAdmin)
+register_in_backoffice(CheckInPlan, CheckInPlanAdmin)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.policies import is_owner
-from tenants.backoffice import backoffice_site
+from mectofitness.core.admin_registry import register_in_backoffice
 
 from ..forms_intake import CheckInPlanForm
 from ..models import CheckInPlan, Client, Questionnaire, Response
@@ -560,5 +560,5 @@ class ResponseAdmin(admin.ModelAdmin):
         return render(request, "clients/backoffice/intake_send_choose.html", context)
 
 
-backoffice_site.register(Questionnaire, QuestionnaireAdmin)
-backoffice_site.register(Response, ResponseAdmin)
+register_in_backoffice(Questionnaire, QuestionnaireAdmin)
+register_in_backoffice(Response, ResponseAdmin)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.policies import is_owner
-from tenants.backoffice import backoffice_site
+from mectofitness.core.admin_registry import register_in_backoffice
 
 from .. import units as u
 from ..forms_progress import MeasurementAdminForm, MeasurementForm, MetricForm
@@ -297,5 +297,5 @@ class MeasurementAdmin(admin.ModelAdmin):
         return self.client_progress_view(request, client_id, form=form)
 
 
-backoffice_site.register(Metric, MetricAdmin)
-backoffice_site.register(Measurement, MeasurementAdmin)
+register_in_backoffice(Metric, MetricAdmin)
+register_in_backoffice(Measurement, MeasurementAdmin)

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from billing.platform.limits import storage_check
+from mectofitness.core.admin_registry import register_in_backoffice
 from mectofitness.core.uploads import body_limit, file_route_limit
-from tenants.backoffice import backoffice_site
 
 from ..forms_progress import PhotoForm
 from ..models import ProgressPhoto
@@ -236,4 +236,4 @@ class ProgressPhotoAdmin(admin.ModelAdmin):
         return render(request, "clients/backoffice/photo_compare.html", context)
 
 
-backoffice_site.register(ProgressPhoto, ProgressPhotoAdmin)
+register_in_backoffice(ProgressPhoto, ProgressPhotoAdmin)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation, User
 from accounts.policies import is_owner, may_invite
-from tenants.backoffice import backoffice_site
+from mectofitness.core.admin_registry import register_in_backoffice
 
 from ..models import Client, ClientNote, Tag
 from ..selectors import (
@@ -561,5 +561,5 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-backoffice_site.register(Client, ClientAdmin)
-backoffice_site.register(Tag, TagAdmin)
+register_in_backoffice(Client, ClientAdmin)
+register_in_backoffice(Tag, TagAdmin)

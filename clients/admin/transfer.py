@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.policies import OwnerAdminMixin, is_owner
+from mectofitness.core.admin_registry import register_in_backoffice
 from mectofitness.core.tasks import enqueue_on_commit
 from mectofitness.core.uploads import body_limit, file_route_limit
-from tenants.backoffice import backoffice_site
 
 from ..forms_transfer import EraseConfirmForm, ImportApplyForm, ImportUploadForm
 from ..models import (
@@ -402,4 +402,4 @@ class AuditEntryAdmin(OwnerAdminMixin, admin.ModelAdmin):
         return render(request, "clients/backoffice/erase_confirm.html", context, status=status)
 
 
-backoffice_site.register(AuditEntry, AuditEntryAdmin)
+register_in_backoffice(AuditEntry, AuditEntryAdmin)

@@ -1,3 +1,3 @@
 """The programs app in the back office, one module per concern."""
 
-from . import assignment, builder, generator, habits, library, logging, nutrition, records  # noqa: F401
+from . import assignment, builder, habits, library, logging, nutrition, records  # noqa: F401

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts.policies import is_staff_member
 from clients.selectors import client_queryset_for
 from clients.services.measurements import client_today
-from tenants.backoffice import backoffice_site
+from mectofitness.core.admin_registry import register_in_backoffice
 
 from ..models import Program, ProgramAssignment, ScheduledWorkout
 from ..selectors.assignment import (
@@ -312,6 +312,6 @@ class ProgramAssignmentAdmin(admin.ModelAdmin):
         return redirect("backoffice:programs_programassignment_client", assignment.client_id)
 
 
-backoffice_site.register(ProgramAssignment, ProgramAssignmentAdmin)
+register_in_backoffice(ProgramAssignment, ProgramAssignmentAdmin)
 
 __all__ = ["assign_program_to_clients", "ScheduledWorkout"]

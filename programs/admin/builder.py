@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.policies import is_staff_member
 from clients.selectors import client_queryset_for
-from tenants.backoffice import backoffice_site
+from mectofitness.core.admin_registry import register_in_backoffice
 
 from ..models import Block, Prescription, Program, ProgramDay
 from ..selectors.builder import (
@@ -259,4 +259,4 @@ class ProgramAdmin(admin.ModelAdmin):
         return JsonResponse({"results": exercise_picker(query=request.GET.get("q", "")[:100])})
 
 
-backoffice_site.register(Program, ProgramAdmin)
+register_in_backoffice(Program, ProgramAdmin)

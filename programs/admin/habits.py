@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from clients.models import Habit
 from clients.selectors import client_queryset_for
-from tenants.backoffice import backoffice_site
+from mectofitness.core.admin_registry import register_in_backoffice
 
 from ..services import habits as svc
 
@@ -165,4 +165,4 @@ class HabitAdmin(admin.ModelAdmin):
         )
 
 
-backoffice_site.register(Habit, HabitAdmin)
+register_in_backoffice(Habit, HabitAdmin)

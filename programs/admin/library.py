@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mectofitness.core.admin_registry import register_in_backoffice
 from programs.catalog.models import (
     CatalogExercise,
     Category,
@@ -37,7 +38,6 @@ from programs.services.library import (
     exercise_update,
     library_can_edit,
 )
-from tenants.backoffice import backoffice_site
 
 MAX_PAGE = 100
 LINES = forms.Textarea(attrs={"rows": 5})
@@ -285,4 +285,4 @@ class ExerciseAdmin(admin.ModelAdmin):
         return reverse("backoffice:programs_exercise_changelist")
 
 
-backoffice_site.register(Exercise, ExerciseAdmin)
+register_in_backoffice(Exercise, ExerciseAdmin)

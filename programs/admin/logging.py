@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.policies import is_staff_member
 from clients.selectors import client_queryset_for
-from tenants.backoffice import backoffice_site
+from mectofitness.core.admin_registry import register_in_backoffice
 
 from ..models import WorkoutLog
 from .review import REVIEW_URL_NAME, review_log_for, review_urls
@@ -88,4 +88,4 @@ class WorkoutLogAdmin(admin.ModelAdmin):
         return bool(obj.coach_comment)
 
 
-backoffice_site.register(WorkoutLog, WorkoutLogAdmin)
+register_in_backoffice(WorkoutLog, WorkoutLogAdmin)

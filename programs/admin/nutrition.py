@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.selectors import client_queryset_for
-from tenants.backoffice import backoffice_site
+from mectofitness.core.admin_registry import register_in_backoffice
 
 from ..models import Food, Meal, MealItem, MealPlan, MealPlanDay, NutritionTarget
 from ..services import nutrition as svc
@@ -453,6 +453,6 @@ class MealPlanAdmin(admin.ModelAdmin):
         return redirect("backoffice:programs_mealplan_build", plan.pk)
 
 
-backoffice_site.register(Food, FoodAdmin)
-backoffice_site.register(NutritionTarget, NutritionTargetAdmin)
-backoffice_site.register(MealPlan, MealPlanAdmin)
+register_in_backoffice(Food, FoodAdmin)
+register_in_backoffice(NutritionTarget, NutritionTargetAdmin)
+register_in_backoffice(MealPlan, MealPlanAdmin)

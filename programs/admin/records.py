@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from clients import units as u
 from clients.selectors import client_queryset_for
-from tenants.backoffice import backoffice_site
+from mectofitness.core.admin_registry import register_in_backoffice
 
 from ..models import PersonalRecord
 from ..selectors.logging import record_text
@@ -44,4 +44,4 @@ class PersonalRecordAdmin(admin.ModelAdmin):
         return False
 
 
-backoffice_site.register(PersonalRecord, PersonalRecordAdmin)
+register_in_backoffice(PersonalRecord, PersonalRecordAdmin)

@@ -58,7 +58,7 @@ def nutrition_panel(client, request):
         "plan_build_url": reverse("backoffice:programs_mealplan_build", args=[plan.pk])
         if plan
         else "",
-        "generator_url": reverse("programs_generator") + f"?client={client.pk}",
+        "generator_url": reverse("backoffice:programs_generator") + f"?client={client.pk}",
         "can_target": user.has_perm("programs.add_nutritiontarget"),
         "can_habit": user.has_perm("clients.add_habit"),
         "can_plan": user.has_perm("programs.add_mealplan"),

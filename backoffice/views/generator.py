@@ -1,20 +1,23 @@
 """Back office: the program generator page. Pick a client (their latest answers fill
 the intake) or fill it by hand, generate, read the reasons, open the draft in the
-builder. Mounted at /admin/programs/generator/ by programs/views/generator.py (the
-back-office site's own URL list belongs to tenants)."""
+builder."""
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.selectors import client_queryset_for
-from tenants.backoffice import backoffice_site
+from programs.models import Program
+from programs.services import generator as gen
 
-from ..models import Program
-from ..services import generator as gen
+from ..chrome import render_page
+
+
+def urls(site):
+    return [path("programs/generator/", site.admin_view(generator_view), name="programs_generator")]
 
 
 class IntakeForm(forms.Form):
@@ -123,7 +126,6 @@ def generator_view(request):
     elif request.method == "POST":
         status = 400
     context = {
-        **backoffice_site.each_context(request),
         "title": _("Program generator"),
         "form": form,
         "generated": generated,
@@ -132,7 +134,7 @@ def generator_view(request):
         else "",
         "notes_by_topic": _group(generated.program.generator_notes) if generated else [],
     }
-    return render(request, "programs/backoffice/generator.html", context, status=status)
+    return render_page(request, "programs/backoffice/generator.html", context, status=status)
 
 
 TOPIC_TITLES = {

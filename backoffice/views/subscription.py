@@ -1,5 +1,5 @@
-"""The back office's Billing page (owner only): plan, status, usage, and the way
-to Stripe Checkout and the customer portal. Served by ``tenants.backoffice``.
+"""The owner's Billing page: the business's plan with us, status, usage, and the way
+to Stripe Checkout and the customer portal.
 
 Reachable while the business is suspended or cancelled (see
 ``tenants.middleware``), so the owner can pay and reopen it.
@@ -13,13 +13,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from accounts.policies import is_owner
+from billing.platform import selectors, services
+from billing.platform.models import Plan
 
-from . import selectors, services
-from .models import Plan
+from ..chrome import owner_only, page_context
 
 LIMIT_ROWS = [
     ("clients", _("Active clients (active or onboarding)"), "max_active_clients"),
@@ -28,12 +29,14 @@ LIMIT_ROWS = [
 ]
 
 
-def billing_view(site, request):
-    """GET: the page. POST ``action`` = subscribe | change (with ``plan``) | portal."""
+def urls(site):
+    return [path("billing/", site.admin_view(billing_view), name="billing")]
 
+
+def billing_view(request):
+    """GET: the page. POST ``action`` = subscribe | change (with ``plan``) | portal."""
     if not is_owner(request.user):
-        context = {**site.each_context(request), "title": _("Billing")}
-        return render(request, "backoffice/settings_owner_only.html", context, status=403)
+        return owner_only(request, _("Billing"))
     business = request.tenant
     if request.method == "POST":
         response = _act(request, business)
@@ -48,7 +51,7 @@ def billing_view(site, request):
                 _("Thank you! Your subscription starts as soon as Stripe confirms the payment."),
             )
     return render(
-        request, "platform_billing/billing.html", _context(site, request, business), status=status
+        request, "platform_billing/billing.html", _context(request, business), status=status
     )
 
 
@@ -87,7 +90,7 @@ def _act(request, business):
         return None
 
 
-def _context(site, request, business) -> dict:
+def _context(request, business) -> dict:
     business.refresh_from_db()
     plan = selectors.plan_for_business(business)
     subscription = selectors.subscription_for_business(business)
@@ -124,15 +127,15 @@ def _context(site, request, business) -> dict:
     period_end = subscription.stripe_data.get("current_period_end") if live else None
     if period_end:
         period_end = dt.datetime.fromtimestamp(int(period_end), tz=dt.UTC)
-    return {
-        **site.each_context(request),
-        "title": _("Billing"),
-        "business": business,
-        "plan": plan,
-        "plans": plans,
-        "rows": rows,
-        "subscription": subscription if live else None,
-        "period_end": period_end,
-        "has_customer": selectors.customer_for_business(business) is not None,
-        "trial_ended": business.status == business.Status.SUSPENDED and not live,
-    }
+    return page_context(
+        request,
+        title=_("Billing"),
+        business=business,
+        plan=plan,
+        plans=plans,
+        rows=rows,
+        subscription=subscription if live else None,
+        period_end=period_end,
+        has_customer=selectors.customer_for_business(business) is not None,
+        trial_ended=business.status == business.Status.SUSPENDED and not live,
+    )

@@ -1,0 +1,87 @@
+"""The back-office site: Django admin on each business's subdomain, branded with its name.
+
+Lists and forms are ModelAdmins that each app registers in
+``mectofitness.core.admin_registry``; pages that are more than a list or a form
+are views in ``backoffice/views/``, each module giving its routes through
+``urls(site)``. The site serves both, in the admin's chrome.
+"""
+
+import pkgutil
+from importlib import import_module
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib.admin import AdminSite
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _lazy
+
+from accounts.policies import is_owner
+from mectofitness.core.admin_registry import registered
+from programs.selectors.logging import training_activity_for
+
+from . import views
+from .selectors import backoffice_figures
+
+
+class BackOfficeSite(AdminSite):
+    site_title = "Back office"
+    index_title = "Back office"
+    site_url = "/"
+
+    def register_from_registry(self) -> None:
+        """Take in the lists and forms every app registered for the back office."""
+        for model, admin_class in registered():
+            if not self.is_registered(model):
+                self.register(model, admin_class)
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        business = getattr(request, "tenant", None)
+        name = getattr(business, "name", "Back office")
+        context.update(site_header=name, site_title=name, business=business)
+        if request.user.is_authenticated and request.user.is_superuser and is_owner(request.user):
+            context["settings_url"] = reverse("backoffice:business_settings")
+            context["billing_url"] = reverse("backoffice:billing")
+        return context
+
+    # sections and lists named as a trainer would, not after Django's own apps
+    APP_NAMES = {"auth": _lazy("Team access")}
+    MODEL_NAMES = {("auth", "Group"): _lazy("Roles")}
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            app["name"] = self.APP_NAMES.get(app["app_label"], app["name"])
+            for model in app["models"]:
+                key = (app["app_label"], model["object_name"])
+                model["name"] = self.MODEL_NAMES.get(key, model["name"])
+        return apps
+
+    def get_urls(self):
+        # the pages come first: a list's catch-all "<path:object_id>/" would take theirs
+        pages = []
+        for info in pkgutil.iter_modules(views.__path__):
+            module = import_module(f"{views.__name__}.{info.name}")
+            if hasattr(module, "urls"):
+                pages += module.urls(self)
+        return [*pages, *super().get_urls()]
+
+    def index(self, request, extra_context=None):
+        """The home page: this business's figures above the usual list of sections."""
+        business = getattr(request, "tenant", None)
+        extra = {
+            "figures": backoffice_figures(user=request.user),
+            "activity": training_activity_for(user=request.user),
+            "trial_days_left": getattr(business, "trial_days_left", None),
+        }
+        return super().index(request, {**extra, **(extra_context or {})})
+
+    def login(self, request, extra_context=None):
+        """Sign-in goes through allauth (rate limits, MFA). A signed-in client is told
+        plainly that this area is for staff, instead of bouncing between logins."""
+        if request.user.is_authenticated and not request.user.is_staff:
+            return render(request, "backoffice/staff_only.html", status=403)
+        return secure_admin_login(super().login)(request, extra_context)
+
+
+backoffice_site = BackOfficeSite(name="backoffice")
