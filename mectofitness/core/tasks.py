@@ -1,19 +1,28 @@
 """Queueing tasks from inside a business's transaction."""
 
+from celery import Task, current_app
 from django.db import connection, transaction
 
 
-def enqueue_on_commit(task, **kwargs) -> None:
+def enqueue_on_commit(task: Task | str, **kwargs) -> None:
     """Queue ``task(**kwargs)`` once the current transaction commits, in *this* schema.
+
+    ``task`` is the task or its registered name (``"clients.tasks.photos.
+    progress_photo_thumbnail_task"``): a service names the task it queues, so it
+    need not import the task module, which imports the service.
 
     tenant-schemas-celery reads the schema from the connection when the task is
     sent; an on_commit callback runs after ``tenant_context`` has been left, so
     the schema is captured here and passed in the task's headers explicitly.
     """
     schema_name = connection.schema_name
-    transaction.on_commit(
-        lambda: task.apply_async(kwargs=kwargs, headers={"_schema_name": schema_name})
-    )
+
+    def send():
+        # by name: the app's registry (eager in tests, like the task object itself)
+        found = current_app.tasks[task] if isinstance(task, str) else task
+        found.apply_async(kwargs=kwargs, headers={"_schema_name": schema_name})
+
+    transaction.on_commit(send)
 
 
 def fan_out(task) -> int:
