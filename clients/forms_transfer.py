@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .services.transfer import MAX_IMPORT_BYTES
+from .services.csv_format import MAX_IMPORT_BYTES
 
 
 class ImportUploadForm(forms.Form):

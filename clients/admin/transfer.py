@@ -40,17 +40,14 @@ from ..models import (
     ResponseFile,
 )
 from ..selectors import client_queryset_for
-from ..services.transfer import (
+from ..services.csv_format import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, import_template_csv
+from ..services.erasure import client_erase, client_erased_entry
+from ..services.exporting import client_export_check
+from ..services.importing import (
     IMPORT_INLINE_MAX,
-    MAX_IMPORT_BYTES,
-    MAX_IMPORT_ROWS,
     ImportRejected,
-    client_erase,
-    client_erased_entry,
-    client_export_check,
     clients_import_apply,
     clients_import_plan,
-    import_template_csv,
     import_upload_discard,
     import_upload_read,
     import_upload_store,

@@ -22,7 +22,7 @@ from accounts.policies import IsOwner, IsStaffMember, is_owner, require_portal_c
 from ..models import AuditEntry, Client
 from ..selectors import client_queryset_for
 from ..services.records import client_touch
-from ..services.transfer import client_erase
+from ..services.erasure import client_erase
 from ..views.transfer import client_zip_response, csv_export_response
 from .records import _FILTERS, clients_filtered
 

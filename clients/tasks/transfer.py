@@ -3,7 +3,7 @@
 from accounts.models import User
 from mectofitness.celery import app
 
-from ..services.transfer import clients_import_in_background, import_uploads_purge
+from ..services.importing import clients_import_in_background, import_uploads_purge
 
 __all__ = ["clients_import_apply_task", "import_uploads_purge_task"]
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.policies import is_owner
 
-from ..services.transfer import client_erased_entry
+from ..services.erasure import client_erased_entry
 
 register = template.Library()
 

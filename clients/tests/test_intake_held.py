@@ -17,6 +17,7 @@ from django.test import Client as Browser
 from django_tenants.utils import tenant_context
 
 from clients.models import Client, Response, ResponseFile
+from clients.services.exporting import client_export_documents
 from clients.services.intake import lead_intake_submit
 from clients.services.intake_held import (
     CONFIRM_SALT,
@@ -24,7 +25,6 @@ from clients.services.intake_held import (
     held_response_confirm_token,
     held_response_merge,
 )
-from clients.services.transfer import client_export_documents
 
 from .factories import ClientFactory
 from .test_intake_support import (  # noqa: F401  (fixtures)
@@ -413,7 +413,7 @@ def test_a_held_file_opens_for_the_coach_but_not_for_the_client(
 def test_erasing_a_client_erases_answers_held_as_their_possible_match(
     business, owner, intake_form, client_record, tenant_client, media
 ):
-    from clients.services.transfer import client_erase
+    from clients.services.erasure import client_erase
 
     data = {
         "contact-first_name": "Mallory",

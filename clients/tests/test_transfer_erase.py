@@ -27,6 +27,7 @@ from clients.models import (
     Response,
     ResponseFile,
 )
+from clients.services.erasure import client_erase
 from clients.services.records import client_status_set
 
 from .factories import PASSWORD, ClientFactory, TagFactory
@@ -135,8 +136,6 @@ def test_erasure_removes_the_data_and_files_and_leaves_an_audit_entry(
 
 
 def test_an_erased_client_can_no_longer_sign_in(business, owner, cleo):
-    from clients.services.transfer import client_erase
-
     with tenant_context(business):
         client_erase(client=cleo, by=owner, confirm_name="Cleo Martin")
         assert authenticate(email="cli@acme.test", password=PASSWORD) is None
@@ -144,8 +143,6 @@ def test_an_erased_client_can_no_longer_sign_in(business, owner, cleo):
 
 def test_earlier_audit_entries_lose_the_clients_email(business, owner, client_browser, cleo):
     assert client_browser.post("/profile/data/").status_code == 200
-    from clients.services.transfer import client_erase
-
     with tenant_context(business):
         assert AuditEntry.objects.get(action="export").actor_email == "cli@acme.test"
         client_erase(client=cleo, by=owner, confirm_name="Cleo Martin")
@@ -168,8 +165,6 @@ def test_an_empty_confirmation_is_a_form_error(owner_client, cleo):
 
 
 def test_a_client_is_erased_only_once(business, owner, owner_client, cleo):
-    from clients.services.transfer import client_erase
-
     with tenant_context(business):
         client_erase(client=cleo, by=owner, confirm_name="Cleo Martin")
     page = owner_client.get(erase_url(cleo))
@@ -182,8 +177,6 @@ def test_a_client_is_erased_only_once(business, owner, owner_client, cleo):
 
 def test_a_staff_login_is_never_erased_as_a_client(business, owner):
     from django.core.exceptions import ValidationError
-
-    from clients.services.transfer import client_erase
 
     with tenant_context(business):
         record = ClientFactory(first_name="Owner", last_name="Self", user=owner)
@@ -352,8 +345,6 @@ def test_a_coach_with_the_export_permission_may_download_but_not_erase(
 
 
 def test_an_erased_clients_page_says_when_it_was_erased(business, owner, owner_client, cleo):
-    from clients.services.transfer import client_erase
-
     with tenant_context(business):
         client_erase(client=cleo, by=owner, confirm_name="Cleo Martin")
     page = client_page(owner_client, cleo)

@@ -29,7 +29,8 @@ from clients.models import (
     Response,
     ResponseFile,
 )
-from clients.services.transfer import FORMULA_STARTS, _unquote, clients_csv_export, csv_cell
+from clients.services.csv_format import FORMULA_STARTS, csv_cell, unquote
+from clients.services.exporting import clients_csv_export
 
 from .factories import ClientFactory, TagFactory
 
@@ -358,4 +359,4 @@ def test_no_exported_cell_can_start_a_formula(text):
 def test_an_imported_export_cell_reads_as_the_original_text(text):
     # the one ambiguity: text that itself starts with an apostrophe and a formula sign
     assume(not (len(text) > 1 and text[0] == "'" and text[1] in "=+-@"))
-    assert _unquote(csv_cell(text)) == text
+    assert unquote(csv_cell(text)) == text

@@ -5,11 +5,14 @@ from django.core.files.storage import default_storage
 from django_tenants.utils import tenant_context
 
 from clients.models import AuditEntry, Client, ClientStatusChange, Tag
-from clients.services.transfer import (
+from clients.services.csv_format import import_file_read
+from clients.services.exporting import clients_csv_export
+from clients.services.importing import (
     ImportRejected,
     clients_import_apply,
+    clients_import_in_background,
     clients_import_plan,
-    import_file_read,
+    import_upload_store,
 )
 
 from .factories import ClientFactory
@@ -274,8 +277,6 @@ def test_a_client_cannot_import(tenant, client_user):
 
 
 def test_an_export_imports_again_without_doubling_anyone(tenant, owner):
-    from clients.services.transfer import clients_csv_export
-
     ClientFactory(first_name="=Eve", last_name="Ng", email="eve@example.test", phone="+44 1")
     data = "".join(clients_csv_export(clients=Client.objects.all())).encode()
     plan = clients_import_plan(data=data, by=owner)
@@ -421,8 +422,6 @@ def test_a_big_import_is_applied_by_the_worker(
 def test_a_background_import_refused_by_a_late_change_says_so_in_the_audit_trail(
     tenant, owner, media
 ):
-    from clients.services.transfer import clients_import_in_background, import_upload_store
-
     name = import_upload_store(content=csv_bytes("First name,Email", "A,a@example.test", "B,b"))
     entry = clients_import_in_background(name=name, by=owner, filename="late.csv")
     assert entry.detail["rejected"] is True and entry.detail["created"] == 0

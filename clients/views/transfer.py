@@ -19,7 +19,7 @@ from accounts.policies import portal_client_required
 
 from ..models import Client
 from ..services.records import client_touch
-from ..services.transfer import (
+from ..services.exporting import (
     client_export_filename,
     client_export_zip,
     clients_csv_export,
