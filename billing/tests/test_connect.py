@@ -8,7 +8,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from billing.models import Payment, Purchase, StripeEvent
-from billing.standin_connect import account_onboard, oauth_code
+from devtools.stripe_standin.connect import account_onboard, oauth_code
 from mectofitness.core.context_processors import business_url, public_url
 from tenants.models import Business
 
@@ -37,7 +37,7 @@ def test_a_missing_signature_is_refused(business, connected, standin, connect_po
 
 
 def test_a_body_that_is_not_json_is_refused(public_client, standin):
-    from billing.stripe_standin import stripe_signature
+    from devtools.stripe_standin.server import stripe_signature
 
     response = public_client.post(
         "/stripe/connect/",

@@ -7,7 +7,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from billing.models import Payment, Purchase, StripeEvent
-from billing.standin_connect import checkout_complete
+from devtools.stripe_standin.connect import checkout_complete
 from tenants.models import Business
 
 
@@ -18,9 +18,9 @@ def test_two_racing_deliveries_of_one_event_fulfil_once(committed, standin):
     from accounts.models import User
     from billing.models import Invoice, SessionUse
     from billing.services.shop import checkout_start
-    from billing.stripe_standin import stripe_signature
     from billing.tests.factories import ProductFactory
     from clients.tests.factories import ClientFactory
+    from devtools.stripe_standin.server import stripe_signature
 
     business = Business.objects.get(slug="acme")
     account = standin.create("accounts", {"charges_enabled": True})["id"]

@@ -11,12 +11,12 @@ from django.contrib.messages import get_messages
 from django_tenants.utils import tenant_context
 
 from billing.models import BillingSettings, Purchase
-from billing.standin_connect import (
+from clients.tests.factories import person_create
+from devtools.stripe_standin.connect import (
     checkout_complete,
     subscription_cancel,
     subscription_cancel_at_period_end,
 )
-from clients.tests.factories import person_create
 
 pytestmark = pytest.mark.django_db
 

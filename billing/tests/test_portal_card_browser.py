@@ -67,7 +67,7 @@ def coaching_client(card_env, django_db_setup, django_db_blocker):
 def test_a_client_cancels_monthly_coaching_at_the_end_of_the_month_on_a_phone(
     card_env, coaching_client, live_site, browser
 ):
-    from billing.standin_connect import checkout_complete
+    from devtools.stripe_standin.connect import checkout_complete
 
     # the stand-in sends the business's account's events to the live site, signed
     card_env.connect_webhook_targets = [live_site.url + "/stripe/connect/"]

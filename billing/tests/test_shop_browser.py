@@ -101,7 +101,7 @@ def sign_in(page, live_site):
 def test_a_client_buys_a_pack_on_a_phone_and_sees_the_balance(
     shop_env, shop_data, live_site, browser
 ):
-    from billing.standin_connect import checkout_complete
+    from devtools.stripe_standin.connect import checkout_complete
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     phone = browser.new_context(viewport={"width": 360, "height": 740}).new_page()

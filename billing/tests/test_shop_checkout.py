@@ -9,14 +9,14 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from billing.models import Invoice, Payment, Product, Purchase
-from billing.standin_connect import (
+from billing.tests.factories import ProductFactory
+from clients.tests.factories import ClientFactory
+from devtools.stripe_standin.connect import (
     checkout_complete,
     subscription_cancel,
     subscription_fail,
     subscription_renew,
 )
-from billing.tests.factories import ProductFactory
-from clients.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 

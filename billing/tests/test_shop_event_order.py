@@ -9,7 +9,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from billing.models import Payment, Purchase
-from billing.standin_connect import (
+from devtools.stripe_standin.connect import (
     MONTH,
     checkout_complete,
     subscription_cancel,

@@ -152,7 +152,7 @@ def test_a_coach_cannot_refund(tenant, coach, sold_pack):
 def test_a_card_refund_goes_through_stripe_on_the_connected_account(
     business, owner, client_browser, client_record, connected, standin, pack, connect_post
 ):
-    from billing.standin_connect import checkout_complete
+    from devtools.stripe_standin.connect import checkout_complete
 
     client_browser.post(f"/shop/{pack.pk}/buy/")
     with tenant_context(business):

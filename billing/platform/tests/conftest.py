@@ -6,8 +6,8 @@ import json
 import pytest
 
 from billing.platform.services import plans_sync
-from billing.platform.standin import standin_seed_plans, standin_webhook_endpoint
-from billing.stripe_standin import STANDIN_API_KEY, StripeStandIn, stripe_signature
+from devtools.stripe_standin.platform import standin_seed_plans, standin_webhook_endpoint
+from devtools.stripe_standin.server import STANDIN_API_KEY, StripeStandIn, stripe_signature
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.test import Client
 
 from billing.platform import services
 from billing.platform.models import Plan
-from billing.stripe_standin import stripe_signature
+from devtools.stripe_standin.server import stripe_signature
 from tenants.models import Business
 
 

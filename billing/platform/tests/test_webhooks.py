@@ -33,7 +33,7 @@ def test_a_missing_signature_gets_400_and_stores_nothing(standin, stripe_post):
 
 
 def test_a_tampered_body_gets_400(standin, subscribed, public_client):
-    from billing.stripe_standin import stripe_signature
+    from devtools.stripe_standin.server import stripe_signature
 
     payload = json.dumps(standin.event("customer.subscription.deleted", subscribed))
     signature = stripe_signature(payload, standin.webhook_secret)
@@ -47,7 +47,7 @@ def test_a_tampered_body_gets_400(standin, subscribed, public_client):
 
 
 def test_a_debug_secret_override_header_is_refused(standin, subscribed, public_client):
-    from billing.stripe_standin import stripe_signature
+    from devtools.stripe_standin.server import stripe_signature
 
     payload = json.dumps(standin.event("customer.subscription.deleted", subscribed))
     response = public_client.post(

@@ -4,10 +4,11 @@ pointing its webhooks at dj-stripe's endpoint (dev runner and tests)."""
 from __future__ import annotations
 
 from django.db import connection
+from djstripe.models import WebhookEndpoint
 
-from billing.stripe_standin import StripeStandIn
+from billing.platform.models import Plan
 
-from .models import Plan
+from .server import StripeStandIn
 
 
 def standin_seed_plans(standin: StripeStandIn) -> None:
@@ -42,8 +43,6 @@ def standin_seed_plans(standin: StripeStandIn) -> None:
 def standin_webhook_endpoint(standin: StripeStandIn, *, url: str):
     """The dj-stripe WebhookEndpoint whose secret the stand-in signs with; its
     public webhook URL (``url`` is the public site's origin)."""
-    from djstripe.models import WebhookEndpoint
-
     connection.set_schema_to_public()
     endpoint = WebhookEndpoint.objects.filter(secret=standin.webhook_secret).first()
     if endpoint is None:

@@ -1,6 +1,6 @@
 """What the local Stripe stand-in needs for the shop's flows (Stripe Connect).
 
-``install(standin)`` adds routes to a ``StripeStandIn`` (billing/stripe_standin.py):
+``install(standin)`` adds routes to a ``StripeStandIn`` (devtools/stripe_standin/server.py):
 
 - ``POST /oauth/token`` and ``/oauth/deauthorize`` (Connect OAuth: link an existing
   account); ``oauth_code(standin)`` makes the code Stripe's page would hand back.
@@ -34,7 +34,7 @@ import json
 import secrets
 import time
 
-from .stripe_standin import Call, StripeStandIn, _error
+from .server import Call, StripeStandIn, _error
 
 MONTH = 30 * 24 * 3600
 

@@ -528,7 +528,7 @@ class StripeStandIn(BillingMixin):
         """POST ``event`` signed to each target; the HTTP statuses, in order. An event
         of a connected account goes to the Connect endpoint when one is set
         (``connect_webhook_targets`` and ``connect_webhook_secret``, as
-        billing/standin_connect.py and the dev runner set them)."""
+        devtools/stripe_standin/connect.py and the dev runner set them)."""
         payload = json.dumps(event).encode()
         secret, default_targets = self.webhook_secret, self.webhook_targets
         if event.get("account") and getattr(self, "connect_webhook_targets", None):
