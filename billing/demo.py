@@ -7,7 +7,8 @@ import datetime as dt
 from django.utils import timezone
 
 from .models import BillingSettings, Product, TaxRate
-from .services.shop import payment_record_offline, product_create
+from .services.payments import payment_record_offline
+from .services.products import product_create
 
 PRODUCTS = [
     # name, kind, amount (minor units), sessions, valid days, description

@@ -8,10 +8,14 @@ that exists (Debian: fonts-droid-fallback). Without DejaVu the PDF core font
 Helvetica is used with the Windows-1252 encoding (Western European names and
 the € sign); a character outside it prints as "?" rather than failing the
 download.
+
+The renderer takes an ``InvoiceSnapshot`` (what the invoice shows, built by
+``services.invoices.invoice_snapshot``) and imports no service.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import logging
@@ -22,6 +26,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from .models import Invoice
@@ -40,13 +45,47 @@ STATUS_COLOURS = {
 }
 
 
-def _text(value) -> str:
-    """``value`` as text the core font can print."""
-    return str(value or "").encode(ENCODING, errors="replace").decode(ENCODING)
+@dataclass(frozen=True)
+class InvoiceLineSnapshot:
+    description: str
+    quantity: int
+    unit_amount: int
+    tax_name: str
+    tax_rate_bp: int
+    tax_inclusive: bool
+    tax_amount: int
 
 
-def _unicode_text(value) -> str:
-    return str(value or "")
+@dataclass(frozen=True)
+class InvoiceSnapshot:
+    """What an invoice's PDF shows: its parties (frozen at issue, or as they would be
+    for a draft), dates, lines and totals, and the business's brand."""
+
+    reference: str  # empty for a draft
+    status: str
+    status_label: str
+    currency: str
+    seller: dict
+    buyer: dict
+    issued_at: dt.datetime | None
+    due_at: dt.datetime | None
+    paid_at: dt.datetime | None
+    voided_at: dt.datetime | None
+    subtotal: int
+    total: int
+    notes: str
+    lines: tuple[InvoiceLineSnapshot, ...]
+    brand_colour: str = ""
+    logo: bytes | None = None
+
+
+def _core_font_text(value: str | None) -> str:
+    """``value`` as text the core font can print (Windows-1252, "?" for the rest)."""
+    return (value or "").encode(ENCODING, errors="replace").decode(ENCODING)
+
+
+def _unicode_text(value: str | None) -> str:
+    return value or ""
 
 
 @dataclass(frozen=True)
@@ -83,8 +122,6 @@ def font_files() -> FontFiles | None:
 @functools.lru_cache(maxsize=4)
 def _characters(path: str) -> frozenset[int]:
     """The code points a font has glyphs for (read once per process)."""
-    from fontTools.ttLib import TTFont
-
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap() or {})
 
@@ -97,7 +134,7 @@ def _fonts_set_up(pdf: FPDF, texts: list[str]) -> tuple[str, Callable[[object], 
     files = font_files()
     if files is None:
         pdf.core_fonts_encoding = ENCODING
-        return "helvetica", _text
+        return "helvetica", _core_font_text
     try:
         pdf.add_font("dejavu", "", files.regular)
         pdf.add_font("dejavu", "B", files.bold)
@@ -114,11 +151,11 @@ def _fonts_set_up(pdf: FPDF, texts: list[str]) -> tuple[str, Callable[[object], 
     except Exception:  # noqa: BLE001 - a broken font file must not break the invoice
         logger.warning("invoice PDF: cannot load fonts from %s", files, exc_info=True)
         pdf.core_fonts_encoding = ENCODING
-        return "helvetica", _text
+        return "helvetica", _core_font_text
     return "dejavu", _unicode_text
 
 
-def _date(value) -> str:
+def _date(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%d %b %Y") if value else ""
 
 
@@ -130,40 +167,20 @@ def _hex_rgb(colour: str, default=(194, 65, 12)) -> tuple[int, int, int]:
         return default
 
 
-def _logo(business) -> bytes | None:
-    """The business's logo bytes, or None (a missing or unreadable file is skipped)."""
-    logo = getattr(business, "logo", None)
-    if not logo:
-        return None
-    try:
-        with logo.open("rb") as handle:
-            return handle.read()
-    except Exception:  # noqa: BLE001 - a broken logo must not break the invoice
-        logger.warning("invoice PDF: cannot read logo %s", logo.name)
-        return None
-
-
-def invoice_pdf(*, invoice: Invoice, business=None) -> bytes:
-    """The PDF of ``invoice`` (its lines are read: one query)."""
-    seller = invoice.seller or {}
-    buyer = invoice.buyer or {}
-    if invoice.status == Invoice.Status.DRAFT:
-        # a draft has no frozen parties yet: show who they would be
-        from .services.invoices import _buyer_snapshot, _seller_snapshot, billing_settings_get
-
-        seller = _seller_snapshot(billing_settings_get())
-        buyer = _buyer_snapshot(invoice.client)
+def invoice_pdf_render(invoice: InvoiceSnapshot) -> bytes:
+    """The PDF of an invoice as its snapshot has it (no query)."""
+    seller = invoice.seller
+    buyer = invoice.buyer
     currency = invoice.currency
-    brand = _hex_rgb(getattr(business, "primary_color", ""))
-
-    lines = list(invoice.lines.all())
+    brand = _hex_rgb(invoice.brand_colour)
+    lines = invoice.lines
     pdf = FPDF(format="A4")
     family, printable = _fonts_set_up(
         pdf,
         [
-            *(str(v) for v in seller.values() if v),
-            *(str(v) for v in buyer.values() if v),
-            invoice.notes or "",
+            *seller.values(),
+            *buyer.values(),
+            invoice.notes,
             *(line.description for line in lines),
         ],
     )
@@ -175,7 +192,7 @@ def invoice_pdf(*, invoice: Invoice, business=None) -> bytes:
 
     # header: logo or name on the left, the invoice's title and status on the right
     top = pdf.get_y()
-    logo = _logo(business)
+    logo = invoice.logo
     if logo:
         try:
             pdf.image(io.BytesIO(logo), x=pdf.l_margin, y=top, h=16)
@@ -205,7 +222,7 @@ def invoice_pdf(*, invoice: Invoice, business=None) -> bytes:
     pdf.cell(
         width / 2,
         6,
-        printable(invoice.get_status_display().upper()),
+        printable(invoice.status_label.upper()),
         align="R",
         new_x="LMARGIN",
         new_y="NEXT",

@@ -9,21 +9,19 @@ Beat runs ``purchases_housekeep_fanout_task`` hourly in the public schema
 """
 
 from mectofitness.celery import app
+from mectofitness.core.tasks import fan_out
 
+from .services.housekeeping import purchases_housekeep
 from .tasks_invoices import *  # noqa: F403
 
 
 @app.task
 def purchases_housekeep_task() -> tuple[int, int]:
     """In one business: expire packs past their date, cancel abandoned Checkouts."""
-    from .services.shop import purchases_housekeep
-
     return purchases_housekeep()
 
 
 @app.task
 def purchases_housekeep_fanout_task() -> int:
     """In the public schema: queue the shop's housekeeping of every open business."""
-    from mectofitness.core.tasks import fan_out
-
     return fan_out(purchases_housekeep_task)

@@ -134,6 +134,11 @@ def _jpeg() -> bytes:
 def world_build(business, other_business) -> World:
     """People and one object of each kind. Call inside a transaction that is rolled back."""
     from allauth.account.models import EmailAddress
+    from clients.services.intake import (
+        assignments_create,
+        questionnaire_current_version,
+        questionnaire_from_starter,
+    )
     from django.contrib.auth.models import Group
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
@@ -143,7 +148,8 @@ def world_build(business, other_business) -> World:
     from accounts.services import api_token_create, invitation_create
     from billing.models import BillingSettings, StripeEvent, TaxRate
     from billing.services.invoices import InvoiceLineSpec, invoice_create_draft, invoice_issue
-    from billing.services.shop import payment_record_offline, product_create
+    from billing.services.payments import payment_record_offline
+    from billing.services.products import product_create
     from clients.models import (
         AuditEntry,
         CheckInPlan,
@@ -153,11 +159,6 @@ def world_build(business, other_business) -> World:
         Response,
         ResponseFile,
         Tag,
-    )
-    from clients.services.intake import (
-        assignments_create,
-        questionnaire_current_version,
-        questionnaire_from_starter,
     )
     from clients.services.photos import photo_upload
     from clients.services.records import client_note_add

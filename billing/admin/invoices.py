@@ -38,11 +38,11 @@ from ..services.invoices import (
     business_currency,
     invoice_delete_draft,
     invoice_issue,
-    invoice_mark_paid,
     invoice_recompute,
     invoice_void,
 )
 from ..services.money import currency_exponent, money_format
+from ..services.payments import invoice_mark_paid
 from .shop import MoneyField, _can_see
 
 # --- invoices -------------------------------------------------------------------------

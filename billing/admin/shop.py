@@ -35,23 +35,20 @@ from mectofitness.core.forms import form_errors_add
 
 from ..models import Payment, Product, Purchase, Refund, SessionUse, StripeEvent
 from ..selectors import billing_clients_for, payments_for, purchases_for
-from ..services.money import currency_exponent, money_decimal, money_format, money_parse
-from ..services.shop import (
-    OFFLINE_METHODS,
+from ..services.balances import session_draw
+from ..services.common import current_business
+from ..services.connect import (
     connect_disconnect,
     connect_express_start,
     connect_oauth_complete,
     connect_oauth_url,
     connect_refresh,
-    current_business,
-    payment_record_offline,
-    payment_refund,
-    product_create,
-    product_stripe_sync,
-    product_update,
-    session_draw,
-    stripe_event_retry,
 )
+from ..services.money import currency_exponent, money_decimal, money_format, money_parse
+from ..services.payments import OFFLINE_METHODS, payment_record_offline
+from ..services.products import product_create, product_stripe_sync, product_update
+from ..services.refunds import payment_refund
+from ..services.webhooks import stripe_event_retry
 
 NONCE_KEY = "billing_connect_nonce"
 

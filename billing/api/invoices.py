@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from accounts.policies import IsBillingOwner, ReadOrBillingOwnerWrites
 
 from ..models import MAX_AMOUNT, BillingSettings, Invoice, InvoiceLine, Payment, TaxRate
-from ..pdf import invoice_pdf, invoice_pdf_filename
+from ..pdf import invoice_pdf_filename
 from ..selectors import invoice_queryset_for, revenue_summary
 from ..services.invoices import (
     InvoiceLineSpec,
@@ -30,10 +30,11 @@ from ..services.invoices import (
     invoice_create_draft,
     invoice_delete_draft,
     invoice_issue,
-    invoice_mark_paid,
+    invoice_pdf,
     invoice_update_draft,
     invoice_void,
 )
+from ..services.payments import invoice_mark_paid
 
 
 class InvoiceLineSerializer(serializers.ModelSerializer):

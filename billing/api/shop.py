@@ -26,17 +26,12 @@ from clients.models import Client
 
 from ..models import Payment, Product, Purchase, Refund, TaxRate
 from ..selectors import billing_clients_for, payments_for, purchases_for
+from ..services.balances import session_draw
+from ..services.common import business_currency
 from ..services.money import money_decimal, money_parse
-from ..services.shop import (
-    OFFLINE_METHODS,
-    business_currency,
-    payment_record_offline,
-    payment_refund,
-    product_create,
-    product_stripe_sync,
-    product_update,
-    session_draw,
-)
+from ..services.payments import OFFLINE_METHODS, payment_record_offline
+from ..services.products import product_create, product_stripe_sync, product_update
+from ..services.refunds import payment_refund
 
 
 class PriceField(serializers.CharField):

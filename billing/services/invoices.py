@@ -20,6 +20,7 @@ paid invoice whose total equals the amount paid.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -30,11 +31,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.policies import is_owner
+from mectofitness.core.context_processors import business_url
+from mectofitness.core.mail import send_business_mail
 from mectofitness.core.tasks import enqueue_on_commit
 
 from ..models import MAX_AMOUNT, BillingSettings, Invoice, InvoiceLine, Payment, TaxRate
-from ..tasks_invoices import invoice_email_send_task
+from ..pdf import InvoiceLineSnapshot, InvoiceSnapshot, invoice_pdf_filename, invoice_pdf_render
 from .money import money_format, tax_split
+
+log = logging.getLogger(__name__)
 
 MAX_LINES = 100
 
@@ -186,7 +191,7 @@ def invoice_create_draft(
     return invoice
 
 
-def _locked(invoice: Invoice) -> Invoice:
+def invoice_locked(invoice: Invoice) -> Invoice:
     return Invoice.objects.select_for_update().get(pk=invoice.pk)
 
 
@@ -200,7 +205,7 @@ def invoice_update_draft(
 ) -> Invoice:
     """Change a draft's lines or notes; issued invoices are frozen."""
     _require_owner(by)
-    invoice = _locked(invoice)
+    invoice = invoice_locked(invoice)
     if invoice.status != Invoice.Status.DRAFT:
         raise ValidationError({"status": _("Only a draft can be changed.")})
     if notes is not None:
@@ -215,7 +220,7 @@ def invoice_update_draft(
 def invoice_delete_draft(*, invoice: Invoice, by: User | None) -> None:
     """Throw a draft away (it never had a number). Issued invoices are voided instead."""
     _require_owner(by)
-    invoice = _locked(invoice)
+    invoice = invoice_locked(invoice)
     if invoice.status != Invoice.Status.DRAFT:
         raise ValidationError({"status": _("Only a draft can be deleted; void an issued invoice.")})
     invoice.delete()
@@ -260,14 +265,14 @@ def _number_and_freeze(invoice: Invoice, *, now) -> None:
 
 
 def _email_on_commit(invoice: Invoice) -> None:
-    enqueue_on_commit(invoice_email_send_task, invoice_id=invoice.pk)
+    enqueue_on_commit("billing.tasks_invoices.invoice_email_send_task", invoice_id=invoice.pk)
 
 
 @transaction.atomic
 def invoice_issue(*, invoice: Invoice, by: User | None = None, send: bool = True) -> Invoice:
     """Number a draft, freeze its parties and amounts, open it and e-mail it to the client."""
     _require_owner(by)
-    invoice = _locked(invoice)
+    invoice = invoice_locked(invoice)
     if invoice.status != Invoice.Status.DRAFT:
         raise ValidationError({"status": _("This invoice has already been issued.")})
     invoice = invoice_recompute(invoice=invoice)
@@ -283,69 +288,11 @@ def invoice_issue(*, invoice: Invoice, by: User | None = None, send: bool = True
     return invoice
 
 
-def _offline_payment_record(
-    *, invoice: Invoice, method: str, by: User | None, note: str
-) -> Payment:
-    """Record money received by hand for ``invoice`` through the shop's service."""
-    from .shop import payment_record_offline
-
-    return payment_record_offline(
-        client=invoice.client,
-        amount=invoice.total,
-        currency=invoice.currency,
-        method=method,
-        by=by,
-        note=note,
-        invoice=invoice,
-    )
-
-
-@transaction.atomic
-def invoice_mark_paid(
-    *,
-    invoice: Invoice,
-    payment: Payment | None = None,
-    by: User | None = None,
-    method: str = Payment.Method.BANK_TRANSFER,
-    note: str = "",
-) -> Invoice:
-    """Settle an open invoice: with ``payment`` (succeeded, same amount) or by recording
-    an offline payment of the invoice's total (owner)."""
-    invoice = _locked(invoice)
-    if invoice.status == Invoice.Status.PAID:
-        raise ValidationError({"status": _("This invoice is already paid.")})
-    if invoice.status != Invoice.Status.OPEN:
-        raise ValidationError({"status": _("Only an open invoice can be marked paid.")})
-    if payment is None:
-        _require_owner(by)
-        if method == Payment.Method.CARD or method not in Payment.Method.values:
-            raise ValidationError({"method": _("Choose cash, bank transfer or other.")})
-        if invoice.total <= 0:
-            raise ValidationError({"status": _("Nothing to pay on this invoice.")})
-        payment = _offline_payment_record(invoice=invoice, method=method, by=by, note=note)
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    if payment.status != Payment.Status.SUCCEEDED:
-        raise ValidationError({"payment": _("The payment has not succeeded.")})
-    if payment.client_id != invoice.client_id:
-        raise ValidationError({"payment": _("The payment is from another client.")})
-    if (payment.amount, payment.currency) != (invoice.total, invoice.currency):
-        raise ValidationError({"payment": _("The payment's amount differs from the invoice's.")})
-    if payment.invoice_id not in (None, invoice.pk):
-        raise ValidationError({"payment": _("The payment already settles another invoice.")})
-    if payment.invoice_id is None:
-        payment.invoice = invoice
-        payment.save(update_fields=["invoice"])
-    invoice.status = Invoice.Status.PAID
-    invoice.paid_at = payment.paid_at
-    invoice.save(update_fields=["status", "paid_at"])
-    return invoice
-
-
 @transaction.atomic
 def invoice_void(*, invoice: Invoice, by: User | None, reason: str = "") -> Invoice:
     """Cancel an open invoice, keeping its number; the reason is kept in its notes."""
     _require_owner(by)
-    invoice = _locked(invoice)
+    invoice = invoice_locked(invoice)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the invoice is voided.")})
@@ -431,6 +378,65 @@ def invoice_for_payment(
     return invoice
 
 
+# --- the PDF ----------------------------------------------------------------------------
+
+
+def _logo(business) -> bytes | None:
+    """The business's logo bytes, or None (a missing or unreadable file is skipped)."""
+    logo = getattr(business, "logo", None)
+    if not logo:
+        return None
+    try:
+        with logo.open("rb") as handle:
+            return handle.read()
+    except Exception:  # noqa: BLE001 - a broken logo must not break the invoice
+        log.warning("invoice PDF: cannot read logo %s", logo.name)
+        return None
+
+
+def invoice_snapshot(*, invoice: Invoice, business=None) -> InvoiceSnapshot:
+    """What ``invoice``'s PDF shows (its lines are read: one query). A draft has no
+    frozen parties yet: it shows who they would be."""
+    seller, buyer = invoice.seller or {}, invoice.buyer or {}
+    if invoice.status == Invoice.Status.DRAFT:
+        seller = _seller_snapshot(billing_settings_get())
+        buyer = _buyer_snapshot(invoice.client)
+    return InvoiceSnapshot(
+        reference=invoice.reference or "",
+        status=invoice.status,
+        status_label=str(invoice.get_status_display()),
+        currency=invoice.currency,
+        seller={key: str(value) for key, value in seller.items() if value},
+        buyer={key: str(value) for key, value in buyer.items() if value},
+        issued_at=invoice.issued_at,
+        due_at=invoice.due_at,
+        paid_at=invoice.paid_at,
+        voided_at=invoice.voided_at,
+        subtotal=invoice.subtotal,
+        total=invoice.total,
+        notes=invoice.notes or "",
+        lines=tuple(
+            InvoiceLineSnapshot(
+                description=line.description,
+                quantity=line.quantity,
+                unit_amount=line.unit_amount,
+                tax_name=line.tax_name,
+                tax_rate_bp=line.tax_rate_bp,
+                tax_inclusive=line.tax_inclusive,
+                tax_amount=line.tax_amount,
+            )
+            for line in invoice.lines.all()
+        ),
+        brand_colour=getattr(business, "primary_color", "") or "",
+        logo=_logo(business),
+    )
+
+
+def invoice_pdf(*, invoice: Invoice, business=None) -> bytes:
+    """``invoice`` as a PDF, in ``business``'s colour and with its logo."""
+    return invoice_pdf_render(invoice_snapshot(invoice=invoice, business=business))
+
+
 # --- e-mail ---------------------------------------------------------------------------
 
 
@@ -439,11 +445,6 @@ def invoice_email_send(*, invoice: Invoice) -> bool:
 
     Marks ``emailed_at``; sending twice sends twice (the task is queued once per issue).
     """
-    from mectofitness.core.context_processors import business_url
-    from mectofitness.core.mail import send_business_mail
-
-    from ..pdf import invoice_pdf, invoice_pdf_filename
-
     to = (invoice.buyer or {}).get("email") or invoice.client.email
     if not to or invoice.status == Invoice.Status.DRAFT:
         return False

@@ -5,7 +5,7 @@ the business's connected account, set up with the business's cancellation rule
 The portal is Stripe's page: the client changes their card there and, when the
 business allows it, cancels at the end of the paid month. Stripe tells us with a
 signed ``customer.subscription.updated`` (``subscription_updated``) and, when the
-month is over, ``customer.subscription.deleted`` (``shop.subscription_cancelled``).
+month is over, ``customer.subscription.deleted`` (``subscriptions.subscription_cancelled``).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from accounts.models import User
 from clients.models import Client
 
 from ..models import BillingSettings, Product, Purchase
+from .common import current_business, stripe_id, stripe_kwargs, stripe_message, stripe_object
 from .invoices import billing_settings_get
-from .shop import _id, _stripe_kwargs, _stripe_message, _stripe_object, current_business
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _portal_configuration(*, business, rules: BillingSettings) -> str:
         "business_profile": {"headline": business.name},
         "features": _portal_features(may_cancel=rules.clients_may_cancel),
     }
-    kwargs = _stripe_kwargs(business.stripe_account_id)
+    kwargs = stripe_kwargs(business.stripe_account_id)
     if rules.stripe_portal_configuration_id:
         try:
             stripe.billing_portal.Configuration.modify(
@@ -102,11 +102,11 @@ def card_portal_start(*, client: Client, by: User, return_url: str) -> str:
             customer=customer,
             return_url=return_url,
             configuration=_portal_configuration(business=business, rules=rules),
-            **_stripe_kwargs(business.stripe_account_id),
+            **stripe_kwargs(business.stripe_account_id),
         )
     except stripe.StripeError as exc:
         log.warning("billing portal for %s refused", customer, exc_info=True)
-        raise ValidationError(_stripe_message(exc)) from None
+        raise ValidationError(stripe_message(exc)) from None
     return session["url"]
 
 
@@ -119,7 +119,7 @@ def subscription_updated(*, subscription: dict, account: str | None = None) -> P
     """Stripe changed a subscription (the client cancelled at the end of the month in
     the portal, or took that back): the purchase says when it ends, or that it renews.
     Re-fetched first (``account``): events arrive out of order, Stripe's state wins."""
-    subscription = _stripe_object(subscription, stripe.Subscription.retrieve, account)
+    subscription = stripe_object(subscription, stripe.Subscription.retrieve, account)
     if subscription is None:
         return None
     purchase = (
@@ -130,11 +130,15 @@ def subscription_updated(*, subscription: dict, account: str | None = None) -> P
     if purchase is None:
         return None
     if subscription.get("status") in ("canceled", "incomplete_expired"):
-        return purchase  # customer.subscription.deleted ends it (shop.subscription_cancelled)
+        return (
+            purchase  # customer.subscription.deleted ends it (subscriptions.subscription_cancelled)
+        )
     ends = _timestamp(subscription.get("cancel_at"))
     if ends is None and subscription.get("cancel_at_period_end"):
         ends = _timestamp(subscription.get("current_period_end")) or purchase.period_ends_at
     purchase.cancel_at = ends
-    purchase.stripe_customer_id = _id(subscription.get("customer")) or purchase.stripe_customer_id
+    purchase.stripe_customer_id = (
+        stripe_id(subscription.get("customer")) or purchase.stripe_customer_id
+    )
     purchase.save(update_fields=["cancel_at", "stripe_customer_id"])
     return purchase

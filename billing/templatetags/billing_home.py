@@ -3,7 +3,7 @@
 from django import template
 
 from ..models import Invoice
-from ..services.shop import usable_packs
+from ..services.balances import usable_packs
 
 register = template.Library()
 

@@ -228,7 +228,7 @@ def test_another_businesss_state_does_not_connect_this_one(
     business, other_business, owner_client, standin
 ):
     from accounts.models import User
-    from billing.services.shop import connect_state_make
+    from billing.services.connect import connect_state_make
 
     with tenant_context(other_business):
         zen_owner = User.objects.get(email="owner@zen.test")

@@ -17,7 +17,7 @@ def test_two_racing_deliveries_of_one_event_fulfil_once(committed, standin):
 
     from accounts.models import User
     from billing.models import Invoice, SessionUse
-    from billing.services.shop import checkout_start
+    from billing.services.checkout import checkout_start
     from billing.tests.factories import ProductFactory
     from clients.tests.factories import ClientFactory
     from devtools.stripe_standin.server import stripe_signature

@@ -4,7 +4,7 @@ the back-office home links the revenue view for the owner."""
 import pytest
 from django_tenants.utils import tenant_context
 
-from billing.services.shop import payment_record_offline
+from billing.services.payments import payment_record_offline
 
 pytestmark = pytest.mark.django_db
 

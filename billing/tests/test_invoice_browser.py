@@ -35,7 +35,8 @@ def ledger(committed):
     from accounts.models import User
     from billing.models import BillingSettings, Invoice, Payment, Product, Purchase, Refund, TaxRate
     from billing.services.invoices import InvoiceLineSpec, invoice_create_draft, invoice_issue
-    from billing.services.shop import payment_record_offline, payment_refund
+    from billing.services.payments import payment_record_offline
+    from billing.services.refunds import payment_refund
     from clients.tests.factories import ClientFactory, person_create
     from tenants.models import Business
 

@@ -10,8 +10,13 @@ from django.conf import settings as django_settings
 from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
-from billing.pdf import font_files, invoice_pdf
-from billing.services.invoices import InvoiceLineSpec, invoice_create_draft, invoice_issue
+from billing.pdf import font_files
+from billing.services.invoices import (
+    InvoiceLineSpec,
+    invoice_create_draft,
+    invoice_issue,
+    invoice_pdf,
+)
 from clients.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ from billing.services.invoices import (
     invoice_delete_draft,
     invoice_for_payment,
     invoice_issue,
-    invoice_mark_paid,
     invoice_update_draft,
     invoice_void,
 )
+from billing.services.payments import invoice_mark_paid
 from billing.tests.factories import ProductFactory
 
 

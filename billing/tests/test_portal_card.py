@@ -139,7 +139,7 @@ def test_stripes_portal_page_offers_what_the_business_allows(
 def test_a_client_without_a_stripe_customer_is_not_offered_it(
     business, owner, client_browser, client_record, connected, standin, coaching
 ):
-    from billing.services.shop import payment_record_offline
+    from billing.services.payments import payment_record_offline
 
     with tenant_context(business):
         payment_record_offline(

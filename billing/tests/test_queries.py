@@ -11,7 +11,8 @@ from django_tenants.utils import tenant_context
 
 from billing.models import BillingSettings, Product, TaxRate
 from billing.services.invoices import InvoiceLineSpec, invoice_create_draft, invoice_issue
-from billing.services.shop import payment_record_offline, payment_refund
+from billing.services.payments import payment_record_offline
+from billing.services.refunds import payment_refund
 from clients.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from billing.models import Invoice, Payment, Purchase, Refund
 from billing.selectors import revenue_between, revenue_summary
-from billing.services.shop import payment_record_offline, payment_refund
+from billing.services.payments import payment_record_offline
+from billing.services.refunds import payment_refund
 from billing.tests.factories import ProductFactory
 
 ledger = st.lists(

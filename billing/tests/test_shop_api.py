@@ -5,7 +5,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from billing.models import BillingSettings, Payment, Product
-from billing.services.shop import payment_record_offline
+from billing.services.payments import payment_record_offline
 
 pytestmark = pytest.mark.django_db
 

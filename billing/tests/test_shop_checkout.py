@@ -216,7 +216,7 @@ def test_returning_before_paying_leaves_the_purchase_pending(
 def test_a_client_cannot_claim_another_clients_checkout(
     business, client_browser, client_record, stranger_record, connected, standin, pack
 ):
-    from billing.services.shop import checkout_start
+    from billing.services.checkout import checkout_start
 
     with tenant_context(business):
         from accounts.models import User
@@ -367,7 +367,7 @@ def test_a_deleted_subscription_cancels_the_coaching(
 def test_a_new_price_makes_a_new_stripe_price_and_keeps_what_was_sold(
     business, owner, client_browser, client_record, connected, standin, pack, connect_post
 ):
-    from billing.services.shop import product_stripe_sync, product_update
+    from billing.services.products import product_stripe_sync, product_update
 
     purchase, _ = _paid(business, client_browser, standin, pack, connect_post)
     with tenant_context(business):
@@ -411,7 +411,7 @@ def test_the_shop_says_when_payments_are_not_set_up(client_browser, pack):
 def test_the_billing_page_shows_the_balance_and_payments(
     business, client_browser, client_record, connected, standin, pack, connect_post
 ):
-    from billing.services.shop import session_draw
+    from billing.services.balances import session_draw
 
     purchase, _ = _paid(business, client_browser, standin, pack, connect_post)
     with tenant_context(business):
@@ -433,7 +433,7 @@ def test_the_billing_page_shows_the_next_renewal(
 def test_a_client_sees_only_their_own_purchases(
     business, owner, client_browser, stranger_record, pack
 ):
-    from billing.services.shop import payment_record_offline
+    from billing.services.payments import payment_record_offline
 
     with tenant_context(business):
         payment_record_offline(
@@ -464,7 +464,8 @@ def test_another_businesss_client_is_not_signed_in_here(zen_client_browser, path
 def test_an_expired_pack_is_not_shown_as_usable(
     business, owner, client_browser, client_record, pack
 ):
-    from billing.services.shop import payment_record_offline, session_balance
+    from billing.services.balances import session_balance
+    from billing.services.payments import payment_record_offline
 
     with tenant_context(business):
         payment = payment_record_offline(

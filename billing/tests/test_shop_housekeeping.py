@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from billing.models import Purchase
-from billing.services.shop import purchases_housekeep
+from billing.services.housekeeping import purchases_housekeep
 from billing.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db

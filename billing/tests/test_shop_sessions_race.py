@@ -12,7 +12,8 @@ from tenants.models import Business
 def test_two_draws_of_the_last_session_at_once_never_go_negative(committed):
     from accounts.models import User
     from billing.models import Invoice, Payment, Purchase, SessionUse
-    from billing.services.shop import payment_record_offline, session_draw
+    from billing.services.balances import session_draw
+    from billing.services.payments import payment_record_offline
     from billing.tests.factories import ProductFactory
     from clients.tests.factories import ClientFactory
 

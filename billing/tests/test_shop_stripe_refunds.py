@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from billing.models import Payment, Purchase, Refund
-from billing.services.shop import charge_refunds_sync, payment_refund
+from billing.services.refunds import charge_refunds_sync, payment_refund
 from devtools.stripe_standin.connect import charge_refunded, checkout_complete, dashboard_refund
 
 pytestmark = pytest.mark.django_db

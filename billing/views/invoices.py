@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET
 
 from accounts.policies import portal_client_required
 
-from ..pdf import invoice_pdf, invoice_pdf_filename
+from ..pdf import invoice_pdf_filename
 from ..selectors import invoice_list_for_portal, invoice_queryset_for
+from ..services.invoices import invoice_pdf
 
 # staff go to the back office's invoices
 portal_client = portal_client_required(

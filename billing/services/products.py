@@ -1,0 +1,154 @@
+"""What the business sells: products (packs of sessions, monthly coaching, one-offs)
+and their prices on the connected Stripe account. Owners change products; the
+``by`` argument says who, and is checked here.
+"""
+
+from __future__ import annotations
+
+import stripe
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from ..models import MAX_AMOUNT, Product
+from .common import (
+    business_currency,
+    current_business,
+    require_owner,
+    stripe_kwargs,
+    stripe_message,
+)
+
+PRODUCT_FIELDS = (
+    "name",
+    "description",
+    "kind",
+    "amount",
+    "sessions",
+    "valid_days",
+    "tax_rate",
+    "is_active",
+    "position",
+)
+
+
+def _product_validate(product: Product) -> None:
+    errors = {}
+    if not (product.name or "").strip():
+        errors["name"] = _("Give the product a name.")
+    if product.kind not in Product.Kind.values:
+        errors["kind"] = _("Choose a pack of sessions, monthly coaching or a one-off.")
+    if not product.amount or product.amount <= 0:
+        errors["amount"] = _("Enter a price above zero.")
+    elif product.amount > MAX_AMOUNT:
+        errors["amount"] = _("That price is too high.")
+    if product.kind == Product.Kind.SESSION_PACK:
+        if not product.sessions:
+            errors["sessions"] = _("Say how many sessions the pack holds.")
+    else:
+        product.sessions = None
+        if product.kind == Product.Kind.MONTHLY:
+            product.valid_days = None
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def product_create(*, by: User, **data) -> Product:
+    """A new product in the business's currency. Stripe learns of it at the next sync."""
+    require_owner(by, _("Only the owner can change products."))
+    product = Product(currency=business_currency())
+    for field in PRODUCT_FIELDS:
+        if field in data:
+            setattr(product, field, data[field])
+    _product_validate(product)
+    product.save()
+    return product
+
+
+@transaction.atomic
+def product_update(*, product: Product, by: User, **data) -> Product:
+    """Change a product. A new price or kind makes a new Stripe price at the next sync;
+    what was already sold keeps its price (purchases freeze theirs)."""
+    require_owner(by, _("Only the owner can change products."))
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    before = (product.amount, product.currency, product.kind)
+    for field in PRODUCT_FIELDS:
+        if field in data:
+            setattr(product, field, data[field])
+    if product.kind != before[2] and product.purchases.exists():
+        raise ValidationError(
+            {
+                "kind": _(
+                    "This product has been sold: make a new product instead of changing its kind."
+                )
+            }
+        )
+    _product_validate(product)
+    if (product.amount, product.currency, product.kind) != before:
+        product.stripe_price_id = ""
+    product.save()
+    return product
+
+
+def product_stripe_sync(*, product: Product, account: str | None = None) -> Product:
+    """Create or update the product and its price on the connected account.
+
+    Prices are immutable at Stripe: a changed price makes a new one (monthly
+    coaching: recurring monthly), the old one is archived, and subscriptions
+    already sold keep theirs. Network calls; raises ``ValidationError`` on a
+    Stripe error. No-op when the business has no connected account.
+    """
+    account = account or current_business().stripe_account_id
+    if not account:
+        return product
+    meta = {"product_id": str(product.pk), "business_schema": connection.schema_name}
+    try:
+        if product.stripe_product_id:
+            stripe.Product.modify(
+                product.stripe_product_id,
+                name=product.name,
+                description=product.description or "",
+                active=product.is_active,
+                **stripe_kwargs(account),
+            )
+        else:
+            created = stripe.Product.create(
+                name=product.name,
+                description=product.description or None,
+                active=product.is_active,
+                metadata=meta,
+                **stripe_kwargs(
+                    account, idempotency_key=f"mf-prod-{connection.schema_name}-{product.pk}"
+                ),
+            )
+            product.stripe_product_id = created["id"]
+            Product.objects.filter(pk=product.pk).update(stripe_product_id=created["id"])
+        if not product.stripe_price_id:
+            price_params = {
+                "product": product.stripe_product_id,
+                "unit_amount": product.amount,
+                "currency": product.currency.lower(),
+                "metadata": meta,
+            }
+            if product.kind == Product.Kind.MONTHLY:
+                price_params["recurring"] = {"interval": "month"}
+            price = stripe.Price.create(**price_params, **stripe_kwargs(account))
+            product.stripe_price_id = price["id"]
+            Product.objects.filter(pk=product.pk).update(stripe_price_id=price["id"])
+            old = stripe.Price.list(
+                product=product.stripe_product_id, active=True, **stripe_kwargs(account)
+            )
+            for stale in old.get("data", []):
+                if stale["id"] != price["id"]:
+                    stripe.Price.modify(stale["id"], active=False, **stripe_kwargs(account))
+    except stripe.StripeError as exc:
+        raise ValidationError({"__all__": stripe_message(exc)}) from None
+    return product
+
+
+def products_on_sale() -> QuerySet[Product]:
+    return Product.objects.filter(is_active=True).select_related("tax_rate")
