@@ -78,6 +78,12 @@ def is_coach(user: User | None) -> bool:
     return is_staff_member(user) and not is_owner(user) and role_of(user) == COACH
 
 
+def staff_may(user: User | None, perm: str) -> bool:
+    """Active staff (owner or coach) holding the model permission ``perm``, like
+    ``"programs.add_program"``: the back office's pages and the API's staff actions."""
+    return is_staff_member(user) and user.has_perm(perm)
+
+
 def may_invite(user: User | None, *, role: str) -> bool:
     """Who may invite people to join here (and resend or revoke their invitations):
     the owner invites coaches and clients; coaches invite clients (among those they
@@ -405,4 +411,5 @@ __all__ = [
     "require_portal_client",
     "role_of",
     "sees_billing",
+    "staff_may",
 ]

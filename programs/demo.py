@@ -33,16 +33,11 @@ def training_demo_seed(*, client: Client, coach: User, owner: User) -> None:
 
 
 def _program(*, owner: User):
-    from .services.generator import GYM, intake_validate, program_generate
+    from .services.generator import intake_build, program_generate
+    from .services.generator_rules import GYM
 
-    intake = intake_validate(
-        {
-            "goal": "strength",
-            "level": "intermediate",
-            "days_per_week": 4,
-            "minutes": 60,
-            "equipment": sorted(GYM),
-        }
+    intake = intake_build(
+        goal="strength", level="intermediate", days_per_week=4, minutes=60, equipment=GYM
     )
     generated = program_generate(intake=intake, by=owner, name="Strength foundations · 4 days")
     return generated.program
@@ -134,7 +129,8 @@ def _follow(*, program, client: Client, coach: User) -> None:
     portal."""
     from .models import Prescription, ScheduledWorkout
     from .services.assignment import assignment_create
-    from .services.logging import SetInput, exercise_ref, workout_sync
+    from .services.logging import SetInput, workout_sync
+    from .values import exercise_ref
 
     today = timezone.localdate()
     start = today - dt.timedelta(days=27)  # four weeks back (the service allows 30)
@@ -231,15 +227,10 @@ def _follow(*, program, client: Client, coach: User) -> None:
 
 def _nutrition(*, client: Client, coach: User, owner: User) -> None:
     from .models import Food
-    from .services.nutrition import (
-        food_log_add,
-        foods_ensure_starter,
-        meal_add,
-        meal_item_add,
-        meal_plan_copy,
-        meal_plan_create,
-        nutrition_target_set,
-    )
+    from .services.food_log import food_log_add
+    from .services.foods import foods_ensure_starter
+    from .services.meal_plans import meal_add, meal_item_add, meal_plan_copy, meal_plan_create
+    from .services.nutrition_targets import nutrition_target_set
 
     foods_ensure_starter()
     nutrition_target_set(
@@ -290,7 +281,7 @@ def _habits(*, client: Client, coach: User) -> None:
     steps = habit_assign(
         client=client,
         name="Walk 8,000 steps",
-        target=8000,
+        target=Decimal(8000),
         unit="steps",
         by=coach,
         starts_on=start,
@@ -308,7 +299,11 @@ def _habits(*, client: Client, coach: User) -> None:
         on = today - dt.timedelta(days=days_ago)
         if days_ago < 9 or rng.random() < 0.7:  # a streak that is still going
             habit_check(
-                habit=steps, on=on, by=client.user, value=rng.randrange(8000, 12500), today=on
+                habit=steps,
+                on=on,
+                by=client.user,
+                value=Decimal(rng.randrange(8000, 12500)),
+                today=on,
             )
         if rng.random() < 0.85:
             habit_check(habit=water, on=on, by=client.user, today=on)

@@ -176,16 +176,13 @@ def world_build(business, other_business) -> World:
         WorkoutLog,
     )
     from programs.services.assignment import assignment_create
+    from programs.services.food_log import food_log_add
+    from programs.services.foods import foods_ensure_starter
     from programs.services.habits import habit_assign, habit_check
     from programs.services.library import exercise_create
     from programs.services.logging import SetInput, exercise_ref, workout_sync
-    from programs.services.nutrition import (
-        food_log_add,
-        foods_ensure_starter,
-        meal_plan_copy,
-        meal_plan_create,
-        nutrition_target_set,
-    )
+    from programs.services.meal_plans import meal_plan_copy, meal_plan_create
+    from programs.services.nutrition_targets import nutrition_target_set
     from programs.tests.conftest import catalog_exercise
 
     world = World(business=business, other_business=other_business)

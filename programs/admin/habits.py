@@ -1,12 +1,9 @@
-"""Back office: clients' habits (clients.Habit), narrowed to the clients you coach, and
-the client panel's "Add a habit" form."""
+"""Back office: clients' habits (clients.Habit), narrowed to the clients you coach. The
+client panel's "Add a habit" and "Stop" are pages in ``backoffice/views/habits.py``."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,9 +11,11 @@ from clients.models import Habit
 from clients.selectors import client_queryset_for
 from mectofitness.core.admin_registry import register_in_backoffice
 
+from ..forms_habits import WEEKDAY_CHOICES
+from ..selectors.habits import habits_for
 from ..services import habits as svc
 
-WEEKDAY_CHOICES = [(str(i), name) for i, name in enumerate(svc.WEEKDAY_NAMES)]
+HABIT_FIELDS = ("name", "target", "unit", "weekdays", "starts_on", "ends_on")
 
 
 class HabitForm(forms.ModelForm):
@@ -71,9 +70,10 @@ class HabitAdmin(admin.ModelAdmin):
     actions = ["stop"]
 
     def get_queryset(self, request):
-        return (
-            super().get_queryset(request).filter(client__in=client_queryset_for(user=request.user))
-        )
+        return habits_for(user=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["client"] if obj is not None else []  # a habit stays with its client
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "client":
@@ -93,9 +93,13 @@ class HabitAdmin(admin.ModelAdmin):
         return obj.archived_at is None
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        values = {name: data.get(name) for name in HABIT_FIELDS}
+        if change:
+            saved = svc.habit_update(habit=obj, by=request.user, **values)
+        else:
+            saved = svc.habit_assign(client=data["client"], by=request.user, **values)
+        obj.pk = saved.pk
 
     def has_delete_permission(self, request, obj=None):
         return False  # stop (archive) instead: the client's history stays
@@ -105,64 +109,6 @@ class HabitAdmin(admin.ModelAdmin):
         for habit in queryset:
             svc.habit_archive(habit=habit, by=request.user)
         self.message_user(request, _("Stopped %(n)d.") % {"n": queryset.count()})
-
-    def get_urls(self):
-        return [
-            path(
-                "client/<int:client_id>/add/",
-                self.admin_site.admin_view(self.add_for_client),
-                name="clients_habit_client",
-            ),
-            path(
-                "<int:habit_id>/stop/",
-                self.admin_site.admin_view(self.stop_one),
-                name="clients_habit_stop",
-            ),
-            *super().get_urls(),
-        ]
-
-    def add_for_client(self, request, client_id: int):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not request.user.has_perm("clients.add_habit"):
-            raise PermissionDenied
-        client = get_object_or_404(client_queryset_for(user=request.user), pk=client_id)
-        back = reverse("backoffice:clients_client_change", args=[client.pk]) + "#nutrition"
-        post = request.POST
-        try:
-            habit = svc.habit_assign(
-                client=client,
-                name=post.get("name", ""),
-                target=post.get("target") or None,
-                unit=post.get("unit", ""),
-                weekdays=post.getlist("weekdays") or None,
-                starts_on=forms.DateField().to_python(post.get("starts_on") or None),
-                ends_on=forms.DateField().to_python(post.get("ends_on") or None),
-                by=request.user,
-            )
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-            for field_errors in errors.values():
-                for error in field_errors:
-                    messages.error(request, error)
-            return redirect(back)
-        messages.success(
-            request,
-            _("%(name)s: new habit “%(habit)s”.") % {"name": client.full_name, "habit": habit.name},
-        )
-        return redirect(back)
-
-    def stop_one(self, request, habit_id: int):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not request.user.has_perm("clients.change_habit"):
-            raise PermissionDenied
-        habit = get_object_or_404(self.get_queryset(request), pk=habit_id)
-        svc.habit_archive(habit=habit, by=request.user)
-        messages.success(request, _("Stopped “%(habit)s”.") % {"habit": habit.name})
-        return redirect(
-            reverse("backoffice:clients_client_change", args=[habit.client_id]) + "#nutrition"
-        )
 
 
 register_in_backoffice(Habit, HabitAdmin)

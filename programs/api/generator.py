@@ -3,21 +3,36 @@ answers fill the intake; fields given override them); get back the draft program
 id, its builder URL and the reasons for every choice."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from clients.api.measurements import ClientField
+from accounts.policies import staff_may
+from clients.serializers import ClientField
 
 from ..services import generator as gen
+from ..services.generator_rules import GOALS, LEVELS
 
 
 class GenerateSerializer(serializers.Serializer):
     client = ClientField(required=False, allow_null=True)
-    goal = serializers.CharField(required=False)
-    level = serializers.CharField(required=False)
-    days_per_week = serializers.CharField(required=False)
-    minutes = serializers.CharField(required=False)
+    goal = serializers.ChoiceField(
+        choices=GOALS,
+        required=False,
+        error_messages={"invalid_choice": _lazy("Choose a goal from the list.")},
+    )
+    level = serializers.ChoiceField(
+        choices=LEVELS,
+        required=False,
+        error_messages={"invalid_choice": _lazy("Choose beginner, intermediate or advanced.")},
+    )
+    days_per_week = serializers.IntegerField(
+        required=False, error_messages={"invalid": _lazy("Enter 1 to 7 days a week.")}
+    )
+    minutes = serializers.IntegerField(
+        required=False, error_messages={"invalid": _lazy("Enter 20 to 180 minutes.")}
+    )
     equipment = serializers.ListField(child=serializers.CharField(), required=False)
     injuries = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     name = serializers.CharField(required=False, allow_blank=True, max_length=120)
@@ -30,23 +45,26 @@ class ProgramGeneratorViewSet(viewsets.GenericViewSet):
     serializer_class = GenerateSerializer
 
     def create(self, request):
-        if not (request.user.is_staff and request.user.has_perm("programs.add_program")):
+        if not staff_may(request.user, "programs.add_program"):
             raise PermissionDenied(_("Only coaches generate programs."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        client = data.pop("client", None)
-        as_template = data.pop("as_template", False)
-        name = data.pop("name", "")
-        intake_data, notes = ({}, [])
-        if client is not None:
-            intake_data, notes = gen.intake_from_answers(client=client)
-        intake = gen.intake_validate(intake_data | data)
+        data = serializer.validated_data
+        client = data.get("client")
+        intake, notes = gen.intake_compose(
+            client=client,
+            goal=data.get("goal"),
+            level=data.get("level"),
+            days_per_week=data.get("days_per_week"),
+            minutes=data.get("minutes"),
+            equipment=data.get("equipment"),
+            injuries=data.get("injuries"),
+        )
         result = gen.program_generate(
             intake=intake,
-            client=None if as_template else client,
+            client=None if data["as_template"] else client,
             by=request.user,
-            name=name,
+            name=data.get("name", ""),
             intake_notes=notes,
         )
         program = result.program

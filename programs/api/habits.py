@@ -6,22 +6,28 @@ day: posting the same day again updates it (200), never duplicates.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts.policies import portal_client
-from clients.api.measurements import ClientField
+from accounts.policies import portal_client, staff_may
 from clients.models import Client, Habit, HabitCheck
 from clients.selectors import client_queryset_for
+from clients.serializers import ClientField
 from clients.services.measurements import client_today
 
+from ..selectors.habits import habit_days, habits_for
 from ..services import habits as svc
+from .fields import DecimalTextField
+
+NUMBER_MESSAGE = _lazy("Enter a number, like 8000 or 2.5.")
+HABIT_FIELDS = ("name", "target", "unit", "weekdays", "starts_on", "ends_on")
 
 
 class HabitSerializer(serializers.ModelSerializer):
     client = ClientField(required=False)
-    target = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    target = DecimalTextField(error_messages={"invalid": NUMBER_MESSAGE})
     weekdays = serializers.ListField(child=serializers.IntegerField(), required=False)
     starts_on = serializers.DateField(
         required=False, error_messages={"invalid": _("Enter a date like 2025-03-14.")}
@@ -80,7 +86,7 @@ class HabitViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Habit.objects.none()
-        rows = Habit.objects.filter(client__in=client_queryset_for(user=self.request.user))
+        rows = habits_for(user=self.request.user)
         if not self.request.user.is_staff or self.request.query_params.get("archived") not in (
             "1",
             "true",
@@ -92,7 +98,7 @@ class HabitViewSet(
         return rows.order_by("client_id", "name", "pk")
 
     def _require(self, perm: str) -> None:
-        if not (self.request.user.is_staff and self.request.user.has_perm(perm)):
+        if not staff_may(self.request.user, perm):
             raise PermissionDenied(_("Only your coach changes your habits."))
 
     def list(self, request, *args, **kwargs):
@@ -100,7 +106,7 @@ class HabitViewSet(
         streaks = {}
         for client in Client.objects.filter(pk__in={h.client_id for h in page}):
             today = client_today(client=client, business=request.tenant)
-            for day in svc.habit_days(client=client, today=today):
+            for day in habit_days(client=client, today=today):
                 streaks[day.habit.pk] = day.streak
         serializer = self.get_serializer(
             page, many=True, context={**self.get_serializer_context(), "streaks": streaks}
@@ -125,10 +131,12 @@ class HabitViewSet(
 
     def perform_update(self, serializer):
         self._require("clients.change_habit")
-        data = {k: v for k, v in serializer.validated_data.items() if k != "client"}
-        serializer.instance = svc.habit_update(
-            habit=serializer.instance, data=data, by=self.request.user
-        )
+        habit = serializer.instance
+        # a partial change (PATCH) sends the other fields as they are
+        values = {name: getattr(habit, name) for name in HABIT_FIELDS} | {
+            k: v for k, v in serializer.validated_data.items() if k in HABIT_FIELDS
+        }
+        serializer.instance = svc.habit_update(habit=habit, by=self.request.user, **values)
 
     def perform_destroy(self, instance):
         self._require("clients.delete_habit")
@@ -147,7 +155,7 @@ class HabitCheckSerializer(serializers.ModelSerializer):
     date = serializers.DateField(
         required=False, error_messages={"invalid": _("Enter a date like 2025-03-14.")}
     )
-    value = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    value = DecimalTextField(error_messages={"invalid": NUMBER_MESSAGE})
 
     class Meta:
         model = HabitCheck
@@ -159,9 +167,7 @@ class HabitCheckSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
-            fields["habit"].queryset = Habit.objects.filter(
-                client__in=client_queryset_for(user=request.user)
-            )
+            fields["habit"].queryset = habits_for(user=request.user)
         return fields
 
     def to_representation(self, check):

@@ -23,13 +23,16 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from accounts.policies import ReadOrStaffWrites, portal_client
-from clients.api.measurements import ClientField
+from accounts.policies import ReadOrStaffWrites, portal_client, staff_may
 from clients.selectors import client_queryset_for
+from clients.serializers import ClientField
 from clients.services.measurements import client_today
 
 from ..models import Food, FoodLogEntry, Meal, MealPlan, MealPlanDay, NutritionTarget
-from ..services import nutrition as svc
+from ..selectors import nutrition as selectors
+from ..services import food_log, foods, meal_plans, nutrition_targets
+from ..services.foods import FOOD_FIELDS
+from .fields import DecimalTextField
 
 
 def _date_param(request, name: str = "date") -> datetime.date | None:
@@ -46,6 +49,13 @@ def _date_param(request, name: str = "date") -> datetime.date | None:
 
 
 class FoodSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    brand = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    kcal_100g = DecimalTextField()
+    protein_100g = DecimalTextField()
+    carbs_100g = DecimalTextField()
+    fat_100g = DecimalTextField()
+    serving_g = DecimalTextField()
     is_archived = serializers.SerializerMethodField()
 
     class Meta:
@@ -67,21 +77,20 @@ class FoodSerializer(serializers.ModelSerializer):
         return food.archived_at is not None
 
     def to_internal_value(self, data):
-        # the service checks the values and gives friendly messages; the shape is checked
-        # here: an object, with text where text is expected (a number is not a name)
+        # an object, with text where text is expected (a number is not a name); the
+        # service checks the values' ranges and gives friendly messages
         if not isinstance(data, Mapping):
             raise serializers.ValidationError(
                 {api_settings.NON_FIELD_ERRORS_KEY: [_("Send a JSON object.")]}
             )
-        values = {k: data.get(k) for k in self.Meta.fields if k in data}
         errors = {
             key: [_("Enter text.")]
             for key in ("name", "brand")
-            if values.get(key) is not None and not isinstance(values[key], str)
+            if data.get(key) is not None and not isinstance(data[key], str)
         }
         if errors:
             raise serializers.ValidationError(errors)
-        return values
+        return super().to_internal_value(data)
 
 
 class FoodViewSet(
@@ -106,25 +115,31 @@ class FoodViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Food.objects.none()
-        svc.foods_ensure_starter()
-        foods = Food.objects.order_by("name", "pk")
+        foods.foods_ensure_starter()
+        rows = Food.objects.order_by("name", "pk")
         if self.request.query_params.get("archived") not in ("1", "true"):
-            foods = foods.filter(archived_at__isnull=True)
+            rows = rows.filter(archived_at__isnull=True)
         q = self.request.query_params.get("q", "").strip()
         if q:
-            foods = foods.filter(Q(name__icontains=q) | Q(brand__icontains=q))
-        return foods
+            rows = rows.filter(Q(name__icontains=q) | Q(brand__icontains=q))
+        return rows
 
     def perform_create(self, serializer):
-        serializer.instance = svc.food_create(data=serializer.validated_data, by=self.request.user)
+        values = {name: serializer.validated_data.get(name) for name in FOOD_FIELDS}
+        values["name"] = values["name"] or ""
+        values["brand"] = values["brand"] or ""
+        serializer.instance = foods.food_create(by=self.request.user, **values)
 
     def perform_update(self, serializer):
-        serializer.instance = svc.food_update(
-            food=serializer.instance, data=serializer.validated_data, by=self.request.user
-        )
+        food = serializer.instance
+        # a partial change (PATCH) sends the other fields as they are
+        values = {name: getattr(food, name) for name in FOOD_FIELDS} | {
+            k: v for k, v in serializer.validated_data.items() if k in FOOD_FIELDS
+        }
+        serializer.instance = foods.food_update(food=food, by=self.request.user, **values)
 
     def perform_destroy(self, instance):
-        svc.food_archive(food=instance, by=self.request.user)
+        foods.food_archive(food=instance, by=self.request.user)
 
 
 # --- targets -------------------------------------------------------------------------------
@@ -196,14 +211,14 @@ class NutritionTargetViewSet(
         return rows.order_by("client_id", "-starts_on")
 
     def create(self, request, *args, **kwargs):
-        if not (request.user.is_staff and request.user.has_perm("programs.add_nutritiontarget")):
+        if not staff_may(request.user, "programs.add_nutritiontarget"):
             raise PermissionDenied(_("Only your coach sets your targets."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data.get("client") is None:
             raise serializers.ValidationError({"client": [_("Choose the client.")]})
-        result = svc.nutrition_target_set(
+        result = nutrition_targets.nutrition_target_set(
             client=data["client"],
             calories=data["calories"],
             protein_g=data["protein_g"],
@@ -219,19 +234,16 @@ class NutritionTargetViewSet(
         )
 
     def perform_destroy(self, instance):
-        if not (
-            self.request.user.is_staff
-            and self.request.user.has_perm("programs.delete_nutritiontarget")
-        ):
+        if not staff_may(self.request.user, "programs.delete_nutritiontarget"):
             raise PermissionDenied
-        instance.delete()
+        nutrition_targets.nutrition_target_delete(target=instance, by=self.request.user)
 
 
 # --- meal plans ----------------------------------------------------------------------------
 
 
 def plan_json(plan: MealPlan) -> dict:
-    totals = svc.meal_plan_totals(plan=plan)
+    totals = selectors.meal_plan_totals(plan=plan)
     return {
         "id": plan.pk,
         "name": plan.name,
@@ -355,11 +367,11 @@ class MealPlanViewSet(viewsets.GenericViewSet):
         user = self.request.user
         mine = Q(client__in=client_queryset_for(user=user))
         if user.is_staff:
-            return MealPlan.objects.filter(mine | Q(client__isnull=True)).order_by("name", "pk")
+            return selectors.meal_plans_for(user=user).order_by("name", "pk")
         return MealPlan.objects.filter(mine, is_active=True).order_by("-created_at", "-pk")
 
     def _require_staff(self, perm: str) -> None:
-        if not (self.request.user.is_staff and self.request.user.has_perm(perm)):
+        if not staff_may(self.request.user, perm):
             raise PermissionDenied(_("Only coaches change meal plans."))
 
     def list(self, request):
@@ -385,11 +397,11 @@ class MealPlanViewSet(viewsets.GenericViewSet):
             source = self.get_queryset().filter(pk=data["copy_from"]).first()
             if source is None:
                 raise serializers.ValidationError({"copy_from": [_("Choose one of your plans.")]})
-            plan = svc.meal_plan_copy(
+            plan = meal_plans.meal_plan_copy(
                 plan=source, client=client, by=request.user, name=data.get("name", "")
             )
         else:
-            plan = svc.meal_plan_create(
+            plan = meal_plans.meal_plan_create(
                 name=data.get("name", ""),
                 client=client,
                 notes=data.get("notes", ""),
@@ -399,8 +411,7 @@ class MealPlanViewSet(viewsets.GenericViewSet):
 
     def destroy(self, request, pk=None):
         self._require_staff("programs.delete_mealplan")
-        plan = self.get_object()
-        plan.delete()
+        meal_plans.meal_plan_delete(plan=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=ItemSerializer, responses={201: MealPlanOutSerializer})
@@ -418,14 +429,14 @@ class MealPlanViewSet(viewsets.GenericViewSet):
             if meal is None:
                 raise serializers.ValidationError({"meal": [_("Choose a meal of this plan.")]})
             food = Food.objects.filter(pk=data.get("food")).first() if data.get("food") else None
-            svc.meal_item_add(meal=meal, food=food, grams=data.get("grams"))
+            meal_plans.meal_item_add(meal=meal, food=food, grams=data.get("grams"))
         elif "day" in data:
             day = MealPlanDay.objects.filter(pk=data["day"], plan=plan).first()
             if day is None:
                 raise serializers.ValidationError({"day": [_("Choose a day of this plan.")]})
-            svc.meal_add(day=day, name=data.get("meal_name", ""))
+            meal_plans.meal_add(day=day, name=data.get("meal_name", ""))
         else:
-            svc.meal_plan_day_add(plan=plan, name=data.get("name", ""))
+            meal_plans.meal_plan_day_add(plan=plan, name=data.get("name", ""))
         return Response(plan_json(plan), status=status.HTTP_201_CREATED)
 
 
@@ -514,7 +525,7 @@ class FoodLogDaySerializer(serializers.Serializer):
     entries = FoodLogSerializer(many=True)
 
 
-def day_json(day: svc.DayLog) -> dict:
+def day_json(day: selectors.DayLog) -> dict:
     target = day.target
     return {
         "date": day.date.isoformat(),
@@ -566,7 +577,7 @@ class FoodLogViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        logged = svc.food_log_add(
+        logged = food_log.food_log_add(
             client=client,
             by=request.user,
             food=data.get("food"),
@@ -586,7 +597,7 @@ class FoodLogViewSet(
     def perform_destroy(self, instance):
         if self.request.user.is_staff or instance.client.user_id != self.request.user.pk:
             raise PermissionDenied(_("Only the client changes their food log."))
-        svc.food_log_delete(entry=instance, by=self.request.user)
+        food_log.food_log_delete(entry=instance, by=self.request.user)
 
     @extend_schema(
         parameters=[
@@ -610,7 +621,7 @@ class FoodLogViewSet(
         if client is None:
             raise PermissionDenied
         on = _date_param(request) or client_today(client=client, business=request.tenant)
-        return Response(day_json(svc.food_log_day(client=client, on=on)))
+        return Response(day_json(selectors.food_log_day(client=client, on=on)))
 
 
 def register(router) -> None:

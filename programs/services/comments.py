@@ -20,6 +20,7 @@ from accounts.policies import is_staff_member
 from clients.models import Client
 from clients.selectors import client_queryset_for
 from clients.services.notices import client_mail_send
+from mectofitness.core.context_processors import business_url
 from mectofitness.core.tasks import enqueue_on_commit
 
 from ..models import WorkoutLog
@@ -65,9 +66,8 @@ def workout_comment(*, log: WorkoutLog, by, comment: str) -> WorkoutLog:
         ]
     )
     if log.coach_comment and log.comment_mailed_at is None:
-        from ..tasks.comments import workout_comment_notify_task
-
-        enqueue_on_commit(workout_comment_notify_task, workout_id=log.pk)
+        # by name: the task module imports this one
+        enqueue_on_commit("programs.tasks.comments.workout_comment_notify_task", workout_id=log.pk)
     return log
 
 
@@ -76,8 +76,6 @@ def workout_comment_notify(*, workout_id: int) -> bool:
     """E-mail the client that their coach commented on a workout, once: the row is
     locked and stamped in the sending transaction (a failed send rolls the stamp
     back, so a retry sends). Returns whether a mail went out."""
-    from mectofitness.core.context_processors import business_url
-
     log = (
         WorkoutLog.objects.select_for_update(of=("self",))
         .select_related("client__user", "commented_by")

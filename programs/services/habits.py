@@ -12,8 +12,8 @@ either: the day is not over.
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -26,6 +26,7 @@ from clients.services.measurements import client_today
 
 WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 MAX_VALUE = Decimal("999999.9")
+TENTH = Decimal("0.1")
 BACKDATE_DAYS = 7  # a client may tick off a day they forgot, up to a week back
 STREAK_HORIZON_DAYS = 3650
 
@@ -99,30 +100,17 @@ def weekdays_text(weekdays: Iterable[int]) -> str:
 # --- validation ------------------------------------------------------------------------
 
 
-def _decimal_or_none(value, *, field_name: str, errors: dict) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value).replace(",", ".")).quantize(Decimal("0.1"))
-    except (InvalidOperation, ValueError):
-        errors[field_name] = _("Enter a number, like 8000 or 2.5.")
-        return None
-    if not number.is_finite():
-        errors[field_name] = _("Enter a number, like 8000 or 2.5.")
-        return None
-    return number
-
-
 def habit_validate(
     *,
     name: str,
-    target,
+    target: Decimal | None,
     unit: str,
     weekdays: Iterable[int] | None,
     starts_on: datetime.date | None,
     ends_on: datetime.date | None,
 ) -> dict:
-    """Clean the fields of a habit, or raise ValidationError keyed by field."""
+    """The fields of a habit cleaned (a form or serializer parsed them), or
+    ValidationError keyed by field."""
     errors: dict[str, str] = {}
     name = " ".join((name or "").split())
     unit = " ".join((unit or "").split())
@@ -132,12 +120,13 @@ def habit_validate(
         errors["name"] = _("Keep the name to 80 characters.")
     if len(unit) > 20:
         errors["unit"] = _("Keep the unit to 20 characters.")
-    target = _decimal_or_none(target, field_name="target", errors=errors)
-    if target is not None and "target" not in errors:
-        if target <= 0:
-            errors["target"] = _("The target must be above zero (or leave it empty).")
-        elif target > MAX_VALUE:
+    if target is not None:
+        if target > MAX_VALUE:
             errors["target"] = _("Enter a target below 1,000,000.")
+        elif target.quantize(TENTH) <= 0:
+            errors["target"] = _("The target must be above zero (or leave it empty).")
+        else:
+            target = target.quantize(TENTH)
     try:
         days = sorted({int(d) for d in (weekdays if weekdays is not None else range(7))})
     except (TypeError, ValueError):
@@ -172,14 +161,14 @@ def habit_assign(
     client: Client,
     name: str,
     by: User | None,
-    target=None,
+    target: Decimal | None = None,
     unit: str = "",
     weekdays: Iterable[int] | None = None,
     starts_on: datetime.date | None = None,
     ends_on: datetime.date | None = None,
 ) -> Habit:
     """Give ``client`` a habit. Callers check that ``by`` coaches the client."""
-    data = habit_validate(
+    cleaned = habit_validate(
         name=name,
         target=target,
         unit=unit,
@@ -187,27 +176,43 @@ def habit_assign(
         starts_on=starts_on or client_today(client=client),
         ends_on=ends_on,
     )
-    return Habit.objects.create(client=client, created_by=by, **data)
+    return Habit.objects.create(
+        client=client,
+        created_by=by,
+        name=cleaned["name"],
+        target=cleaned["target"],
+        unit=cleaned["unit"],
+        weekdays=cleaned["weekdays"],
+        starts_on=cleaned["starts_on"],
+        ends_on=cleaned["ends_on"],
+    )
 
 
 @transaction.atomic
-def habit_update(*, habit: Habit, data: dict, by: User | None) -> Habit:
-    """Change a habit's name, target, unit, days or dates. Past checks stay."""
-    unknown = set(data) - {"name", "target", "unit", "weekdays", "starts_on", "ends_on"}
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+def habit_update(
+    *,
+    habit: Habit,
+    name: str,
+    target: Decimal | None,
+    unit: str,
+    weekdays: Iterable[int],
+    starts_on: datetime.date | None,
+    ends_on: datetime.date | None,
+    by: User | None,
+) -> Habit:
+    """Change a habit's name, target, unit, days or dates (all of them: a partial change
+    sends the others as they are). Past checks stay."""
+    cleaned = habit_validate(
+        name=name,
+        target=target,
+        unit=unit,
+        weekdays=weekdays,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
     habit = Habit.objects.select_for_update().get(pk=habit.pk)
-    current = {
-        "name": habit.name,
-        "target": habit.target,
-        "unit": habit.unit,
-        "weekdays": habit.weekdays,
-        "starts_on": habit.starts_on,
-        "ends_on": habit.ends_on,
-    }
-    cleaned = habit_validate(**(current | data))
-    for name, value in cleaned.items():
-        setattr(habit, name, value)
+    for field_name, value in cleaned.items():
+        setattr(habit, field_name, value)
     habit.save()
     return habit
 
@@ -226,7 +231,7 @@ class Checked:
 
 
 def _check_validate(
-    *, habit: Habit, on: datetime.date, value, today: datetime.date
+    *, habit: Habit, on: datetime.date, value: Decimal | None, today: datetime.date
 ) -> Decimal | None:
     errors: dict[str, str] = {}
     if habit.archived_at is not None:
@@ -237,12 +242,14 @@ def _check_validate(
         errors["date"] = _("You can tick off days up to a week back.")
     elif not habit_is_scheduled(habit, on):
         errors["date"] = _("%(habit)s is not planned for that day.") % {"habit": habit.name}
-    number = _decimal_or_none(value, field_name="value", errors=errors)
-    if number is not None and "value" not in errors:
-        if number < 0:
+    number = None
+    if value is not None:
+        if value < 0:
             errors["value"] = _("Enter zero or more.")
-        elif number > MAX_VALUE:
+        elif value > MAX_VALUE:
             errors["value"] = _("Enter a number below 1,000,000.")
+        else:
+            number = value.quantize(TENTH)
     if errors:
         raise ValidationError(errors)
     return number
@@ -254,7 +261,7 @@ def habit_check(
     habit: Habit,
     on: datetime.date,
     by: User | None,
-    value=None,
+    value: Decimal | None = None,
     today: datetime.date | None = None,
 ) -> Checked:
     """Tick off ``habit`` on ``on``. Idempotent: checking the same day again updates it.
@@ -285,76 +292,3 @@ def habit_uncheck(*, habit: Habit, on: datetime.date, by: User | None) -> bool:
     """Undo a tick (a mis-tap). True when there was one."""
     deleted, _rows = HabitCheck.objects.filter(habit=habit, date=on).delete()
     return bool(deleted)
-
-
-# --- reads -----------------------------------------------------------------------------
-
-
-@dataclass
-class HabitDay:
-    habit: Habit
-    is_scheduled: bool
-    check: HabitCheck | None
-    streak: int
-    best: int
-    week: list[dict] = field(default_factory=list)  # the last 7 days, oldest first
-
-    @property
-    def is_done(self) -> bool:
-        return bool(self.check and self.check.is_done)
-
-
-def habits_active_for(*, client: Client, on: datetime.date):
-    """The client's habits that are not archived and not over on ``on`` (one query)."""
-    from django.db.models import Q
-
-    return (
-        Habit.objects.filter(client=client, archived_at__isnull=True)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-        .order_by("name", "pk")
-    )
-
-
-def habit_days(*, client: Client, today: datetime.date, only_due: bool = False) -> list[HabitDay]:
-    """Each active habit with today's check, its streaks and the last seven days.
-    Two queries."""
-    habits = list(habits_active_for(client=client, on=today))
-    checks: dict[int, dict[datetime.date, HabitCheck]] = {h.pk: {} for h in habits}
-    for check in HabitCheck.objects.filter(habit__in=habits, date__lte=today):
-        checks[check.habit_id][check.date] = check
-    result = []
-    for habit in habits:
-        scheduled_today = habit_is_scheduled(habit, today)
-        if only_due and not scheduled_today:
-            continue
-        done = {d for d, c in checks[habit.pk].items() if c.is_done}
-
-        def scheduled(d, h=habit):
-            return habit_is_scheduled(h, d)
-
-        week = []
-        for back in range(6, -1, -1):
-            day = today - datetime.timedelta(days=back)
-            check = checks[habit.pk].get(day)
-            week.append(
-                {
-                    "date": day,
-                    "is_scheduled": scheduled(day),
-                    "is_done": bool(check and check.is_done),
-                    "is_logged": check is not None,
-                    "is_today": day == today,
-                }
-            )
-        result.append(
-            HabitDay(
-                habit=habit,
-                is_scheduled=scheduled_today,
-                check=checks[habit.pk].get(today),
-                streak=streak_current(
-                    done=done, is_scheduled=scheduled, today=today, earliest=habit.starts_on
-                ),
-                best=streak_best(done=done, is_scheduled=scheduled, today=today),
-                week=week,
-            )
-        )
-    return result

@@ -5,15 +5,19 @@ fixed, small number of queries."""
 from django import template
 from django.urls import reverse
 
+from clients.services.measurements import client_today
+from programs.models import MealPlan
+from programs.selectors.habits import habit_days
+from programs.selectors.nutrition import food_log_day, meal_plan_for_client
+from programs.services.habits import weekdays_text
+from programs.services.nutrition_targets import target_warnings
+
 register = template.Library()
 
 
 @register.simple_tag
 def home_habits(client, request):
     """Today's planned habits of ``client`` with streaks (three queries)."""
-    from clients.services.measurements import client_today
-    from programs.services.habits import habit_days
-
     if client is None:
         return {"due": [], "has_habits": False}
     today = client_today(client=client, business=getattr(request, "tenant", None))
@@ -24,11 +28,6 @@ def home_habits(client, request):
 @register.simple_tag
 def nutrition_panel(client, request):
     """What the back-office client panel shows (about six queries)."""
-    from clients.services.measurements import client_today
-    from programs.models import MealPlan
-    from programs.services.habits import habit_days, weekdays_text
-    from programs.services.nutrition import food_log_day, meal_plan_for_client, target_warnings
-
     today = client_today(client=client, business=getattr(request, "tenant", None))
     day = food_log_day(client=client, on=today)
     target = day.target

@@ -25,7 +25,8 @@ def plans(django_db_setup, django_db_blocker):
     from programs.catalog.models import CatalogExercise
     from programs.models import Food, MealPlan, Program
     from programs.services import builder as b
-    from programs.services import nutrition as n
+    from programs.services import foods as n_foods
+    from programs.services import meal_plans as n
     from tenants.models import Business
 
     with django_db_blocker.unblock(), tenant_context(Business.objects.get(slug="acme")):
@@ -42,7 +43,7 @@ def plans(django_db_setup, django_db_blocker):
         b.block_update(block=squat.block, by=None, data={"kind": "superset"})
         b.prescription_add(by=None, exercise_ref=f"catalog:{ex['bench press'].pk}", day=upper)
         b.prescription_add(by=None, exercise_ref=f"catalog:{ex['row'].pk}", day=upper_b)
-        n.foods_ensure_starter()
+        n_foods.foods_ensure_starter()
         plan = n.meal_plan_create(name="Move test plan", by=None)
         breakfast = n.meal_add(day=plan.days.get(), name="Breakfast")
         lunch = n.meal_add(day=plan.days.get(), name="Lunch")

@@ -9,6 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from programs.services import generator as gen
+from programs.services import generator_planner as planner
+from programs.services import generator_rules as tables
 
 from .conftest import catalog_exercise
 
@@ -53,14 +55,14 @@ TRAPS = [
 ]
 
 
-def _library() -> list[gen.Candidate]:
+def _library() -> list[tables.Candidate]:
     out, n = [], itertools.count(1)
     for pattern, (primary, secondary) in PATTERN_MUSCLES.items():
         for kit in KIT:
             for level in LEVELS:
                 i = next(n)
                 out.append(
-                    gen.Candidate(
+                    tables.Candidate(
                         ref=("catalog", i),
                         name=f"{kit.title()} {pattern.replace('_', ' ')} {level}",
                         slug=f"{pattern}-{kit}-{level}".replace(" ", "-"),
@@ -78,7 +80,7 @@ def _library() -> list[gen.Candidate]:
             for level in LEVELS:
                 i = next(n)
                 out.append(
-                    gen.Candidate(
+                    tables.Candidate(
                         ref=("catalog", i),
                         name=f"{kit.title()} {muscle} isolation {level}",
                         slug=f"iso-{muscle}-{kit}-{level}".replace(" ", "-"),
@@ -95,7 +97,7 @@ def _library() -> list[gen.Candidate]:
         i = next(n)
         primary, secondary = PATTERN_MUSCLES.get(pattern, (("triceps",), ()))
         out.append(
-            gen.Candidate(
+            tables.Candidate(
                 ref=("catalog", i),
                 name=name,
                 slug=name.lower().replace(" ", "-"),
@@ -110,7 +112,7 @@ def _library() -> list[gen.Candidate]:
         )
     # two-piece kit: needs both
     out.append(
-        gen.Candidate(
+        tables.Candidate(
             ref=("catalog", next(n)),
             name="Cable and bands row",
             slug="cable-bands-row",
@@ -129,9 +131,9 @@ def _library() -> list[gen.Candidate]:
 LIBRARY = _library()
 
 intakes = st.builds(
-    gen.Intake,
-    goal=st.sampled_from(gen.GOALS),
-    level=st.sampled_from(gen.LEVELS),
+    planner.Intake,
+    goal=st.sampled_from(tables.GOALS),
+    level=st.sampled_from(tables.LEVELS),
     days_per_week=st.integers(1, 7),
     minutes=st.integers(20, 180),
     equipment=st.frozensets(st.sampled_from(KIT), max_size=len(KIT)).map(
@@ -158,7 +160,7 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 @FAST
 @given(intake=intakes)
 def test_exercises_never_need_equipment_the_client_does_not_have(intake):
-    plan = gen.plan_build(intake=intake, library=LIBRARY)
+    plan = planner.plan_build(intake=intake, library=LIBRARY)
     for day in plan.days:
         for e in day.exercises:
             assert e.candidate.needs <= intake.equipment | {"body only"}
@@ -167,8 +169,8 @@ def test_exercises_never_need_equipment_the_client_does_not_have(intake):
 @FAST
 @given(intake=intakes)
 def test_contraindicated_exercises_are_never_chosen(intake):
-    rules, _unknown = gen.injuries_parse(intake.injuries)
-    plan = gen.plan_build(intake=intake, library=LIBRARY)
+    rules, _unknown = tables.injuries_parse(intake.injuries)
+    plan = planner.plan_build(intake=intake, library=LIBRARY)
     for day in plan.days:
         for e in day.exercises:
             assert not any(rule.blocks(e.candidate) for rule in rules), (e.candidate.name, rules)
@@ -177,9 +179,9 @@ def test_contraindicated_exercises_are_never_chosen(intake):
 @FAST
 @given(intake=intakes)
 def test_weekly_sets_per_muscle_never_exceed_the_levels_maximum(intake):
-    plan = gen.plan_build(intake=intake, library=LIBRARY)
-    high = gen.VOLUME_BOUNDS[intake.level][1]
-    volume = gen.weekly_volume(plan.days)
+    plan = planner.plan_build(intake=intake, library=LIBRARY)
+    high = tables.VOLUME_BOUNDS[intake.level][1]
+    volume = planner.weekly_volume(plan.days)
     assert all(sets <= high for sets in volume.values()), volume
     assert volume == pytest.approx(plan.weekly_sets)
 
@@ -187,7 +189,7 @@ def test_weekly_sets_per_muscle_never_exceed_the_levels_maximum(intake):
 @FAST
 @given(intake=intakes)
 def test_every_session_fits_the_minutes_the_client_has(intake):
-    plan = gen.plan_build(intake=intake, library=LIBRARY)
+    plan = planner.plan_build(intake=intake, library=LIBRARY)
     for day in plan.days:
         assert day.minutes(warmup=plan.warmup) <= intake.minutes
 
@@ -195,8 +197,8 @@ def test_every_session_fits_the_minutes_the_client_has(intake):
 @FAST
 @given(intake=intakes)
 def test_the_same_intake_gives_the_same_program(intake):
-    first = gen.plan_build(intake=intake, library=LIBRARY)
-    again = gen.plan_build(intake=intake, library=list(reversed(LIBRARY)))
+    first = planner.plan_build(intake=intake, library=LIBRARY)
+    again = planner.plan_build(intake=intake, library=list(reversed(LIBRARY)))
 
     def shape(plan):
         return [
@@ -211,26 +213,28 @@ def test_the_same_intake_gives_the_same_program(intake):
 @FAST
 @given(intake=intakes)
 def test_levels_are_respected_and_every_choice_has_a_reason(intake):
-    plan = gen.plan_build(intake=intake, library=LIBRARY)
-    rank = gen.CLIENT_LEVEL_RANK[intake.level]
+    plan = planner.plan_build(intake=intake, library=LIBRARY)
+    rank = tables.CLIENT_LEVEL_RANK[intake.level]
     for day in plan.days:
         for e in day.exercises:
-            assert gen.EXERCISE_LEVEL_RANK[e.candidate.level] <= rank
+            assert tables.EXERCISE_LEVEL_RANK[e.candidate.level] <= rank
             assert e.candidate.name in e.reason
-            assert 1 <= e.sets <= gen.MAX_SETS_PER_EXERCISE
+            assert 1 <= e.sets <= tables.MAX_SETS_PER_EXERCISE
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    goal=st.sampled_from(gen.GOALS),
-    level=st.sampled_from(gen.LEVELS),
+    goal=st.sampled_from(tables.GOALS),
+    level=st.sampled_from(tables.LEVELS),
     days=st.integers(3, 6),
 )
 def test_with_time_and_a_full_gym_major_muscles_reach_the_levels_minimum(goal, level, days):
-    intake = gen.Intake(goal=goal, level=level, days_per_week=days, minutes=120, equipment=gen.GYM)
-    plan = gen.plan_build(intake=intake, library=LIBRARY)
-    low = gen.VOLUME_BOUNDS[level][0]
-    for muscle in gen.MAJOR_MUSCLES:
+    intake = planner.Intake(
+        goal=goal, level=level, days_per_week=days, minutes=120, equipment=tables.GYM
+    )
+    plan = planner.plan_build(intake=intake, library=LIBRARY)
+    low = tables.VOLUME_BOUNDS[level][0]
+    for muscle in tables.MAJOR_MUSCLES:
         assert plan.weekly_sets.get(muscle, 0) >= low, (muscle, plan.weekly_sets)
 
 
@@ -244,24 +248,24 @@ def test_with_time_and_a_full_gym_major_muscles_reach_the_levels_minimum(goal, l
     ],
 )
 def test_the_split_follows_the_days_per_week(days, split, names):
-    plan = gen.plan_build(
-        intake=gen.Intake(level="advanced", days_per_week=days, minutes=90), library=LIBRARY
+    plan = planner.plan_build(
+        intake=planner.Intake(level="advanced", days_per_week=days, minutes=90), library=LIBRARY
     )
     assert plan.split == split
     assert [d.name for d in plan.days] == names
 
 
 def test_beginners_train_at_most_four_days_and_are_told_why():
-    plan = gen.plan_build(
-        intake=gen.Intake(level="beginner", days_per_week=6, minutes=60), library=LIBRARY
+    plan = planner.plan_build(
+        intake=planner.Intake(level="beginner", days_per_week=6, minutes=60), library=LIBRARY
     )
     assert len(plan.days) == 4
     assert any("beginners" in n["text"] for n in plan.notes)
 
 
 def test_a_knee_injury_avoids_loaded_squats_and_jumps_and_says_so():
-    intake = gen.Intake(days_per_week=4, minutes=90, injuries="Old ACL tear, right knee")
-    plan = gen.plan_build(intake=intake, library=LIBRARY)
+    intake = planner.Intake(days_per_week=4, minutes=90, injuries="Old ACL tear, right knee")
+    plan = planner.plan_build(intake=intake, library=LIBRARY)
     chosen = [e.candidate for d in plan.days for e in d.exercises]
     assert not any(c.pattern in ("squat", "lunge") and c.needs != {"body only"} for c in chosen)
     assert not any("Jump" in c.name or "Pistol" in c.name for c in chosen)
@@ -270,15 +274,15 @@ def test_a_knee_injury_avoids_loaded_squats_and_jumps_and_says_so():
 
 
 def test_a_shoulder_injury_leaves_out_overhead_pressing():
-    plan = gen.plan_build(
-        intake=gen.Intake(days_per_week=4, minutes=90, injuries="shoulder"), library=LIBRARY
+    plan = planner.plan_build(
+        intake=planner.Intake(days_per_week=4, minutes=90, injuries="shoulder"), library=LIBRARY
     )
     chosen = [e.candidate for d in plan.days for e in d.exercises]
     assert chosen and not any(c.pattern == "vertical_push" for c in chosen)
 
 
 def test_unrecognised_injuries_are_flagged_for_the_coach():
-    plan = gen.plan_build(intake=gen.Intake(injuries="asthma"), library=LIBRARY)
+    plan = planner.plan_build(intake=planner.Intake(injuries="asthma"), library=LIBRARY)
     assert any("did not match a rule" in n["text"] for n in plan.notes)
 
 
@@ -286,9 +290,7 @@ def test_intake_validation_gives_field_errors():
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as exc:
-        gen.intake_validate(
-            {"goal": "bulk", "days_per_week": "9", "minutes": "5", "equipment": ["jetpack"]}
-        )
+        gen.intake_build(goal="bulk", days_per_week=9, minutes=5, equipment=["jetpack"])
     assert set(exc.value.message_dict) == {"goal", "days_per_week", "minutes", "equipment"}
 
 
@@ -331,7 +333,7 @@ def test_generating_writes_an_editable_draft_with_reasons(
 ):
     from programs.models import Prescription, Program
 
-    intake = gen.Intake(
+    intake = planner.Intake(
         goal="hypertrophy",
         level="intermediate",
         days_per_week=3,

@@ -102,7 +102,7 @@ def steps(tenant, client_record, coach):
     return svc.habit_assign(
         client=client_record,
         name="8k steps",
-        target="8000",
+        target=Decimal("8000"),
         unit="steps",
         weekdays=range(7),
         starts_on=TODAY - datetime.timedelta(days=30),
@@ -112,14 +112,14 @@ def steps(tenant, client_record, coach):
 
 def test_ticking_the_same_day_twice_keeps_one_check(steps):
     first = svc.habit_check(habit=steps, on=TODAY, by=None, today=TODAY)
-    again = svc.habit_check(habit=steps, on=TODAY, value="9000", by=None, today=TODAY)
+    again = svc.habit_check(habit=steps, on=TODAY, value=Decimal("9000"), by=None, today=TODAY)
     assert first.created and not again.created
     assert HabitCheck.objects.filter(habit=steps).count() == 1
     assert again.check.value == Decimal("9000.0") and again.check.is_done
 
 
 def test_a_value_under_the_target_is_logged_but_not_done(steps):
-    checked = svc.habit_check(habit=steps, on=TODAY, value="6000", by=None, today=TODAY)
+    checked = svc.habit_check(habit=steps, on=TODAY, value=Decimal("6000"), by=None, today=TODAY)
     assert not checked.check.is_done
 
 
@@ -128,9 +128,8 @@ def test_a_value_under_the_target_is_logged_but_not_done(steps):
     [
         (TODAY + datetime.timedelta(days=1), None, "date"),
         (TODAY - datetime.timedelta(days=10), None, "date"),
-        (TODAY, "-5", "value"),
-        (TODAY, "lots", "value"),
-        (TODAY, "99999999", "value"),
+        (TODAY, Decimal("-5"), "value"),
+        (TODAY, Decimal("99999999"), "value"),
     ],
 )
 def test_bad_checks_are_refused(steps, on, value, field):
@@ -156,7 +155,7 @@ def test_a_day_the_habit_is_not_planned_cannot_be_ticked(tenant, client_record):
     ("data", "field"),
     [
         ({"name": ""}, "name"),
-        ({"target": "0"}, "target"),
+        ({"target": Decimal("0")}, "target"),
         ({"weekdays": []}, "weekdays"),
         ({"weekdays": [9]}, "weekdays"),
         ({"ends_on": TODAY - datetime.timedelta(days=40)}, "ends_on"),
@@ -273,6 +272,19 @@ def test_habit_checks_through_the_api_are_idempotent_per_day(
     assert first.json()["id"] == again.json()["id"]
     habits = client_browser.get("/api/v1/habits/").json()["results"]
     assert habits[0]["streak"] == 1
+
+
+def test_a_check_whose_value_is_not_a_number_is_refused(client_browser, business, client_record):
+    habit = _today_habit(business, client_record)
+    response = client_browser.post(
+        "/api/v1/habit-checks/",
+        {"habit": habit.pk, "value": "lots"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "value" in response.json()
+    client_browser.post(f"/habits/{habit.pk}/tick/", {"value": "lots"})
+    with tenant_context(business):
+        assert not HabitCheck.objects.filter(habit=habit).exists()
 
 
 def test_the_api_refuses_checks_on_other_clients_habits_and_by_staff(

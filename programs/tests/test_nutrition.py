@@ -12,7 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from programs.models import Food, FoodLogEntry, MealPlan, NutritionTarget
-from programs.services import nutrition as svc
+from programs.selectors import nutrition as selectors
+from programs.services import food_log, foods, meal_plans
+from programs.services import nutrition as numbers
+from programs.services import nutrition_targets as targets
 
 TODAY = datetime.date(2025, 3, 14)
 
@@ -37,7 +40,7 @@ def chicken(tenant):
 
 
 def test_macros_of_an_amount_are_rounded_half_up_to_a_tenth(oats):
-    m = svc.macros_for(food=oats, grams=Decimal("45"))
+    m = numbers.macros_for(food=oats, grams=Decimal("45"))
     assert (m.kcal, m.protein, m.carbs, m.fat) == (
         Decimal("170.6"),  # 170.55
         Decimal("5.9"),  # 5.94
@@ -56,8 +59,8 @@ def test_a_days_total_is_the_sum_of_its_rounded_lines(grams):
         carbs_100g=Decimal("67.7"),
         fat_100g=Decimal("6.5"),
     )
-    lines = [svc.macros_for(food=food, grams=g) for g in grams]
-    total = svc.Macros()
+    lines = [numbers.macros_for(food=food, grams=g) for g in grams]
+    total = numbers.Macros()
     for line in lines:
         total = total + line
         assert line.kcal == line.kcal.quantize(Decimal("0.1"))
@@ -66,14 +69,14 @@ def test_a_days_total_is_the_sum_of_its_rounded_lines(grams):
 
 def test_the_starter_food_list_is_added_once(tenant):
     Food.objects.all().delete()
-    added = svc.foods_ensure_starter()
+    added = foods.foods_ensure_starter()
     assert added >= 80
-    assert svc.foods_ensure_starter() == 0
+    assert foods.foods_ensure_starter() == 0
     assert Food.objects.count() == added
 
 
 def test_targets_far_from_the_macros_save_with_a_warning(tenant, client_record, coach):
-    result = svc.nutrition_target_set(
+    result = targets.nutrition_target_set(
         client=client_record,
         calories=2000,
         protein_g=150,
@@ -83,7 +86,7 @@ def test_targets_far_from_the_macros_save_with_a_warning(tenant, client_record, 
         starts_on=TODAY,
     )
     assert result.warnings == []  # 600 + 800 + 603 = 2003 kcal
-    result = svc.nutrition_target_set(
+    result = targets.nutrition_target_set(
         client=client_record,
         calories=3000,
         protein_g=150,
@@ -112,12 +115,12 @@ def test_absurd_targets_are_refused_with_a_field_message(
 ):
     data = {"calories": 2000, "protein_g": 150, "carbs_g": 200, "fat_g": 67} | {field: value}
     with pytest.raises(ValidationError) as exc:
-        svc.nutrition_target_set(client=client_record, by=coach, **data)
+        targets.nutrition_target_set(client=client_record, by=coach, **data)
     assert field in exc.value.message_dict
 
 
 def test_the_target_in_force_is_the_latest_started(tenant, client_record, coach):
-    svc.nutrition_target_set(
+    targets.nutrition_target_set(
         client=client_record,
         calories=2000,
         protein_g=150,
@@ -126,7 +129,7 @@ def test_the_target_in_force_is_the_latest_started(tenant, client_record, coach)
         by=coach,
         starts_on=TODAY,
     )
-    svc.nutrition_target_set(
+    targets.nutrition_target_set(
         client=client_record,
         calories=1800,
         protein_g=150,
@@ -136,16 +139,18 @@ def test_the_target_in_force_is_the_latest_started(tenant, client_record, coach)
         starts_on=TODAY + datetime.timedelta(days=7),
     )
     assert (
-        svc.target_for(client=client_record, on=TODAY + datetime.timedelta(days=3)).calories == 2000
+        selectors.target_for(client=client_record, on=TODAY + datetime.timedelta(days=3)).calories
+        == 2000
     )
     assert (
-        svc.target_for(client=client_record, on=TODAY + datetime.timedelta(days=8)).calories == 1800
+        selectors.target_for(client=client_record, on=TODAY + datetime.timedelta(days=8)).calories
+        == 1800
     )
-    assert svc.target_for(client=client_record, on=TODAY - datetime.timedelta(days=1)) is None
+    assert selectors.target_for(client=client_record, on=TODAY - datetime.timedelta(days=1)) is None
 
 
 def test_logging_a_food_copies_its_macros_at_that_time(tenant, client_record, oats):
-    logged = svc.food_log_add(
+    logged = food_log.food_log_add(
         client=client_record, by=None, food=oats, grams="45", on=TODAY, today=TODAY
     )
     oats.kcal_100g = 100
@@ -168,7 +173,7 @@ def test_logging_a_food_copies_its_macros_at_that_time(tenant, client_record, oa
 )
 def test_bad_food_log_entries_are_refused(tenant, client_record, oats, kwargs, field):
     with pytest.raises(ValidationError) as exc:
-        svc.food_log_add(client=client_record, by=None, food=oats, today=TODAY, **kwargs)
+        food_log.food_log_add(client=client_record, by=None, food=oats, today=TODAY, **kwargs)
     assert field in exc.value.message_dict
 
 
@@ -184,7 +189,7 @@ def test_bad_food_log_entries_are_refused(tenant, client_record, oats, kwargs, f
 )
 def test_custom_entries_must_be_plausible(tenant, client_record, custom, grams, field):
     with pytest.raises(ValidationError) as exc:
-        svc.food_log_add(
+        food_log.food_log_add(
             client=client_record,
             by=None,
             name="Homemade stew",
@@ -197,17 +202,17 @@ def test_custom_entries_must_be_plausible(tenant, client_record, custom, grams, 
 
 def test_a_repeated_client_uuid_logs_once(tenant, client_record, oats):
     key = uuid.uuid4()
-    first = svc.food_log_add(
+    first = food_log.food_log_add(
         client=client_record, by=None, food=oats, grams="50", client_uuid=key, today=TODAY
     )
-    again = svc.food_log_add(
+    again = food_log.food_log_add(
         client=client_record, by=None, food=oats, grams="50", client_uuid=key, today=TODAY
     )
     assert first.created and not again.created and first.entry.pk == again.entry.pk
 
 
 def test_the_day_shows_totals_against_targets(tenant, client_record, coach, oats, chicken):
-    svc.nutrition_target_set(
+    targets.nutrition_target_set(
         client=client_record,
         calories=2000,
         protein_g=150,
@@ -216,11 +221,13 @@ def test_the_day_shows_totals_against_targets(tenant, client_record, coach, oats
         by=coach,
         starts_on=TODAY,
     )
-    svc.food_log_add(client=client_record, by=None, food=oats, grams="100", on=TODAY, today=TODAY)
-    svc.food_log_add(
+    food_log.food_log_add(
+        client=client_record, by=None, food=oats, grams="100", on=TODAY, today=TODAY
+    )
+    food_log.food_log_add(
         client=client_record, by=None, food=chicken, grams="200", on=TODAY, today=TODAY
     )
-    day = svc.food_log_day(client=client_record, on=TODAY)
+    day = selectors.food_log_day(client=client_record, on=TODAY)
     assert day.total.kcal == Decimal("709.0")
     assert day.total.protein == Decimal("75.2")
     assert day.progress["kcal"]["percent"] == 35
@@ -230,31 +237,55 @@ def test_the_day_shows_totals_against_targets(tenant, client_record, coach, oats
 def test_meal_plan_totals_per_meal_and_day_and_copies_for_a_client(
     tenant, coach, client_record, oats, chicken
 ):
-    plan = svc.meal_plan_create(name="Lean week", by=coach)
+    plan = meal_plans.meal_plan_create(name="Lean week", by=coach)
     day = plan.days.get()
-    breakfast = svc.meal_add(day=day, name="Breakfast")
-    lunch = svc.meal_add(day=day, name="Lunch")
-    svc.meal_item_add(meal=breakfast, food=oats, grams="80")
-    svc.meal_item_add(meal=lunch, food=chicken, grams="150")
-    totals = svc.meal_plan_totals(plan=plan)
+    breakfast = meal_plans.meal_add(day=day, name="Breakfast")
+    lunch = meal_plans.meal_add(day=day, name="Lunch")
+    meal_plans.meal_item_add(meal=breakfast, food=oats, grams="80")
+    meal_plans.meal_item_add(meal=lunch, food=chicken, grams="150")
+    totals = selectors.meal_plan_totals(plan=plan)
     assert [m.total.kcal for m in totals.days[0].meals] == [Decimal("303.2"), Decimal("247.5")]
     assert totals.days[0].total.kcal == Decimal("550.7")
     with pytest.raises(ValidationError):
-        svc.meal_item_add(meal=lunch, food=chicken, grams="-5")
-    copy = svc.meal_plan_copy(plan=plan, by=coach, client=client_record)
-    assert svc.meal_plan_for_client(client=client_record) == copy
-    assert svc.meal_plan_totals(plan=copy).days[0].total.kcal == Decimal("550.7")
+        meal_plans.meal_item_add(meal=lunch, food=chicken, grams="-5")
+    copy = meal_plans.meal_plan_copy(plan=plan, by=coach, client=client_record)
+    assert selectors.meal_plan_for_client(client=client_record) == copy
+    assert selectors.meal_plan_totals(plan=copy).days[0].total.kcal == Decimal("550.7")
+
+
+def test_a_plan_keeps_at_least_one_day(tenant, coach):
+    plan = meal_plans.meal_plan_create(name="Two days", by=coach)
+    first = plan.days.get()
+    second = meal_plans.meal_plan_day_add(plan=plan)
+    meal_plans.meal_plan_day_remove(day=first, by=coach)
+    assert list(plan.days.all()) == [second]
+    with pytest.raises(ValidationError) as exc:
+        meal_plans.meal_plan_day_remove(day=second, by=coach)
+    assert exc.value.message_dict == {"day": ["A plan keeps at least one day."]}
+    assert plan.days.count() == 1
+
+
+def test_the_builder_keeps_a_plans_last_day(coach_browser, business):
+    with tenant_context(business):
+        plan = meal_plans.meal_plan_create(name="One day", by=None)
+        day = plan.days.get()
+    url = f"/admin/programs/mealplan/{plan.pk}/build/"
+    response = coach_browser.post(url, {"op": "remove_day", "day": day.pk})
+    assert response.status_code == 400
+    assert "A plan keeps at least one day." in response.content.decode()
+    with tenant_context(business):
+        assert plan.days.count() == 1
 
 
 def test_meal_plan_queries_are_constant(tenant, coach, oats, django_assert_num_queries):
-    plan = svc.meal_plan_create(name="Q", by=coach)
+    plan = meal_plans.meal_plan_create(name="Q", by=coach)
     for n in range(3):
-        day = svc.meal_plan_day_add(plan=plan) if n else plan.days.get()
-        meal = svc.meal_add(day=day, name="Meal")
+        day = meal_plans.meal_plan_day_add(plan=plan) if n else plan.days.get()
+        meal = meal_plans.meal_add(day=day, name="Meal")
         for _ in range(3):
-            svc.meal_item_add(meal=meal, food=oats, grams="50")
+            meal_plans.meal_item_add(meal=meal, food=oats, grams="50")
     with django_assert_num_queries(3):
-        svc.meal_plan_totals(plan=plan)
+        selectors.meal_plan_totals(plan=plan)
 
 
 # --- portal ------------------------------------------------------------------------------
@@ -264,7 +295,7 @@ def test_a_client_logs_food_in_the_portal_and_sees_totals(
     client_browser, business, client_record, coach
 ):
     with tenant_context(business):
-        svc.nutrition_target_set(
+        targets.nutrition_target_set(
             client=client_record,
             calories=2000,
             protein_g=150,
@@ -273,7 +304,7 @@ def test_a_client_logs_food_in_the_portal_and_sees_totals(
             by=coach,
             starts_on=datetime.date(2020, 1, 1),
         )
-        svc.foods_ensure_starter()
+        foods.foods_ensure_starter()
         banana = Food.objects.get(name="Banana")
     response = client_browser.post(
         "/nutrition/", {"food": banana.pk, "grams": "120", "meal_name": "Snack"}
@@ -285,7 +316,7 @@ def test_a_client_logs_food_in_the_portal_and_sees_totals(
 
 def test_the_portal_form_explains_bad_grams(client_browser, business):
     with tenant_context(business):
-        svc.foods_ensure_starter()
+        foods.foods_ensure_starter()
         banana = Food.objects.get(name="Banana")
     response = client_browser.post("/nutrition/", {"food": banana.pk, "grams": "-3"})
     assert response.status_code == 400
@@ -312,7 +343,7 @@ def test_a_client_logs_a_custom_entry(client_browser, business, client_record):
 
 def test_a_client_cannot_remove_another_clients_entry(client_browser, business, stranger_record):
     with tenant_context(business):
-        entry = svc.food_log_add(
+        entry = food_log.food_log_add(
             client=stranger_record, by=None, name="x", custom={"kcal": 10}, grams=10
         ).entry
     assert client_browser.post(f"/nutrition/log/{entry.pk}/delete/").status_code == 404
@@ -320,7 +351,7 @@ def test_a_client_cannot_remove_another_clients_entry(client_browser, business, 
 
 def test_the_meal_plan_page_shows_the_clients_plan(client_browser, business, client_record, coach):
     with tenant_context(business):
-        svc.meal_plan_create(name="Cleo's plan", by=coach, client=client_record)
+        meal_plans.meal_plan_create(name="Cleo's plan", by=coach, client=client_record)
     assert "Cleo&#x27;s plan" in client_browser.get("/nutrition/plan/").content.decode()
 
 
@@ -423,7 +454,7 @@ def test_the_food_log_api_is_per_client_with_daily_totals(
     client_browser, business, stranger_record
 ):
     with tenant_context(business):
-        svc.food_log_add(
+        food_log.food_log_add(
             client=stranger_record, by=None, name="Secret", custom={"kcal": 10}, grams=10
         )
     key = str(uuid.uuid4())
@@ -447,7 +478,7 @@ def test_staff_read_but_never_write_a_clients_food_log(
     coach_browser, other_coach_browser, business, client_record
 ):
     with tenant_context(business):
-        svc.food_log_add(
+        food_log.food_log_add(
             client=client_record, by=None, name="Eggs", custom={"kcal": 150}, grams=100
         )
     assert len(coach_browser.get("/api/v1/food-log/").json()["results"]) == 1
@@ -493,9 +524,9 @@ def test_meal_plan_api_copies_a_template_for_a_client(
     coach_browser, client_browser, business, client_record, oats
 ):
     with tenant_context(business):
-        plan = svc.meal_plan_create(name="T", by=None)
-        meal = svc.meal_add(day=plan.days.get(), name="Lunch")
-        svc.meal_item_add(meal=meal, food=oats, grams="100")
+        plan = meal_plans.meal_plan_create(name="T", by=None)
+        meal = meal_plans.meal_add(day=plan.days.get(), name="Lunch")
+        meal_plans.meal_item_add(meal=meal, food=oats, grams="100")
     response = coach_browser.post(
         "/api/v1/meal-plans/",
         {"copy_from": plan.pk, "client": client_record.pk},
@@ -541,14 +572,14 @@ def test_a_food_is_found_by_its_name_with_a_typo(business, typed, meant):
     from programs.selectors.nutrition import food_meant
 
     with tenant_context(business):
-        svc.foods_ensure_starter()
+        foods.foods_ensure_starter()
         food, _others = food_meant(query=typed)
         assert food is not None and food.name == meant
 
 
 def test_a_client_logs_a_food_by_typing_its_name_misspelt(client_browser, business, client_record):
     with tenant_context(business):
-        svc.foods_ensure_starter()
+        foods.foods_ensure_starter()
     response = client_browser.post("/nutrition/", {"food": "bananna", "grams": "120"})
     assert response.status_code == 302
     with tenant_context(business):
@@ -559,7 +590,7 @@ def test_a_name_several_foods_fit_offers_them_and_the_choice_logs_it(
     client_browser, business, client_record
 ):
     with tenant_context(business):
-        svc.foods_ensure_starter()
+        foods.foods_ensure_starter()
         skimmed = Food.objects.get(name="Milk, semi-skimmed (1.7%)")
     response = client_browser.post("/nutrition/", {"food": "milk", "grams": "200"})
     assert response.status_code == 400
@@ -576,7 +607,7 @@ def test_a_name_several_foods_fit_offers_them_and_the_choice_logs_it(
 
 def test_a_name_that_fits_no_food_says_so_and_keeps_what_was_typed(client_browser, business):
     with tenant_context(business):
-        svc.foods_ensure_starter()
+        foods.foods_ensure_starter()
     response = client_browser.post("/nutrition/", {"food": "qqqzzz", "grams": "100"})
     assert response.status_code == 400
     page = response.content.decode()
@@ -594,7 +625,7 @@ def test_totals_are_round_numbers_with_thousands_separators(
     client_browser, business, client_record
 ):
     with tenant_context(business):
-        svc.nutrition_target_set(
+        targets.nutrition_target_set(
             client=client_record,
             calories=2100,
             protein_g=150,
@@ -603,7 +634,7 @@ def test_totals_are_round_numbers_with_thousands_separators(
             by=None,
             starts_on=datetime.date(2020, 1, 1),
         )
-        svc.food_log_add(
+        food_log.food_log_add(
             client=client_record, by=None, name="Stew", custom={"kcal": "372.4"}, grams=300
         )
     page = client_browser.get("/nutrition/").content.decode()

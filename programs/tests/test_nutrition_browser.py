@@ -21,7 +21,8 @@ def cleo(django_db_setup, django_db_blocker):
     from clients.models import Client, Habit
     from clients.tests.factories import person_create
     from programs.models import Food, MealPlan
-    from programs.services import nutrition as svc
+    from programs.services import foods, meal_plans
+    from programs.services import nutrition_targets as targets
     from tenants.models import Business
 
     with django_db_blocker.unblock(), tenant_context(Business.objects.get(slug="acme")):
@@ -29,8 +30,8 @@ def cleo(django_db_setup, django_db_blocker):
         client = Client.objects.create(
             user=user, first_name="Cleo", last_name="Nutrition", email=EMAIL, status="active"
         )
-        svc.foods_ensure_starter()
-        svc.nutrition_target_set(
+        foods.foods_ensure_starter()
+        targets.nutrition_target_set(
             client=client,
             calories=2000,
             protein_g=140,
@@ -57,13 +58,15 @@ def cleo(django_db_setup, django_db_blocker):
             HabitCheck.objects.create(
                 habit=water, date=datetime.date.today() - datetime.timedelta(days=back)
             )
-        plan = svc.meal_plan_create(name="Cleo's lean week", by=None, client=client)
+        plan = meal_plans.meal_plan_create(name="Cleo's lean week", by=None, client=client)
         day = plan.days.get()
-        breakfast = svc.meal_add(day=day, name="Breakfast")
-        svc.meal_item_add(
+        breakfast = meal_plans.meal_add(day=day, name="Breakfast")
+        meal_plans.meal_item_add(
             meal=breakfast, food=Food.objects.get(name="Oats, rolled (dry)"), grams="60"
         )
-        svc.meal_item_add(meal=breakfast, food=Food.objects.get(name="Skyr, plain"), grams="150")
+        meal_plans.meal_item_add(
+            meal=breakfast, food=Food.objects.get(name="Skyr, plain"), grams="150"
+        )
         client_id, plan_id = client.pk, plan.pk
     yield client_id, plan_id
     with django_db_blocker.unblock(), tenant_context(Business.objects.get(slug="acme")):

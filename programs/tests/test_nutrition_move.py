@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django_tenants.utils import tenant_context
 
 from programs.models import Food, MealItem, MealPlan
-from programs.services import nutrition as svc
+from programs.selectors import nutrition as selectors
+from programs.services import meal_plans
 
 
 def foods(meal) -> list[tuple[int, str]]:
@@ -27,15 +28,15 @@ def pantry(tenant):
 @pytest.fixture
 def plan(tenant, coach, pantry):
     """Day 1: Breakfast (oats, skyr, berries), Lunch (rice); Day 2: Dinner (empty)."""
-    plan = svc.meal_plan_create(name="Lean", by=coach)
+    plan = meal_plans.meal_plan_create(name="Lean", by=coach)
     day1 = plan.days.get()
-    breakfast = svc.meal_add(day=day1, name="Breakfast")
-    lunch = svc.meal_add(day=day1, name="Lunch")
+    breakfast = meal_plans.meal_add(day=day1, name="Breakfast")
+    lunch = meal_plans.meal_add(day=day1, name="Lunch")
     for name in ("Oats", "Skyr", "Berries"):
-        svc.meal_item_add(meal=breakfast, food=pantry[name], grams="50")
-    svc.meal_item_add(meal=lunch, food=pantry["Rice"], grams="150")
-    day2 = svc.meal_plan_day_add(plan=plan)
-    svc.meal_add(day=day2, name="Dinner")
+        meal_plans.meal_item_add(meal=breakfast, food=pantry[name], grams="50")
+    meal_plans.meal_item_add(meal=lunch, food=pantry["Rice"], grams="150")
+    day2 = meal_plans.meal_plan_day_add(plan=plan)
+    meal_plans.meal_add(day=day2, name="Dinner")
     return plan
 
 
@@ -56,29 +57,29 @@ def test_new_foods_go_to_the_end_of_their_meal(plan):
 
 def test_a_food_moves_up_inside_its_meal(plan):
     breakfast = meal(plan, "Breakfast")
-    svc.meal_item_move(item=item(plan, "Breakfast", "Berries"), meal=breakfast, position=1)
+    meal_plans.meal_item_move(item=item(plan, "Breakfast", "Berries"), meal=breakfast, position=1)
     assert foods(breakfast) == [(1, "Berries"), (2, "Oats"), (3, "Skyr")]
 
 
 def test_a_food_moves_to_another_meal_and_both_are_renumbered(plan):
     skyr = item(plan, "Breakfast", "Skyr")
-    svc.meal_item_move(item=skyr, meal=meal(plan, "Lunch"), position=1)
+    meal_plans.meal_item_move(item=skyr, meal=meal(plan, "Lunch"), position=1)
     assert foods(meal(plan, "Lunch")) == [(1, "Skyr"), (2, "Rice")]
     assert foods(meal(plan, "Breakfast")) == [(1, "Oats"), (2, "Berries")]
 
 
 def test_a_food_moves_to_an_empty_meal_of_another_day(plan):
-    svc.meal_item_move(item=item(plan, "Lunch", "Rice"), meal=meal(plan, "Dinner"))
+    meal_plans.meal_item_move(item=item(plan, "Lunch", "Rice"), meal=meal(plan, "Dinner"))
     assert foods(meal(plan, "Dinner")) == [(1, "Rice")]
     assert foods(meal(plan, "Lunch")) == []
-    assert svc.meal_plan_totals(plan=plan).days[1].total.kcal > 0
+    assert selectors.meal_plan_totals(plan=plan).days[1].total.kcal > 0
 
 
 def test_a_move_into_another_plan_is_refused(plan, coach, pantry):
-    other = svc.meal_plan_create(name="Other", by=coach)
-    elsewhere = svc.meal_add(day=other.days.get(), name="Snack")
+    other = meal_plans.meal_plan_create(name="Other", by=coach)
+    elsewhere = meal_plans.meal_add(day=other.days.get(), name="Snack")
     with pytest.raises(ValidationError) as exc:
-        svc.meal_item_move(item=item(plan, "Lunch", "Rice"), meal=elsewhere)
+        meal_plans.meal_item_move(item=item(plan, "Lunch", "Rice"), meal=elsewhere)
     assert "meal" in exc.value.message_dict
     assert foods(elsewhere) == []
 
@@ -86,7 +87,7 @@ def test_a_move_into_another_plan_is_refused(plan, coach, pantry):
 @pytest.mark.parametrize("position", [0, 5, "two", -1])
 def test_a_place_out_of_range_is_refused(plan, position):
     with pytest.raises(ValidationError) as exc:
-        svc.meal_item_move(
+        meal_plans.meal_item_move(
             item=item(plan, "Lunch", "Rice"), meal=meal(plan, "Breakfast"), position=position
         )
     assert "position" in exc.value.message_dict
@@ -97,7 +98,7 @@ def test_positions_stay_one_to_n_after_any_moves(plan):
     steps = [("Oats", 2, 1), ("Skyr", 1, None), ("Berries", 2, 2), ("Oats", 0, 1), ("Rice", 1, 1)]
     for food, target, position in steps:
         moving = MealItem.objects.get(meal__day__plan=plan, food__name=food)
-        svc.meal_item_move(item=moving, meal=meal(plan, names[target]), position=position)
+        meal_plans.meal_item_move(item=moving, meal=meal(plan, names[target]), position=position)
     for name in names:
         got = [p for p, _f in foods(meal(plan, name))]
         assert got == list(range(1, len(got) + 1))
@@ -105,10 +106,10 @@ def test_positions_stay_one_to_n_after_any_moves(plan):
 
 
 def test_a_copied_plan_keeps_the_order_of_the_foods(plan, coach):
-    svc.meal_item_move(
+    meal_plans.meal_item_move(
         item=item(plan, "Breakfast", "Berries"), meal=meal(plan, "Breakfast"), position=1
     )
-    copy = svc.meal_plan_copy(plan=plan, by=coach, client=None)
+    copy = meal_plans.meal_plan_copy(plan=plan, by=coach, client=None)
     assert foods(meal(copy, "Breakfast")) == [(1, "Berries"), (2, "Oats"), (3, "Skyr")]
 
 
@@ -178,9 +179,9 @@ def test_a_bad_place_is_a_400_with_a_message(coach_browser, business, page_plan)
 
 def test_a_meal_or_food_of_another_plan_is_a_404(coach_browser, business, coach, page_plan, pantry):
     with tenant_context(business):
-        other = svc.meal_plan_create(name="Other", by=coach)
-        snack = svc.meal_add(day=other.days.get(), name="Snack")
-        theirs = svc.meal_item_add(meal=snack, food=pantry["Oats"], grams="10")
+        other = meal_plans.meal_plan_create(name="Other", by=coach)
+        snack = meal_plans.meal_add(day=other.days.get(), name="Snack")
+        theirs = meal_plans.meal_item_add(meal=snack, food=pantry["Oats"], grams="10")
     rice, lunch = ids(business, page_plan, "Lunch", "Rice")
     into_other = {"op": "move_item", "item": rice, "meal": snack.pk}
     assert coach_browser.post(url(page_plan), into_other).status_code == 404
@@ -209,9 +210,9 @@ def test_another_coachs_client_plan_cannot_be_rearranged(
     other_coach_browser, business, coach, client_record, pantry
 ):
     with tenant_context(business):
-        plan = svc.meal_plan_create(name="Cleo's", by=coach, client=client_record)
-        breakfast = svc.meal_add(day=plan.days.get(), name="Breakfast")
-        oats = svc.meal_item_add(meal=breakfast, food=pantry["Oats"], grams="50")
+        plan = meal_plans.meal_plan_create(name="Cleo's", by=coach, client=client_record)
+        breakfast = meal_plans.meal_add(day=plan.days.get(), name="Breakfast")
+        oats = meal_plans.meal_item_add(meal=breakfast, food=pantry["Oats"], grams="50")
     data = {"op": "move_item", "item": oats.pk, "meal": breakfast.pk, "position": 1}
     assert other_coach_browser.post(url(plan), data).status_code == 404
 

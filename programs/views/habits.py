@@ -1,7 +1,5 @@
 """Portal pages: the client's habits (/habits/): today's, one tap to tick off, streaks."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +13,8 @@ from accounts.policies import portal_client_required
 from clients.models import Habit
 from clients.services.measurements import client_today
 
+from ..forms_habits import HabitTickForm
+from ..selectors.habits import habit_days
 from ..services import habits as svc
 
 SECTION = gettext_lazy("Your habits")
@@ -24,7 +24,7 @@ SECTION = gettext_lazy("Your habits")
 def habits(request):
     client = request.client
     today = client_today(client=client, business=request.tenant)
-    days = svc.habit_days(client=client, today=today)
+    days = habit_days(client=client, today=today)
     context = {
         "client": client,
         "today": today,
@@ -43,16 +43,16 @@ def habit_tick(request, pk: int):
     client = request.client
     habit = get_object_or_404(Habit, pk=pk, client=client, archived_at__isnull=True)
     today = client_today(client=client, business=request.tenant)
-    try:
-        on = datetime.date.fromisoformat(request.POST.get("date") or today.isoformat())
-    except ValueError:
-        on = None
     next_url = request.POST.get("next") or "/habits/"
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/habits/"
-    if on is None:
-        messages.error(request, _("Enter a date like 2025-03-14."))
+    form = HabitTickForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect(next_url)
+    on = form.cleaned_data["date"] or today
     if request.POST.get("undo"):
         svc.habit_uncheck(habit=habit, on=on, by=request.user)
         messages.success(request, _("Unticked %(habit)s.") % {"habit": habit.name})
@@ -61,7 +61,7 @@ def habit_tick(request, pk: int):
         checked = svc.habit_check(
             habit=habit,
             on=on,
-            value=request.POST.get("value") or None,
+            value=form.cleaned_data["value"],
             by=request.user,
             today=today,
         )

@@ -15,8 +15,10 @@ from accounts.policies import portal_client_required
 from clients.services.measurements import client_today
 
 from ..models import FoodLogEntry
+from ..selectors import nutrition as selectors
 from ..selectors.nutrition import food_meant
-from ..services import nutrition as svc
+from ..services.food_log import food_log_add, food_log_delete
+from ..services.foods import foods_ensure_starter
 
 
 class FoodLogForm(forms.Form):
@@ -98,7 +100,7 @@ class FoodLogForm(forms.Form):
         text = self.cleaned_data["food"].strip()
         picked = self.data.get("food_pick") or (text if text.isdigit() else "")
         if picked.isdigit() and len(picked) < 12:
-            food = svc.food_choices().filter(pk=int(picked)).first()
+            food = selectors.food_choices().filter(pk=int(picked)).first()
             if food is not None:
                 return food
         food, self.food_suggestions = food_meant(query=text)
@@ -145,7 +147,7 @@ def nutrition(request):
     """Today's (or ``?date=``) diary with totals against the targets, the add form,
     and the previous days."""
     client = request.client
-    svc.foods_ensure_starter()
+    foods_ensure_starter()
     today = client_today(client=client, business=request.tenant)
     on = _day(request, today)
     form = FoodLogForm(request.POST or None, initial={"date": on})
@@ -153,7 +155,7 @@ def nutrition(request):
         data = form.cleaned_data
         on = data.get("date") or today
         try:
-            logged = svc.food_log_add(
+            logged = food_log_add(
                 client=client,
                 by=request.user,
                 food=None if data.get("custom") else data.get("food"),
@@ -178,8 +180,8 @@ def nutrition(request):
             if on != today:
                 url += f"?date={on.isoformat()}"
             return redirect(url + "#today")
-    day = svc.food_log_day(client=client, on=on)
-    foods = list(svc.food_choices())
+    day = selectors.food_log_day(client=client, on=on)
+    foods = list(selectors.food_choices())
     context = {
         "client": client,
         "form": form,
@@ -188,8 +190,8 @@ def nutrition(request):
         "is_today": on == today,
         "previous_day": on - datetime.timedelta(days=1),
         "next_day": on + datetime.timedelta(days=1) if on < today else None,
-        "history": svc.food_log_history(client=client, before=on),
-        "plan": svc.meal_plan_for_client(client=client),
+        "history": selectors.food_log_history(client=client, before=on),
+        "plan": selectors.meal_plan_for_client(client=client),
         "meals": _by_meal(day.entries),
         "foods": foods,
         "food_servings": {f.name: _num(f.serving_g) for f in foods if f.serving_g},
@@ -210,7 +212,9 @@ def _by_meal(entries) -> list[dict]:
         groups.setdefault(e.meal_name or _("Other"), []).append(e)
     order = ["Breakfast", "Lunch", "Dinner", "Snack"]
     keys = sorted(groups, key=lambda k: (order.index(k) if k in order else len(order), k))
-    return [{"name": k, "entries": groups[k], "total": svc.day_totals(groups[k])} for k in keys]
+    return [
+        {"name": k, "entries": groups[k], "total": selectors.day_totals(groups[k])} for k in keys
+    ]
 
 
 @portal_client_required(section=SECTION)
@@ -218,7 +222,7 @@ def _by_meal(entries) -> list[dict]:
 def food_log_remove(request, pk: int):
     client = request.client
     entry = get_object_or_404(FoodLogEntry, pk=pk, client=client)
-    svc.food_log_delete(entry=entry, by=request.user)
+    food_log_delete(entry=entry, by=request.user)
     messages.success(request, _("Removed %(name)s.") % {"name": entry.name})
     url = reverse("portal_nutrition")
     today = client_today(client=client, business=request.tenant)
@@ -231,13 +235,13 @@ def food_log_remove(request, pk: int):
 def meal_plan(request):
     """The client's meal plan: days, meals, foods with grams and totals."""
     client = request.client
-    plan = svc.meal_plan_for_client(client=client)
+    plan = selectors.meal_plan_for_client(client=client)
     today = client_today(client=client, business=request.tenant)
     context = {
         "client": client,
         "plan": plan,
-        "totals": svc.meal_plan_totals(plan=plan) if plan else None,
-        "target": svc.target_for(client=client, on=today),
+        "totals": selectors.meal_plan_totals(plan=plan) if plan else None,
+        "target": selectors.target_for(client=client, on=today),
     }
     return render(request, "programs/portal/nutrition_plan.html", context)
 
