@@ -7,13 +7,7 @@ client only their own record, which is set here, never taken from the payload.
 """
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_field,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -23,6 +17,7 @@ from accounts.policies import ReadOrOwnerWrites, portal_client
 from .. import units as u
 from ..models import Client, Measurement, Metric
 from ..selectors import client_queryset_for
+from ..serializers import ClientField
 from ..services.measurements import (
     client_today,
     measurement_delete,
@@ -143,24 +138,6 @@ class MetricViewSet(
             Metric.objects.filter(pk=metric.pk).update(position=position)
             metric.position = position
         serializer.instance = metric
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class ClientField(serializers.PrimaryKeyRelatedField):
-    """A client the requester may see (their queryset is set per request)."""
-
-    default_error_messages = {
-        "required": _("Choose the client."),
-        "does_not_exist": _("Choose one of your clients."),
-        "incorrect_type": _("Give the client's id, a number."),
-        "null": _("Choose the client."),
-    }
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        if request is None:
-            return Client.objects.none()
-        return client_queryset_for(user=request.user)
 
 
 class MeasurementSerializer(serializers.ModelSerializer):

@@ -11,13 +11,14 @@ from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from accounts.policies import portal_client
 from mectofitness.core.uploads import file_route_limit
 
 from ..models import ProgressPhoto
 from ..selectors import client_queryset_for
+from ..serializers import ClientField
 from ..services.measurements import client_today
 from ..services.photos import MAX_UPLOAD_BYTES, photo_delete, photo_upload
-from .measurements import ClientField, portal_client
 
 
 class ProgressPhotoSerializer(serializers.ModelSerializer):
