@@ -436,7 +436,8 @@ def forms_demo_seed(*, owner: User, coach: User, client: Client, leads: list[Cli
     """The PAR-Q, goals and weekly check-in forms, the demo client's answers and eight
     weeks of check-ins (the latest waiting for the coach), and a lead's intake."""
     from .models import Assignment, CheckInPlan, Questionnaire, Response
-    from .services.intake import questionnaire_current_version, questionnaire_from_starter
+    from .selectors_intake import questionnaire_current_version
+    from .services.intake_questionnaires import questionnaire_from_starter
 
     if Questionnaire.objects.exists():
         return

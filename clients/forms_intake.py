@@ -2,18 +2,24 @@
 
 ``AnswersForm`` is the one renderer and validator of a questionnaire version's
 answers: the portal, the public link and the API all go through it (the API
-via ``clients.services.intake.answers_clean``). It turns each question of
+via ``answers_clean`` below). It turns each question of
 ``QuestionnaireVersion.fields`` into a Django form field, validates answers
 with per-question messages, and converts what it cleaned into JSON.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from tenants.images import image_reencode
+
+from .models import Questionnaire
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # a whole submission (answers and files) is refused unread above this: five full files
@@ -68,8 +74,6 @@ class AnswerFileField(forms.FileField):
             if b"%%EOF" not in tail:
                 raise ValidationError(self.error_messages["broken"], code="broken")
         else:
-            from tenants.images import image_reencode
-
             fmt = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}[content_type]
             try:
                 # decoded and re-encoded: proves it is an image, drops EXIF (GPS) data
@@ -301,6 +305,46 @@ class AnswersForm(forms.Form):
             }
 
 
+def answers_clean(
+    *,
+    version,
+    data: Mapping[str, object],
+    files: Mapping | None = None,
+    partial: bool = False,
+    existing_files: Iterable[str] = (),
+    prefix: str | None = None,
+) -> tuple[dict, dict]:
+    """Validate answers to ``version`` (the API's JSON) with the same form the pages
+    render. Returns (answers as JSON, new uploads by question key). Raises
+    ``ValidationError`` keyed by question key, with one message per problem."""
+    form = AnswersForm(
+        data=data,
+        files=files or {},
+        version=version,
+        partial=partial,
+        existing_files={key: True for key in existing_files},
+        prefix=prefix,
+    )
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return form.answers(), form.uploads()
+
+
+def answers_check_complete(
+    *, version, answers: Mapping[str, object], have_files: Iterable[str]
+) -> None:
+    """Before answers are sent: raise ``ValidationError`` keyed by question key unless
+    the stored ``answers`` (JSON, as cleaned) and files answer every required question,
+    with the messages the form gives."""
+    file_keys = {spec["key"] for spec in version.fields if spec["type"] == "file"}
+    answers_clean(
+        version=version,
+        data={key: value for key, value in answers.items() if key not in file_keys},
+        partial=False,
+        existing_files=have_files,
+    )
+
+
 class LeadContactForm(forms.Form):
     """Who is answering a public intake link."""
 
@@ -344,3 +388,60 @@ class CheckInPlanForm(forms.Form):
         label=_("First period starts"), widget=forms.DateInput(attrs={"type": "date"})
     )
     is_active = forms.BooleanField(label=_("Active: prompt clients"), required=False)
+
+
+# --- the back office's pages -----------------------------------------------------------
+
+
+class QuestionnaireBuilderForm(forms.Form):
+    """The builder's post: the form's title, introduction, kind and its questions as
+    JSON (the builder's script writes them). The questions are checked by the
+    service (``questionnaire_fields_clean``), the JSON only read here."""
+
+    title = forms.CharField(required=False, strip=False)
+    description = forms.CharField(required=False, strip=False)
+    kind = forms.CharField(required=False)
+    fields_json = forms.CharField(required=False, strip=False)
+
+    def clean_kind(self) -> str:
+        # not sent (a form that exists shows no kind): the form's own
+        return self.data.get("kind", self.initial.get("kind", Questionnaire.Kind.INTAKE))
+
+    def clean_fields_json(self):
+        try:
+            return json.loads(self.cleaned_data["fields_json"] or "[]")
+        except ValueError:
+            raise ValidationError(
+                _("The questions could not be read. Reload the page and try again.")
+            ) from None
+
+
+class QuestionnaireSettingsForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown above the questions."),
+    )
+
+
+class ClientIdsField(forms.Field):
+    """Client ids, from ticked boxes (a list) or a link's ``?ids=1,2,3``; anything
+    that is not a number is left out. Which clients one may reach, services decide."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        if isinstance(value, str):
+            value = value.split(",")
+        return [int(v) for v in value or [] if str(v).isdigit()]
+
+
+class SendToClientsForm(forms.Form):
+    """The send page: ``clients`` ticked (POST), or a search (``q``) or the ids ticked
+    on the client list (``ids``) to show (GET)."""
+
+    clients = ClientIdsField(required=False)
+    q = forms.CharField(required=False)
+    ids = ClientIdsField(required=False, widget=forms.HiddenInput)

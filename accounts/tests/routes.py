@@ -134,11 +134,9 @@ def _jpeg() -> bytes:
 def world_build(business, other_business) -> World:
     """People and one object of each kind. Call inside a transaction that is rolled back."""
     from allauth.account.models import EmailAddress
-    from clients.services.intake import (
-        assignments_create,
-        questionnaire_current_version,
-        questionnaire_from_starter,
-    )
+    from clients.selectors_intake import questionnaire_current_version
+    from clients.services.intake_assignments import assignments_create
+    from clients.services.intake_questionnaires import questionnaire_from_starter
     from django.contrib.auth.models import Group
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage

@@ -2,16 +2,18 @@
 queue, oldest first), reply and mark them reviewed; a client reads their own and
 asks which are due (``/checkins/due/``). Answering goes through ``/responses/``."""
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response as ApiResponse
 
-from accounts.policies import require_portal_client
+from accounts.policies import is_staff_member, require_portal_client
 
 from ..models import Response
-from ..services.checkins import checkin_previous, checkin_review, checkins_due_for, checkins_for
+from ..selectors_intake import checkin_previous, checkins_due_for, checkins_for
+from ..services.checkins import checkin_review
 from .intake import ResponseSerializer
 
 
@@ -50,7 +52,7 @@ class CheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         """Reply to a client's check-in and (by default) mark it reviewed. Staff only."""
-        if not request.user.is_staff:
+        if not is_staff_member(request.user):
             raise PermissionDenied("Only the client's coaches review check-ins.")
         response = self.get_object()
         data = ReviewSerializer(data=request.data)
@@ -67,8 +69,6 @@ class CheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["get"])
     def previous(self, request, pk=None):
         """The client's check-in before this one (404 if it is their first)."""
-        from django.http import Http404
-
         previous = checkin_previous(response=self.get_object())
         if previous is None:
             raise Http404

@@ -18,9 +18,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response as ApiResponse
 
-from accounts.policies import IsStaffMember, require_portal_client
+from accounts.policies import IsStaffMember, is_staff_member, require_portal_client
 
-from ..forms_intake import MAX_BODY_BYTES
+from ..forms_intake import MAX_BODY_BYTES, answers_clean
 from ..models import (
     Assignment,
     CheckInPlan,
@@ -30,15 +30,15 @@ from ..models import (
     ResponseFile,
 )
 from ..selectors import client_queryset_for
-from ..services.intake import (
-    answers_clean,
+from ..selectors_intake import assignment_of_client_get, assignments_for, responses_for
+from ..services.checkins import checkin_response_start
+from ..services.intake_answers import response_save
+from ..services.intake_assignments import (
     assignment_response_start,
+    assignment_withdraw,
     assignments_create,
-    questionnaire_create,
-    questionnaire_publish,
-    response_save,
-    responses_for,
 )
+from ..services.intake_questionnaires import questionnaire_create, questionnaire_publish
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -283,15 +283,11 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data.is_valid(raise_exception=True)
         params = data.validated_data
         if params.get("assignment"):
-            assignment = Assignment.objects.filter(
-                pk=params["assignment"], client=client, questionnaire__archived_at__isnull=True
-            ).first()
+            assignment = assignment_of_client_get(client=client, pk=params["assignment"])
             if assignment is None:
                 raise NotFound
             response = assignment_response_start(assignment=assignment)
         else:
-            from ..services.checkins import checkin_response_start
-
             plan = CheckInPlan.objects.filter(pk=params["checkin_plan"]).first()
             if plan is None:
                 raise NotFound
@@ -381,15 +377,7 @@ class AssignmentViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assignment.objects.none()
-        user = self.request.user
-        queryset = Assignment.objects.select_related("questionnaire", "client", "response").filter(
-            questionnaire__archived_at__isnull=True
-        )
-        if user.is_staff:
-            queryset = queryset.filter(client__in=client_queryset_for(user=user))
-        else:
-            queryset = queryset.filter(client__user_id=user.pk)
-        return queryset.order_by("-assigned_at", "-pk")
+        return assignments_for(user=self.request.user).order_by("-assigned_at", "-pk")
 
     @extend_schema(
         request=FormAssignmentCreateSerializer,
@@ -399,7 +387,7 @@ class AssignmentViewSet(
     )
     def create(self, request, *args, **kwargs):
         """Ask clients (ids) to fill a form in their portal."""
-        if not request.user.is_staff:
+        if not is_staff_member(request.user):
             raise PermissionDenied("Only staff send forms.")
         data = FormAssignmentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -419,14 +407,9 @@ class AssignmentViewSet(
 
     def destroy(self, request, *args, **kwargs):
         """Withdraw a form the client has not sent yet."""
-        if not request.user.is_staff:
+        if not is_staff_member(request.user):
             raise PermissionDenied("Only staff withdraw forms.")
-        assignment = self.get_object()
-        if assignment.response and assignment.response.status == Response.Status.SUBMITTED:
-            raise ApiValidationError({"non_field_errors": ["The client already sent this form."]})
-        if assignment.response is not None:
-            assignment.response.delete()
-        assignment.delete()
+        assignment_withdraw(assignment=self.get_object(), by=request.user)
         return ApiResponse(status=status.HTTP_204_NO_CONTENT)
 
 

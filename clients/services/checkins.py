@@ -3,124 +3,39 @@ questionnaire; their coach reads it, replies and marks it reviewed.
 
 Periods are counted from the plan's ``starts_on``: the period containing a day
 starts on ``starts_on + k * period_days``. A client is due when the current
-period has no sent response with that ``period_start``.
+period has no sent response with that ``period_start``. Which check-ins are due,
+and who sees which, are reads: ``clients.selectors_intake``.
 """
 
 from __future__ import annotations
 
 import datetime
-import zoneinfo
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.policies import is_owner
+from accounts.policies import is_owner, is_staff_member
+from mectofitness.core.context_processors import business_url
+from mectofitness.core.mail import send_business_mail
+from mectofitness.core.tasks import enqueue_on_commit
 
-from ..models import CheckInPlan, Client, Questionnaire, QuestionnaireVersion, Response
+from ..models import CheckInPlan, Client, Questionnaire, Response
 from ..selectors import client_queryset_for
-from .intake import questionnaire_current_version
+from ..selectors_intake import (
+    business_today,
+    checkin_period_start,
+    checkin_plans_in_use,
+    checkins_due_for,
+    questionnaire_current_version,
+)
 from .notices import client_mail_send
 
-
-def business_today() -> datetime.date:
-    """Today in the business's time zone (the schema in use)."""
-    tz_name = getattr(getattr(connection, "tenant", None), "timezone", None) or "UTC"
-    try:
-        tz = zoneinfo.ZoneInfo(tz_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = datetime.UTC
-    return timezone.localdate(timezone=tz)
-
-
-def checkin_period_start(*, plan: CheckInPlan, on: datetime.date) -> datetime.date | None:
-    """The first day of the period containing ``on``; None before the plan starts."""
-    if on < plan.starts_on:
-        return None
-    elapsed = (on - plan.starts_on).days
-    return plan.starts_on + datetime.timedelta(days=elapsed - elapsed % plan.period_days)
-
-
-def checkin_plans_in_use() -> list[tuple[CheckInPlan, QuestionnaireVersion]]:
-    """Active plans whose questionnaire is published and not archived, with the
-    version to answer (two queries)."""
-    plans = list(
-        CheckInPlan.objects.filter(
-            is_active=True,
-            questionnaire__archived_at__isnull=True,
-            questionnaire__kind=Questionnaire.Kind.CHECKIN,
-        ).select_related("questionnaire")
-    )
-    if not plans:
-        return []
-    latest: dict[int, QuestionnaireVersion] = {}
-    for version in QuestionnaireVersion.objects.filter(
-        questionnaire__in=[plan.questionnaire_id for plan in plans], published_at__isnull=False
-    ).order_by("questionnaire_id", "-number"):
-        latest.setdefault(version.questionnaire_id, version)
-    return [
-        (plan, latest[plan.questionnaire_id]) for plan in plans if plan.questionnaire_id in latest
-    ]
-
-
-@dataclass
-class DueCheckIn:
-    plan: CheckInPlan
-    period_start: datetime.date
-    period_end: datetime.date
-    draft: Response | None
-
-    @property
-    def questionnaire(self) -> Questionnaire:
-        return self.plan.questionnaire
-
-
-def checkins_due_for(*, client: Client, on: datetime.date | None = None) -> list[DueCheckIn]:
-    """The check-ins ``client`` should answer now (only active clients are asked)."""
-    if client.status != Client.Status.ACTIVE:
-        return []
-    on = on or business_today()
-    due = []
-    plans = checkin_plans_in_use()
-    if not plans:
-        return []
-    starts = {}
-    for plan, _version in plans:
-        start = checkin_period_start(plan=plan, on=on)
-        if start is not None:
-            starts[plan.pk] = start
-    if not starts:
-        return []
-    responses = Response.objects.filter(
-        client=client,
-        version__questionnaire__in=[plan.questionnaire_id for plan, _v in plans],
-        period_start__in=set(starts.values()),
-    ).select_related("version")
-    seen: dict[tuple[int, datetime.date], Response] = {}
-    for response in responses:
-        key = (response.version.questionnaire_id, response.period_start)
-        if key not in seen or response.status == Response.Status.SUBMITTED:
-            seen[key] = response
-    for plan, _version in plans:
-        start = starts.get(plan.pk)
-        if start is None:
-            continue
-        response = seen.get((plan.questionnaire_id, start))
-        if response is not None and response.status == Response.Status.SUBMITTED:
-            continue
-        due.append(
-            DueCheckIn(
-                plan=plan,
-                period_start=start,
-                period_end=start + datetime.timedelta(days=plan.period_days - 1),
-                draft=response,
-            )
-        )
-    return due
+# queued by name: the task module imports this one (clients.tasks.checkins)
+REPLY_NOTIFY_TASK = "clients.tasks.checkins.checkin_reply_notify_task"
 
 
 @transaction.atomic
@@ -143,44 +58,14 @@ def checkin_response_start(
     return Response.objects.create(version=version, client=client, period_start=match.period_start)
 
 
-def checkins_for(*, user: User) -> QuerySet[Response]:
-    """Sent check-ins ``user`` may see: a coach's clients', or a client's own."""
-    responses = Response.objects.filter(
-        period_start__isnull=False, status=Response.Status.SUBMITTED
-    ).select_related("version__questionnaire", "client", "reviewed_by")
-    if not user.is_authenticated:
-        return responses.none()
-    if user.is_staff:
-        return responses.filter(client__in=client_queryset_for(user=user))
-    return responses.filter(client__user_id=user.pk)
-
-
-def checkin_queue_for(*, user: User) -> QuerySet[Response]:
-    """Unreviewed check-ins of ``user``'s clients, oldest first."""
-    return checkins_for(user=user).filter(reviewed_at__isnull=True).order_by("submitted_at", "pk")
-
-
-def checkin_previous(*, response: Response) -> Response | None:
-    """The client's check-in before this one (same questionnaire), if any."""
-    return (
-        Response.objects.filter(
-            client_id=response.client_id,
-            version__questionnaire_id=response.version.questionnaire_id,
-            status=Response.Status.SUBMITTED,
-            period_start__lt=response.period_start,
-        )
-        .select_related("version")
-        .order_by("-period_start")
-        .first()
-    )
-
-
 @transaction.atomic
 def checkin_review(
     *, response: Response, by: User, comment: str, mark_reviewed: bool = True
 ) -> Response:
     """The coach's reply; ``mark_reviewed`` takes it off the queue. Staff of the client only."""
-    if not by.is_staff or not client_queryset_for(user=by).filter(pk=response.client_id).exists():
+    if not is_staff_member(by) or not (
+        client_queryset_for(user=by).filter(pk=response.client_id).exists()
+    ):
         raise PermissionDenied(_("This is not one of your clients."))
     response = Response.objects.select_for_update().get(pk=response.pk)
     if response.period_start is None or response.status != Response.Status.SUBMITTED:
@@ -200,11 +85,7 @@ def checkin_review(
     if fields:
         response.save(update_fields=fields)
     if response.coach_comment and response.reply_mailed_at is None:
-        from mectofitness.core.tasks import enqueue_on_commit
-
-        from ..tasks.checkins import checkin_reply_notify_task
-
-        enqueue_on_commit(checkin_reply_notify_task, response_id=response.pk)
+        enqueue_on_commit(REPLY_NOTIFY_TASK, response_id=response.pk)
     return response
 
 
@@ -228,8 +109,6 @@ def checkin_reply_notify(*, response_id: int) -> bool:
     """E-mail the client that their coach replied to a check-in, once: the row is
     locked and stamped in the sending transaction (a failed send rolls the stamp back,
     so a retry sends). Returns whether a mail went out."""
-    from mectofitness.core.context_processors import business_url
-
     response = (
         Response.objects.select_for_update(of=("self",))
         .select_related("client__user", "reviewed_by")
@@ -267,7 +146,7 @@ def checkin_reply_notify(*, response_id: int) -> bool:
     return True
 
 
-def checkin_replies_mark_seen(*, client: Client, response_ids) -> int:
+def checkin_replies_mark_seen(*, client: Client, response_ids: Iterable[int]) -> int:
     """The client saw these replies (their check-ins page showed them)."""
     return (
         Response.objects.filter(
@@ -278,6 +157,17 @@ def checkin_replies_mark_seen(*, client: Client, response_ids) -> int:
     )
 
 
+def checkin_plan_check(*, questionnaire: Questionnaire, period_days: int, is_active: bool) -> None:
+    """The rules of a schedule: a check-in form, 1 to 90 days, published before it is
+    switched on. Raises ValidationError keyed by field (no query unless ``is_active``)."""
+    if questionnaire.kind != Questionnaire.Kind.CHECKIN:
+        raise ValidationError({"questionnaire": _("Only check-in forms can be scheduled.")})
+    if not 1 <= period_days <= 90:
+        raise ValidationError({"period_days": _("Choose between 1 and 90 days.")})
+    if is_active and questionnaire_current_version(questionnaire=questionnaire) is None:
+        raise ValidationError({"is_active": _("Publish the check-in before switching it on.")})
+
+
 @transaction.atomic
 def checkin_plan_save(
     *,
@@ -286,29 +176,39 @@ def checkin_plan_save(
     period_days: int,
     starts_on: datetime.date,
     is_active: bool,
+    plan: CheckInPlan | None = None,
 ) -> CheckInPlan:
-    """Set when a check-in questionnaire is asked (owner only)."""
+    """Set when a check-in questionnaire is asked (owner only). ``plan``: the schedule
+    being edited (the back office's list may move it to another form); without it,
+    the form's own schedule is made or changed."""
     if not is_owner(by):
         raise PermissionDenied(_("Only the owner can schedule check-ins."))
-    if questionnaire.kind != Questionnaire.Kind.CHECKIN:
-        raise ValidationError({"questionnaire": _("Only check-in forms can be scheduled.")})
-    if not 1 <= int(period_days) <= 90:
-        raise ValidationError({"period_days": _("Choose between 1 and 90 days.")})
-    if is_active and questionnaire_current_version(questionnaire=questionnaire) is None:
-        raise ValidationError({"is_active": _("Publish the check-in before switching it on.")})
+    checkin_plan_check(questionnaire=questionnaire, period_days=period_days, is_active=is_active)
+    values = {"period_days": period_days, "starts_on": starts_on, "is_active": is_active}
+    if plan is not None and plan.pk is not None:
+        plan = CheckInPlan.objects.select_for_update().get(pk=plan.pk)
+        plan.questionnaire = questionnaire
+        for name, value in values.items():
+            setattr(plan, name, value)
+        plan.save()
+        return plan
     plan, _created = CheckInPlan.objects.update_or_create(
-        questionnaire=questionnaire,
-        defaults={"period_days": int(period_days), "starts_on": starts_on, "is_active": is_active},
+        questionnaire=questionnaire, defaults=values
     )
     return plan
+
+
+@transaction.atomic
+def checkin_plan_delete(*, plan: CheckInPlan, by: User) -> None:
+    """Stop asking a check-in: its schedule goes, the answers stay (owner only)."""
+    if not is_owner(by):
+        raise PermissionDenied(_("Only the owner can schedule check-ins."))
+    plan.delete()
 
 
 def checkin_reminders_send(*, on: datetime.date | None = None) -> int:
     """E-mail active clients with a portal login whose check-in became due ``on``
     (a period starts that day) and who have not answered yet. Returns how many."""
-    from mectofitness.core.context_processors import business_url
-    from mectofitness.core.mail import send_business_mail
-
     on = on or business_today()
     business = getattr(connection, "tenant", None)
     sent = 0

@@ -23,11 +23,13 @@ import datetime
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.policies import is_staff_member
+from mectofitness.core.context_processors import business_url
+from mectofitness.core.mail import send_business_mail
 from mectofitness.core.tasks import enqueue_on_commit
 from tenants.services import rate_limit_hit
 
@@ -39,17 +41,9 @@ CONFIRM_SALT = "clients.intake.held-confirm"
 CONFIRM_LIFETIME = datetime.timedelta(days=14)
 # an open form must not become a way to flood someone's inbox
 CONFIRM_MAILS_PER_CLIENT_PER_DAY = 3
-
-
-def held_responses_for(*, user: User) -> QuerySet[Response]:
-    """Held answers ``user`` may see: staff, those whose possible match is a client
-    they may see (the owner: all). Nobody else, not even that client."""
-    responses = Response.objects.filter(match__isnull=False).select_related(
-        "version__questionnaire", "match"
-    )
-    if not user.is_authenticated or not user.is_staff:
-        return responses.none()
-    return responses.filter(match__in=client_queryset_for(user=user))
+# queued by name: the task module imports this one (clients.tasks.intake)
+NOTIFY_TASK = "clients.tasks.intake.response_submitted_notify_task"
+CONFIRM_SEND_TASK = "clients.tasks.intake.held_response_confirm_send_task"
 
 
 # --- confirming by e-mail ---------------------------------------------------------------
@@ -97,9 +91,7 @@ def held_response_confirm_request(*, response: Response) -> bool:
     """After held answers arrive: queue the confirmation e-mail to the client's
     address (at most a few a day per client) and tell the client's coach. Returns
     whether the e-mail was queued."""
-    from ..tasks.intake import held_response_confirm_send_task, response_submitted_notify_task
-
-    enqueue_on_commit(response_submitted_notify_task, response_id=response.pk)
+    enqueue_on_commit(NOTIFY_TASK, response_id=response.pk)
     if not response.match.email or rate_limit_hit(
         scope="intake-held-confirm",
         key=str(response.match_id),  # the cache key carries the business
@@ -107,7 +99,7 @@ def held_response_confirm_request(*, response: Response) -> bool:
         window_seconds=24 * 3600,
     ):
         return False
-    enqueue_on_commit(held_response_confirm_send_task, response_id=response.pk)
+    enqueue_on_commit(CONFIRM_SEND_TASK, response_id=response.pk)
     return True
 
 
@@ -115,9 +107,6 @@ def held_response_confirm_send(*, response: Response) -> bool:
     """The confirmation e-mail, from the business (its name, replies to the owner),
     with the signed single-use link. Sent to the address on the client's record.
     Returns False when there is nothing to send (no longer held, no address)."""
-    from mectofitness.core.context_processors import business_url
-    from mectofitness.core.mail import send_business_mail
-
     client = response.match
     if client is None or not client.email:
         return False
@@ -150,9 +139,7 @@ def held_response_confirm(*, token: str) -> Response | None:
         return None
     attached = _attach(response=response, client_id=response.match_id)
     if attached is not None:
-        from ..tasks.intake import response_submitted_notify_task
-
-        enqueue_on_commit(response_submitted_notify_task, response_id=attached.pk)
+        enqueue_on_commit(NOTIFY_TASK, response_id=attached.pk)
     return attached
 
 
@@ -164,7 +151,7 @@ def _held_for_staff(*, response: Response, by: User) -> Response:
     (PermissionDenied otherwise); a clear error when someone already decided."""
     # lock the row: the e-mail link and a coach may decide at the same moment
     locked = Response.objects.select_for_update().filter(pk=response.pk).first()
-    if locked is None or not by.is_staff:
+    if locked is None or not is_staff_member(by):
         raise PermissionDenied
     visible = client_queryset_for(user=by)
     if locked.match_id is None:

@@ -7,7 +7,13 @@ task headers. Each business sends its reminders once a day, in the first run
 after local midnight (a cache key per business and day keeps it to one).
 """
 
+from django.core.cache import cache
+
 from mectofitness.celery import app
+from mectofitness.core.tasks import fan_out
+
+from ..selectors_intake import business_today
+from ..services.checkins import checkin_reminders_send, checkin_reply_notify
 
 __all__ = [
     "checkin_reminders_fanout_task",
@@ -19,10 +25,6 @@ __all__ = [
 @app.task
 def checkin_reminders_send_task() -> int:
     """In one business: e-mail clients whose check-in became due today (once a day)."""
-    from django.core.cache import cache
-
-    from ..services.checkins import business_today, checkin_reminders_send
-
     today = business_today()
     # django-tenants' cache key function adds the schema: one key per business
     if not cache.add(f"checkin-reminders:{today.isoformat()}", 1, 60 * 60 * 26):
@@ -33,14 +35,10 @@ def checkin_reminders_send_task() -> int:
 @app.task
 def checkin_reminders_fanout_task() -> int:
     """In the public schema: queue the reminders of every open business."""
-    from mectofitness.core.tasks import fan_out
-
     return fan_out(checkin_reminders_send_task)
 
 
 @app.task
 def checkin_reply_notify_task(*, response_id: int) -> bool:
     """E-mail the client that their coach replied to a check-in (at most once)."""
-    from ..services.checkins import checkin_reply_notify
-
     return checkin_reply_notify(response_id=response_id)

@@ -5,10 +5,14 @@ from django import template
 from django.urls import reverse
 
 from ..models import Response
-from ..services.checkins import checkins_due_for
-from ..services.intake import answer_rows as _answer_rows
-from ..services.intake import assignment_is_done, assignments_for_client, responses_for
-from ..services.intake_held import held_responses_for
+from ..selectors_intake import answer_rows as _answer_rows
+from ..selectors_intake import (
+    assignment_is_done,
+    assignments_for_client,
+    checkins_due_for,
+    held_responses_for,
+    responses_for,
+)
 
 register = template.Library()
 

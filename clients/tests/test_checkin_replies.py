@@ -13,12 +13,8 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from clients.models import Response
-from clients.services.checkins import (
-    checkin_reply_notify,
-    checkin_response_start,
-    checkin_review,
-)
-from clients.services.intake import response_save
+from clients.services.checkins import checkin_reply_notify, checkin_response_start, checkin_review
+from clients.services.intake_answers import response_save
 
 from .test_intake_support import CHECKIN_ANSWERS, weekly_plan  # noqa: F401
 

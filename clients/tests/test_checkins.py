@@ -14,15 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clients.models import CheckInPlan, Client, Response
-from clients.services.checkins import (
+from clients.selectors_intake import (
     business_today,
     checkin_period_start,
     checkin_previous,
-    checkin_response_start,
-    checkin_review,
     checkins_due_for,
 )
-from clients.services.intake import response_save
+from clients.services.checkins import checkin_response_start, checkin_review
+from clients.services.intake_answers import response_save
 
 from .test_intake_support import CHECKIN_ANSWERS, prefixed, weekly_plan  # noqa: F401
 
@@ -275,7 +274,7 @@ def test_another_coach_gets_a_404_on_the_review_page(
 
 
 def test_the_owner_schedules_check_ins_on_the_form_page(business, owner_client, owner):
-    from clients.services.intake import questionnaire_from_starter
+    from clients.services.intake_questionnaires import questionnaire_from_starter
 
     with tenant_context(business):
         questionnaire = questionnaire_from_starter(by=owner, starter="weekly_checkin")
@@ -291,6 +290,63 @@ def test_the_owner_schedules_check_ins_on_the_form_page(business, owner_client, 
         assert (plan.period_days, plan.is_active) == (14, True)
     bad = owner_client.post(url, {"action": "plan", "period_days": "0", "starts_on": "nope"})
     assert bad.status_code == 400
+
+
+def test_archiving_a_check_in_form_stops_asking_it(business, owner, weekly_plan, client_record):
+    from clients.services.intake_questionnaires import questionnaire_archive
+
+    with tenant_context(business):
+        questionnaire_archive(questionnaire=weekly_plan.questionnaire, by=owner)
+        weekly_plan.refresh_from_db()
+        assert weekly_plan.is_active is False
+        assert checkins_due_for(client=client_record) == []
+
+
+def test_the_schedules_list_refuses_switching_on_an_unpublished_check_in(
+    business, owner_client, owner
+):
+    from clients.services.intake_questionnaires import questionnaire_create
+
+    with tenant_context(business):
+        draft = questionnaire_create(
+            by=owner, title="Later", kind="checkin", fields=[{"label": "Q", "type": "number"}]
+        )
+    page = owner_client.post(
+        "/admin/clients/checkinplan/add/",
+        {
+            "questionnaire": draft.pk,
+            "period_days": "7",
+            "starts_on": "2025-01-06",
+            "is_active": "on",
+        },
+    )
+    assert page.status_code == 200
+    assert "Publish the check-in before switching it on." in page.text
+    with tenant_context(business):
+        assert not CheckInPlan.objects.exists()
+
+
+def test_the_schedules_list_saves_and_deletes_through_the_service(
+    business, owner_client, weekly_plan
+):
+    url = f"/admin/clients/checkinplan/{weekly_plan.pk}/change/"
+    page = owner_client.post(
+        url,
+        {
+            "questionnaire": weekly_plan.questionnaire_id,
+            "period_days": "14",
+            "starts_on": "2025-01-06",
+            "is_active": "on",
+        },
+    )
+    assert page.status_code == 302
+    with tenant_context(business):
+        weekly_plan.refresh_from_db()
+        assert weekly_plan.period_days == 14
+    delete = f"/admin/clients/checkinplan/{weekly_plan.pk}/delete/"
+    assert owner_client.post(delete, {"post": "yes"}).status_code == 302
+    with tenant_context(business):
+        assert not CheckInPlan.objects.exists()
 
 
 def test_the_client_panel_shows_recent_check_ins(

@@ -8,21 +8,21 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
 
-from clients.forms_intake import AnswersForm
+from clients.forms_intake import AnswersForm, answers_clean
 from clients.models import Assignment, Client, Questionnaire, Response, ResponseFile
-from clients.services.intake import (
-    answer_rows,
-    answers_clean,
+from clients.selectors_intake import answer_rows, questionnaire_current_version
+from clients.services.intake_answers import LeadContact, lead_intake_submit, response_save
+from clients.services.intake_assignments import (
     assignment_response_start,
+    assignment_withdraw,
     assignments_create,
-    lead_intake_submit,
+)
+from clients.services.intake_questionnaires import (
     questionnaire_create,
-    questionnaire_current_version,
     questionnaire_draft_save,
     questionnaire_fields_clean,
     questionnaire_from_starter,
     questionnaire_publish,
-    response_save,
 )
 from clients.starters import STARTERS
 
@@ -385,13 +385,46 @@ def test_an_assignment_keeps_one_draft_until_it_is_sent(owner, simple_form, clie
         assignment_response_start(assignment=assignment)
 
 
+def _assigned(simple_form, client_record, by) -> Assignment:
+    assignments_create(
+        questionnaire=simple_form, clients=Client.objects.filter(pk=client_record.pk), by=by
+    )
+    return Assignment.objects.get()
+
+
+def test_withdrawing_a_form_takes_the_clients_draft_with_it(coach, simple_form, client_record):
+    assignment = _assigned(simple_form, client_record, coach)
+    draft = assignment_response_start(assignment=assignment)
+    assignment_withdraw(assignment=assignment, by=coach)
+    assert not Assignment.objects.exists()
+    assert not Response.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_form_already_sent_cannot_be_withdrawn(coach, simple_form, client_record):
+    assignment = _assigned(simple_form, client_record, coach)
+    response = assignment_response_start(assignment=assignment)
+    response_save(response=response, answers={"goal": "Run"}, submit=True)
+    with pytest.raises(ValidationError, match="already sent"):
+        assignment_withdraw(assignment=assignment, by=coach)
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_a_coach_cannot_withdraw_a_form_of_another_coachs_client(
+    coach, other_coach, simple_form, client_record
+):
+    assignment = _assigned(simple_form, client_record, coach)
+    with pytest.raises(PermissionDenied):
+        assignment_withdraw(assignment=assignment, by=other_coach)
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+
+
 # --- leads --------------------------------------------------------------------------------
 
 
 def test_a_lead_intake_creates_a_lead_client(simple_form):
     response = lead_intake_submit(
         questionnaire=simple_form,
-        contact={"first_name": "Lea", "last_name": "Lead", "email": "Lea@Example.test"},
+        contact=LeadContact(first_name="Lea", last_name="Lead", email="Lea@Example.test"),
         answers={"goal": "Get fit"},
     )
     client = response.client
@@ -406,12 +439,12 @@ def test_a_lead_intake_with_a_known_email_in_any_case_is_held_off_the_client(sim
     )
     response = lead_intake_submit(
         questionnaire=simple_form,
-        contact={
-            "first_name": "Anastasia",
-            "last_name": "Kova",
-            "email": "ANA@example.TEST",
-            "phone": "+44 7700 900123",
-        },
+        contact=LeadContact(
+            first_name="Anastasia",
+            last_name="Kova",
+            email="ANA@example.TEST",
+            phone="+44 7700 900123",
+        ),
         answers={"goal": "Get fit"},
     )
     existing.refresh_from_db()
@@ -429,12 +462,12 @@ def test_confirming_held_answers_fills_the_blank_last_name_and_phone(simple_form
     )
     held = lead_intake_submit(
         questionnaire=simple_form,
-        contact={
-            "first_name": "Anastasia",
-            "last_name": "Kova",
-            "email": "ana@example.test",
-            "phone": "+44 7700 900123",
-        },
+        contact=LeadContact(
+            first_name="Anastasia",
+            last_name="Kova",
+            email="ana@example.test",
+            phone="+44 7700 900123",
+        ),
         answers={"goal": "Get fit"},
     )
     response = held_response_confirm(token=held_response_confirm_token(response=held))
@@ -452,12 +485,12 @@ def test_a_lead_never_blanks_or_overwrites_what_the_record_says(simple_form):
     for last_name, phone in (("", ""), ("Other", "999")):
         held = lead_intake_submit(
             questionnaire=simple_form,
-            contact={
-                "first_name": "Bo",
-                "last_name": last_name,
-                "email": "bo@example.test",
-                "phone": phone,
-            },
+            contact=LeadContact(
+                first_name="Bo",
+                last_name=last_name,
+                email="bo@example.test",
+                phone=phone,
+            ),
             answers={"goal": "Get fit"},
         )
         held_response_confirm(token=held_response_confirm_token(response=held))

@@ -8,7 +8,8 @@ from django_tenants.utils import tenant_context
 
 from clients.models import Assignment, Client, Response
 from clients.services.checkins import checkin_response_start
-from clients.services.intake import assignments_create, response_save
+from clients.services.intake_answers import response_save
+from clients.services.intake_assignments import assignments_create
 
 from .test_intake_support import (  # noqa: F401  (fixtures)
     CHECKIN_ANSWERS,

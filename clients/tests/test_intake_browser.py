@@ -108,8 +108,8 @@ def checkin_people(forget_what_the_site_made, django_db_blocker):
     Made before the browser starts (Playwright's event loop forbids the ORM)."""
     from accounts.models import User
     from clients.models import CheckInPlan, Client
-    from clients.services.checkins import business_today
-    from clients.services.intake import questionnaire_from_starter
+    from clients.selectors_intake import business_today
+    from clients.services.intake_questionnaires import questionnaire_from_starter
     from tenants.models import Business
 
     from .factories import ClientFactory, person_create

@@ -18,7 +18,7 @@ from django_tenants.utils import tenant_context
 
 from clients.models import Client, Response, ResponseFile
 from clients.services.exporting import client_export_documents
-from clients.services.intake import lead_intake_submit
+from clients.services.intake_answers import LeadContact, lead_intake_submit
 from clients.services.intake_held import (
     CONFIRM_SALT,
     held_response_confirm,
@@ -85,12 +85,12 @@ def held(business, simple_form, blank_client):
     with tenant_context(business):
         return lead_intake_submit(
             questionnaire=simple_form,
-            contact={
-                "first_name": "Mallory",
-                "last_name": "Impostor",
-                "email": "ANA@example.test",
-                "phone": "+44 7700 900999",
-            },
+            contact=LeadContact(
+                first_name="Mallory",
+                last_name="Impostor",
+                email="ANA@example.test",
+                phone="+44 7700 900999",
+            ),
             answers={"goal": SECRET},
         )
 
@@ -376,7 +376,7 @@ def test_the_possible_matches_list_runs_constant_queries(
         for n in range(3):
             lead_intake_submit(
                 questionnaire=simple_form,
-                contact={"first_name": f"P{n}", "email": blank_client.email},
+                contact=LeadContact(first_name=f"P{n}", email=blank_client.email),
                 answers={"goal": "x"},
             )
     assert queries() <= one  # more rows, no more queries (later requests reuse caches)

@@ -10,8 +10,8 @@ from django_tenants.utils import tenant_context
 from PIL import Image
 
 from clients.models import CheckInPlan
-from clients.services.checkins import business_today
-from clients.services.intake import questionnaire_create, questionnaire_from_starter
+from clients.selectors_intake import business_today
+from clients.services.intake_questionnaires import questionnaire_create, questionnaire_from_starter
 
 ALL_TYPES = [
     {
@@ -90,15 +90,12 @@ def upload(name: str, content: bytes, content_type: str = "application/pdf"):
 def link_answers_confirmed(*, questionnaire, client, answers: dict, uploads=None):
     """Answers on ``client``'s record the way the shareable link puts them there:
     sent with their address (held), then confirmed through the e-mailed link."""
-    from clients.services.intake import lead_intake_submit
-    from clients.services.intake_held import (
-        held_response_confirm,
-        held_response_confirm_token,
-    )
+    from clients.services.intake_answers import LeadContact, lead_intake_submit
+    from clients.services.intake_held import held_response_confirm, held_response_confirm_token
 
     held = lead_intake_submit(
         questionnaire=questionnaire,
-        contact={"first_name": client.first_name, "email": client.email},
+        contact=LeadContact(first_name=client.first_name, email=client.email),
         answers=answers,
         uploads=uploads,
     )

@@ -12,11 +12,9 @@ from django.test import override_settings
 from django_tenants.utils import tenant_context
 
 from clients.models import Assignment, Client, Questionnaire, Response, ResponseFile
-from clients.services.intake import (
-    assignments_create,
-    lead_intake_submit,
-    questionnaire_current_version,
-)
+from clients.selectors_intake import questionnaire_current_version
+from clients.services.intake_answers import LeadContact, lead_intake_submit
+from clients.services.intake_assignments import assignments_create
 
 from .factories import ClientFactory
 from .test_intake_support import (  # noqa: F401  (fixtures)
@@ -270,7 +268,7 @@ def stored_file(business, intake_form, client_record):
             uploads={},
         )
         from clients.forms_intake import AnswerFileField
-        from clients.services.intake import _file_store
+        from clients.services.intake_answers import _file_store
 
         checked = AnswerFileField().clean(upload("letter.pdf", pdf_bytes()))
         return _file_store(response=response, key="doc", upload=checked)
@@ -413,7 +411,7 @@ def test_lead_answers_show_in_the_back_office_newest_first(
         for name in ("Ada", "Bea"):
             lead_intake_submit(
                 questionnaire=simple_form,
-                contact={"first_name": name, "email": f"{name}@example.test"},
+                contact=LeadContact(first_name=name, email=f"{name}@example.test"),
                 answers={"goal": f"{name}'s goal"},
             )
         latest = Response.objects.order_by("-submitted_at").first()

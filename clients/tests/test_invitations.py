@@ -260,9 +260,9 @@ def test_a_new_address_withdraws_the_invitation_on_its_way(
     post(owner_client, nina, "invite")
     token = token_in(mail.outbox[-1])
     with tenant_context(business):
-        client_update(client=nina, by=owner, data={"phone": "07700 900123"})
+        client_update(client=nina, by=owner, phone="07700 900123")
         assert Invitation.objects.get(email="nina@example.test").is_open  # same address
-        client_update(client=nina, by=owner, data={"email": "nina.novak@example.test"})
+        client_update(client=nina, by=owner, email="nina.novak@example.test")
         assert Invitation.objects.get(email="nina@example.test").revoked_at == NOW
     assert tenant_client.get(f"/invite/{token}/").status_code == 410
     html = page_of(owner_client, nina)
@@ -371,7 +371,7 @@ START = NOW.date() - datetime.timedelta(days=2)
 
 
 def _give_by_service(browser, business, owner, client, program, form):
-    from clients.services.intake import assignments_create
+    from clients.services.intake_assignments import assignments_create
     from programs.services.assignment import assignment_create
 
     with tenant_context(business):
@@ -429,7 +429,7 @@ def test_what_a_client_is_given_before_accepting_is_in_their_portal_at_once(
     simple_form,
     post,
 ):
-    from clients.services.intake import questionnaire_from_starter
+    from clients.services.intake_questionnaires import questionnaire_from_starter
 
     with tenant_context(business):
         checkin = questionnaire_from_starter(by=owner, starter="weekly_checkin")

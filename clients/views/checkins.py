@@ -15,18 +15,16 @@ from mectofitness.core.uploads import body_limit
 
 from ..forms_intake import MAX_BODY_BYTES, AnswersForm
 from ..models import CheckInPlan
-from ..services.checkins import (
-    business_today,
-    checkin_replies_mark_seen,
-    checkin_response_start,
-    checkins_due_for,
-)
-from ..services.intake import (
+from ..selectors_intake import (
     answer_rows,
+    business_today,
+    checkin_history_for,
+    checkins_due_for,
     questionnaire_current_version,
     response_files_by_key,
-    response_save,
 )
+from ..services.checkins import checkin_replies_mark_seen, checkin_response_start
+from ..services.intake_answers import response_save
 from ..services.records import client_touch
 from .intake import _already_sent, portal_client
 
@@ -39,12 +37,7 @@ def checkins_list(request):
     """What is due now, then what I sent and what my coach replied."""
     client = request.client
     due = checkins_due_for(client=client)
-    history = list(
-        client.responses.filter(period_start__isnull=False, status="submitted")
-        .select_related("version__questionnaire", "reviewed_by")
-        .prefetch_related("files")
-        .order_by("-period_start", "-submitted_at")[:HISTORY_SIZE]
-    )
+    history = checkin_history_for(client=client, limit=HISTORY_SIZE)
     for response in history:
         response.rows = answer_rows(
             response=response, files={f.field_key: f for f in response.files.all()}

@@ -22,18 +22,17 @@ from mectofitness.core.uploads import body_limit
 from tenants.services import rate_limit_hit
 
 from ..forms_intake import MAX_BODY_BYTES, AnswersForm, LeadContactForm
-from ..models import Assignment
-from ..services.intake import (
+from ..selectors_intake import (
     assignment_is_done,
-    assignment_response_start,
+    assignment_of_client_get,
     assignments_for_client,
-    lead_intake_submit,
     questionnaire_current_version,
     questionnaire_public_get,
     response_file_for,
     response_files_by_key,
-    response_save,
 )
+from ..services.intake_answers import LeadContact, lead_intake_submit, response_save
+from ..services.intake_assignments import assignment_response_start
 from ..services.records import client_touch
 
 logger = logging.getLogger(__name__)
@@ -57,11 +56,7 @@ def forms_list(request):
 @require_http_methods(["GET", "POST"])
 def form_fill(request, pk: int):
     """Fill an assigned form; save a draft ("Save and finish later") or send it."""
-    assignment = (
-        Assignment.objects.select_related("questionnaire", "response__version")
-        .filter(pk=pk, client=request.client, questionnaire__archived_at__isnull=True)
-        .first()
-    )
+    assignment = assignment_of_client_get(client=request.client, pk=pk)
     if assignment is None:
         raise Http404
     if assignment_is_done(assignment):
@@ -196,9 +191,15 @@ def public_form(request, token: str):
         # already counted against the sender's rate limit: _public_form_rate_limit
         if contact.is_valid() & form.is_valid():
             try:
+                given = contact.cleaned_data
                 lead_intake_submit(
                     questionnaire=questionnaire,
-                    contact=contact.cleaned_data,
+                    contact=LeadContact(
+                        email=given["email"],
+                        first_name=given["first_name"],
+                        last_name=given["last_name"],
+                        phone=given["phone"],
+                    ),
                     answers=form.answers(),
                     uploads=form.uploads(),
                 )

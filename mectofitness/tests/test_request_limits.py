@@ -9,7 +9,7 @@ from django.test import Client as Browser
 from django.test import RequestFactory
 from django_tenants.utils import tenant_context
 
-from clients.services.intake import questionnaire_create
+from clients.services.intake_questionnaires import questionnaire_create
 from clients.tests.factories import ClientFactory, person_create
 from mectofitness.core.net import client_ip
 from mectofitness.testing import cache_clear

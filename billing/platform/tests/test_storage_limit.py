@@ -277,7 +277,7 @@ def test_a_client_filling_a_form_is_told_when_a_file_does_not_fit(
     full, media, owner, client_browser, client_record, intake_form
 ):
     from clients.models import Assignment
-    from clients.services.intake import assignments_create
+    from clients.services.intake_assignments import assignments_create
 
     with tenant_context(full):
         assignments_create(

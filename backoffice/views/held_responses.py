@@ -6,57 +6,51 @@ separate lead (see ``clients.services.intake_held``)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from ..services.intake import answer_rows
-from ..services.intake_held import (
-    held_response_keep_separate,
-    held_response_merge,
-    held_responses_for,
-)
-from .checkins import page_context
+from accounts.policies import is_staff_member
+from clients.selectors_intake import answer_rows, held_responses_for
+from clients.services.intake_held import held_response_keep_separate, held_response_merge
+
+from ..chrome import render_page
 
 LIST_SIZE = 100
 
 
-def held_urls(modeladmin) -> list:
-    """The list and the page of one, mounted under the answers' admin URLs."""
-    wrap = modeladmin.admin_site.admin_view
+def urls(site):
     return [
         path(
-            "held/",
-            wrap(lambda request: held_list_view(modeladmin, request)),
+            "clients/response/held/",
+            site.admin_view(held_list_view),
             name="clients_response_held_list",
         ),
         path(
-            "held/<int:pk>/",
-            wrap(lambda request, pk: held_detail_view(modeladmin, request, pk)),
+            "clients/response/held/<int:pk>/",
+            site.admin_view(held_detail_view),
             name="clients_response_held",
         ),
     ]
 
 
-def held_list_view(modeladmin, request):
+def held_list_view(request):
     """Held answers whose possible match I may see, newest first."""
-    if not request.user.is_staff or not modeladmin.has_view_permission(request):
+    if not is_staff_member(request.user):
         raise PermissionDenied
     held = held_responses_for(user=request.user).order_by("-submitted_at", "-pk")
-    context = page_context(
-        modeladmin,
-        request,
-        _("Possible matches"),
-        held=list(held[:LIST_SIZE]),
-        total=held.count(),
-        limit=LIST_SIZE,
-    )
-    return render(request, "clients/backoffice/intake_responses_held.html", context)
+    context = {
+        "title": _("Possible matches"),
+        "held": list(held[:LIST_SIZE]),
+        "total": held.count(),
+        "limit": LIST_SIZE,
+    }
+    return render_page(request, "clients/backoffice/intake_responses_held.html", context)
 
 
-def held_detail_view(modeladmin, request, pk):
+def held_detail_view(request, pk):
     """The held answers next to the client they possibly match; merge or keep apart."""
-    if not request.user.is_staff or not modeladmin.has_view_permission(request):
+    if not is_staff_member(request.user):
         raise PermissionDenied
     response = held_responses_for(user=request.user).filter(pk=pk).first()
     if response is None:
@@ -87,17 +81,15 @@ def held_detail_view(modeladmin, request, pk):
             raise Http404 from None
         except ValidationError as exc:
             errors.extend(exc.messages)
-    context = page_context(
-        modeladmin,
-        request,
-        _("Possible match: %(form)s") % {"form": response.version.questionnaire.title},
-        response=response,
-        client=response.match,
-        contact=response.contact or {},
-        rows=answer_rows(response=response),
-        errors=errors,
-    )
-    return render(
+    context = {
+        "title": _("Possible match: %(form)s") % {"form": response.version.questionnaire.title},
+        "response": response,
+        "client": response.match,
+        "contact": response.contact or {},
+        "rows": answer_rows(response=response),
+        "errors": errors,
+    }
+    return render_page(
         request,
         "clients/backoffice/intake_response_held.html",
         context,
