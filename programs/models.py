@@ -251,7 +251,7 @@ class Prescription(models.Model):
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
     distance_m = models.PositiveIntegerField(null=True, blank=True)
     notes = models.CharField(max_length=300, blank=True)
-    # progression from week to week (see programs.services.builder)
+    # progression from week to week (see programs.services.progression)
     progression = models.JSONField(
         default=dict,
         blank=True,

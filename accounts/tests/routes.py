@@ -178,10 +178,11 @@ def world_build(business, other_business) -> World:
     from programs.services.foods import foods_ensure_starter
     from programs.services.habits import habit_assign, habit_check
     from programs.services.library import exercise_create
-    from programs.services.logging import SetInput, exercise_ref, workout_sync
+    from programs.services.logging import SetInput, workout_sync
     from programs.services.meal_plans import meal_plan_copy, meal_plan_create
     from programs.services.nutrition_targets import nutrition_target_set
     from programs.tests.conftest import catalog_exercise
+    from programs.values import exercise_ref
 
     world = World(business=business, other_business=other_business)
     today = timezone.localdate()

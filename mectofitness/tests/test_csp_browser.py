@@ -31,7 +31,7 @@ def dana(django_db_setup, django_db_blocker):
     from clients.models import Client
     from clients.tests.factories import person_create
     from programs.models import Program
-    from programs.services.builder import program_create
+    from programs.services.program_structure import program_create
     from tenants.models import Business
 
     with django_db_blocker.unblock(), tenant_context(Business.objects.get(slug="acme")):

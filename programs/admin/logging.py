@@ -1,5 +1,6 @@
 """Back office: logged workouts of the clients you coach; each opens its review (the
-coach's page of target against actual, with the comment box: ``review.py``).
+coach's page of target against actual, with the comment box:
+``backoffice/views/workout_review.py``, which also serves a log's change page).
 
 Every queryset is narrowed to the clients the signed-in person may see
 (``client_queryset_for``). Sets are shown, never edited here: they are the client's
@@ -7,9 +8,7 @@ own record of what they did."""
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
@@ -18,7 +17,8 @@ from clients.selectors import client_queryset_for
 from mectofitness.core.admin_registry import register_in_backoffice
 
 from ..models import WorkoutLog
-from .review import REVIEW_URL_NAME, review_log_for, review_urls
+
+REVIEW_URL_NAME = "programs_workoutlog_review"  # backoffice/views/workout_review.py
 
 
 class ReviewChangeList(ChangeList):
@@ -40,25 +40,10 @@ class WorkoutLogAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     list_per_page = 50
 
-    def get_urls(self):
-        return [*review_urls(self), *super().get_urls()]
-
     def get_changelist(self, request, **kwargs):
         return ReviewChangeList
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        """The review page replaces the stock change form (404 for a log of a client
-        the signed-in person does not see)."""
-        if not is_staff_member(request.user):
-            raise PermissionDenied
-        if not str(object_id).isdigit():
-            raise Http404
-        log = review_log_for(request, int(object_id))
-        return redirect(f"backoffice:{REVIEW_URL_NAME}", log.pk)
-
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return (
             super()
             .get_queryset(request)

@@ -18,11 +18,15 @@
   ``to: "block:12" | "day:5"`` (the builder's "Move to" form) works instead of
   ``block``/``day``; a target outside the program is a 404.
 
-Every write goes through ``programs.services.builder`` (validation, transactions);
-bad input is a 400 keyed by field. Clients read their own programs and write nothing.
+The input serializers below parse what is sent once (numbers, loads, text) and the
+services take typed values: ``programs.services.program_structure`` (programs, weeks,
+days, blocks) and ``programs.services.prescriptions``; they check the rules
+(transactions, limits). Bad input is a 400 keyed by field. Clients read their own
+programs and write nothing.
 """
 
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -44,7 +48,204 @@ from ..selectors.builder import (
     program_queryset_for,
     program_structure,
 )
-from ..services import builder as svc
+from ..services.prescriptions import (
+    LOAD_MESSAGE,
+    NUMBER_BOUNDS,
+    prescription_add,
+    prescription_move,
+    prescription_remove,
+    prescription_reorder,
+    prescription_update,
+)
+from ..services.program_structure import (
+    ORDER_MESSAGE,
+    PROGRAM_LENGTH_MESSAGE,
+    REST_AFTER_MESSAGE,
+    ROUNDS_MESSAGE,
+    ProgramChanges,
+    block_add,
+    block_move,
+    block_remove,
+    block_reorder,
+    block_update,
+    day_add,
+    day_duplicate,
+    day_remove,
+    day_reorder,
+    day_update,
+    program_archive,
+    program_clone,
+    program_create,
+    program_save_as_template,
+    program_update,
+    week_add,
+    week_duplicate,
+    week_remove,
+    week_update,
+)
+from ..services.progression import progression_text
+from .assignment import assign_program
+
+# --- parsing what is sent -------------------------------------------------------------
+
+
+class Whole(serializers.Field):
+    """A whole number as typed (``"4"`` or ``4``); empty is None (the service says when a
+    number is needed). Anything else is refused with the field's own message."""
+
+    def __init__(self, *, message: str, **kwargs):
+        self.message = message
+        super().__init__(required=False, allow_null=True, **kwargs)
+
+    def to_internal_value(self, data) -> int | None:
+        if data == "":
+            return None
+        if isinstance(data, bool):
+            raise serializers.ValidationError(self.message)
+        try:
+            return int(str(data).strip())
+        except ValueError:
+            raise serializers.ValidationError(self.message) from None
+
+    def to_representation(self, value):
+        return value
+
+
+class Text(serializers.Field):
+    """Text as typed: spaces collapsed (``collapse``) or only trimmed; null is empty."""
+
+    def __init__(self, *, collapse: bool = True, **kwargs):
+        self.collapse = collapse
+        super().__init__(required=False, allow_null=True, **kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        value = super().run_validation(data)
+        return "" if value is None else value
+
+    def to_internal_value(self, data) -> str:
+        if isinstance(data, Mapping | list | bool):
+            raise serializers.ValidationError(_("Write it as text."))
+        text = str(data)
+        return " ".join(text.split()) if self.collapse else text.strip()
+
+    def to_representation(self, value):
+        return value
+
+
+class Load(serializers.Field):
+    """A load as typed: ``62.5`` or ``"62,5"``; empty is None."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, allow_null=True, **kwargs)
+
+    def to_internal_value(self, data) -> Decimal | None:
+        if data == "":
+            return None
+        try:
+            value = Decimal(str(data).strip().replace(",", "."))
+        except (InvalidOperation, ValueError):
+            raise serializers.ValidationError(LOAD_MESSAGE) from None
+        if not value.is_finite():
+            raise serializers.ValidationError(LOAD_MESSAGE)
+        return value
+
+    def to_representation(self, value):
+        return value
+
+
+class Tempo(Text):
+    """``3-1-x-0`` as ``3-1-X-0`` (the service checks its shape)."""
+
+    def to_internal_value(self, data) -> str:
+        return super().to_internal_value(data).replace(" ", "").upper()
+
+
+class Raw(serializers.Field):
+    """A value passed on as sent: the progression rule (a JSON object the service
+    checks, ``programs.services.progression.progression_clean``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, allow_null=True, **kwargs)
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class Ids(serializers.Field):
+    """The ids of a reorder, in their new order."""
+
+    def to_internal_value(self, data) -> list[int]:
+        if not isinstance(data, list):
+            raise serializers.ValidationError(ORDER_MESSAGE)
+        try:
+            return [int(pk) for pk in data]
+        except (TypeError, ValueError):
+            raise serializers.ValidationError(ORDER_MESSAGE) from None
+
+    def to_representation(self, value):
+        return value
+
+
+class PrescriptionInputSerializer(serializers.Serializer):
+    """What a prescription is changed to: a key left out stays as it is."""
+
+    exercise = serializers.CharField(required=False, allow_blank=True)
+    sets = Whole(message=NUMBER_BOUNDS["sets"][2])
+    reps_min = Whole(message=NUMBER_BOUNDS["reps_min"][2])
+    reps_max = Whole(message=NUMBER_BOUNDS["reps_max"][2])
+    load_kind = serializers.CharField(required=False, allow_blank=True)
+    load_value = Load()
+    tempo = Tempo()
+    rest_seconds = Whole(message=NUMBER_BOUNDS["rest_seconds"][2])
+    duration_seconds = Whole(message=NUMBER_BOUNDS["duration_seconds"][2])
+    distance_m = Whole(message=NUMBER_BOUNDS["distance_m"][2])
+    notes = Text()
+    progression = Raw()
+
+
+class BlockInputSerializer(serializers.Serializer):
+    kind = serializers.CharField(required=False, allow_blank=True)
+    rounds = Whole(message=ROUNDS_MESSAGE)
+    rest_after_seconds = Whole(message=REST_AFTER_MESSAGE)
+    note = Text()
+
+
+class DayInputSerializer(serializers.Serializer):
+    name = Text()
+    note = Text(collapse=False)
+
+
+class WeekInputSerializer(serializers.Serializer):
+    note = Text()
+
+
+class NameInputSerializer(serializers.Serializer):
+    name = Text()
+
+
+class OrderInputSerializer(serializers.Serializer):
+    order = Ids()
+
+
+class MoveInputSerializer(serializers.Serializer):
+    """Where a block or an exercise goes: ``to`` ("block:12" | "day:5") or ``block`` /
+    ``day`` (an id), at ``position`` (from 1; the end when left out)."""
+
+    to = Text()
+    block = Text()
+    day = Text()
+    position = Whole(message=_("Choose a place by its number, like 1."))
+
+
+def parsed(serializer_class, request) -> dict:
+    """The request's body parsed by ``serializer_class`` (a 400 keyed by field when not)."""
+    serializer = serializer_class(data=_body(request))
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
 
 # --- reading ---------------------------------------------------------------------
 
@@ -84,7 +285,7 @@ class PrescriptionSerializer(serializers.ModelSerializer):
         return exercise_ref(p)
 
     def get_progression_text(self, p) -> str:
-        return svc.progression_text(p.progression, p.load_kind)
+        return progression_text(p.progression, p.load_kind)
 
 
 class BlockSerializer(serializers.ModelSerializer):
@@ -126,6 +327,10 @@ class ProgramSerializer(serializers.ModelSerializer):
         },
     )
     client_has_health_flag = serializers.SerializerMethodField()
+    # goal, level and length are checked by the service, with its messages
+    goal = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    level = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    length_weeks = Whole(message=PROGRAM_LENGTH_MESSAGE)
 
     class Meta:
         model = Program
@@ -147,9 +352,6 @@ class ProgramSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "is_template", "source", "created_at", "updated_at", "weeks"]
         extra_kwargs = {
             "name": {"required": False},
-            "length_weeks": {"required": False, "validators": []},
-            "goal": {"validators": []},
-            "level": {"validators": []},
         }
 
     def get_fields(self):
@@ -163,15 +365,6 @@ class ProgramSerializer(serializers.ModelSerializer):
 
     def get_client_has_health_flag(self, program) -> bool:
         return bool(program.client_id and program.client.has_health_flag)
-
-    def to_internal_value(self, data):
-        # goal, level and length are checked by the service, with its messages
-        if not isinstance(data, Mapping):
-            return super().to_internal_value(data)  # DRF's 400: expected an object
-        raw = {k: data.get(k) for k in ("goal", "level", "length_weeks") if k in data}
-        attrs = super().to_internal_value({k: v for k, v in data.items() if k not in raw})
-        attrs.update(raw)
-        return attrs
 
 
 class ProgramListSerializer(ProgramSerializer):
@@ -295,7 +488,7 @@ class ProgramViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        program = svc.program_create(
+        program = program_create(
             by=request.user,
             name=data.get("name", ""),
             description=data.get("description", ""),
@@ -310,13 +503,17 @@ class ProgramViewSet(viewsets.ModelViewSet):
         program = _editable(request, self.get_object())
         serializer = self.get_serializer(program, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        data = {k: v for k, v in serializer.validated_data.items() if k in svc.PROGRAM_FIELDS}
-        program = svc.program_update(program=program, by=request.user, data=data)
+        changes = {
+            key: "" if key in ("goal", "level") and value is None else value
+            for key, value in serializer.validated_data.items()
+            if key in ProgramChanges.__annotations__
+        }
+        program = program_update(program=program, by=request.user, **changes)
         return Response(_structure(request, program))
 
     def destroy(self, request, *args, **kwargs):
         program = _editable(request, self.get_object())
-        svc.program_archive(program=program, by=request.user)
+        program_archive(program=program, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=NameSerializer, responses={201: ProgramSerializer})
@@ -324,10 +521,10 @@ class ProgramViewSet(viewsets.ModelViewSet):
     def clone(self, request, pk=None):
         """A deep copy as a new template (``{"name": ...}`` optional)."""
         source = _editable(request, self.get_object())
-        name = str(_body(request).get("name") or "").strip() or _("%(name)s (copy)") % {
+        name = parsed(NameInputSerializer, request).get("name") or _("%(name)s (copy)") % {
             "name": source.name
         }
-        program = svc.program_clone(program=source, by=request.user, name=name[:120])
+        program = program_clone(program=source, by=request.user, name=name[:120])
         return Response(_structure(request, program), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=NameSerializer, responses={201: ProgramSerializer})
@@ -335,8 +532,10 @@ class ProgramViewSet(viewsets.ModelViewSet):
     def save_as_template(self, request, pk=None):
         """A client's program becomes a new template."""
         source = _editable(request, self.get_object())
-        program = svc.program_save_as_template(
-            program=source, by=request.user, name=str(_body(request).get("name") or "")
+        program = program_save_as_template(
+            program=source,
+            by=request.user,
+            name=parsed(NameInputSerializer, request).get("name", ""),
         )
         return Response(_structure(request, program), status=status.HTTP_201_CREATED)
 
@@ -345,14 +544,12 @@ class ProgramViewSet(viewsets.ModelViewSet):
     def weeks(self, request, pk=None):
         """Append an empty week."""
         program = _editable(request, self.get_object())
-        week = svc.week_add(program=program, by=request.user)
+        week = week_add(program=program, by=request.user)
         return Response(WeekSerializer(week).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         """Assign to one or many clients: see ``programs.api.assignment``."""
-        from .assignment import assign_program
-
         return assign_program(request, self.get_object())
 
 
@@ -399,15 +596,10 @@ class PartViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.Ge
         _editable(self.request, value)
         return parent
 
-    def _data(self, fields) -> dict:
-        body = _body(self.request)
-        return {k: body[k] for k in fields if k in body}
-
-    def _order(self) -> list:
-        order = _body(self.request).get("order")
-        if not isinstance(order, list):
-            raise serializers.ValidationError({"order": [_("Give the ids in their new order.")]})
-        return order
+    def _order(self) -> list[int]:
+        if "order" not in _body(self.request):
+            raise serializers.ValidationError({"order": [ORDER_MESSAGE]})
+        return parsed(OrderInputSerializer, self.request)["order"]
 
     def update(self, request, *args, **kwargs):
         part = self.get_object()
@@ -423,17 +615,16 @@ class WeekViewSet(PartViewSet):
     program_path = "program"
 
     def change(self, week):
-        return svc.week_update(
-            week=week, by=self.request.user, note=_body(self.request).get("note")
-        )
+        note = parsed(WeekInputSerializer, self.request).get("note", "")
+        return week_update(week=week, by=self.request.user, note=note)
 
     def remove(self, week):
-        svc.week_remove(week=week, by=self.request.user)
+        week_remove(week=week, by=self.request.user)
 
     @extend_schema(request=None, responses={201: WeekSerializer})
     @action(detail=True, methods=["post"])
     def duplicate(self, request, pk=None):
-        week = svc.week_duplicate(week=self.get_object(), by=request.user)
+        week = week_duplicate(week=self.get_object(), by=request.user)
         return Response(WeekSerializer(week).data, status=status.HTTP_201_CREATED)
 
 
@@ -444,35 +635,30 @@ class DayViewSet(mixins.CreateModelMixin, PartViewSet):
 
     def create(self, request, *args, **kwargs):
         week = self._parent(ProgramWeek, "week", "program")
-        day = svc.day_add(
-            week=week,
-            by=request.user,
-            name=_body(request).get("name", ""),
-            note=_body(request).get("note", ""),
+        fields = parsed(DayInputSerializer, request)
+        day = day_add(
+            week=week, by=request.user, name=fields.get("name", ""), note=fields.get("note", "")
         )
         return Response(DaySerializer(day).data, status=status.HTTP_201_CREATED)
 
     def change(self, day):
-        return svc.day_update(day=day, by=self.request.user, data=self._data(("name", "note")))
+        return day_update(day=day, by=self.request.user, **parsed(DayInputSerializer, self.request))
 
     def remove(self, day):
-        svc.day_remove(day=day, by=self.request.user)
+        day_remove(day=day, by=self.request.user)
 
     @extend_schema(request=None, responses={201: DaySerializer})
     @action(detail=True, methods=["post"])
     def duplicate(self, request, pk=None):
-        day = svc.day_duplicate(day=self.get_object(), by=request.user)
+        day = day_duplicate(day=self.get_object(), by=request.user)
         return Response(DaySerializer(day).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=REORDER["week"], responses=ReorderedSerializer)
     @action(detail=False, methods=["post"])
     def reorder(self, request):
         week = self._parent(ProgramWeek, "week", "program")
-        svc.day_reorder(week=week, by=request.user, order=self._order())
+        day_reorder(week=week, by=request.user, order=self._order())
         return Response({"ok": True})
-
-
-BLOCK_FIELDS = ("kind", "rounds", "rest_after_seconds", "note")
 
 
 class BlockViewSet(mixins.CreateModelMixin, PartViewSet):
@@ -482,20 +668,21 @@ class BlockViewSet(mixins.CreateModelMixin, PartViewSet):
 
     def create(self, request, *args, **kwargs):
         day = self._parent(ProgramDay, "day", "week__program")
-        block = svc.block_add(day=day, by=request.user, data=self._data(BLOCK_FIELDS))
+        block = block_add(day=day, by=request.user, **parsed(BlockInputSerializer, request))
         return Response(BlockSerializer(block).data, status=status.HTTP_201_CREATED)
 
     def change(self, block):
-        return svc.block_update(block=block, by=self.request.user, data=self._data(BLOCK_FIELDS))
+        changes = parsed(BlockInputSerializer, self.request)
+        return block_update(block=block, by=self.request.user, **changes)
 
     def remove(self, block):
-        svc.block_remove(block=block, by=self.request.user)
+        block_remove(block=block, by=self.request.user)
 
     @extend_schema(request=REORDER["day"], responses=ReorderedSerializer)
     @action(detail=False, methods=["post"])
     def reorder(self, request):
         day = self._parent(ProgramDay, "day", "week__program")
-        svc.block_reorder(day=day, by=request.user, order=self._order())
+        block_reorder(day=day, by=request.user, order=self._order())
         return Response({"ok": True})
 
     @extend_schema(request=None, responses=BlockSerializer)
@@ -503,10 +690,9 @@ class BlockViewSet(mixins.CreateModelMixin, PartViewSet):
     def move(self, request, pk=None):
         """Move the block to another workout of the program: ``{"day": id, "position": n}``."""
         block = self.get_object()
-        day = _move_target(_body(request), program_id=block.day.week.program_id, kinds=("day",))
-        block = svc.block_move(
-            block=block, by=request.user, day=day, position=_body(request).get("position")
-        )
+        where = parsed(MoveInputSerializer, request)
+        day = _move_target(where, program_id=block.day.week.program_id, kinds=("day",))
+        block = block_move(block=block, by=request.user, day=day, position=where.get("position"))
         return Response(BlockSerializer(block).data)
 
 
@@ -520,31 +706,35 @@ class PrescriptionViewSet(mixins.CreateModelMixin, PartViewSet):
             block, day = self._parent(Block, "block", "day__week__program"), None
         else:
             block, day = None, self._parent(ProgramDay, "day", "week__program")
-        prescription = svc.prescription_add(
+        values = parsed(PrescriptionInputSerializer, request)
+        prescription = prescription_add(
             by=request.user,
-            exercise_ref=_body(request).get("exercise", ""),
+            exercise_ref=values.pop("exercise", ""),
             block=block,
             day=day,
-            data=self._data(svc.PRESCRIPTION_FIELDS),
+            **values,
         )
         prescription = self.queryset.get(pk=prescription.pk)
         return Response(PrescriptionSerializer(prescription).data, status=status.HTTP_201_CREATED)
 
     def change(self, prescription):
-        data = self._data((*svc.PRESCRIPTION_FIELDS, "exercise"))
-        prescription = svc.prescription_update(
-            prescription=prescription, by=self.request.user, data=data
+        changes = parsed(PrescriptionInputSerializer, self.request)
+        prescription = prescription_update(
+            prescription=prescription,
+            by=self.request.user,
+            exercise_ref=changes.pop("exercise", None),
+            **changes,
         )
         return self.queryset.get(pk=prescription.pk)
 
     def remove(self, prescription):
-        svc.prescription_remove(prescription=prescription, by=self.request.user)
+        prescription_remove(prescription=prescription, by=self.request.user)
 
     @extend_schema(request=REORDER["block"], responses=ReorderedSerializer)
     @action(detail=False, methods=["post"])
     def reorder(self, request):
         block = self._parent(Block, "block", "day__week__program")
-        svc.prescription_reorder(block=block, by=request.user, order=self._order())
+        prescription_reorder(block=block, by=request.user, order=self._order())
         return Response({"ok": True})
 
     @extend_schema(request=None, responses=PrescriptionSerializer)
@@ -554,13 +744,14 @@ class PrescriptionViewSet(mixins.CreateModelMixin, PartViewSet):
         new block at the end of a workout (``{"day": id}``) of the same program."""
         prescription = self.get_object()
         program_id = prescription.block.day.week.program_id
-        target = _move_target(_body(request), program_id=program_id, kinds=("block", "day"))
-        prescription = svc.prescription_move(
+        where = parsed(MoveInputSerializer, request)
+        target = _move_target(where, program_id=program_id, kinds=("block", "day"))
+        prescription = prescription_move(
             prescription=prescription,
             by=request.user,
             block=target if isinstance(target, Block) else None,
             day=target if isinstance(target, ProgramDay) else None,
-            position=_body(request).get("position"),
+            position=where.get("position"),
         )
         return Response(PrescriptionSerializer(self.queryset.get(pk=prescription.pk)).data)
 

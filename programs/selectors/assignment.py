@@ -114,3 +114,13 @@ def training_summary(*, client: Client, today: datetime.date) -> dict:
         "missed": max(0, due - done - counts["skipped"]),
         "compliance": round(100 * done / due) if due else None,
     }
+
+
+def assignments_of_client(*, client: Client) -> QuerySet[ProgramAssignment]:
+    """Every assignment of ``client``, newest first, with its program (one query).
+    Callers have found the client through ``client_queryset_for``."""
+    return (
+        ProgramAssignment.objects.filter(client=client)
+        .select_related("program")
+        .order_by("-created_at")
+    )

@@ -12,9 +12,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from clients.selectors import client_queryset_for
-from programs.catalog.models import CatalogExercise
 
-from ..models import Block, Exercise, ExerciseHide, Prescription, Program, ProgramDay, ProgramWeek
+from ..models import Block, Exercise, Prescription, Program, ProgramDay, ProgramWeek
+from .library import exercise_search
 
 PICKER_LIMIT = 20
 
@@ -97,36 +97,13 @@ def exercise_ref(prescription: Prescription) -> str:
 def exercise_picker(*, query: str, limit: int = PICKER_LIMIT) -> list[dict]:
     """Exercises matching ``query`` for the builder's picker: ``{"ref", "name", "detail"}``.
 
-    Uses the exercise library's ranked search (``programs.selectors.library``); without
-    it, names containing the query: the business's own exercises, then catalog entries
-    it has not hidden or copied."""
+    Uses the exercise library's ranked, typo-tolerant search
+    (``programs.selectors.library``)."""
     query = " ".join((query or "").split())
     if not query:
         return []
-    try:  # the library's ranked, typo-tolerant search, when its module is there
-        from .library import exercise_search
-    except ImportError:  # pragma: no cover
-        exercise_search = None
-    if exercise_search is not None:
-        page = exercise_search(query=query, limit=limit)
-        return [_picker_row(item) for item in page.results][:limit]
-    own = list(
-        Exercise.objects.filter(archived_at__isnull=True, name__icontains=query).order_by("name")[
-            :limit
-        ]
-    )
-    hidden = ExerciseHide.objects.values("catalog_exercise_id")
-    copied = Exercise.objects.filter(catalog__isnull=False).values("catalog_id")
-    catalog = list(
-        CatalogExercise.objects.filter(name__icontains=query)
-        .exclude(pk__in=hidden)
-        .exclude(pk__in=copied)
-        .order_by("name")[: max(0, limit - len(own))]
-    )
-    rows = [_picker_row(e) for e in own + catalog]
-    lowered = query.lower()
-    rows.sort(key=lambda r: (not r["name"].lower().startswith(lowered), r["name"].lower()))
-    return rows[:limit]
+    page = exercise_search(query=query, limit=limit)
+    return [_picker_row(item) for item in page.results][:limit]
 
 
 def _picker_row(item) -> dict:

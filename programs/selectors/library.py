@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import QuerySet
 
 from programs.catalog.models import CatalogExercise, Category
@@ -83,8 +84,6 @@ _own_words: dict[str, Vocabulary] = {}
 def own_vocabulary() -> Vocabulary:
     """This business's own exercises' words, held per process for ``OWN_WORDS_TTL``
     seconds (the services forget them at once in the process that changed them)."""
-    from django.db import connection
-
     schema = connection.schema_name
     current = _own_words.get(schema)
     if current is None or time.monotonic() - current.loaded > OWN_WORDS_TTL:
@@ -95,8 +94,6 @@ def own_vocabulary() -> Vocabulary:
 
 
 def own_vocabulary_reset() -> None:
-    from django.db import connection
-
     _own_words.pop(connection.schema_name, None)
 
 
@@ -251,8 +248,6 @@ def _search_rows(
     text: str, variants: list[str], filters: LibraryFilters, *, own: bool, hidden: bool, need: int
 ) -> list:
     """The best ``need`` matches on each side, as model instances with ``rank``."""
-    from django.db import connection
-
     catalog_table = CatalogExercise._meta.db_table
     own_table = Exercise._meta.db_table
     hide_table = ExerciseHide._meta.db_table

@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from clients import units as u
 from clients.models import Client
+from clients.selectors import client_queryset_for
 from programs.catalog.models import CatalogExercise
 
 from ..models import (
@@ -27,8 +28,7 @@ from ..models import (
     SetLog,
     WorkoutLog,
 )
-from ..services.logging import exercise_ref, load_display, prescription_version
-from ..services.records import epley_e1rm
+from ..services.progression import prescription_for_week
 from ..sets import (
     columns,
     format_distance,
@@ -37,6 +37,7 @@ from ..sets import (
     format_target,
     kind_of,
 )
+from ..values import epley_e1rm, exercise_ref, load_display, prescription_version
 
 UPCOMING_DAYS = 14
 RECENT_LOGS = 8
@@ -137,8 +138,9 @@ class Target:
 
 
 def _week_target(prescription: Prescription, week: int) -> Target:
-    """The prescription for ``week`` of the program: the builder's progression when it
-    provides ``prescription_for_week``, else the values as written."""
+    """The prescription for ``week`` of the program: the builder's progression
+    (``programs.services.progression``; one query counts the written weeks), else the
+    values as written."""
     written = Target(
         sets=prescription.sets,
         reps_min=prescription.reps_min,
@@ -149,33 +151,19 @@ def _week_target(prescription: Prescription, week: int) -> Target:
         duration_seconds=prescription.duration_seconds,
         distance_m=prescription.distance_m,
     )
-    from ..services import builder
-
-    progress = getattr(builder, "prescription_for_week", None)
-    if progress is None or week <= 1:
+    if week <= 1:
         return written
     try:
-        try:
-            result = progress(prescription=prescription, week=week)
-        except TypeError:
-            result = progress(prescription, week)
+        result = prescription_for_week(prescription, week)
     except Exception:  # noqa: BLE001 - a progression bug must not take the gym page down
         return written
-    if result is None:
-        return written
-
-    def pick(name):
-        if isinstance(result, dict):
-            return result.get(name, getattr(written, name))
-        return getattr(result, name, getattr(written, name))
-
     return Target(
-        sets=pick("sets") or written.sets,
-        reps_min=pick("reps_min"),
-        reps_max=pick("reps_max"),
-        load_kind=pick("load_kind") or written.load_kind,
-        load_value=pick("load_value"),
-        rest_seconds=pick("rest_seconds"),
+        sets=result.sets or written.sets,
+        reps_min=result.reps_min,
+        reps_max=result.reps_max,
+        load_kind=result.load_kind or written.load_kind,
+        load_value=result.load_value,
+        rest_seconds=written.rest_seconds,
         duration_seconds=written.duration_seconds,
         distance_m=written.distance_m,
     )
@@ -322,19 +310,10 @@ def library_alternatives(
 
 
 def client_equipment(*, client: Client) -> set[str]:
-    """Equipment the client has: what the generator knows from their intake when it can
-    tell, else every piece the exercises of their current programs already use (their
-    coach wrote those programs for the gear they have). One or two queries."""
-    from ..services import generator
-
-    known = getattr(generator, "client_equipment", None)
-    if known is not None:
-        try:
-            equipment = known(client=client)
-        except Exception:  # noqa: BLE001 - fall back to the program's own gear
-            equipment = None
-        if equipment:
-            return set(equipment)
+    """Equipment the client has: every piece the exercises of their current programs
+    already use (their coach wrote those programs for the gear they have). One query.
+    (It used to ask the generator first, through a ``client_equipment`` the generator
+    never had: the answer was always this one.)"""
     programs = ProgramAssignment.objects.filter(
         client=client, status=ProgramAssignment.Status.ACTIVE
     ).values("program_id")
@@ -816,8 +795,6 @@ def training_activity_for(*, user, limit: int = 8) -> list[WorkoutLog]:
     """The latest finished workouts of the clients ``user`` may see, newest first, each
     with ``record_count``: its records, one per exercise and kind (a record beaten
     twice in a session counts once). Two queries."""
-    from clients.selectors import client_queryset_for
-
     logs = list(
         WorkoutLog.objects.filter(
             client__in=client_queryset_for(user=user), finished_at__isnull=False
@@ -831,3 +808,20 @@ def training_activity_for(*, user, limit: int = 8) -> list[WorkoutLog]:
     for log in logs:
         log.record_count = len(records_best_of(by_log[log.pk]))
     return logs
+
+
+def charts_json(progress: dict) -> dict:
+    """What programs-logging.js draws (the tables carry the same numbers)."""
+    return {
+        "unit": progress["unit"],
+        "exercises": [
+            {"id": e["slug"], "name": e["name"], "points": e["points"]}
+            for e in progress["exercises"]
+        ],
+        "weeks": [w.isoformat() for w in progress["weeks"]],
+        "muscles": progress["muscles"][:8],
+        "adherence": [
+            {"week": a["week"].isoformat(), "done": a["done"], "scheduled": a["scheduled"]}
+            for a in progress["adherence"]
+        ],
+    }

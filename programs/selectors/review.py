@@ -12,10 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from accounts.models import User
 from clients import units as u
+from clients.selectors import client_queryset_for
 
 from ..models import PersonalRecord, Prescription, ProgramWeek, SetLog, WorkoutLog
-from ..services.builder import prescription_for_week
+from ..services.progression import prescription_for_week
 from ..sets import (
     DOT,
     HAS_LOAD,
@@ -228,3 +230,13 @@ class _TargetView:
         self.load_kind, self.load_value = target.load_kind, target.load_value
         self.duration_seconds = prescription.duration_seconds
         self.distance_m = prescription.distance_m
+
+
+def workout_log_for_review(*, user: User, pk: int) -> WorkoutLog | None:
+    """The log ``pk`` if its client is one ``user`` may see (else None), with what the
+    review page shows of it (one query)."""
+    return (
+        WorkoutLog.objects.filter(pk=pk, client__in=client_queryset_for(user=user))
+        .select_related("client", "commented_by", "scheduled__day")
+        .first()
+    )

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from clients.models import Client
 from clients.services.measurements import client_today
 
 from ..models import Program, ProgramAssignment, ProgramDay, ScheduledWorkout
-from .builder import program_clone
+from .program_structure import program_clone
 
 MAX_SHIFT_DAYS = 365
 
@@ -201,10 +202,6 @@ def assignment_shift(
     assignment = _lock(assignment)
     if assignment.status != ProgramAssignment.Status.ACTIVE:
         raise ValidationError({"days": _("Only an active program can be shifted.")})
-    try:
-        days = int(days)
-    except (TypeError, ValueError):
-        raise ValidationError({"days": _("Give a whole number of days, like 7 or -2.")}) from None
     if days == 0 or abs(days) > MAX_SHIFT_DAYS:
         raise ValidationError({"days": _("Shift by 1 to 365 days, forwards or back.")})
     today = today or _today(assignment)
@@ -314,8 +311,6 @@ def assignments_complete_due(*, today: datetime.date | None = None) -> int:
     ``COMPLETE_AFTER_DAYS`` ago (missed workouts stay missed, for the adherence
     figures). Frees the client's main-program slot for what comes next.
     Returns how many were completed."""
-    from django.db.models import Max
-
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=COMPLETE_AFTER_DAYS)
     due = (

@@ -13,24 +13,27 @@ and the response lists the conflict so the page can say so.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import uuid
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients import units as u
 from clients.models import Client
+from mectofitness.core.context_processors import business_url
+from mectofitness.core.mail import send_business_mail
 from mectofitness.core.tasks import enqueue_on_commit
 from programs.catalog.models import CatalogExercise, Measurement
 
-from ..models import Exercise, Prescription, ScheduledWorkout, SetLog, WorkoutLog
-from ..tasks.logging import workout_finished_notify_task
+from ..models import Exercise, PersonalRecord, Prescription, ScheduledWorkout, SetLog, WorkoutLog
+from ..selectors.logging import exercise_name, record_text, records_best_of
+from ..values import prescription_version
 from .assignment import assignment_complete_if_done
 from .comments import workout_comment  # noqa: F401 - the coach's comment lives there
 from .records import NewRecord, records_refresh
@@ -58,38 +61,6 @@ def load_to_kg(value, *, unit: str) -> Decimal:
         raise ValueError("not a number")
     factor = u.KG_PER_LB if unit == u.IMPERIAL else Decimal(1)
     return (number * factor).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def load_display(load_kg: Decimal | None, *, system: str) -> str:
-    """ "102.5" in kg or "225" in lb: a stored load for people, without the unit."""
-    if load_kg is None:
-        return ""
-    return u.number_text(u.to_display(load_kg, kind=u.MASS, system=system))
-
-
-def prescription_version(prescription: Prescription) -> str:
-    """A short fingerprint of what a prescription asks for. The page sends the one it was
-    built with; a different one at sync time means the coach edited it meanwhile.
-    (Prescription has no ``updated_at``: this also notices edits that keep the row.)"""
-    parts = [
-        prescription.catalog_exercise_id,
-        prescription.exercise_id,
-        prescription.sets,
-        prescription.reps_min,
-        prescription.reps_max,
-        prescription.load_kind,
-        prescription.load_value,
-        prescription.duration_seconds,
-        prescription.distance_m,
-        prescription.block_id,
-    ]
-    text = "|".join("" if p is None else str(p) for p in parts)
-    return hashlib.sha1(text.encode()).hexdigest()[:12]
-
-
-def exercise_ref(*, catalog_exercise_id: int | None, exercise_id: int | None) -> str:
-    """How the page names an exercise: "catalog:12" or "own:7"."""
-    return f"catalog:{catalog_exercise_id}" if catalog_exercise_id else f"own:{exercise_id}"
 
 
 def exercise_from_ref(ref: str) -> tuple[int | None, int | None]:
@@ -416,7 +387,7 @@ def workout_sync(
         if marked:
             assignment_complete_if_done(assignment_id=log.scheduled.assignment_id)
     if "finished_at" in changed and notify:
-        enqueue_on_commit(workout_finished_notify_task, workout_id=log.pk)
+        enqueue_on_commit("programs.tasks.logging.workout_finished_notify_task", workout_id=log.pk)
     if touched:
         result.records = records_refresh(client=client, exercises=touched)
     if client.user_id and (result.created or changed):
@@ -425,8 +396,6 @@ def workout_sync(
 
 
 def _prescription_visible_q(client: Client):
-    from django.db.models import Q
-
     return Q(block__day__week__program__client=client) | Q(
         block__day__week__program__assignments__client=client
     )
@@ -454,14 +423,6 @@ def workout_coach_notify(*, log: WorkoutLog) -> bool:
     the client's notes), so records are announced to the coach as to the client.
     Workouts without records show on the back-office home only. Returns whether a
     mail went out."""
-    from django.db import connection
-
-    from mectofitness.core.context_processors import business_url
-    from mectofitness.core.mail import send_business_mail
-
-    from ..models import PersonalRecord
-    from ..selectors.logging import exercise_name, record_text, records_best_of
-
     coach = log.client.primary_coach
     if log.finished_at is None or coach is None or not coach.is_active or not coach.email:
         return False

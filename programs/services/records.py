@@ -44,24 +44,12 @@ from django.db.models import Q
 from programs.catalog.models import CatalogExercise, Measurement
 
 from ..models import Exercise, PersonalRecord, SetLog
+from ..values import epley_e1rm
 
 CENT = Decimal("0.01")
-E1RM_MAX_REPS = 10
 REP_MAX_REPS = 12
 
 ExerciseKey = tuple[int | None, int | None]  # (catalog_exercise_id, exercise_id)
-
-
-def epley_e1rm(load_kg: Decimal, reps: int) -> Decimal | None:
-    """Estimated one-rep max by Epley: ``load x (1 + reps / 30)``, for 1 <= reps <= 10.
-
-    A single (1 rep) is the load itself. Returns None outside 1-10 reps or without a
-    load. Rounded half up to 0.01 kg."""
-    if load_kg is None or reps is None or not 1 <= reps <= E1RM_MAX_REPS or load_kg <= 0:
-        return None
-    load = Decimal(load_kg)
-    value = load if reps == 1 else load * (1 + Decimal(reps) / 30)
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ per business and a program ends within the hour its grace week runs out.
 """
 
 from mectofitness.celery import app
+from mectofitness.core.tasks import fan_out
+from programs.services.assignment import assignments_complete_due
 
 __all__ = ["assignments_complete_due_task", "assignments_complete_fanout_task"]
 
@@ -14,14 +16,10 @@ __all__ = ["assignments_complete_due_task", "assignments_complete_fanout_task"]
 @app.task
 def assignments_complete_due_task() -> int:
     """In one business: complete the programs whose last workout is a week past."""
-    from programs.services.assignment import assignments_complete_due
-
     return assignments_complete_due()
 
 
 @app.task
 def assignments_complete_fanout_task() -> int:
     """In the public schema: queue the completion check of every open business."""
-    from mectofitness.core.tasks import fan_out
-
     return fan_out(assignments_complete_due_task)

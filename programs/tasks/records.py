@@ -1,6 +1,9 @@
 """Celery tasks: personal records."""
 
+from clients.models import Client
 from mectofitness.celery import app
+from programs.models import SetLog
+from programs.services.records import records_refresh
 
 __all__ = ["records_rebuild_task"]
 
@@ -9,10 +12,6 @@ __all__ = ["records_rebuild_task"]
 def records_rebuild_task(*, client_id: int) -> int:
     """Recompute every record of one client from their sets (after a correction or an
     import). Returns how many records are new."""
-    from clients.models import Client
-    from programs.models import SetLog
-    from programs.services.records import records_refresh
-
     client = Client.objects.filter(pk=client_id).first()
     if client is None:
         return 0

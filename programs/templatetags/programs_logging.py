@@ -9,6 +9,7 @@ from clients.services.measurements import client_today
 
 from ..models import ScheduledWorkout, WorkoutLog
 from ..selectors.logging import (
+    charts_json,
     compliance,
     record_entry,
     record_text,
@@ -64,8 +65,6 @@ def home_training(client, request):
 def logs_panel(client, request):
     """The back-office client panel: recent workouts with sets, records, compliance over
     the last 4 weeks, training charts (a fixed number of queries)."""
-    from ..views.logging import _charts_json
-
     system = u.units_for(viewer=request.user, business=request.tenant)
     today = client_today(client=client, business=request.tenant)
     logs = list(workout_logs_for(clients=type(client).objects.filter(pk=client.pk))[:6])
@@ -76,7 +75,7 @@ def logs_panel(client, request):
         "records": [record_entry(r, system) for r in records_for(client=client, limit=8)],
         "compliance": compliance(client=client, today=today),
         "progress": progress,
-        "charts_json": _charts_json(progress),
+        "charts_json": charts_json(progress),
         "logs_url": reverse("backoffice:programs_workoutlog_changelist")
         + f"?client__id__exact={client.pk}",
     }

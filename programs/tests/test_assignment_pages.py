@@ -12,7 +12,7 @@ from django_tenants.utils import tenant_context
 
 from programs.models import ProgramAssignment
 from programs.services import assignment as a
-from programs.services import builder as b
+from programs.services import program_structure as structure
 
 
 @pytest.fixture
@@ -20,13 +20,13 @@ def cleo_program(business, simple_program, owner, client_record):
     with tenant_context(business):
         client_record.injuries = "Left knee: no deep flexion"
         client_record.save()
-        return b.program_clone(program=simple_program, by=owner, client=client_record)
+        return structure.program_clone(program=simple_program, by=owner, client=client_record)
 
 
 @pytest.fixture
 def stranger_program(business, simple_program, owner, stranger_record):
     with tenant_context(business):
-        return b.program_clone(program=simple_program, by=owner, client=stranger_record)
+        return structure.program_clone(program=simple_program, by=owner, client=stranger_record)
 
 
 @pytest.fixture

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from programs.api.builder import PrescriptionInputSerializer
 from programs.models import Block, Prescription, ProgramDay, ProgramWeek
-from programs.services import builder as b
+from programs.services import prescriptions, progression
+from programs.services import program_structure as structure
 
 
 def names(week):
@@ -17,7 +19,7 @@ def names(week):
 
 @pytest.fixture
 def program(tenant, owner, back_squat):
-    program = b.program_create(by=owner, name="Four days", days=["Upper A", "Lower A"])
+    program = structure.program_create(by=owner, name="Four days", days=["Upper A", "Lower A"])
     return program
 
 
@@ -30,6 +32,17 @@ def squat_ref(back_squat):
     return f"catalog:{back_squat.pk}"
 
 
+def typed(data: dict) -> dict:
+    """``data`` as a coach types it, parsed by the API's serializer into the typed values
+    the services take; a value that does not parse is refused keyed by its field."""
+    serializer = PrescriptionInputSerializer(data=data)
+    if not serializer.is_valid():
+        raise ValidationError(
+            {key: [str(m) for m in errors] for key, errors in serializer.errors.items()}
+        )
+    return dict(serializer.validated_data)
+
+
 # --- programs, days, validation ----------------------------------------------------
 
 
@@ -40,26 +53,26 @@ def test_a_new_program_is_a_template_with_its_first_week(program):
 
 def test_a_program_needs_a_name_and_a_sane_length(tenant, owner):
     with pytest.raises(ValidationError) as exc:
-        b.program_create(by=owner, name="  ", length_weeks=60)
+        structure.program_create(by=owner, name="  ", length_weeks=60)
     assert set(exc.value.message_dict) == {"name", "length_weeks"}
 
 
 def test_a_program_for_a_client_is_not_a_template(tenant, owner, client_record):
-    program = b.program_create(by=owner, name="Cleo's", client=client_record)
+    program = structure.program_create(by=owner, name="Cleo's", client=client_record)
     assert not program.is_template and program.client == client_record
 
 
 def test_a_day_needs_a_name(week, owner):
     with pytest.raises(ValidationError) as exc:
-        b.day_add(week=week, by=owner, name="")
+        structure.day_add(week=week, by=owner, name="")
     assert "name" in exc.value.message_dict
 
 
 def test_a_week_holds_at_most_seven_workouts(week, owner):
     for n in range(5):
-        b.day_add(week=week, by=owner, name=f"Day {n}")
+        structure.day_add(week=week, by=owner, name=f"Day {n}")
     with pytest.raises(ValidationError):
-        b.day_add(week=week, by=owner, name="Eighth")
+        structure.day_add(week=week, by=owner, name="Eighth")
 
 
 @pytest.mark.parametrize(
@@ -110,27 +123,31 @@ def test_a_prescription_refuses_bad_values_with_a_message_per_field(
 ):
     day = week.days.first()
     with pytest.raises(ValidationError) as exc:
-        b.prescription_add(by=owner, exercise_ref=squat_ref(back_squat), day=day, data=data)
+        prescriptions.prescription_add(
+            by=owner, exercise_ref=squat_ref(back_squat), day=day, **typed(data)
+        )
     assert field in exc.value.message_dict
     assert not Prescription.objects.filter(block__day=day).exists()
     assert not Block.objects.filter(day=day).exists()  # the new block rolled back too
 
 
 def test_a_prescription_keeps_a_rep_range_a_load_and_a_rule(week, owner, back_squat):
-    p = b.prescription_add(
+    p = prescriptions.prescription_add(
         by=owner,
         exercise_ref=squat_ref(back_squat),
         day=week.days.first(),
-        data={
-            "sets": "4",
-            "reps_min": "6",
-            "reps_max": "8",
-            "load_kind": "kg",
-            "load_value": "82,5",
-            "tempo": "3-1-x-0",
-            "rest_seconds": "120",
-            "progression": {"kind": "add_load", "step": "2.5", "deload_every": 4},
-        },
+        **typed(
+            {
+                "sets": "4",
+                "reps_min": "6",
+                "reps_max": "8",
+                "load_kind": "kg",
+                "load_value": "82,5",
+                "tempo": "3-1-x-0",
+                "rest_seconds": "120",
+                "progression": {"kind": "add_load", "step": "2.5", "deload_every": 4},
+            }
+        ),
     )
     p.refresh_from_db()
     assert (p.sets, p.reps_min, p.reps_max, p.load_value, p.tempo) == (
@@ -150,7 +167,9 @@ def test_a_prescription_keeps_a_rep_range_a_load_and_a_rule(week, owner, back_sq
 
 def test_an_unknown_exercise_is_refused(week, owner):
     with pytest.raises(ValidationError) as exc:
-        b.prescription_add(by=owner, exercise_ref="catalog:999999", day=week.days.first())
+        prescriptions.prescription_add(
+            by=owner, exercise_ref="catalog:999999", day=week.days.first()
+        )
     assert "exercise" in exc.value.message_dict
 
 
@@ -158,16 +177,16 @@ def test_an_unknown_exercise_is_refused(week, owner):
 
 
 def test_days_reorder_inside_a_transaction(week, owner):
-    b.day_add(week=week, by=owner, name="Upper B")
+    structure.day_add(week=week, by=owner, name="Upper B")
     ids = list(week.days.order_by("position").values_list("pk", flat=True))
-    b.day_reorder(week=week, by=owner, order=[ids[2], ids[0], ids[1]])
+    structure.day_reorder(week=week, by=owner, order=[ids[2], ids[0], ids[1]])
     assert names(week) == ["Upper B", "Upper A", "Lower A"]
 
 
 def test_a_stale_order_is_refused(week, owner):
     ids = list(week.days.values_list("pk", flat=True))
     with pytest.raises(ValidationError) as exc:
-        b.day_reorder(week=week, by=owner, order=ids[:1])
+        structure.day_reorder(week=week, by=owner, order=ids[:1])
     assert "order" in exc.value.message_dict
 
 
@@ -175,20 +194,22 @@ def test_blocks_and_prescriptions_reorder_and_move_between_blocks(
     week, owner, back_squat, bench_press
 ):
     day = week.days.first()
-    squat = b.prescription_add(by=owner, exercise_ref=squat_ref(back_squat), day=day)
-    bench = b.prescription_add(by=owner, exercise_ref=f"catalog:{bench_press.pk}", day=day)
+    squat = prescriptions.prescription_add(by=owner, exercise_ref=squat_ref(back_squat), day=day)
+    bench = prescriptions.prescription_add(
+        by=owner, exercise_ref=f"catalog:{bench_press.pk}", day=day
+    )
     first, second = list(day.blocks.order_by("position"))
-    b.block_reorder(day=day, by=owner, order=[second.pk, first.pk])
+    structure.block_reorder(day=day, by=owner, order=[second.pk, first.pk])
     assert list(day.blocks.order_by("position")) == [second, first]
     # drag the squat into the bench block: a superset of two, the empty block goes
-    b.prescription_reorder(block=second, by=owner, order=[bench.pk, squat.pk])
+    prescriptions.prescription_reorder(block=second, by=owner, order=[bench.pk, squat.pk])
     assert list(second.prescriptions.order_by("position")) == [bench, squat]
     assert list(day.blocks.values_list("position", flat=True)) == [1]
 
 
 def test_removing_a_day_closes_the_gap(week, owner):
-    b.day_add(week=week, by=owner, name="Upper B")
-    b.day_remove(day=week.days.get(name="Upper A"), by=owner)
+    structure.day_add(week=week, by=owner, name="Upper B")
+    structure.day_remove(day=week.days.get(name="Upper A"), by=owner)
     assert list(week.days.order_by("position").values_list("position", "name")) == [
         (1, "Lower A"),
         (2, "Upper B"),
@@ -197,8 +218,8 @@ def test_removing_a_day_closes_the_gap(week, owner):
 
 def test_duplicating_a_day_puts_a_deep_copy_right_after_it(week, owner, back_squat):
     day = week.days.get(name="Upper A")
-    b.prescription_add(by=owner, exercise_ref=squat_ref(back_squat), day=day, data={"sets": 5})
-    twin = b.day_duplicate(day=day, by=owner)
+    prescriptions.prescription_add(by=owner, exercise_ref=squat_ref(back_squat), day=day, sets=5)
+    twin = structure.day_duplicate(day=day, by=owner)
     assert names(week) == ["Upper A", "Upper A (copy)", "Lower A"]
     assert twin.blocks.get().prescriptions.get().sets == 5
     assert Prescription.objects.filter(catalog_exercise=back_squat).count() == 2
@@ -207,25 +228,25 @@ def test_duplicating_a_day_puts_a_deep_copy_right_after_it(week, owner, back_squ
 def test_duplicating_a_week_appends_it_and_stretches_the_length(program, week, owner):
     program.length_weeks = 1
     program.save()
-    copy = b.week_duplicate(week=week, by=owner)
+    copy = structure.week_duplicate(week=week, by=owner)
     program.refresh_from_db()
     assert copy.number == 2 and program.length_weeks == 2
     assert names(copy) == names(week)
 
 
 def test_removing_a_week_renumbers_the_others(program, week, owner):
-    second = b.week_add(program=program, by=owner)
-    third = b.week_add(program=program, by=owner)
-    b.week_remove(week=second, by=owner)
+    second = structure.week_add(program=program, by=owner)
+    third = structure.week_add(program=program, by=owner)
+    structure.week_remove(week=second, by=owner)
     third.refresh_from_db()
     assert third.number == 2
     with pytest.raises(ValidationError):
-        b.week_remove(week=ProgramWeek.objects.get(pk=week.pk), by=owner)
-        b.week_remove(week=third, by=owner)
+        structure.week_remove(week=ProgramWeek.objects.get(pk=week.pk), by=owner)
+        structure.week_remove(week=third, by=owner)
 
 
 def test_cloning_copies_every_level_and_shares_nothing(simple_program, owner, tenant):
-    twin = b.program_clone(program=simple_program, by=owner, name="Copy")
+    twin = structure.program_clone(program=simple_program, by=owner, name="Copy")
     assert twin.source == simple_program and twin.is_template
     assert ProgramDay.objects.filter(week__program=twin).count() == 2
     original = Prescription.objects.filter(block__day__week__program=simple_program)
@@ -237,11 +258,11 @@ def test_cloning_copies_every_level_and_shares_nothing(simple_program, owner, te
 
 
 def test_a_clients_program_saves_back_as_a_template(simple_program, owner, client_record, tenant):
-    mine = b.program_clone(program=simple_program, by=owner, client=client_record)
-    template = b.program_save_as_template(program=mine, by=owner, name="From Cleo")
+    mine = structure.program_clone(program=simple_program, by=owner, client=client_record)
+    template = structure.program_save_as_template(program=mine, by=owner, name="From Cleo")
     assert template.is_template and template.client_id is None and template.name == "From Cleo"
     with pytest.raises(ValidationError):
-        b.program_save_as_template(program=template, by=owner)
+        structure.program_save_as_template(program=template, by=owner)
 
 
 # --- progression -------------------------------------------------------------------
@@ -254,14 +275,16 @@ def rx(**fields) -> Prescription:
 
 def test_add_load_adds_a_step_each_week():
     p = rx(progression={"kind": "add_load", "step": 2.5})
-    loads = [b.prescription_for_week(p, w, written_weeks=1).load_value for w in (1, 2, 3, 4)]
+    loads = [
+        progression.prescription_for_week(p, w, written_weeks=1).load_value for w in (1, 2, 3, 4)
+    ]
     assert loads == [Decimal("100.00"), Decimal("102.50"), Decimal("105.00"), Decimal("107.50")]
 
 
 def test_written_weeks_cycle_before_progressing():
     p = rx(progression={"kind": "add_load", "step": 5})
-    assert b.prescription_for_week(p, 4, written_weeks=4).load_value == Decimal("100.00")
-    assert b.prescription_for_week(p, 5, written_weeks=4).load_value == Decimal("105.00")
+    assert progression.prescription_for_week(p, 4, written_weeks=4).load_value == Decimal("100.00")
+    assert progression.prescription_for_week(p, 5, written_weeks=4).load_value == Decimal("105.00")
 
 
 def test_add_reps_climbs_to_the_max_then_resets_and_adds_load():
@@ -270,7 +293,7 @@ def test_add_reps_climbs_to_the_max_then_resets_and_adds_load():
         reps_max=10,
         progression={"kind": "add_reps", "step": 1, "max": 12, "load_step": 5},
     )
-    targets = [b.prescription_for_week(p, w, written_weeks=1) for w in range(1, 6)]
+    targets = [progression.prescription_for_week(p, w, written_weeks=1) for w in range(1, 6)]
     assert [t.reps_text for t in targets] == [
         "8\u201310",
         "9\u201311",
@@ -287,29 +310,33 @@ def test_a_percent_wave_cycles_through_its_percents():
         load_value=Decimal("70"),
         progression={"kind": "wave", "percents": [70, 75, 80]},
     )
-    loads = [b.prescription_for_week(p, w, written_weeks=1).load_value for w in range(1, 5)]
+    loads = [
+        progression.prescription_for_week(p, w, written_weeks=1).load_value for w in range(1, 5)
+    ]
     assert loads == [Decimal("70.00"), Decimal("75.00"), Decimal("80.00"), Decimal("70.00")]
 
 
 def test_a_deload_week_lightens_the_load():
     p = rx(progression={"kind": "add_load", "step": 10, "deload_every": 4, "deload_percent": 50})
-    target = b.prescription_for_week(p, 4, written_weeks=1)
+    target = progression.prescription_for_week(p, 4, written_weeks=1)
     assert target.is_deload and target.load_value == Decimal("65.00")
 
 
 def test_percent_wave_on_percent_loads_starts_from_the_first_percent(week, owner, back_squat):
-    p = b.prescription_add(
+    p = prescriptions.prescription_add(
         by=owner,
         exercise_ref=squat_ref(back_squat),
         day=week.days.first(),
-        data={
-            "load_kind": "percent_1rm",
-            "load_value": "65",
-            "progression": {"kind": "wave", "percents": "72, 77, 82"},
-        },
+        **typed(
+            {
+                "load_kind": "percent_1rm",
+                "load_value": "65",
+                "progression": {"kind": "wave", "percents": "72, 77, 82"},
+            }
+        ),
     )
     assert p.load_value == Decimal("72.00")
-    assert b.prescription_for_week(p, 2).load_value == Decimal("77.00")
+    assert progression.prescription_for_week(p, 2).load_value == Decimal("77.00")
 
 
 loads = st.decimals(min_value=0, max_value=1000, places=2)
@@ -355,9 +382,9 @@ def test_loads_never_go_negative_and_week_one_is_what_was_written(
     p = rx(
         load_kind=kind, load_value=load, reps_min=reps, progression=rule | deload if rule else {}
     )
-    first = b.prescription_for_week(p, 1, written_weeks=written)
+    first = progression.prescription_for_week(p, 1, written_weeks=written)
     assert (first.load_value, first.reps_min, first.sets) == (load, reps, 3)
-    target = b.prescription_for_week(p, week, written_weeks=written)
+    target = progression.prescription_for_week(p, week, written_weeks=written)
     assert Decimal("0") <= target.load_value <= Decimal("1000")
     assert 1 <= target.reps_min <= 100
 
@@ -367,5 +394,5 @@ def test_loads_never_go_negative_and_week_one_is_what_was_written(
 def test_every_rule_the_property_uses_is_one_the_builder_accepts(rule, deload):
     if not rule:
         return
-    clean = b.progression_clean(rule | deload, load_kind="kg", reps_min=5, reps_max=None)
+    clean = progression.progression_clean(rule | deload, load_kind="kg", reps_min=5, reps_max=None)
     assert clean["kind"] == rule["kind"]

@@ -8,7 +8,8 @@ from django_tenants.utils import tenant_context
 
 from programs.models import Prescription, Program, ProgramAssignment, ProgramDay
 from programs.services import assignment as a
-from programs.services import builder as b
+from programs.services import prescriptions
+from programs.services import program_structure as structure
 
 MONDAY = datetime.date(2030, 1, 7)
 
@@ -24,13 +25,13 @@ def patch(browser, url, data):
 @pytest.fixture
 def cleo_program(business, simple_program, owner, client_record):
     with tenant_context(business):
-        return b.program_clone(program=simple_program, by=owner, client=client_record)
+        return structure.program_clone(program=simple_program, by=owner, client=client_record)
 
 
 @pytest.fixture
 def stranger_program(business, simple_program, owner, stranger_record):
     with tenant_context(business):
-        return b.program_clone(program=simple_program, by=owner, client=stranger_record)
+        return structure.program_clone(program=simple_program, by=owner, client=stranger_record)
 
 
 def test_the_owner_lists_templates_and_every_client_program(
@@ -216,9 +217,11 @@ def test_program_detail_runs_constant_queries(
     with tenant_context(business):
         week = simple_program.weeks.get()
         for n in range(3):
-            day = b.day_add(week=week, by=owner, name=f"Extra {n}")
+            day = structure.day_add(week=week, by=owner, name=f"Extra {n}")
             for _ in range(3):
-                b.prescription_add(by=owner, exercise_ref=f"catalog:{back_squat.pk}", day=day)
+                prescriptions.prescription_add(
+                    by=owner, exercise_ref=f"catalog:{back_squat.pk}", day=day
+                )
     with django_assert_max_num_queries(14):
         response = owner_client.get(f"/api/v1/programs/{simple_program.pk}/")
     assert len(response.json()["weeks"][0]["days"]) == 5

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django_tenants.utils import tenant_context
 
 from programs.models import Block, Prescription, ProgramDay
-from programs.services import builder as b
+from programs.services import prescriptions
+from programs.services import program_structure as structure
 
 
 def post(browser, url, data):
@@ -25,13 +26,13 @@ def positions(block) -> list[tuple[int, str]]:
 @pytest.fixture
 def two_days(tenant, owner, back_squat, bench_press):
     """Upper A: a superset of squat + bench, then bench; Lower A: squat."""
-    program = b.program_create(by=owner, name="Move me", days=["Upper A", "Lower A"])
+    program = structure.program_create(by=owner, name="Move me", days=["Upper A", "Lower A"])
     upper, lower = program.weeks.get().days.order_by("position")
     squat, bench = f"catalog:{back_squat.pk}", f"catalog:{bench_press.pk}"
-    first = b.prescription_add(by=owner, exercise_ref=squat, day=upper)
-    b.prescription_add(by=owner, exercise_ref=bench, block=first.block)
-    b.prescription_add(by=owner, exercise_ref=bench, day=upper)
-    b.prescription_add(by=owner, exercise_ref=squat, day=lower)
+    first = prescriptions.prescription_add(by=owner, exercise_ref=squat, day=upper)
+    prescriptions.prescription_add(by=owner, exercise_ref=bench, block=first.block)
+    prescriptions.prescription_add(by=owner, exercise_ref=bench, day=upper)
+    prescriptions.prescription_add(by=owner, exercise_ref=squat, day=lower)
     return program, upper, lower
 
 
@@ -47,7 +48,7 @@ def test_an_exercise_moves_into_a_block_of_another_workout_at_a_place(two_days, 
     superset = blocks(upper)[0]
     bench = superset.prescriptions.get(position=2)
     target = blocks(lower)[0]
-    b.prescription_move(prescription=bench, by=owner, block=target, position=1)
+    prescriptions.prescription_move(prescription=bench, by=owner, block=target, position=1)
     assert positions(target) == [(1, "Test Bench Press"), (2, "Test Back Squat")]
     assert positions(superset) == [(1, "Test Back Squat")]
 
@@ -56,14 +57,14 @@ def test_an_emptied_block_goes_and_its_workout_closes_the_gap(two_days, owner):
     program, upper, lower = two_days
     first, second = blocks(upper)
     lone = second.prescriptions.get()
-    b.prescription_move(prescription=lone, by=owner, block=blocks(lower)[0])
+    prescriptions.prescription_move(prescription=lone, by=owner, block=blocks(lower)[0])
     assert not Block.objects.filter(pk=second.pk).exists()
     assert list(upper.blocks.values_list("position", flat=True)) == [1]
 
 
 def test_a_workout_emptied_from_the_front_closes_the_gap(two_days, owner):
     program, upper, lower = two_days
-    b.block_move(block=blocks(upper)[0], by=owner, day=lower)
+    structure.block_move(block=blocks(upper)[0], by=owner, day=lower)
     assert [bl.position for bl in blocks(upper)] == [1]
     assert [bl.position for bl in blocks(lower)] == [1, 2]
 
@@ -71,7 +72,7 @@ def test_a_workout_emptied_from_the_front_closes_the_gap(two_days, owner):
 def test_an_exercise_moved_to_a_workout_gets_a_new_block_at_its_end(two_days, owner):
     program, upper, lower = two_days
     squat = blocks(upper)[0].prescriptions.get(position=1)
-    moved = b.prescription_move(prescription=squat, by=owner, day=lower)
+    moved = prescriptions.prescription_move(prescription=squat, by=owner, day=lower)
     last = blocks(lower)[-1]
     assert moved.block == last and last.position == 2 and last.kind == "straight"
     assert positions(blocks(upper)[0]) == [(1, "Test Bench Press")]
@@ -80,7 +81,7 @@ def test_an_exercise_moved_to_a_workout_gets_a_new_block_at_its_end(two_days, ow
 def test_a_block_moves_to_another_workout_and_both_are_renumbered(two_days, owner):
     program, upper, lower = two_days
     superset = blocks(upper)[0]
-    b.block_move(block=superset, by=owner, day=lower, position=1)
+    structure.block_move(block=superset, by=owner, day=lower, position=1)
     assert blocks(lower)[0] == superset
     assert [bl.position for bl in blocks(lower)] == [1, 2]
     assert [bl.position for bl in blocks(upper)] == [1]
@@ -91,7 +92,7 @@ def test_moving_inside_one_block_reorders_it(two_days, owner):
     program, upper, lower = two_days
     superset = blocks(upper)[0]
     bench = superset.prescriptions.get(position=2)
-    b.prescription_move(prescription=bench, by=owner, block=superset, position=1)
+    prescriptions.prescription_move(prescription=bench, by=owner, block=superset, position=1)
     assert positions(superset) == [(1, "Test Bench Press"), (2, "Test Back Squat")]
 
 
@@ -102,10 +103,10 @@ def test_a_move_into_another_program_is_refused_and_nothing_changes(
     elsewhere = Block.objects.filter(day__week__program=simple_program).first()
     squat = blocks(lower)[0].prescriptions.get()
     with pytest.raises(ValidationError) as exc:
-        b.prescription_move(prescription=squat, by=owner, block=elsewhere)
+        prescriptions.prescription_move(prescription=squat, by=owner, block=elsewhere)
     assert "block" in exc.value.message_dict
     with pytest.raises(ValidationError):
-        b.block_move(block=blocks(lower)[0], by=owner, day=elsewhere.day)
+        structure.block_move(block=blocks(lower)[0], by=owner, day=elsewhere.day)
     squat.refresh_from_db()
     assert squat.block.day == lower and elsewhere.prescriptions.count() == 1
 
@@ -114,21 +115,25 @@ def test_a_place_out_of_range_is_refused_and_the_new_block_rolls_back(two_days, 
     program, upper, lower = two_days
     squat = blocks(upper)[0].prescriptions.get(position=1)
     with pytest.raises(ValidationError) as exc:
-        b.prescription_move(prescription=squat, by=owner, block=blocks(lower)[0], position=9)
+        prescriptions.prescription_move(
+            prescription=squat, by=owner, block=blocks(lower)[0], position=9
+        )
     assert "position" in exc.value.message_dict
     before = lower.blocks.count()
     with pytest.raises(ValidationError):
-        b.prescription_move(prescription=squat, by=owner, day=lower, position="x")
+        prescriptions.prescription_move(prescription=squat, by=owner, day=lower, position=0)
     assert lower.blocks.count() == before
 
 
 def test_a_full_block_takes_no_more_exercises(two_days, owner, back_squat):
     program, upper, lower = two_days
     target = blocks(lower)[0]
-    for _ in range(b.MAX_PRESCRIPTIONS_PER_BLOCK - 1):
-        b.prescription_add(by=owner, exercise_ref=f"catalog:{back_squat.pk}", block=target)
+    for _ in range(prescriptions.MAX_PRESCRIPTIONS_PER_BLOCK - 1):
+        prescriptions.prescription_add(
+            by=owner, exercise_ref=f"catalog:{back_squat.pk}", block=target
+        )
     with pytest.raises(ValidationError):
-        b.prescription_move(
+        prescriptions.prescription_move(
             prescription=blocks(upper)[0].prescriptions.first(), by=owner, block=target
         )
 
@@ -140,7 +145,7 @@ def test_positions_stay_one_to_n_after_any_moves(two_days, owner, moves):
         rx = Prescription.objects.filter(block__day__week__program=program).order_by("pk")[source]
         day = (upper, lower)[day_index]
         target = blocks(day)[0]
-        b.prescription_move(prescription=rx, by=owner, block=target, position=position)
+        prescriptions.prescription_move(prescription=rx, by=owner, block=target, position=position)
     for day in (upper, lower):
         assert [bl.position for bl in blocks(day)] == list(range(1, day.blocks.count() + 1))
         for bl in blocks(day):
@@ -154,7 +159,7 @@ def test_positions_stay_one_to_n_after_any_moves(two_days, owner, moves):
 @pytest.fixture
 def cleo_program(business, simple_program, owner, client_record):
     with tenant_context(business):
-        return b.program_clone(program=simple_program, by=owner, client=client_record)
+        return structure.program_clone(program=simple_program, by=owner, client=client_record)
 
 
 def parts(business, program):
@@ -205,7 +210,7 @@ def test_a_target_of_another_business_is_a_404(
 ):
     _days, rx = parts(business, simple_program)
     with tenant_context(other_business):
-        zen = b.program_create(by=None, name="Zen", days=["A", "B", "C"])
+        zen = structure.program_create(by=None, name="Zen", days=["A", "B", "C"])
         zen_days = list(ProgramDay.objects.filter(week__program=zen).values_list("pk", flat=True))
     for day_id in zen_days:  # ids repeat across schemas: none of them is found here
         response = post(owner_client, f"/api/v1/prescriptions/{rx.pk}/move/", {"day": day_id})
@@ -240,6 +245,8 @@ def test_a_move_without_a_target_or_with_a_bad_place_is_a_400(
     assert "to" in post(owner_client, url, {}).json()
     bad = post(owner_client, url, {"day": bench_day.pk, "position": 40})
     assert bad.status_code == 400 and "position" in bad.json()
+    typo = post(owner_client, url, {"day": bench_day.pk, "position": "x"})
+    assert typo.status_code == 400 and "position" in typo.json()
 
 
 # --- the builder's "Move to" form (no JavaScript) ---------------------------------------

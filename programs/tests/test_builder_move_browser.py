@@ -24,9 +24,10 @@ def plans(django_db_setup, django_db_blocker):
     (row), and a two-day meal plan; committed, removed afterwards."""
     from programs.catalog.models import CatalogExercise
     from programs.models import Food, MealPlan, Program
-    from programs.services import builder as b
     from programs.services import foods as n_foods
     from programs.services import meal_plans as n
+    from programs.services import prescriptions
+    from programs.services import program_structure as structure
     from tenants.models import Business
 
     with django_db_blocker.unblock(), tenant_context(Business.objects.get(slug="acme")):
@@ -34,23 +35,29 @@ def plans(django_db_setup, django_db_blocker):
             name: CatalogExercise.objects.filter(name__icontains=name).order_by("pk").first()
             for name in ("squat", "deadlift", "bench press", "row")
         }
-        program = b.program_create(
+        program = structure.program_create(
             by=None, name="Move test", days=["Lower A", "Upper A", "Upper B"]
         )
         lower, upper, upper_b = program.weeks.get().days.order_by("position")
-        squat = b.prescription_add(by=None, exercise_ref=f"catalog:{ex['squat'].pk}", day=lower)
-        b.prescription_add(by=None, exercise_ref=f"catalog:{ex['deadlift'].pk}", block=squat.block)
-        b.block_update(block=squat.block, by=None, data={"kind": "superset"})
-        b.prescription_add(by=None, exercise_ref=f"catalog:{ex['bench press'].pk}", day=upper)
-        b.prescription_add(by=None, exercise_ref=f"catalog:{ex['row'].pk}", day=upper_b)
+        squat = prescriptions.prescription_add(
+            by=None, exercise_ref=f"catalog:{ex['squat'].pk}", day=lower
+        )
+        prescriptions.prescription_add(
+            by=None, exercise_ref=f"catalog:{ex['deadlift'].pk}", block=squat.block
+        )
+        structure.block_update(block=squat.block, by=None, kind="superset")
+        prescriptions.prescription_add(
+            by=None, exercise_ref=f"catalog:{ex['bench press'].pk}", day=upper
+        )
+        prescriptions.prescription_add(by=None, exercise_ref=f"catalog:{ex['row'].pk}", day=upper_b)
         n_foods.foods_ensure_starter()
         plan = n.meal_plan_create(name="Move test plan", by=None)
         breakfast = n.meal_add(day=plan.days.get(), name="Breakfast")
         lunch = n.meal_add(day=plan.days.get(), name="Lunch")
         foods = list(Food.objects.filter(archived_at__isnull=True).order_by("name")[:4])
         for food in foods[:3]:
-            n.meal_item_add(meal=breakfast, food=food, grams="100")
-        n.meal_item_add(meal=lunch, food=foods[3], grams="150")
+            n.meal_item_add(meal=breakfast, food=food, grams=100)
+        n.meal_item_add(meal=lunch, food=foods[3], grams=150)
         day2 = n.meal_plan_day_add(plan=plan)
         n.meal_add(day=day2, name="Dinner")
         ids = {"program": program.pk, "plan": plan.pk, "foods": [f.name for f in foods]}

@@ -187,7 +187,7 @@ def test_a_deleted_prescription_is_a_reported_conflict_and_the_set_is_kept(
 def test_an_edited_prescription_is_a_reported_conflict_and_the_set_keeps_its_link(
     business, client_browser, today_workout
 ):
-    from programs.services.logging import prescription_version
+    from programs.values import prescription_version
 
     with tenant_context(business):
         p = prescription_of(today_workout)
@@ -201,7 +201,7 @@ def test_an_edited_prescription_is_a_reported_conflict_and_the_set_keeps_its_lin
 
 
 def test_an_unchanged_prescription_is_no_conflict(business, client_browser, today_workout):
-    from programs.services.logging import prescription_version
+    from programs.values import prescription_version
 
     with tenant_context(business):
         p = prescription_of(today_workout)
@@ -289,7 +289,8 @@ def test_a_pound_client_logging_225_lb_stores_102_06_kg(
 
 
 def test_load_conversion_round_trips_for_people():
-    from programs.services.logging import load_display, load_to_kg
+    from programs.services.logging import load_to_kg
+    from programs.values import load_display
 
     assert load_to_kg("225", unit="lb") == Decimal("102.06")
     assert load_display(Decimal("102.06"), system="lb") == "225"

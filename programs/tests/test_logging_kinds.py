@@ -21,7 +21,8 @@ from programs.models import (
     SetLog,
     WorkoutLog,
 )
-from programs.services import builder as b
+from programs.services import prescriptions
+from programs.services import program_structure as structure
 from programs.tests.conftest import catalog_exercise
 from programs.tests.test_logging import SYNC, batch, schedule
 
@@ -222,16 +223,18 @@ def test_the_coach_panel_the_api_and_the_admin_say_a_plank_set_in_seconds(
 
 @pytest.fixture
 def day(tenant, owner):
-    program = b.program_create(by=owner, name="Mixed", days=["Day A"])
+    program = structure.program_create(by=owner, name="Mixed", days=["Day A"])
     return program.weeks.get().days.get()
 
 
 def test_a_new_plank_is_3_x_30_s_a_run_20_minutes_and_a_squat_3_x_10(
     day, owner, plank, run, back_squat
 ):
-    hold = b.prescription_add(by=owner, exercise_ref=f"catalog:{plank.pk}", day=day)
-    jog = b.prescription_add(by=owner, exercise_ref=f"catalog:{run.pk}", day=day)
-    squat = b.prescription_add(by=owner, exercise_ref=f"catalog:{back_squat.pk}", day=day)
+    hold = prescriptions.prescription_add(by=owner, exercise_ref=f"catalog:{plank.pk}", day=day)
+    jog = prescriptions.prescription_add(by=owner, exercise_ref=f"catalog:{run.pk}", day=day)
+    squat = prescriptions.prescription_add(
+        by=owner, exercise_ref=f"catalog:{back_squat.pk}", day=day
+    )
     assert (hold.sets, hold.reps_min, hold.duration_seconds) == (3, None, 30)
     assert (jog.sets, jog.reps_min, jog.duration_seconds) == (1, None, 1200)
     assert (squat.sets, squat.reps_min, squat.duration_seconds) == (3, 10, None)
@@ -240,19 +243,22 @@ def test_a_new_plank_is_3_x_30_s_a_run_20_minutes_and_a_squat_3_x_10(
 def test_swapping_a_squat_for_a_plank_prescribes_time_instead_of_reps(
     day, owner, plank, back_squat
 ):
-    p = b.prescription_add(by=owner, exercise_ref=f"catalog:{back_squat.pk}", day=day)
-    p = b.prescription_update(prescription=p, by=owner, data={"exercise": f"catalog:{plank.pk}"})
+    p = prescriptions.prescription_add(by=owner, exercise_ref=f"catalog:{back_squat.pk}", day=day)
+    p = prescriptions.prescription_update(
+        prescription=p, by=owner, exercise_ref=f"catalog:{plank.pk}"
+    )
     assert (p.reps_min, p.reps_max, p.duration_seconds) == (None, None, 30)
-    kept = b.prescription_update(
+    kept = prescriptions.prescription_update(
         prescription=p,
         by=owner,
-        data={"exercise": f"catalog:{back_squat.pk}", "reps_min": 8},
+        exercise_ref=f"catalog:{back_squat.pk}",
+        reps_min=8,
     )
     assert (kept.reps_min, kept.duration_seconds) == (8, None)
 
 
 def test_the_builder_shows_a_run_in_minutes(day, owner, run, owner_client):
-    b.prescription_add(by=owner, exercise_ref=f"catalog:{run.pk}", day=day)
+    prescriptions.prescription_add(by=owner, exercise_ref=f"catalog:{run.pk}", day=day)
     page = owner_client.get(f"/admin/programs/program/{day.week.program.pk}/builder/")
     assert page.status_code == 200
     assert re.search(r"1 \u00d7\s*20:00", page.content.decode()), "a run reads 1 × 20:00"

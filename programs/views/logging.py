@@ -8,6 +8,7 @@ import uuid
 
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -22,8 +23,11 @@ from accounts.policies import portal_client_required
 from clients import units as u
 from clients.services.measurements import client_today
 
+from ..forms_adhoc import AdHocRowFormSet, AdHocWorkoutForm
 from ..models import ScheduledWorkout, WorkoutLog
+from ..selectors.library import exercise_best_match
 from ..selectors.logging import (
+    charts_json,
     logger_cards,
     record_entry,
     records_best_of,
@@ -34,7 +38,9 @@ from ..selectors.logging import (
     workouts_overview,
 )
 from ..services.comments import workout_comments_mark_seen
+from ..services.logging import AdHocEntry, load_to_kg, workout_adhoc_log
 from ..services.records import record_mark_seen
+from ..values import exercise_ref
 
 SECTION = gettext_lazy("Your workouts")
 
@@ -154,12 +160,6 @@ def workout_records_seen(request, log_uuid):
 def workout_new(request):
     """Log a workout done on one's own (a run, a hotel gym session): name, notes and
     rows of exercise, sets, reps, load or minutes. Records count as for any set."""
-    from django.core.exceptions import ValidationError
-
-    from ..forms_adhoc import AdHocRowFormSet, AdHocWorkoutForm
-    from ..selectors.library import exercise_best_match
-    from ..services.logging import AdHocEntry, exercise_ref, load_to_kg, workout_adhoc_log
-
     client = request.client
     system = _units(request, client)
     form = AdHocWorkoutForm(request.POST or None)
@@ -236,27 +236,10 @@ def progress_training(request):
     context = {
         "client": client,
         "progress": progress,
-        "charts_json": _charts_json(progress),
+        "charts_json": charts_json(progress),
         "units": system,
     }
     return render(request, "programs/portal/workout_progress.html", context)
-
-
-def _charts_json(progress: dict) -> dict:
-    """What programs-logging.js draws (the tables carry the same numbers)."""
-    return {
-        "unit": progress["unit"],
-        "exercises": [
-            {"id": e["slug"], "name": e["name"], "points": e["points"]}
-            for e in progress["exercises"]
-        ],
-        "weeks": [w.isoformat() for w in progress["weeks"]],
-        "muscles": progress["muscles"][:8],
-        "adherence": [
-            {"week": a["week"].isoformat(), "done": a["done"], "scheduled": a["scheduled"]}
-            for a in progress["adherence"]
-        ],
-    }
 
 
 # --- the service worker ------------------------------------------------------------

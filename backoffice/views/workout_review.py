@@ -2,73 +2,66 @@
 
 Per exercise and set, the target next to what the client did (by the exercise's
 measurement kind), the records it made, the client's notes and rating, and a comment
-box. The workout log list and the client's page link here; the log's stock change
-form is not used (it redirects here)."""
+box. The workout log list (``programs.admin.logging``) and the client's page link
+here; a log's change page opens its review. The paths and names are the workout log
+list's own (``programs/workoutlog/...``)."""
 
-from __future__ import annotations
-
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.policies import is_staff_member
 from clients import units as u
-from clients.selectors import client_queryset_for
+from programs.forms_review import WorkoutCommentForm
+from programs.models import WorkoutLog
+from programs.selectors.review import workout_log_for_review, workout_review
+from programs.services.comments import workout_comment
 
-from ..models import WorkoutLog
-from ..selectors.review import workout_review
-from ..services.comments import MAX_COMMENT, workout_comment
+from ..chrome import render_page
 
 REVIEW_URL_NAME = "programs_workoutlog_review"
 
 
-class WorkoutCommentForm(forms.Form):
-    comment = forms.CharField(
-        label=gettext_lazy("Your comment"),
-        required=False,
-        max_length=MAX_COMMENT,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=gettext_lazy(
-            "The client sees it with this workout in their portal and gets one e-mail."
-        ),
-    )
-
-
-def review_urls(modeladmin) -> list:
-    """The review page, mounted under the workout logs' admin URLs."""
-    wrap = modeladmin.admin_site.admin_view
+def urls(site):
+    view = site.admin_view
     return [
         path(
-            "<int:pk>/review/",
-            wrap(lambda request, pk: workout_review_view(modeladmin, request, pk)),
-            name=REVIEW_URL_NAME,
+            "programs/workoutlog/<int:pk>/review/", view(workout_review_view), name=REVIEW_URL_NAME
+        ),
+        path(
+            "programs/workoutlog/<path:object_id>/change/",
+            view(workout_log_change_view),
+            name="programs_workoutlog_change",
         ),
     ]
 
 
-def review_log_for(request, pk: int) -> WorkoutLog:
-    """The log, if its client is one the signed-in person may see (404 otherwise)."""
-    log = (
-        WorkoutLog.objects.filter(pk=pk, client__in=client_queryset_for(user=request.user))
-        .select_related("client", "commented_by", "scheduled__day")
-        .first()
-    )
+def _log(request, pk: int) -> WorkoutLog:
+    """The log, if the signed-in person is staff (else 403) and sees its client (else 404)."""
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    log = workout_log_for_review(user=request.user, pk=pk)
     if log is None:
         raise Http404
     return log
 
 
-def workout_review_view(modeladmin, request, pk: int):
+def workout_log_change_view(request, object_id: str):
+    """The review page replaces the stock change form."""
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    if not object_id.isdigit():
+        raise Http404
+    return redirect(f"backoffice:{REVIEW_URL_NAME}", _log(request, int(object_id)).pk)
+
+
+def workout_review_view(request, pk: int):
     """One logged workout: target against actual per set, the client's notes and
     rating, the records; write, change or remove your comment."""
-    if not is_staff_member(request.user) or not modeladmin.has_view_permission(request):
-        raise PermissionDenied
-    log = review_log_for(request, pk)
+    log = _log(request, pk)
     form = WorkoutCommentForm(request.POST or None, initial={"comment": log.coach_comment})
     if request.method == "POST":
         removing = request.POST.get("action") == "delete"
@@ -95,20 +88,14 @@ def workout_review_view(modeladmin, request, pk: int):
                         )
                     return redirect(f"backoffice:{REVIEW_URL_NAME}", log.pk)
     system = u.units_for(viewer=request.user, business=getattr(request, "tenant", None))
-    review = workout_review(log=log, system=system)
     context = {
-        **modeladmin.admin_site.each_context(request),
-        "opts": modeladmin.model._meta,
+        "opts": WorkoutLog._meta,
         "title": _("Workout review: %(name)s") % {"name": log.client.full_name},
         "log": log,
         "client": log.client,
-        "review": review,
+        "review": workout_review(log=log, system=system),
         "form": form,
         "rating_range": range(1, 6),
     }
-    return render(
-        request,
-        "programs/backoffice/workout_review.html",
-        context,
-        status=400 if form.errors else 200,
-    )
+    status = 400 if form.errors else 200
+    return render_page(request, "programs/backoffice/workout_review.html", context, status=status)
