@@ -44,6 +44,20 @@ def questionnaire_draft(*, questionnaire: Questionnaire) -> QuestionnaireVersion
     return questionnaire.versions.filter(published_at__isnull=True).order_by("-number").first()
 
 
+def questionnaires_in_use() -> QuerySet[Questionnaire]:
+    """Forms not archived, with their versions (two queries), by title."""
+    return (
+        Questionnaire.objects.filter(archived_at__isnull=True)
+        .prefetch_related("versions")
+        .order_by("title", "pk")
+    )
+
+
+def questionnaire_get(*, pk: int) -> Questionnaire | None:
+    """A form, archived or not (one query)."""
+    return Questionnaire.objects.filter(pk=pk).first()
+
+
 def questionnaire_in_use_get(*, pk: int) -> Questionnaire | None:
     """A form that is not archived (one query)."""
     return Questionnaire.objects.filter(pk=pk, archived_at__isnull=True).first()
@@ -91,7 +105,7 @@ def responses_for(*, user: User) -> QuerySet[Response]:
         return responses.none()
     # held answers (``match``) have no client; said again so no join can let them in
     responses = responses.filter(match__isnull=True)
-    if user.is_staff:
+    if is_staff_member(user):
         return responses.filter(client__in=client_queryset_for(user=user))
     return responses.filter(client__user_id=user.pk)
 
@@ -206,7 +220,7 @@ def assignments_for(*, user: User) -> QuerySet[Assignment]:
     assignments = Assignment.objects.select_related("questionnaire", "client", "response").filter(
         questionnaire__archived_at__isnull=True
     )
-    if user.is_staff:
+    if is_staff_member(user):
         return assignments.filter(client__in=client_queryset_for(user=user))
     return assignments.filter(client__user_id=user.pk)
 
@@ -266,6 +280,11 @@ def checkin_plans_in_use() -> list[tuple[CheckInPlan, QuestionnaireVersion]]:
 def checkin_plan_of(*, questionnaire: Questionnaire) -> CheckInPlan | None:
     """The schedule of a check-in form, if it has one (one query)."""
     return CheckInPlan.objects.filter(questionnaire=questionnaire).first()
+
+
+def checkin_plan_get(*, pk: int) -> CheckInPlan | None:
+    """A check-in schedule, on or off (one query)."""
+    return CheckInPlan.objects.select_related("questionnaire").filter(pk=pk).first()
 
 
 @dataclass
@@ -331,7 +350,7 @@ def checkins_for(*, user: User) -> QuerySet[Response]:
     ).select_related("version__questionnaire", "client", "reviewed_by")
     if not user.is_authenticated:
         return responses.none()
-    if user.is_staff:
+    if is_staff_member(user):
         return responses.filter(client__in=client_queryset_for(user=user))
     return responses.filter(client__user_id=user.pk)
 

@@ -23,14 +23,20 @@ from accounts.policies import IsStaffMember, is_staff_member, require_portal_cli
 from ..forms_intake import MAX_BODY_BYTES, answers_clean
 from ..models import (
     Assignment,
-    CheckInPlan,
     Questionnaire,
     QuestionnaireVersion,
     Response,
     ResponseFile,
 )
 from ..selectors import client_queryset_for
-from ..selectors_intake import assignment_of_client_get, assignments_for, responses_for
+from ..selectors_intake import (
+    assignment_of_client_get,
+    assignments_for,
+    checkin_plan_get,
+    questionnaire_get,
+    questionnaires_in_use,
+    responses_for,
+)
 from ..services.checkins import checkin_response_start
 from ..services.intake_answers import response_save
 from ..services.intake_assignments import (
@@ -104,11 +110,7 @@ class QuestionnaireViewSet(
     permission_classes = [IsStaffMember]
 
     def get_queryset(self):
-        return (
-            Questionnaire.objects.filter(archived_at__isnull=True)
-            .prefetch_related("versions")
-            .order_by("title", "pk")
-        )
+        return questionnaires_in_use()
 
     @extend_schema(request=QuestionnaireCreateSerializer, responses={201: QuestionnaireSerializer})
     def create(self, request, *args, **kwargs):
@@ -261,7 +263,7 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         queryset = responses_for(user=self.request.user).prefetch_related(
             Prefetch("files", queryset=ResponseFile.objects.order_by("pk"))
         )
-        if self.request.user.is_staff:
+        if is_staff_member(self.request.user):
             queryset = queryset.filter(status=Response.Status.SUBMITTED)
         kind = self.request.query_params.get("kind")
         if kind in Questionnaire.Kind.values:
@@ -288,7 +290,7 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 raise NotFound
             response = assignment_response_start(assignment=assignment)
         else:
-            plan = CheckInPlan.objects.filter(pk=params["checkin_plan"]).first()
+            plan = checkin_plan_get(pk=params["checkin_plan"])
             if plan is None:
                 raise NotFound
             response = checkin_response_start(plan=plan, client=client)
@@ -391,9 +393,8 @@ class AssignmentViewSet(
             raise PermissionDenied("Only staff send forms.")
         data = FormAssignmentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        questionnaire = Questionnaire.objects.filter(
-            pk=data.validated_data["questionnaire"]
-        ).first()
+        # an archived form is found, and refused by the service with its reason
+        questionnaire = questionnaire_get(pk=data.validated_data["questionnaire"])
         if questionnaire is None:
             raise ApiValidationError({"questionnaire": ["No such form."]})
         count = assignments_create(

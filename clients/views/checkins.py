@@ -14,11 +14,11 @@ from mectofitness.core.forms import form_errors_add
 from mectofitness.core.uploads import body_limit
 
 from ..forms_intake import MAX_BODY_BYTES, AnswersForm
-from ..models import CheckInPlan
 from ..selectors_intake import (
     answer_rows,
     business_today,
     checkin_history_for,
+    checkin_plan_get,
     checkins_due_for,
     questionnaire_current_version,
     response_files_by_key,
@@ -58,7 +58,7 @@ def checkin_fill(request, plan_id: int):
     today = business_today()
     due = next((d for d in checkins_due_for(client=client, on=today) if d.plan.pk == plan_id), None)
     if due is None:
-        if not CheckInPlan.objects.filter(pk=plan_id).exists():
+        if checkin_plan_get(pk=plan_id) is None:
             raise Http404
         messages.info(request, _("You're all done for this period. Thank you!"))
         return redirect("portal_checkins")
