@@ -18,4 +18,5 @@ class PlatformBillingConfig(AppConfig):
         if settings.STRIPE_API_BASE:
             stripe.api_base = stripe.connect_api_base = settings.STRIPE_API_BASE
 
-        from . import handlers  # noqa: F401  (connects the webhook receivers)
+        # connects the webhook receivers; registers the tasks the services queue by name
+        from . import handlers, tasks  # noqa: F401

@@ -12,6 +12,7 @@ import logging
 
 import stripe
 from djstripe.event_handlers import djstripe_receiver
+from djstripe.models import Subscription
 
 from . import services
 
@@ -46,8 +47,6 @@ def subscription_changed(sender, event, **kwargs):
 def invoice_settled(sender, event, **kwargs):
     """A payment succeeded or failed: the subscription's status moved at Stripe.
     Re-fetch it (never trust the order events arrive in), then recompute."""
-    from djstripe.models import Subscription
-
     if not _platform_account(event):
         return
     obj = event.data.get("object") or {}

@@ -11,6 +11,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django_tenants.utils import schema_context, tenant_context
+from djstripe.models import Customer, Price, Subscription
+
+from accounts.models import User
+from accounts.roles import COACH, OWNER
+from clients.models import Client
 
 from .models import Plan
 
@@ -42,8 +47,6 @@ def plan_list_public() -> list[Plan]:
 
 
 def _attach_prices(plans: list[Plan]) -> None:
-    from djstripe.models import Price
-
     product_ids = [p.product_id for p in plans if p.product_id]
     prices: dict[str, Price] = {}
     if product_ids:
@@ -79,16 +82,12 @@ def plan_for_business(business) -> Plan:
 
 def customer_for_business(business):
     """The business's dj-stripe Customer, or None before it first subscribes."""
-    from djstripe.models import Customer
-
     return Customer.objects.filter(subscriber=business, livemode=settings.STRIPE_LIVE_MODE).first()
 
 
 def subscription_for_business(business):
     """The subscription that decides the business's status: the newest one not over,
     else the newest over one; None if it never subscribed."""
-    from djstripe.models import Subscription
-
     subs = list(
         Subscription.objects.filter(
             customer__subscriber=business, livemode=settings.STRIPE_LIVE_MODE
@@ -107,8 +106,6 @@ def subscription_price_id(subscription) -> str | None:
 
 
 def plan_for_price_id(price_id: str | None) -> Plan | None:
-    from djstripe.models import Price
-
     if not price_id:
         return None
     product_id = Price.objects.filter(id=price_id).values_list("product_id", flat=True).first()
@@ -126,12 +123,6 @@ def usage_for_business(business) -> Usage:
     """What the business uses now: active clients (Client.ACTIVE_STATUSES), people who
     coach (owners and coaches, active) and media storage. Two queries and, with
     local media, a walk of its folder when its size is not cached."""
-    from django.contrib.auth.models import Group  # noqa: F401  (tenant tables)
-
-    from accounts.models import User
-    from accounts.roles import COACH, OWNER
-    from clients.models import Client
-
     with tenant_context(business):
         clients = Client.objects.filter(status__in=Client.ACTIVE_STATUSES).count()
         coaches = (

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from djstripe.models import Customer, Price, Product, Subscription
+from djstripe.settings import djstripe_settings
 
 from mectofitness.core.tasks import enqueue_on_commit
 from tenants.models import Business
@@ -40,8 +42,6 @@ STATUS_FROM_STRIPE = {
 
 
 def _api_key() -> str:
-    from djstripe.settings import djstripe_settings
-
     return djstripe_settings.get_default_api_key(livemode=settings.STRIPE_LIVE_MODE)
 
 
@@ -58,8 +58,6 @@ def _stripe_error(exc: stripe.StripeError) -> ValidationError:
 def plans_sync() -> list[Plan]:
     """Sync Stripe's products and prices into dj-stripe; link each plan to the
     product whose ``metadata[plan]`` is its key. Returns the linked plans."""
-    from djstripe.models import Price, Product
-
     api_key = _api_key()
     linked = []
     for data in Product.api_list(api_key=api_key):
@@ -82,8 +80,6 @@ def plans_sync() -> list[Plan]:
 
 def customer_get_or_create(*, business: Business):
     """The business's dj-stripe Customer, created at Stripe on first need."""
-    from djstripe.models import Customer
-
     try:
         customer, _created = Customer.get_or_create(subscriber=business, api_key=_api_key())
     except stripe.StripeError as exc:
@@ -129,8 +125,6 @@ def subscription_change_plan(*, business: Business, plan: Plan) -> Business:
     A downgrade below current usage is allowed: the business keeps working and
     only new invitations and activations wait for room (see ``limits``).
     """
-    from djstripe.models import Subscription
-
     current = selectors.subscription_for_business(business)
     if current is None or current.stripe_data.get("status") in selectors.ENDED_STATUSES:
         raise ValidationError({"plan": _("Subscribe to a plan first.")})
@@ -204,8 +198,6 @@ def business_billing_sync(*, business: Business) -> Business:
 
 
 def business_for_customer_id(customer_id: str | None) -> Business | None:
-    from djstripe.models import Customer
-
     if not customer_id:
         return None
     customer = Customer.objects.filter(id=customer_id).select_related("subscriber").first()
@@ -214,9 +206,7 @@ def business_for_customer_id(customer_id: str | None) -> Business | None:
 
 def payment_failed_notify(*, business: Business) -> None:
     """Tell the owner a payment failed (the e-mail goes out from the worker)."""
-    from .tasks import payment_failed_email_task
-
-    enqueue_on_commit(payment_failed_email_task, business_id=business.pk)
+    enqueue_on_commit("billing.platform.tasks.payment_failed_email_task", business_id=business.pk)
 
 
 # --- the billing clock (beat, hourly, public schema) ----------------------------------
@@ -231,8 +221,6 @@ def billing_clock_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
       owner sees a "subscribe to continue" page that leads to billing.
     - Past due for ``BILLING_GRACE_DAYS``: suspended until a payment succeeds.
     """
-    from .tasks import trial_ending_email_task
-
     now = now or timezone.now()
     counts = {"reminded": 0, "trial_ended": 0, "grace_ended": 0}
     trial = Business.objects.select_for_update(skip_locked=True).filter(
@@ -244,7 +232,7 @@ def billing_clock_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
     ):
         business.trial_reminder_sent_at = now
         business.save(update_fields=["trial_reminder_sent_at"])
-        enqueue_on_commit(trial_ending_email_task, business_id=business.pk)
+        enqueue_on_commit("billing.platform.tasks.trial_ending_email_task", business_id=business.pk)
         counts["reminded"] += 1
     for business in trial.filter(trial_ends_at__lte=now):
         business_set_status(business=business, status=Business.Status.SUSPENDED)
@@ -260,8 +248,6 @@ def billing_clock_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 def business_billing_sync_from_stripe(*, business: Business) -> Business:
     """Re-fetch the business's subscriptions from Stripe, then recompute (staff repair)."""
-    from djstripe.models import Subscription
-
     customer = selectors.customer_for_business(business)
     if customer is None:
         return business
