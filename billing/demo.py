@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from .models import BillingSettings, Product, TaxRate
 from .services.payments import payment_record_offline
-from .services.products import product_create
+from .services.products import ProductDetails, product_create
 
 PRODUCTS = [
     # name, kind, amount (minor units), sessions, valid days, description
@@ -65,14 +65,16 @@ def billing_demo_seed(*, owner, clients: list) -> int:
     products = [
         product_create(
             by=owner,
-            name=name,
-            kind=kind,
-            amount=amount,
-            sessions=sessions,
-            valid_days=valid,
-            description=text,
-            tax_rate=vat,
-            position=index,
+            details=ProductDetails(
+                name=name,
+                kind=kind,
+                amount=amount,
+                sessions=sessions,
+                valid_days=valid,
+                description=text,
+                tax_rate=vat,
+                position=index,
+            ),
         )
         for index, (name, kind, amount, sessions, valid, text) in enumerate(PRODUCTS)
     ]

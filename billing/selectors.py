@@ -1,4 +1,5 @@
-"""Reads about invoices and revenue that the back office, the API and the portal share.
+"""Reads about the shop, invoices and revenue that the back office, the API and the
+portal share.
 
 Who sees billing is decided here: the owner sees everything; a coach sees the
 invoices and payments of the clients they coach, and only while
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ from accounts.roles import CLIENT, COACH, OWNER
 from clients.models import Client
 from clients.selectors import client_queryset_for
 
-from .models import Invoice, Payment, Purchase, Refund
+from .models import Invoice, Payment, Product, Purchase, Refund
 
 # --- who sees what --------------------------------------------------------------------
 
@@ -73,6 +74,55 @@ def invoice_queryset_for(*, user: User) -> QuerySet[Invoice]:
 def invoice_list_for_portal(*, user: User) -> QuerySet[Invoice]:
     """A client's issued invoices, newest first."""
     return invoice_queryset_for(user=user).order_by("-issued_at", "-pk")
+
+
+# --- the shop: what is on sale, what a client has left -------------------------------
+
+
+def products_on_sale() -> QuerySet[Product]:
+    """The products clients can buy, with their tax rates."""
+    return Product.objects.filter(is_active=True).select_related("tax_rate")
+
+
+def usable_packs(*, client: Client, now: datetime | None = None) -> QuerySet[Purchase]:
+    """The client's active, unexpired packs with sessions left, oldest first."""
+    now = now or timezone.now()
+    return (
+        Purchase.objects.filter(
+            client=client,
+            status=Purchase.Status.ACTIVE,
+            sessions_total__isnull=False,
+            sessions_used__lt=F("sessions_total"),
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("created_at", "pk")
+    )
+
+
+def session_balance(*, client: Client) -> int:
+    """Sessions the client can still book from their usable packs."""
+    total = 0
+    for pack in usable_packs(client=client):
+        total += pack.sessions_left or 0
+    return total
+
+
+# what a purchase needs to be managed in the portal: running monthly coaching
+MANAGED_STATUSES = (Purchase.Status.ACTIVE, Purchase.Status.PAST_DUE)
+
+
+def portal_customer_for(*, client: Client) -> str | None:
+    """The Stripe customer (on the business's account) behind the client's running
+    monthly coaching, newest first; None when they have none. One query."""
+    return (
+        Purchase.objects.filter(
+            client=client, product__kind=Product.Kind.MONTHLY, status__in=MANAGED_STATUSES
+        )
+        .exclude(stripe_customer_id="")
+        .order_by("-created_at")
+        .values_list("stripe_customer_id", flat=True)
+        .first()
+    )
 
 
 # --- revenue --------------------------------------------------------------------------

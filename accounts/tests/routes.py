@@ -147,7 +147,7 @@ def world_build(business, other_business) -> World:
     from billing.models import BillingSettings, StripeEvent, TaxRate
     from billing.services.invoices import InvoiceLineSpec, invoice_create_draft, invoice_issue
     from billing.services.payments import payment_record_offline
-    from billing.services.products import product_create
+    from billing.services.products import ProductDetails, product_create
     from clients.models import (
         AuditEntry,
         CheckInPlan,
@@ -384,7 +384,10 @@ def world_build(business, other_business) -> World:
         pk["taxrate"] = vat.pk
         pk["billingsettings"] = BillingSettings.objects.get_or_create(pk=1)[0].pk
         product = product_create(
-            by=owner, name="10 sessions", kind="pack", amount=50000, sessions=10, valid_days=90
+            by=owner,
+            details=ProductDetails(
+                name="10 sessions", kind="pack", amount=50000, sessions=10, valid_days=90
+            ),
         )
         pk["product"] = product.pk
         payment = payment_record_offline(

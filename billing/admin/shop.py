@@ -46,7 +46,12 @@ from ..services.connect import (
 )
 from ..services.money import currency_exponent, money_decimal, money_format, money_parse
 from ..services.payments import OFFLINE_METHODS, payment_record_offline
-from ..services.products import product_create, product_stripe_sync, product_update
+from ..services.products import (
+    ProductDetails,
+    product_create,
+    product_stripe_sync,
+    product_update,
+)
 from ..services.refunds import payment_refund
 from ..services.webhooks import stripe_event_retry
 
@@ -150,9 +155,9 @@ class ProductAdmin(OwnerOnly, admin.ModelAdmin):
         }
         data["amount"] = form.cleaned_data["price"]
         if change:
-            saved = product_update(product=obj, by=request.user, **data)
+            saved = product_update(product=obj, by=request.user, details=ProductDetails(**data))
         else:
-            saved = product_create(by=request.user, **data)
+            saved = product_create(by=request.user, details=ProductDetails(**data))
         obj.pk = saved.pk
         obj.__dict__.update(saved.__dict__)
         try:

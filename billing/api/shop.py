@@ -13,6 +13,7 @@ client: their own). Writes go through the services, which check the role.
 """
 
 import datetime as dt
+from dataclasses import replace
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +31,12 @@ from ..services.balances import session_draw
 from ..services.common import business_currency
 from ..services.money import money_decimal, money_parse
 from ..services.payments import OFFLINE_METHODS, payment_record_offline
-from ..services.products import product_create, product_stripe_sync, product_update
+from ..services.products import (
+    ProductDetails,
+    product_create,
+    product_stripe_sync,
+    product_update,
+)
 from ..services.refunds import payment_refund
 
 
@@ -127,20 +133,26 @@ class ProductViewSet(
         context["currency"] = business_currency()
         return context
 
-    def _data(self, serializer) -> dict:
+    def _details(self, serializer, product: Product | None = None) -> ProductDetails:
+        """The validated fields as the product services take them; a partial update
+        changes the given fields of ``product`` as it is."""
         data = dict(serializer.validated_data)
         if "price" in data:
             data["amount"] = data.pop("price")
-        return data
+        if product is None:
+            return ProductDetails(**data)
+        return replace(ProductDetails.of(product), **data)
 
     def perform_create(self, serializer):
-        product = product_create(by=self.request.user, **self._data(serializer))
+        product = product_create(by=self.request.user, details=self._details(serializer))
         self._sync(product)
         serializer.instance = product
 
     def perform_update(self, serializer):
         product = product_update(
-            product=serializer.instance, by=self.request.user, **self._data(serializer)
+            product=serializer.instance,
+            by=self.request.user,
+            details=self._details(serializer, serializer.instance),
         )
         self._sync(product)
         serializer.instance = product

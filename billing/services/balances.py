@@ -1,21 +1,20 @@
-"""Session balances: what a client's packs have left, drawing a session (a booking)
-and giving one back. Two draws at once are serialised on the client's packs.
+"""Session balances: drawing a session from a client's packs (a booking) and giving
+one back. Two draws at once are serialised on the client's packs. What is left is
+read by ``selectors.usable_packs`` and ``selectors.session_balance``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from clients.models import Client
 
 from ..models import Purchase, SessionUse
+from ..selectors import usable_packs
 
 
 def _drawn(client: Client, reference: str) -> SessionUse | None:
@@ -24,29 +23,6 @@ def _drawn(client: Client, reference: str) -> SessionUse | None:
     if (uses.aggregate(net=Sum("delta"))["net"] or 0) <= 0:
         return None
     return uses.filter(delta=1).order_by("-created_at", "-pk").first()
-
-
-def usable_packs(*, client: Client, now: dt.datetime | None = None) -> QuerySet[Purchase]:
-    """The client's active, unexpired packs with sessions left, oldest first."""
-    now = now or timezone.now()
-    return (
-        Purchase.objects.filter(
-            client=client,
-            status=Purchase.Status.ACTIVE,
-            sessions_total__isnull=False,
-            sessions_used__lt=F("sessions_total"),
-        )
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .order_by("created_at", "pk")
-    )
-
-
-def session_balance(*, client: Client) -> int:
-    """Sessions the client can still book from their usable packs."""
-    total = 0
-    for pack in usable_packs(client=client):
-        total += pack.sessions_left or 0
-    return total
 
 
 @transaction.atomic

@@ -24,13 +24,7 @@ from accounts.policies import is_owner
 from clients.models import Client
 
 from ..models import Payment, Product, Purchase
-from .common import (
-    current_business,
-    payments_ready,
-    stripe_id,
-    stripe_kwargs,
-    stripe_message,
-)
+from .common import current_business, payments_ready, stripe_id, stripe_kwargs, stripe_message
 from .products import product_stripe_sync
 from .purchases import payment_invoice_attach, purchase_activate, purchase_new
 

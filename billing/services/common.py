@@ -29,7 +29,7 @@ def require_owner(user: User | None, message: str | None = None) -> None:
         raise PermissionDenied(message or _("Only the owner can do this."))
 
 
-def current_business():
+def current_business() -> Business:
     """The business whose schema this connection is in, fresh from the database."""
     tenant = getattr(connection, "tenant", None)
     if tenant is None or getattr(tenant, "schema_name", "public") == "public":
@@ -59,7 +59,7 @@ def business_currency() -> str:
     return getattr(tenant, "currency", None) or "USD"
 
 
-def payments_ready(business=None) -> bool:
+def payments_ready(business: Business | None = None) -> bool:
     """Whether clients can pay by card now: connected and allowed to take charges."""
     business = business or current_business()
     return bool(business.stripe_account_id and business.stripe_charges_enabled)

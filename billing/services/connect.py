@@ -19,12 +19,7 @@ from accounts.models import User
 from tenants.models import Business
 
 from ..models import Product
-from .common import (
-    require_owner,
-    stripe_api_key,
-    stripe_kwargs,
-    stripe_message,
-)
+from .common import require_owner, stripe_api_key, stripe_kwargs, stripe_message
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +28,7 @@ OAUTH_STATE_SALT = "billing.connect.oauth"
 OAUTH_STATE_MAX_AGE = 15 * 60  # seconds the owner has to finish on Stripe's page
 
 
-def connect_state_make(*, business, user: User, nonce: str) -> str:
+def connect_state_make(*, business: Business, user: User, nonce: str) -> str:
     """A signed, expiring ``state`` for Stripe's OAuth page: it carries the business
     (the redirect URI is one fixed URL on the public domain) and a nonce kept in
     the owner's session, so a code can only complete the flow that asked for it."""
@@ -54,7 +49,7 @@ def connect_state_read(state: str) -> dict:
         raise ValidationError({"state": _("This Stripe link is not valid.")}) from None
 
 
-def connect_oauth_url(*, business, user: User, redirect_uri: str, nonce: str) -> str:
+def connect_oauth_url(*, business: Business, user: User, redirect_uri: str, nonce: str) -> str:
     """Stripe's page where the owner signs in to an existing account and connects it."""
     require_owner(user)
     if not settings.STRIPE_CONNECT_CLIENT_ID:
@@ -72,7 +67,7 @@ def connect_oauth_url(*, business, user: User, redirect_uri: str, nonce: str) ->
     return url.replace("https://connect.stripe.com", stripe.connect_api_base, 1)
 
 
-def _account_store(business, account_id: str) -> None:
+def _account_store(business: Business, account_id: str) -> None:
     if Business.objects.filter(stripe_account_id=account_id).exclude(pk=business.pk).exists():
         raise ValidationError(
             {"__all__": _("This Stripe account is already connected to another business.")}
@@ -95,7 +90,9 @@ def _account_store(business, account_id: str) -> None:
     business.stripe_account_id, business.stripe_charges_enabled = account_id, charges
 
 
-def connect_oauth_complete(*, business, user: User, code: str, state: str, nonce: str) -> None:
+def connect_oauth_complete(
+    *, business: Business, user: User, code: str, state: str, nonce: str
+) -> None:
     """Exchange Stripe's code for the owner's account id and keep it on the business."""
     require_owner(user)
     payload = connect_state_read(state)
@@ -117,7 +114,9 @@ def connect_oauth_complete(*, business, user: User, code: str, state: str, nonce
     _account_store(business, account_id)
 
 
-def connect_express_start(*, business, user: User, return_url: str, refresh_url: str) -> str:
+def connect_express_start(
+    *, business: Business, user: User, return_url: str, refresh_url: str
+) -> str:
     """Create an Express account for the business (once) and return its onboarding link."""
     require_owner(user)
     account_id = business.stripe_account_id
@@ -156,7 +155,7 @@ def connect_express_start(*, business, user: User, return_url: str, refresh_url:
     return link["url"]
 
 
-def connect_refresh(*, business) -> bool:
+def connect_refresh(*, business: Business) -> bool:
     """Re-fetch the connected account and keep whether it can take charges."""
     if not business.stripe_account_id:
         return False
@@ -170,7 +169,7 @@ def connect_refresh(*, business) -> bool:
     return charges
 
 
-def connect_disconnect(*, business, by: User) -> None:
+def connect_disconnect(*, business: Business, by: User) -> None:
     """Forget the business's Stripe account; clients can no longer pay by card.
 
     An OAuth-linked account is also deauthorised at Stripe; an Express account

@@ -17,17 +17,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from clients.models import Client
 
-from ..models import (
-    MAX_AMOUNT,
-    Invoice,
-    Payment,
-    Product,
-    Purchase,
-)
-from .common import (
-    business_currency,
-    require_owner,
-)
+from ..models import MAX_AMOUNT, Invoice, Payment, Product, Purchase
+from .common import business_currency, require_owner
 from .invoices import invoice_locked
 from .purchases import payment_invoice_attach, purchase_activate, purchase_new
 

@@ -20,29 +20,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from clients.models import Client
+from tenants.models import Business
 
-from ..models import BillingSettings, Product, Purchase
+from ..models import BillingSettings, Purchase
+from ..selectors import portal_customer_for
 from .common import current_business, stripe_id, stripe_kwargs, stripe_message, stripe_object
 from .invoices import billing_settings_get
 
 log = logging.getLogger(__name__)
-
-# what a purchase needs to be managed in the portal: running monthly coaching
-MANAGED_STATUSES = (Purchase.Status.ACTIVE, Purchase.Status.PAST_DUE)
-
-
-def portal_customer_for(*, client: Client) -> str | None:
-    """The Stripe customer (on the business's account) behind the client's running
-    monthly coaching, newest first; None when they have none. One query."""
-    return (
-        Purchase.objects.filter(
-            client=client, product__kind=Product.Kind.MONTHLY, status__in=MANAGED_STATUSES
-        )
-        .exclude(stripe_customer_id="")
-        .order_by("-created_at")
-        .values_list("stripe_customer_id", flat=True)
-        .first()
-    )
 
 
 def _portal_features(*, may_cancel: bool) -> dict:
@@ -58,7 +43,7 @@ def _portal_features(*, may_cancel: bool) -> dict:
     }
 
 
-def _portal_configuration(*, business, rules: BillingSettings) -> str:
+def _portal_configuration(*, business: Business, rules: BillingSettings) -> str:
     """The connected account's portal configuration, created once and brought in step
     with the business's rule on every use (the owner may have changed it since)."""
     params = {

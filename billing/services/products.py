@@ -5,15 +5,16 @@ and their prices on the connected Stripe account. Owners change products; the
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+
 import stripe
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..models import MAX_AMOUNT, Product
+from ..models import MAX_AMOUNT, Product, TaxRate
 from .common import (
     business_currency,
     current_business,
@@ -22,17 +23,31 @@ from .common import (
     stripe_message,
 )
 
-PRODUCT_FIELDS = (
-    "name",
-    "description",
-    "kind",
-    "amount",
-    "sessions",
-    "valid_days",
-    "tax_rate",
-    "is_active",
-    "position",
-)
+
+@dataclass(frozen=True)
+class ProductDetails:
+    """What the owner sets on a product (``amount`` in the currency's minor units)."""
+
+    name: str
+    kind: str
+    amount: int
+    description: str = ""
+    sessions: int | None = None
+    valid_days: int | None = None
+    tax_rate: TaxRate | None = None
+    is_active: bool = True
+    position: int = 0
+
+    @classmethod
+    def of(cls, product: Product) -> ProductDetails:
+        """``product`` as it is: a starting point for changing some of it
+        (``dataclasses.replace(ProductDetails.of(product), amount=...)``)."""
+        return cls(**{field.name: getattr(product, field.name) for field in fields(cls)})
+
+
+def _details_set(product: Product, details: ProductDetails) -> None:
+    for field in fields(details):
+        setattr(product, field.name, getattr(details, field.name))
 
 
 def _product_validate(product: Product) -> None:
@@ -57,28 +72,24 @@ def _product_validate(product: Product) -> None:
 
 
 @transaction.atomic
-def product_create(*, by: User, **data) -> Product:
+def product_create(*, by: User, details: ProductDetails) -> Product:
     """A new product in the business's currency. Stripe learns of it at the next sync."""
     require_owner(by, _("Only the owner can change products."))
     product = Product(currency=business_currency())
-    for field in PRODUCT_FIELDS:
-        if field in data:
-            setattr(product, field, data[field])
+    _details_set(product, details)
     _product_validate(product)
     product.save()
     return product
 
 
 @transaction.atomic
-def product_update(*, product: Product, by: User, **data) -> Product:
+def product_update(*, product: Product, by: User, details: ProductDetails) -> Product:
     """Change a product. A new price or kind makes a new Stripe price at the next sync;
     what was already sold keeps its price (purchases freeze theirs)."""
     require_owner(by, _("Only the owner can change products."))
     product = Product.objects.select_for_update().get(pk=product.pk)
     before = (product.amount, product.currency, product.kind)
-    for field in PRODUCT_FIELDS:
-        if field in data:
-            setattr(product, field, data[field])
+    _details_set(product, details)
     if product.kind != before[2] and product.purchases.exists():
         raise ValidationError(
             {
@@ -148,7 +159,3 @@ def product_stripe_sync(*, product: Product, account: str | None = None) -> Prod
     except stripe.StripeError as exc:
         raise ValidationError({"__all__": stripe_message(exc)}) from None
     return product
-
-
-def products_on_sale() -> QuerySet[Product]:
-    return Product.objects.filter(is_active=True).select_related("tax_rate")

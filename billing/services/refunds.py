@@ -17,13 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from ..models import Payment, Product, Purchase, Refund
-from .common import (
-    current_business,
-    require_owner,
-    stripe_id,
-    stripe_kwargs,
-    stripe_message,
-)
+from .common import current_business, require_owner, stripe_id, stripe_kwargs, stripe_message
 from .money import money_format
 
 log = logging.getLogger(__name__)

@@ -15,11 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Payment, Product, Purchase
-from .common import (
-    stripe_id,
-    stripe_kwargs,
-    stripe_object,
-)
+from .common import stripe_id, stripe_kwargs, stripe_object
 from .purchases import payment_invoice_attach, purchase_activate
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 from django import template
 
 from ..models import Invoice
-from ..services.balances import usable_packs
+from ..selectors import usable_packs
 
 register = template.Library()
 

@@ -3,6 +3,7 @@ against the local Stripe stand-in; fulfilment comes from the return or the signe
 Connect webhook, whichever is first, and happens once."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.utils import timezone
@@ -367,13 +368,15 @@ def test_a_deleted_subscription_cancels_the_coaching(
 def test_a_new_price_makes_a_new_stripe_price_and_keeps_what_was_sold(
     business, owner, client_browser, client_record, connected, standin, pack, connect_post
 ):
-    from billing.services.products import product_stripe_sync, product_update
+    from billing.services.products import ProductDetails, product_stripe_sync, product_update
 
     purchase, _ = _paid(business, client_browser, standin, pack, connect_post)
     with tenant_context(business):
         pack.refresh_from_db()
         old_price = pack.stripe_price_id
-        updated = product_update(product=pack, by=owner, amount=65000)
+        updated = product_update(
+            product=pack, by=owner, details=replace(ProductDetails.of(pack), amount=65000)
+        )
         product_stripe_sync(product=updated)
         updated.refresh_from_db()
         purchase.refresh_from_db()
@@ -464,7 +467,7 @@ def test_another_businesss_client_is_not_signed_in_here(zen_client_browser, path
 def test_an_expired_pack_is_not_shown_as_usable(
     business, owner, client_browser, client_record, pack
 ):
-    from billing.services.balances import session_balance
+    from billing.selectors import session_balance
     from billing.services.payments import payment_record_offline
 
     with tenant_context(business):

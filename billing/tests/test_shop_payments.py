@@ -10,7 +10,8 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from billing.models import Payment, Purchase, Refund, SessionUse
-from billing.services.balances import session_balance, session_draw, session_return
+from billing.selectors import session_balance
+from billing.services.balances import session_draw, session_return
 from billing.services.payments import payment_record_offline
 from billing.services.refunds import payment_refund
 

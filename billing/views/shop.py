@@ -20,12 +20,12 @@ from accounts.policies import portal_client_required
 from mectofitness.core.context_processors import business_url
 
 from ..models import Payment, Product, Purchase
+from ..selectors import portal_customer_for, products_on_sale
 from ..services.checkout import checkout_purchase_cancel, checkout_return, checkout_start
 from ..services.common import payments_ready
 from ..services.connect import connect_state_read
 from ..services.money import money_format
-from ..services.portal import card_portal_start, portal_customer_for
-from ..services.products import products_on_sale
+from ..services.portal import card_portal_start
 from ..services.webhooks import connect_event_receive
 
 CONNECT_RETURN_PATH = "/admin/billing/product/connect/oauth/"

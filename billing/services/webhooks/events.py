@@ -20,9 +20,7 @@ from accounts.models import User
 from tenants.models import Business
 
 from ...models import StripeEvent
-from ..common import (
-    require_owner,
-)
+from ..common import require_owner
 from .handlers import HANDLERS
 
 log = logging.getLogger(__name__)
