@@ -1,5 +1,7 @@
 /* The portal's service worker (served at /sw.js by programs.views.logging, which puts
-   MF_VERSION and MF_PRECACHE, the hashed static URLs, above this file).
+   MF_VERSION, MF_PRECACHE (the hashed static URLs) and MF_SHARED (shared.js's URL) above
+   this file). shared.js, the pages' shared module, brings the workout queue's database
+   and the workout-sync request (MF.loggingDB, MF.workoutSync).
 
    - install: keep the portal shell (styles, scripts, the workouts page) on the device
    - pages: network first; when the network is down, the copy kept last time
@@ -9,8 +11,9 @@
      programs-logging.js, even when no portal page is open
    - signing out clears everything kept, so the next person on this phone sees nothing
    The API is never cached: it always goes to the network. */
-/* global MF_VERSION, MF_PRECACHE */
+/* global MF_VERSION, MF_PRECACHE, MF_SHARED, MF */
 "use strict";
+importScripts(MF_SHARED);
 
 var SHELL = "mf-shell-" + MF_VERSION;
 var PAGES = "mf-pages";
@@ -173,27 +176,6 @@ self.addEventListener("message", function (event) {
 
 // ---------------------------------------------------------------- Background Sync
 
-function idb() {
-  return new Promise(function (resolve, reject) {
-    var req = indexedDB.open("mf-logging", 1);
-    req.onupgradeneeded = function () {
-      var db = req.result;
-      if (!db.objectStoreNames.contains("sets")) {
-        db.createObjectStore("sets", { keyPath: "client_uuid" }).createIndex("workout", "workout");
-      }
-      if (!db.objectStoreNames.contains("workouts")) {
-        db.createObjectStore("workouts", { keyPath: "client_uuid" });
-      }
-    };
-    req.onsuccess = function () {
-      resolve(req.result);
-    };
-    req.onerror = function () {
-      reject(req.error);
-    };
-  });
-}
-
 function getAll(db, store) {
   return new Promise(function (resolve, reject) {
     var req = db.transaction(store, "readonly").objectStore(store).getAll();
@@ -217,7 +199,7 @@ function remove(db, store, key) {
 
 function sendQueued() {
   var results = [];
-  return idb().then(function (db) {
+  return MF.loggingDB().then(function (db) {
     return Promise.all([getAll(db, "workouts"), getAll(db, "sets")]).then(function (got) {
       var chain = Promise.resolve();
       got[0].forEach(function (w) {
@@ -226,28 +208,7 @@ function sendQueued() {
         });
         if (!sets.length && !w.dirty) return;
         chain = chain.then(function () {
-          var body = {
-            workout: {
-              client_uuid: w.client_uuid,
-              scheduled: w.scheduled || null,
-              name: w.name || "",
-              started_at: w.started_at || null,
-              finished_at: w.finished_at || null,
-            },
-            sets: sets.map(function (s) {
-              return s.payload;
-            }),
-          };
-          if (w.notes != null) body.workout.notes = w.notes;
-          // the server refuses (409) a queue made by another account than the one
-          // signed in now; it stays on the phone for its owner
-          if (w.user) body.user = parseInt(w.user, 10);
-          return fetch("/api/v1/workout-sync/", {
-            method: "POST",
-            credentials: "same-origin",
-            headers: { "Content-Type": "application/json", "X-CSRFToken": w.csrf || "" },
-            body: JSON.stringify(body),
-          }).then(function (response) {
+          return MF.workoutSync(w, sets, w.csrf || "").then(function (response) {
             if (!response.ok) {
               if (response.status >= 500) throw new Error("retry later");
               return; // the page shows refusals when it next opens
@@ -276,7 +237,7 @@ function sendQueued() {
 }
 
 self.addEventListener("sync", function (event) {
-  if (event.tag !== "mf-workout-sync") return;
+  if (event.tag !== MF.WORKOUT_SYNC_TAG) return;
   event.waitUntil(
     sendQueued().then(function (results) {
       // the open pages celebrate the records and show the conflicts of what was sent here

@@ -3,6 +3,7 @@ clients' workouts), units, the portal pages, the coach's comment, query counts."
 
 import datetime
 import json
+import re
 import uuid
 from decimal import Decimal
 
@@ -600,6 +601,28 @@ def test_the_service_worker_is_served_at_the_root_with_its_scope(tenant_client):
     body = response.content.decode()
     assert "MF_PRECACHE" in body and "/workouts/" in body
     assert "programs-logging" in body
+    # the worker loads the pages' shared module (the queue's database, the sync request)
+    assert "importScripts(MF_SHARED)" in body
+    assert re.search(r'const MF_SHARED = "/static/js/shared\.[0-9a-f]+\.js";', body)
+    assert "/static/js/shared." in body.split("const MF_PRECACHE = ", 1)[1].split("\n", 1)[0]
+
+
+def test_the_logger_loads_the_shared_module_then_its_parts_then_starts_them(
+    client_browser, today_workout
+):
+    text = client_browser.get(f"/workouts/{today_workout.pk}/").content.decode()
+    names = re.findall(r'<script src="/static/js/([a-z-]+)\.[0-9a-f]+\.js" defer>', text)
+    logging = [n for n in names if n == "shared" or n.startswith("programs-logging")]
+    assert logging[0] == "shared" and logging[-1] == "programs-logging"
+    assert set(logging[1:-1]) == {
+        "programs-logging-queue",
+        "programs-logging-sync",
+        "programs-logging-sets",
+        "programs-logging-timer",
+        "programs-logging-results",
+        "programs-logging-summary",
+        "programs-logging-charts",
+    }
 
 
 def test_training_progress_shows_charts_data_and_tables(business, client_browser, today_workout):

@@ -7,7 +7,6 @@
   "use strict";
   const root = document.querySelector("[data-builder]");
   if (!root) return;
-  const csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
   const pickerUrl = root.dataset.picker;
 
   function live(text) {
@@ -40,7 +39,7 @@
   async function call(url, method, body) {
     const response = await fetch(url, {
       method,
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+      headers: { "Content-Type": "application/json", "X-CSRFToken": MF.csrfToken(), Accept: "application/json" },
       credentials: "same-origin",
       body: body === undefined ? undefined : JSON.stringify(body),
     });

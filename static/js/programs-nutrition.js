@@ -55,11 +55,6 @@
     if (el) el.textContent = text;
   }
 
-  function csrf() {
-    var input = document.querySelector("[data-meal-builder] input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
   function swap(html, focusKey) {
     var fresh = new DOMParser().parseFromString(html, "text/html");
     var main = document.getElementById("content-start");
@@ -83,12 +78,12 @@
   }
 
   function post(data, focusKey) {
-    data.append("csrfmiddlewaretoken", csrf());
+    data.append("csrfmiddlewaretoken", MF.csrfToken());
     return fetch(location.pathname, {
       method: "POST",
       body: data,
       credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf() },
+      headers: { "X-CSRFToken": MF.csrfToken() },
     })
       .then(function (response) { return response.text(); })
       .then(function (html) { swap(html, focusKey); })
