@@ -1,7 +1,10 @@
-"""Forms for nutrition pages: the client panel's "Set targets"."""
+"""Forms for nutrition pages: the client panel's "Set targets" and the grams of a food
+in the meal-plan builder."""
 
 from django import forms
 from django.utils.translation import gettext_lazy
+
+from .form_fields import NumberField
 
 
 class TargetForm(forms.Form):
@@ -14,3 +17,9 @@ class TargetForm(forms.Form):
     starts_on = forms.DateField(
         label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class GramsForm(forms.Form):
+    """The grams of a food in a meal (the service checks the range)."""
+
+    grams = NumberField(required=False)

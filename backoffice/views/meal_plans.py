@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.policies import staff_may
 from clients.selectors import client_queryset_for
+from programs.forms_nutrition import GramsForm
 from programs.models import Food, Meal, MealItem, MealPlan, MealPlanDay
 from programs.selectors.nutrition import (
     food_choices,
@@ -108,6 +109,13 @@ def _pick(model, post, key: str, **scope):
     return obj
 
 
+def _grams(post):
+    form = GramsForm(post)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return form.cleaned_data["grams"]
+
+
 def _build_op(request, plan: MealPlan) -> str:  # noqa: C901 (one branch per action)
     """Do the posted ``op`` on ``plan`` through the meal-plan services; the message to
     show, or ValidationError."""
@@ -125,11 +133,11 @@ def _build_op(request, plan: MealPlan) -> str:  # noqa: C901 (one branch per act
         meal = _pick(Meal, post, "meal", day__plan=plan)
         raw = post.get("food", "")
         food = Food.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
-        item = svc.meal_item_add(meal=meal, food=food, grams=post.get("grams"))
+        item = svc.meal_item_add(meal=meal, food=food, grams=_grams(post))
         return _("Added %(grams)s g %(food)s.") % {"grams": item.grams, "food": item.food}
     if op == "set_grams":
         item = _pick(MealItem, post, "item", meal__day__plan=plan)
-        svc.meal_item_update(item=item, grams=post.get("grams"))
+        svc.meal_item_update(item=item, grams=_grams(post))
         return _("Saved.")
     if op == "move_item":
         # ids of another plan (or business) are not found here: 404, like the page

@@ -10,11 +10,10 @@ from collections.abc import Mapping
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -28,7 +27,7 @@ from clients.selectors import client_queryset_for
 from clients.serializers import ClientField
 from clients.services.measurements import client_today
 
-from ..models import Food, FoodLogEntry, Meal, MealPlan, MealPlanDay, NutritionTarget
+from ..models import Food, FoodLogEntry, Meal, MealItem, MealPlan, MealPlanDay, NutritionTarget
 from ..selectors import nutrition as selectors
 from ..services import food_log, foods, meal_plans, nutrition_targets
 from ..services.foods import FOOD_FIELDS
@@ -145,13 +144,10 @@ class FoodViewSet(
 # --- targets -------------------------------------------------------------------------------
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class WholeNumberField(serializers.CharField):
-    """A whole number: typed as people type it (the service parses it, with friendly
-    messages), answered as a number."""
+class WholeNumberField(serializers.IntegerField):
+    """A whole number, 2000 or "2000" (the service checks its range)."""
 
-    def to_representation(self, value):
-        return value
+    default_error_messages = {"invalid": _lazy("Enter a whole number.")}
 
 
 class NutritionTargetSerializer(serializers.ModelSerializer):
@@ -294,7 +290,13 @@ class ItemSerializer(serializers.Serializer):
     meal_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     food = serializers.IntegerField(required=False)
-    grams = serializers.CharField(required=False)
+    grams = DecimalTextField()
+
+
+class ItemRemoveSerializer(serializers.Serializer):
+    item = serializers.IntegerField(required=False)
+    meal = serializers.IntegerField(required=False)
+    day = serializers.IntegerField(required=False)
 
 
 class MacrosSerializer(serializers.Serializer):
@@ -439,6 +441,37 @@ class MealPlanViewSet(viewsets.GenericViewSet):
             meal_plans.meal_plan_day_add(plan=plan, name=data.get("name", ""))
         return Response(plan_json(plan), status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=ItemRemoveSerializer, responses={200: MealPlanOutSerializer})
+    @add_item.mapping.delete
+    def remove_item(self, request, pk=None):
+        """Remove a food (``{"item"}``), a meal with its foods (``{"meal"}``) or a day
+        with its meals (``{"day"}``; a plan keeps at least one day)."""
+        self._require_staff("programs.change_mealplan")
+        plan = self.get_object()
+        serializer = ItemRemoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "item" in data:
+            item = MealItem.objects.filter(pk=data["item"], meal__day__plan=plan).first()
+            if item is None:
+                raise serializers.ValidationError({"item": [_("Choose a food of this plan.")]})
+            meal_plans.meal_item_remove(item=item, by=request.user)
+        elif "meal" in data:
+            meal = Meal.objects.filter(pk=data["meal"], day__plan=plan).first()
+            if meal is None:
+                raise serializers.ValidationError({"meal": [_("Choose a meal of this plan.")]})
+            meal_plans.meal_remove(meal=meal, by=request.user)
+        elif "day" in data:
+            day = MealPlanDay.objects.filter(pk=data["day"], plan=plan).first()
+            if day is None:
+                raise serializers.ValidationError({"day": [_("Choose a day of this plan.")]})
+            meal_plans.meal_plan_day_remove(day=day, by=request.user)
+        else:
+            raise serializers.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [_("Name the item, meal or day to remove.")]}
+            )
+        return Response(plan_json(plan))
+
 
 # --- the food log --------------------------------------------------------------------------
 
@@ -450,16 +483,16 @@ class FoodLogSerializer(serializers.ModelSerializer):
         allow_null=True,
         error_messages={"does_not_exist": _("Choose a food from the list.")},
     )
-    grams = serializers.CharField()
+    grams = DecimalTextField(required=True)
     date = serializers.DateField(
         required=False, error_messages={"invalid": _("Enter a date like 2025-03-14.")}
     )
     name = serializers.CharField(required=False, allow_blank=True, max_length=300)
     meal_name = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    kcal = serializers.CharField(required=False, allow_blank=True)
-    protein_g = serializers.CharField(required=False, allow_blank=True)
-    carbs_g = serializers.CharField(required=False, allow_blank=True)
-    fat_g = serializers.CharField(required=False, allow_blank=True)
+    kcal = DecimalTextField()
+    protein_g = DecimalTextField()
+    carbs_g = DecimalTextField()
+    fat_g = DecimalTextField()
     client_uuid = serializers.UUIDField(required=False)
 
     class Meta:
@@ -583,7 +616,12 @@ class FoodLogViewSet(
             food=data.get("food"),
             grams=data.get("grams"),
             name=data.get("name", ""),
-            custom={k: data.get(k) for k in ("kcal", "protein_g", "carbs_g", "fat_g")},
+            custom=food_log.CustomEntry(
+                kcal=data.get("kcal"),
+                protein_g=data.get("protein_g"),
+                carbs_g=data.get("carbs_g"),
+                fat_g=data.get("fat_g"),
+            ),
             on=data.get("date"),
             meal_name=data.get("meal_name", ""),
             client_uuid=data.get("client_uuid"),

@@ -4,6 +4,7 @@
 import datetime
 import uuid as uuid_lib
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,9 +23,19 @@ from .nutrition import (
     ZERO,
     grams_validate,
     macros_for,
-    number,
     r1,
 )
+
+
+@dataclass(frozen=True)
+class CustomEntry:
+    """What a client says of something not on the food list, for the portion eaten:
+    calories, and the macros when they know them (None: 0 g)."""
+
+    kcal: Decimal | None = None
+    protein_g: Decimal | None = None
+    carbs_g: Decimal | None = None
+    fat_g: Decimal | None = None
 
 
 @dataclass
@@ -36,9 +47,9 @@ class Logged:
 def food_log_validate(
     *,
     food: Food | None,
-    grams,
+    grams: Decimal | None,
     name: str,
-    custom: dict | None,
+    custom: CustomEntry | None,
     on: datetime.date | None,
     today: datetime.date,
     meal_name: str,
@@ -46,7 +57,7 @@ def food_log_validate(
     """Clean one diary line, or raise ValidationError keyed by field.
 
     From the food list: ``food`` and ``grams``. A custom entry: ``name``, ``grams`` and
-    ``custom`` = {kcal, protein_g, carbs_g, fat_g} for the portion eaten."""
+    ``custom`` (its kcal and macros)."""
     errors: dict[str, str] = {}
     g = grams_validate(grams, errors=errors)
     meal_name = " ".join((meal_name or "").split())
@@ -77,22 +88,22 @@ def food_log_validate(
             errors["name"] = _("Keep the name to 120 characters.")
         cleaned["name"] = text
         cleaned["food"] = None
-        custom = custom or {}
-        kcal = number(custom.get("kcal"), field_name="kcal", errors=errors)
-        if kcal is None and "kcal" not in errors:
+        custom = custom or CustomEntry()
+        kcal = custom.kcal
+        if kcal is None:
             errors["kcal"] = _("Enter the calories of what you ate.")
-        elif kcal is not None and not ZERO <= kcal <= MAX_ENTRY_KCAL:
+        elif not ZERO <= kcal <= MAX_ENTRY_KCAL:
             errors["kcal"] = _("Enter between 0 and 5000 kcal for one entry.")
         cleaned["kcal"] = r1(kcal) if kcal is not None else None
         macro_sum = ZERO
         for key in ("protein_g", "carbs_g", "fat_g"):
-            value = number(custom.get(key), field_name=key, errors=errors)
-            value = ZERO if value is None and key not in errors else value
-            if value is not None and not ZERO <= value <= MAX_ENTRY_MACRO:
+            value = getattr(custom, key)
+            value = ZERO if value is None else value
+            if not ZERO <= value <= MAX_ENTRY_MACRO:
                 errors[key] = _("Enter between 0 and 500 g.")
-            elif value is not None:
+            else:
                 macro_sum += value
-            cleaned[key] = r1(value) if value is not None else None
+            cleaned[key] = r1(value)
         if g is not None and macro_sum > g and not errors:
             errors["grams"] = _(
                 "Protein, carbs and fat (%(macros)s g) cannot weigh more than the portion."
@@ -107,10 +118,10 @@ def food_log_add(
     *,
     client: Client,
     by: User | None,
-    grams,
+    grams: Decimal | None,
     food: Food | None = None,
     name: str = "",
-    custom: dict | None = None,
+    custom: CustomEntry | None = None,
     on: datetime.date | None = None,
     meal_name: str = "",
     client_uuid: uuid_lib.UUID | None = None,

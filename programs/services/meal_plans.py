@@ -1,6 +1,8 @@
 """Meal plans: templates and clients' plans, their days, meals and foods with grams.
 A client follows one plan at a time; a plan keeps at least one day."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -136,7 +138,7 @@ def meal_remove(*, meal: Meal, by: User | None = None) -> None:
 
 
 @transaction.atomic
-def meal_item_add(*, meal: Meal, food: Food | None, grams) -> MealItem:
+def meal_item_add(*, meal: Meal, food: Food | None, grams: Decimal | None) -> MealItem:
     errors: dict[str, str] = {}
     if food is None:
         errors["food"] = _("Choose a food from the list.")
@@ -151,7 +153,7 @@ def meal_item_add(*, meal: Meal, food: Food | None, grams) -> MealItem:
 
 
 @transaction.atomic
-def meal_item_update(*, item: MealItem, grams) -> MealItem:
+def meal_item_update(*, item: MealItem, grams: Decimal | None) -> MealItem:
     errors: dict[str, str] = {}
     value = grams_validate(grams, errors=errors)
     if errors:

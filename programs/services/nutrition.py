@@ -10,7 +10,7 @@ rounded values at logging time: editing a food later never rewrites a diary.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
@@ -32,20 +32,6 @@ MIN_TARGET_KCAL, MAX_TARGET_KCAL = 800, 10000
 def r1(value) -> Decimal:
     """Round half-up to 0.1."""
     return Decimal(value).quantize(TENTH, rounding=ROUND_HALF_UP)
-
-
-def number(value, *, field_name: str, errors: dict, message: str | None = None) -> Decimal | None:
-    """A Decimal from what a person typed ("12,5" too), or None with an error noted."""
-    if value is None or value == "":
-        return None
-    try:
-        result = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        result = None
-    if result is None or not result.is_finite():
-        errors[field_name] = message or _("Enter a number, like 120 or 12.5.")
-        return None
-    return result
 
 
 @dataclass
@@ -85,13 +71,14 @@ def kcal_from_macros(*, protein, carbs, fat) -> Decimal:
     )
 
 
-def grams_validate(grams, *, errors: dict, field_name: str = "grams") -> Decimal | None:
-    value = number(grams, field_name=field_name, errors=errors, message=_("Enter the grams."))
-    if value is None:
-        errors.setdefault(field_name, _("Enter the grams."))
-        return None
-    if value <= 0:
+def grams_validate(
+    grams: Decimal | None, *, errors: dict, field_name: str = "grams"
+) -> Decimal | None:
+    """``grams`` rounded to 0.1, or None with an error noted: more than 0, at most 5 kg."""
+    if grams is None:
+        errors[field_name] = _("Enter the grams.")
+    elif grams <= 0:
         errors[field_name] = _("Enter more than 0 g.")
-    elif value > MAX_GRAMS:
+    elif grams > MAX_GRAMS:
         errors[field_name] = _("Enter at most 5000 g.")
-    return r1(value) if field_name not in errors else None
+    return r1(grams) if field_name not in errors else None

@@ -19,7 +19,6 @@ from .nutrition import (
     MIN_TARGET_KCAL,
     TARGET_TOLERANCE,
     kcal_from_macros,
-    number,
 )
 
 
@@ -46,7 +45,16 @@ def target_warnings(*, calories, protein_g, carbs_g, fat_g) -> list[str]:
     return []
 
 
-def target_validate(*, calories, protein_g, carbs_g, fat_g, starts_on) -> dict:
+def target_validate(
+    *,
+    calories: int | None,
+    protein_g: int | None,
+    carbs_g: int | None,
+    fat_g: int | None,
+    starts_on: datetime.date | None,
+) -> dict:
+    """A target's fields (whole numbers a form or serializer parsed) checked against the
+    limits, or ValidationError keyed by field."""
     errors: dict[str, str] = {}
     cleaned = {}
     limits = {
@@ -55,13 +63,10 @@ def target_validate(*, calories, protein_g, carbs_g, fat_g, starts_on) -> dict:
         "carbs_g": (0, 2000, "g"),
         "fat_g": (0, 1000, "g"),
     }
-    raw = {"calories": calories, "protein_g": protein_g, "carbs_g": carbs_g, "fat_g": fat_g}
+    given = {"calories": calories, "protein_g": protein_g, "carbs_g": carbs_g, "fat_g": fat_g}
     for key, (low, high, unit) in limits.items():
-        value = number(raw[key], field_name=key, errors=errors, message=_("Enter a whole number."))
+        value = given[key]
         if value is None:
-            errors.setdefault(key, _("Enter a whole number."))
-            continue
-        if value != value.to_integral_value():
             errors[key] = _("Enter a whole number.")
         elif not low <= value <= high:
             errors[key] = _("Enter between %(low)s and %(high)s %(unit)s.") % {
@@ -70,7 +75,7 @@ def target_validate(*, calories, protein_g, carbs_g, fat_g, starts_on) -> dict:
                 "unit": unit,
             }
         else:
-            cleaned[key] = int(value)
+            cleaned[key] = value
     if starts_on is None:
         errors["starts_on"] = _("Enter the first day, like 2025-03-14.")
     if errors:
@@ -90,10 +95,10 @@ class TargetSet:
 def nutrition_target_set(
     *,
     client: Client,
-    calories,
-    protein_g,
-    carbs_g,
-    fat_g,
+    calories: int | None,
+    protein_g: int | None,
+    carbs_g: int | None,
+    fat_g: int | None,
     by: User | None,
     starts_on: datetime.date | None = None,
 ) -> TargetSet:

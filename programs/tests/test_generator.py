@@ -294,6 +294,26 @@ def test_intake_validation_gives_field_errors():
     assert set(exc.value.message_dict) == {"goal", "days_per_week", "minutes", "equipment"}
 
 
+def test_the_page_assumes_three_days_an_hour_and_a_full_gym_and_says_so():
+    intake, notes = gen.intake_compose(goal="strength", assume_defaults=True)
+    assert (intake.goal, intake.days_per_week, intake.minutes) == ("strength", 3, 60)
+    assert intake.equipment == tables.GYM
+    assert notes == [
+        "Minutes per session not given: 60 assumed.",
+        "Equipment not given: a full gym assumed.",
+    ]
+
+
+def test_without_defaults_the_days_and_minutes_must_be_given():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        gen.intake_compose(equipment=["dumbbell"])
+    assert set(exc.value.message_dict) == {"days_per_week", "minutes"}
+    intake, notes = gen.intake_compose(days_per_week=2, minutes=45, equipment=[])
+    assert intake.equipment == {"body only"} and notes == []
+
+
 # --- writing the draft, with the database ---------------------------------------------------
 
 

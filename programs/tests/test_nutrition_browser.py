@@ -2,6 +2,7 @@
 the targets her coach set; the owner generates a program and builds a meal plan."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django_tenants.utils import tenant_context
@@ -62,10 +63,10 @@ def cleo(django_db_setup, django_db_blocker):
         day = plan.days.get()
         breakfast = meal_plans.meal_add(day=day, name="Breakfast")
         meal_plans.meal_item_add(
-            meal=breakfast, food=Food.objects.get(name="Oats, rolled (dry)"), grams="60"
+            meal=breakfast, food=Food.objects.get(name="Oats, rolled (dry)"), grams=Decimal("60")
         )
         meal_plans.meal_item_add(
-            meal=breakfast, food=Food.objects.get(name="Skyr, plain"), grams="150"
+            meal=breakfast, food=Food.objects.get(name="Skyr, plain"), grams=Decimal("150")
         )
         client_id, plan_id = client.pk, plan.pk
     yield client_id, plan_id

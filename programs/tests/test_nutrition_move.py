@@ -2,6 +2,8 @@
 the service and by the builder's forms (↑ ↓, "Move", and the drag and drop's post);
 positions stay 1..n; other plans are a 404; the role matrix."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django_tenants.utils import tenant_context
@@ -33,8 +35,8 @@ def plan(tenant, coach, pantry):
     breakfast = meal_plans.meal_add(day=day1, name="Breakfast")
     lunch = meal_plans.meal_add(day=day1, name="Lunch")
     for name in ("Oats", "Skyr", "Berries"):
-        meal_plans.meal_item_add(meal=breakfast, food=pantry[name], grams="50")
-    meal_plans.meal_item_add(meal=lunch, food=pantry["Rice"], grams="150")
+        meal_plans.meal_item_add(meal=breakfast, food=pantry[name], grams=Decimal("50"))
+    meal_plans.meal_item_add(meal=lunch, food=pantry["Rice"], grams=Decimal("150"))
     day2 = meal_plans.meal_plan_day_add(plan=plan)
     meal_plans.meal_add(day=day2, name="Dinner")
     return plan
@@ -181,7 +183,7 @@ def test_a_meal_or_food_of_another_plan_is_a_404(coach_browser, business, coach,
     with tenant_context(business):
         other = meal_plans.meal_plan_create(name="Other", by=coach)
         snack = meal_plans.meal_add(day=other.days.get(), name="Snack")
-        theirs = meal_plans.meal_item_add(meal=snack, food=pantry["Oats"], grams="10")
+        theirs = meal_plans.meal_item_add(meal=snack, food=pantry["Oats"], grams=Decimal("10"))
     rice, lunch = ids(business, page_plan, "Lunch", "Rice")
     into_other = {"op": "move_item", "item": rice, "meal": snack.pk}
     assert coach_browser.post(url(page_plan), into_other).status_code == 404
@@ -212,7 +214,7 @@ def test_another_coachs_client_plan_cannot_be_rearranged(
     with tenant_context(business):
         plan = meal_plans.meal_plan_create(name="Cleo's", by=coach, client=client_record)
         breakfast = meal_plans.meal_add(day=plan.days.get(), name="Breakfast")
-        oats = meal_plans.meal_item_add(meal=breakfast, food=pantry["Oats"], grams="50")
+        oats = meal_plans.meal_item_add(meal=breakfast, food=pantry["Oats"], grams=Decimal("50"))
     data = {"op": "move_item", "item": oats.pk, "meal": breakfast.pk, "position": 1}
     assert other_coach_browser.post(url(plan), data).status_code == 404
 

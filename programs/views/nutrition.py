@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.policies import portal_client_required
 from clients.services.measurements import client_today
 
+from ..form_fields import NumberField
 from ..models import FoodLogEntry
 from ..selectors import nutrition as selectors
 from ..selectors.nutrition import food_meant
-from ..services.food_log import food_log_add, food_log_delete
+from ..services.food_log import CustomEntry, food_log_add, food_log_delete
 from ..services.foods import foods_ensure_starter
 
 
@@ -38,10 +39,11 @@ class FoodLogForm(forms.Form):
             ),
         },
     )
-    grams = forms.CharField(
+    grams = NumberField(
         label=gettext_lazy("Amount (g)"),
-        max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"maxlength": "12", "inputmode": "decimal", "autocomplete": "off"}
+        ),
         error_messages={"required": gettext_lazy("Enter the grams.")},
     )
     meal_name = forms.ChoiceField(
@@ -61,29 +63,25 @@ class FoodLogForm(forms.Form):
         max_length=200,
         error_messages={"required": gettext_lazy("Name what you ate.")},
     )
-    kcal = forms.CharField(
+    kcal = NumberField(
         label=gettext_lazy("kcal"),
         error_messages={"required": gettext_lazy("Enter the calories of what you ate.")},
-        max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        widget=forms.TextInput(attrs={"maxlength": "12", "inputmode": "decimal"}),
     )
-    protein_g = forms.CharField(
+    protein_g = NumberField(
         label=gettext_lazy("Protein (g)"),
         required=False,
-        max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        widget=forms.TextInput(attrs={"maxlength": "12", "inputmode": "decimal"}),
     )
-    carbs_g = forms.CharField(
+    carbs_g = NumberField(
         label=gettext_lazy("Carbs (g)"),
         required=False,
-        max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        widget=forms.TextInput(attrs={"maxlength": "12", "inputmode": "decimal"}),
     )
-    fat_g = forms.CharField(
+    fat_g = NumberField(
         label=gettext_lazy("Fat (g)"),
         required=False,
-        max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        widget=forms.TextInput(attrs={"maxlength": "12", "inputmode": "decimal"}),
     )
     date = forms.DateField(widget=forms.HiddenInput, required=False)
     client_uuid = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -124,7 +122,8 @@ class FoodLogForm(forms.Form):
             self.errors.pop("food", None)  # a custom entry needs no food from the list
             data["food"] = None
         else:
-            for name in ("name", "kcal"):  # asked only for something not on the list
+            # asked only for something not on the list
+            for name in ("name", "kcal", "protein_g", "carbs_g", "fat_g"):
                 self.errors.pop(name, None)
         return data
 
@@ -161,7 +160,12 @@ def nutrition(request):
                 food=None if data.get("custom") else data.get("food"),
                 grams=data["grams"],
                 name=data.get("name", ""),
-                custom={k: data.get(k) for k in ("kcal", "protein_g", "carbs_g", "fat_g")},
+                custom=CustomEntry(
+                    kcal=data.get("kcal"),
+                    protein_g=data.get("protein_g"),
+                    carbs_g=data.get("carbs_g"),
+                    fat_g=data.get("fat_g"),
+                ),
                 on=on,
                 meal_name=data.get("meal_name", ""),
                 client_uuid=data.get("client_uuid"),
