@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.policies import IsBillingOwner, ReadOrBillingOwnerWrites
+from clients.selectors import client_queryset_for
 
 from ..models import MAX_AMOUNT, BillingSettings, Invoice, InvoiceLine, Payment, TaxRate
 from ..pdf import invoice_pdf_filename
@@ -97,8 +98,6 @@ class InvoiceSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None and "client" in fields and not fields["client"].read_only:
-            from clients.selectors import client_queryset_for
-
             fields["client"].queryset = client_queryset_for(user=request.user)
         return fields
 

@@ -15,6 +15,7 @@ client: their own). Writes go through the services, which check the role.
 import datetime as dt
 from dataclasses import replace
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -44,8 +45,6 @@ class PriceField(serializers.CharField):
     """An amount as people type it ("60.00"), in minor units inside."""
 
     def to_internal_value(self, data):
-        from django.core.exceptions import ValidationError
-
         text = super().to_internal_value(data)
         if len(text) > 20:
             raise serializers.ValidationError(_("Enter an amount such as 12.50."))
@@ -158,8 +157,6 @@ class ProductViewSet(
         serializer.instance = product
 
     def _sync(self, product):
-        from django.core.exceptions import ValidationError
-
         try:
             product_stripe_sync(product=product)
         except ValidationError:

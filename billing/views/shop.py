@@ -18,12 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.policies import portal_client_required
 from mectofitness.core.context_processors import business_url
+from tenants.models import Business
 
 from ..models import Payment, Product, Purchase
 from ..selectors import portal_customer_for, products_on_sale
 from ..services.checkout import checkout_purchase_cancel, checkout_return, checkout_start
 from ..services.common import payments_ready
 from ..services.connect import connect_state_read
+from ..services.invoices import billing_settings_get
 from ..services.money import money_format
 from ..services.portal import card_portal_start
 from ..services.webhooks import connect_event_receive
@@ -163,8 +165,6 @@ def billing_home(request):
             if payment.refunded_amount
             else ""
         )
-    from ..services.invoices import billing_settings_get
-
     # "Manage card and subscription" only for a client Stripe knows (they paid monthly
     # coaching by card), and with the business's cancellation rule
     has_card = bool(monthly and getattr(request.tenant, "stripe_account_id", None)) and bool(
@@ -223,8 +223,6 @@ def connect_oauth_return(request):
     """Stripe's OAuth page sends the owner here (one fixed URL); the signed ``state``
     says which business, and the owner goes on to that business's back office,
     where the code is exchanged under their own session."""
-    from tenants.models import Business
-
     try:
         state = connect_state_read(request.GET.get("state", ""))
     except ValidationError as exc:
