@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import units as u
 from .models import Client, Measurement, Metric, ProgressPhoto
-from .services.measurements import measurement_validate
+from .services.measurements import client_today, measurement_validate, metric_clean
 from .services.photos import MAX_UPLOAD_BYTES, accepted_types_text
 
 
@@ -165,8 +165,6 @@ class MetricForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        from .services.measurements import _metric_clean
-
         probe = Metric(
             pk=self.instance.pk,
             name=cleaned.get("name") or "",
@@ -174,7 +172,7 @@ class MetricForm(forms.ModelForm):
             unit=cleaned.get("unit") or "",
         )
         try:
-            _metric_clean(metric=probe)
+            metric_clean(metric=probe)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 if field not in self.errors:
@@ -302,8 +300,6 @@ class MeasurementAdminForm(forms.ModelForm):
         except ValueError:
             self.add_error("display_value", _("Enter a number, like 72.5."))
             return cleaned
-        from .services.measurements import client_today
-
         today = client_today(client=client) if client else datetime.date.today()
         try:
             measurement_validate(
@@ -319,3 +315,47 @@ class MeasurementAdminForm(forms.ModelForm):
                 if target in self.fields and target not in self.errors:
                     self.add_error(target, messages)
         return cleaned
+
+
+def compare_context(*, client, data) -> dict:
+    """Photos of one pose on two dates. Defaults: the first and the latest photo.
+    One query for all the client's photos."""
+    photos = list(ProgressPhoto.objects.filter(client=client).order_by("-taken_on", "-pk"))
+    by_pose: dict[str, list] = {}
+    for photo in photos:
+        by_pose.setdefault(photo.pose, []).append(photo)
+    pose = data.get("pose")
+    if pose not in ProgressPhoto.Pose.values:
+        pose = next((p for p in ProgressPhoto.Pose.values if by_pose.get(p)), "front")
+    of_pose = by_pose.get(pose, [])
+    ids = {p.pk: p for p in of_pose}
+
+    def pick(name, default):
+        try:
+            return ids.get(int(data.get(name, "")), default)
+        except (TypeError, ValueError):
+            return default
+
+    before = pick("before", of_pose[-1] if of_pose else None)
+    after = pick("after", of_pose[0] if of_pose else None)
+    form = CompareForm(
+        initial={
+            "pose": pose,
+            "before": before.pk if before else None,
+            "after": after.pk if after else None,
+        },
+        photos_by_pose={pose: of_pose},
+    )
+    return {
+        "compare_form": form,
+        "pose": pose,
+        "pose_label": ProgressPhoto.Pose(pose).label,
+        "poses": [
+            {"value": value, "label": label, "count": len(by_pose.get(value, []))}
+            for value, label in ProgressPhoto.Pose.choices
+        ],
+        "of_pose": of_pose,
+        "before": before,
+        "after": after,
+        "days_between": (after.taken_on - before.taken_on).days if before and after else None,
+    }

@@ -7,6 +7,8 @@ primary coach or sharing), a client their own record only.
 
 from collections import OrderedDict
 
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Concat, Greatest, Reverse, RowNumber
 
@@ -14,7 +16,19 @@ from accounts.models import Invitation, User
 from accounts.policies import is_coach, is_owner
 from mectofitness.core.fuzzy import WordIndex
 
-from .models import Client, SearchWord, digits, normalise
+from .models import (
+    Assignment,
+    Client,
+    ClientNote,
+    ClientStatusChange,
+    Measurement,
+    ProgressPhoto,
+    Response,
+    ResponseFile,
+    SearchWord,
+    digits,
+    normalise,
+)
 
 SEARCH_LIMIT = 20
 
@@ -210,9 +224,6 @@ def _similar_top(similar: QuerySet[Client], limit: int) -> list[Client]:
     """The best ``limit`` of ``_similar_names``: the best-scored person of each surname
     first ("matrin" shows a Martin, a Marin and a Matrin before the second Martin), then
     the others, so one common spelling does not hide the one that was meant."""
-    from django.db.models import F, Window
-    from django.db.models.functions import RowNumber
-
     turn = Window(
         RowNumber(),
         partition_by=[F("search_last")],
@@ -237,8 +248,6 @@ def name_dictionary() -> WordIndex:
     businesses. One small query per call tells whether it is current (how many words
     and the newest row's transaction id: the trigger only ever adds words), so a new
     client's name is found at once."""
-    from django.db import connection
-
     schema = connection.schema_name
     with connection.cursor() as cursor:  # rows only ever come: their newest xmin says it
         cursor.execute(f"SELECT count(*), max(xmin::text::bigint) FROM {SearchWord._meta.db_table}")
@@ -261,8 +270,6 @@ def _name_corrections(
     "pucci", a letter dropped, added, swapped or replaced: 80, alike: a surname beats a
     first name, see ``_similar_names``), from the dictionary in memory; only for a word
     with neither, one trigram-indexed query for similar words (up to 50)."""
-    from django.contrib.postgres.search import TrigramSimilarity
-
     dictionary = dictionary if dictionary is not None else name_dictionary()
     corrections = []
     for word in words:
@@ -378,8 +385,6 @@ def _ranked(clients, text: str, number: str, *, fuzzy: bool = False) -> QuerySet
     )
     order = ["search_rank"]
     if fuzzy:
-        from django.contrib.postgres.search import TrigramWordSimilarity
-
         ranked = ranked.annotate(
             search_similarity=Greatest(
                 TrigramWordSimilarity(text, "search_name"),
@@ -388,3 +393,27 @@ def _ranked(clients, text: str, number: str, *, fuzzy: bool = False) -> QuerySet
         )
         order.append("-search_similarity")
     return ranked.order_by(*order, "search_last", "search_first", "pk")
+
+
+def client_data_counts(*, client: Client) -> dict[str, int]:
+    """How much is kept about ``client``, by kind: what erasing them would remove.
+    Seven COUNT queries."""
+    return {
+        "measurements": Measurement.objects.filter(client=client).count(),
+        "photos": ProgressPhoto.objects.filter(client=client).count(),
+        "responses": Response.objects.filter(client=client).count(),
+        "files": ResponseFile.objects.filter(response__client=client).count(),
+        "notes": ClientNote.objects.filter(client=client).count(),
+        "status_changes": ClientStatusChange.objects.filter(client=client).count(),
+        "assignments": Assignment.objects.filter(client=client).count(),
+    }
+
+
+def client_page_extras(*, client: Client) -> dict:
+    """What the client page shows beside the form: the timeline of notes, the latest
+    changes of status, and the portal invitation of a client without a login."""
+    return {
+        "notes": client.notes.select_related("author"),
+        "status_changes": client.status_changes.select_related("changed_by")[:20],
+        "invitation": None if client.user_id else client_invitation_latest(client=client),
+    }

@@ -1,16 +1,12 @@
 """Back office: metrics (the owner's own measurements) and measurements.
 
 Every queryset is narrowed to the clients the signed-in person may see
-(``client_queryset_for``); values are typed and shown in the viewer's units.
+(``client_queryset_for``); values are typed and shown in the viewer's units. A
+client's progress page and the panel's quick form are ``backoffice.views.client_progress``.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,11 +14,10 @@ from accounts.policies import is_owner
 from mectofitness.core.admin_registry import register_in_backoffice
 
 from .. import units as u
-from ..forms_progress import MeasurementAdminForm, MeasurementForm, MetricForm
+from ..forms_progress import MeasurementAdminForm, MetricForm
 from ..models import Measurement, Metric
 from ..selectors import client_queryset_for
 from ..services.measurements import (
-    client_today,
     measurement_delete,
     measurement_record,
     metric_create,
@@ -90,22 +85,22 @@ class MetricAdmin(admin.ModelAdmin):
         return actions
 
     def save_model(self, request, obj, form, change):
-        data = {
-            name: form.cleaned_data.get(name)
-            for name in ("name", "kind", "unit", "higher_is_better")
-        }
+        data = form.cleaned_data
+        fields = {name: data[name] for name in ("name", "unit", "higher_is_better") if name in data}
         if change:
-            if form.fields["kind"].disabled:
-                data.pop("kind")
-            saved = metric_update(metric=obj, by=request.user, data=data)
-            if "position" in form.cleaned_data:
-                Metric.objects.filter(pk=saved.pk).update(position=form.cleaned_data["position"])
+            if "kind" in data and not form.fields["kind"].disabled:
+                fields["kind"] = data["kind"]
+            if "position" in data:
+                fields["position"] = data["position"]
+            saved = metric_update(metric=obj, by=request.user, **fields)
         else:
-            saved = metric_create(by=request.user, **data)
-            Metric.objects.filter(pk=saved.pk).update(
-                position=form.cleaned_data.get("position") or 100
+            saved = metric_create(
+                by=request.user,
+                kind=data.get("kind"),
+                position=data.get("position") or None,  # left empty (or 0): after the built-ins
+                **fields,
             )
-        obj.pk, obj.key = saved.pk, saved.key
+        obj.pk, obj.key, obj.position = saved.pk, saved.key, saved.position
 
     def delete_model(self, request, obj):
         metric_delete(metric=obj, by=request.user)
@@ -113,13 +108,13 @@ class MetricAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Archive: hide from the forms, keep the values"))
     def archive(self, request, queryset):
         for metric in queryset:
-            metric_update(metric=metric, by=request.user, data={"is_archived": True})
+            metric_update(metric=metric, by=request.user, is_archived=True)
         self.message_user(request, _("Archived %(n)d.") % {"n": queryset.count()})
 
     @admin.action(description=gettext_lazy("Bring back into use"))
     def restore(self, request, queryset):
         for metric in queryset:
-            metric_update(metric=metric, by=request.user, data={"is_archived": False})
+            metric_update(metric=metric, by=request.user, is_archived=False)
         self.message_user(request, _("Back in use: %(n)d.") % {"n": queryset.count()})
 
 
@@ -212,89 +207,6 @@ class MeasurementAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         measurement_delete(measurement=obj, by=request.user)
-
-    # --- pages of one client: progress, and the panel's quick form -----------------
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "client/<int:client_id>/",
-                view(self.client_progress_view),
-                name="clients_measurement_client",
-            ),
-            path(
-                "record/<int:client_id>/",
-                view(self.record_view),
-                name="clients_measurement_record",
-            ),
-            *super().get_urls(),
-        ]
-
-    def _client(self, request, client_id):
-        request.current_app = self.admin_site.name
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return get_object_or_404(client_queryset_for(user=request.user), pk=client_id)
-
-    def client_progress_view(self, request, client_id: int, form=None):
-        """A client's charts, latest photos and the quick form, full width."""
-        client = self._client(request, client_id)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Progress of %(name)s") % {"name": client.full_name},
-            "client": client,
-            "opts": self.model._meta,
-            "bound_form": form,
-        }
-        status = 400 if form is not None and form.errors else 200
-        return render(request, "clients/backoffice/progress_client.html", context, status=status)
-
-    def record_view(self, request, client_id: int):
-        """The panel's "log a measurement" form posts here; back to where it came from."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        client = self._client(request, client_id)
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        system = viewer_units(request)
-        today = client_today(client=client, business=request.tenant)
-        form = MeasurementForm(request.POST, units=system, today=today)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                recorded = measurement_record(
-                    client=client,
-                    metric=data["metric"],
-                    value=form.value_si,
-                    measured_on=data["measured_on"],
-                    note=data.get("note", ""),
-                    by=request.user,
-                    units=system,
-                    today=today,
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                shown = u.format_value(
-                    recorded.measurement.value,
-                    kind=data["metric"].kind,
-                    system=system,
-                    unit=data["metric"].unit,
-                )
-                text = (
-                    _("Saved %(metric)s: %(value)s.")
-                    if recorded.created
-                    else _("Updated %(metric)s of that day: now %(value)s.")
-                )
-                messages.success(request, text % {"metric": data["metric"].name, "value": shown})
-                target = request.POST.get("next", "")
-                if not url_has_allowed_host_and_scheme(
-                    target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-                ):
-                    target = reverse("backoffice:clients_measurement_client", args=[client.pk])
-                return redirect(target)
-        return self.client_progress_view(request, client_id, form=form)
 
 
 register_in_backoffice(Metric, MetricAdmin)

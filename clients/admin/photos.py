@@ -2,23 +2,22 @@
 
 Images are shown through the permission-checked views of ``clients.views.photos``;
 uploads go through ``photo_upload`` (checked by content, cleaned, thumbnail in the
-worker). A client's photos page and the side-by-side comparison are custom pages.
+worker). A client's photos page and the side-by-side comparison are pages of their
+own: ``backoffice.views.client_photos``.
 """
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from billing.platform.limits import storage_check
 from mectofitness.core.admin_registry import register_in_backoffice
-from mectofitness.core.uploads import body_limit, file_route_limit
+from mectofitness.core.uploads import file_route_limit
 
-from ..forms_progress import PhotoForm
 from ..models import ProgressPhoto
 from ..selectors import client_queryset_for
 from ..services.measurements import client_today
@@ -30,7 +29,6 @@ from ..services.photos import (
     photo_update,
     photo_upload,
 )
-from ..views.photos import compare_context
 
 
 class PhotoAdminForm(forms.ModelForm):
@@ -158,82 +156,6 @@ class ProgressPhotoAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for photo in queryset:
             photo_delete(photo=photo, by=request.user)
-
-    # --- a client's photos, and the comparison ---------------------------------
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "client/<int:client_id>/",
-                view(self.client_photos_view),
-                name="clients_progressphoto_client",
-            ),
-            path(
-                "compare/<int:client_id>/",
-                view(self.compare_view),
-                name="clients_progressphoto_compare",
-            ),
-            *super().get_urls(),
-        ]
-
-    def _client(self, request, client_id):
-        request.current_app = self.admin_site.name
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return get_object_or_404(client_queryset_for(user=request.user), pk=client_id)
-
-    @body_limit(file_route_limit(MAX_UPLOAD_BYTES))
-    def client_photos_view(self, request, client_id: int):
-        """A client's photos by date, with an upload form."""
-        client = self._client(request, client_id)
-        can_add = self.has_add_permission(request)
-        today = client_today(client=client, business=request.tenant)
-        form = PhotoForm(request.POST or None, request.FILES or None, today=today)
-        if request.method == "POST":
-            if not can_add:
-                raise PermissionDenied
-            if form.is_valid():
-                try:
-                    photo_upload(
-                        client=client,
-                        upload=form.cleaned_data["image"],
-                        pose=form.cleaned_data["pose"],
-                        taken_on=form.cleaned_data["taken_on"],
-                        by=request.user,
-                        today=today,
-                    )
-                except ValidationError as exc:
-                    form.add_error(None, exc)
-                else:
-                    messages.success(request, _("Photo saved."))
-                    return redirect("backoffice:clients_progressphoto_client", client.pk)
-        photos = list(
-            ProgressPhoto.objects.filter(client=client).order_by("-taken_on", "pose", "-pk")
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Photos of %(name)s") % {"name": client.full_name},
-            "client": client,
-            "photos": photos,
-            "form": form,
-            "can_add": can_add,
-            "can_delete": self.has_delete_permission(request),
-            "opts": self.model._meta,
-        }
-        status = 400 if form.errors else 200
-        return render(request, "clients/backoffice/photo_client.html", context, status=status)
-
-    def compare_view(self, request, client_id: int):
-        client = self._client(request, client_id)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Compare photos of %(name)s") % {"name": client.full_name},
-            "client": client,
-            "opts": self.model._meta,
-            **compare_context(client=client, data=request.GET),
-        }
-        return render(request, "clients/backoffice/photo_compare.html", context)
 
 
 register_in_backoffice(ProgressPhoto, ProgressPhotoAdmin)

@@ -8,39 +8,42 @@ from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation, User
 from accounts.policies import is_owner, may_invite
 from mectofitness.core.admin_registry import register_in_backoffice
 
-from ..models import Client, ClientNote, Tag
-from ..selectors import (
-    client_invitation_latest,
-    client_queryset_for,
-    client_search,
-    client_search_top,
-    coach_list,
-)
-from ..services.invitations import client_invitation_resend, client_invitation_revoke, client_invite
+from ..models import Client, Tag
+from ..selectors import client_page_extras, client_queryset_for, client_search, coach_list
 from ..services.records import (
-    client_note_add,
-    client_note_update,
     client_record_save,
+    client_room_check,
     clients_bulk_assign_coach,
     clients_bulk_status,
     clients_bulk_tag,
+    tag_delete,
     tag_get_or_create,
+    tag_save,
 )
+from .intake import send_form_action
+from .transfer import export_selected_as_csv
 
 
 def _error_text(exc) -> str:
     return " ".join(getattr(exc, "messages", None) or [str(exc)])
+
+
+@admin.action(description=_("Assign a program…"))
+def assign_program_to_clients(modeladmin, request, queryset):
+    """Open the programs app's assign page with these clients ticked."""
+    ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[:200])
+    return redirect(f"{reverse('backoffice:programs_programassignment_assign')}?clients={ids}")
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -185,12 +188,10 @@ class ClientAdminForm(forms.ModelForm):
 
     def clean_status(self):
         """A client entering onboarding or active needs room on the plan: say so here."""
-        from clients.services.records import _check_room
-
         status = self.cleaned_data.get("status")
         stored = Client.objects.filter(pk=self.instance.pk).values_list("status", flat=True)
         try:
-            _check_room(to_status=status, from_status=stored.first() or "")
+            client_room_check(to_status=status, from_status=stored.first() or "")
         except ValidationError as exc:
             raise forms.ValidationError(exc.message_dict.get("status", exc.messages)) from exc
         return status
@@ -275,32 +276,14 @@ class ClientAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         if not is_owner(request.user):
             actions.pop("assign_coach", None)
-        from programs.admin.assignment import assign_program_to_clients
-
-        from .intake import send_form_action
-
-        actions["assign_program_to_clients"] = (
-            assign_program_to_clients,
-            "assign_program_to_clients",
-            assign_program_to_clients.short_description,
-        )
-
-        actions["send_form_action"] = (
-            send_form_action,
-            "send_form_action",
-            send_form_action.short_description,
-        )
-        try:
-            from .transfer import export_selected_as_csv
-        except ImportError:
-            pass
-        else:
-            if request.user.has_perm("clients.export_client"):
-                actions["export_selected_as_csv"] = (
-                    export_selected_as_csv,
-                    "export_selected_as_csv",
-                    export_selected_as_csv.short_description,
-                )
+        for action in (assign_program_to_clients, send_form_action):
+            actions[action.__name__] = (action, action.__name__, action.short_description)
+        if request.user.has_perm("clients.export_client"):
+            actions["export_selected_as_csv"] = (
+                export_selected_as_csv,
+                "export_selected_as_csv",
+                export_selected_as_csv.short_description,
+            )
         return actions
 
     def has_delete_permission(self, request, obj=None):
@@ -317,7 +300,17 @@ class ClientAdmin(admin.ModelAdmin):
     # --- saving goes through the service -------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        client_record_save(client=obj, by=request.user)
+        client_record_save(
+            client=obj,
+            by=request.user,
+            tags=form.cleaned_data.get("tags"),
+            coaches=form.cleaned_data.get("coaches"),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # the tags and coaches went with the record, through the service: no save_m2m
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "primary_coach":
@@ -365,8 +358,6 @@ class ClientAdmin(admin.ModelAdmin):
     def activity_display(self, obj):
         if obj.last_activity_at is None:
             return "—"
-        from django.utils.timesince import timesince
-
         return _("%(ago)s ago") % {"ago": timesince(obj.last_activity_at).split(",")[0]}
 
     # --- bulk actions --------------------------------------------------------------
@@ -409,67 +400,8 @@ class ClientAdmin(admin.ModelAdmin):
             request, _("%(n)d clients now coached by %(coach)s.") % {"n": count, "coach": coach}
         )
 
-    # --- the client page: timeline of notes and pipeline ------------------------------
-
-    def get_urls(self):
-        return [
-            path("find/", self.admin_site.admin_view(self.find_view), name="clients_client_find"),
-            path(
-                "<int:client_id>/notes/",
-                self.admin_site.admin_view(self.note_add_view),
-                name="clients_client_note_add",
-            ),
-            path(
-                "<int:client_id>/notes/<int:note_id>/",
-                self.admin_site.admin_view(self.note_edit_view),
-                name="clients_client_note_edit",
-            ),
-            path(
-                "<int:client_id>/invitation/",
-                self.admin_site.admin_view(self.invitation_view),
-                name="clients_client_invitation",
-            ),
-            *super().get_urls(),
-        ]
-
-    def find_view(self, request):
-        """The header's quick find: the best matches as you type, as JSON."""
-        from django.http import JsonResponse
-
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        query = request.GET.get("q", "")[:100]
-        clients = client_search_top(
-            clients=client_queryset_for(user=request.user).only(
-                "id",
-                "first_name",
-                "last_name",
-                "email",
-                "phone",
-                "status",
-                "injuries",
-                "medical_notes",
-            ),
-            query=query,
-            limit=10,
-        )
-        return JsonResponse(
-            {
-                "results": [
-                    {
-                        "id": client.pk,
-                        "name": client.full_name,
-                        "detail": client.email or client.phone,
-                        "status": client.get_status_display(),
-                        "health_flag": client.has_health_flag,
-                        "url": reverse(
-                            f"{self.admin_site.name}:clients_client_change", args=[client.pk]
-                        ),
-                    }
-                    for client in clients
-                ]
-            }
-        )
+    # --- the client page: the form, with the timeline of notes and the portal ----------
+    # (the page's own doors, notes and invitations, are backoffice.views.client_records)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         client = (
@@ -479,86 +411,26 @@ class ClientAdmin(admin.ModelAdmin):
         if client is not None:
             extra.update(
                 client=client,
-                notes=client.notes.select_related("author"),
-                status_changes=client.status_changes.select_related("changed_by")[:20],
-                invitation=None if client.user_id else client_invitation_latest(client=client),
                 may_invite=may_invite(request.user, role=Invitation.Role.CLIENT),
+                may_delete_notes=is_owner(request.user),  # authors delete their own
+                **client_page_extras(client=client),
             )
         return super().change_view(request, object_id, form_url, extra)
-
-    def _client_or_404(self, request, client_id):
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        return get_object_or_404(self.get_queryset(request), pk=client_id)
-
-    def _back(self, client):
-        url = reverse(f"{self.admin_site.name}:clients_client_change", args=[client.pk])
-        return HttpResponseRedirect(f"{url}#notes")
-
-    def note_add_view(self, request, client_id):
-        client = self._client_or_404(request, client_id)
-        if request.method != "POST":
-            return self._back(client)
-        try:
-            client_note_add(
-                client=client,
-                author=request.user,
-                body=request.POST.get("body", ""),
-                is_pinned=bool(request.POST.get("is_pinned")),
-            )
-        except ValidationError as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
-        else:
-            self.message_user(request, _("Note added."))
-        return self._back(client)
-
-    def note_edit_view(self, request, client_id, note_id):
-        client = self._client_or_404(request, client_id)
-        note = get_object_or_404(ClientNote, pk=note_id, client=client)
-        if request.method != "POST":
-            return self._back(client)
-        if request.POST.get("toggle_pin"):
-            body, pinned = note.body, not note.is_pinned
-        else:
-            body, pinned = request.POST.get("body", ""), note.is_pinned
-        try:
-            client_note_update(note=note, by=request.user, body=body, is_pinned=pinned)
-        except ValidationError as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
-        return self._back(client)
-
-    def invitation_view(self, request, client_id):
-        """The client page's portal buttons post here: ``do`` is invite, resend or revoke."""
-        client = self._client_or_404(request, client_id)
-        back = HttpResponseRedirect(
-            reverse(f"{self.admin_site.name}:clients_client_change", args=[client.pk]) + "#portal"
-        )
-        if request.method != "POST":
-            return back
-        service, done = INVITATION_DOES.get(request.POST.get("do", ""), (None, ""))
-        if service is None:
-            self.message_user(request, _("Choose invite, resend or revoke."), messages.ERROR)
-            return back
-        try:
-            invitation = service(client=client, by=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
-        else:
-            # not starting with the address: the admin capitalises messages
-            self.message_user(request, done % {"email": invitation.email}, messages.SUCCESS)
-        return back
-
-
-INVITATION_DOES = {
-    "invite": (client_invite, _("Invitation sent to %(email)s.")),
-    "resend": (client_invitation_resend, _("A new invitation link went to %(email)s.")),
-    "revoke": (client_invitation_revoke, _("Invitation withdrawn: its link no longer works.")),
-}
 
 
 class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "colour"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        tag_save(tag=obj)
+
+    def delete_model(self, request, obj):
+        tag_delete(tag=obj)
+
+    def delete_queryset(self, request, queryset):
+        for tag in queryset:
+            tag_delete(tag=tag)
 
 
 register_in_backoffice(Client, ClientAdmin)

@@ -7,7 +7,11 @@ client only their own record, which is set here, never taken from the payload.
 """
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -115,29 +119,12 @@ class MetricViewSet(
         return context
 
     def perform_create(self, serializer):
-        data = serializer.validated_data
-        metric = metric_create(
-            by=self.request.user,
-            name=data.get("name", ""),
-            kind=data.get("kind", ""),
-            unit=data.get("unit", ""),
-            higher_is_better=data.get("higher_is_better"),
-        )
-        if "position" in data:
-            Metric.objects.filter(pk=metric.pk).update(position=data["position"])
-            metric.position = data["position"]
-        if data.get("is_archived"):
-            metric = metric_update(metric=metric, by=self.request.user, data={"is_archived": True})
-        serializer.instance = metric
+        serializer.instance = metric_create(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        position = data.pop("position", None)
-        metric = metric_update(metric=serializer.instance, by=self.request.user, data=data)
-        if position is not None:
-            Metric.objects.filter(pk=metric.pk).update(position=position)
-            metric.position = position
-        serializer.instance = metric
+        serializer.instance = metric_update(
+            metric=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
 
 
 class MeasurementSerializer(serializers.ModelSerializer):

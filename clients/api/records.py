@@ -19,10 +19,12 @@ from mectofitness.core.api import timezone_validate
 from ..models import Client, ClientNote, ClientStatusChange, Tag
 from ..selectors import client_queryset_for, client_search, coach_list
 from ..services.records import (
+    client_create,
     client_note_add,
+    client_note_delete,
     client_note_update,
-    client_record_save,
     client_status_set,
+    client_update,
     tag_get_or_create,
 )
 
@@ -98,24 +100,13 @@ class ClientSerializer(serializers.ModelSerializer):
                 )
         return attrs
 
-    def _save(self, client, validated_data):
-        tags = validated_data.pop("tags", None)
-        coaches = validated_data.pop("coaches", None)
-        for name, value in validated_data.items():
-            setattr(client, name, value)
-        client.full_clean(exclude=["user", "primary_coach"], validate_constraints=False)
-        client = client_record_save(client=client, by=self.context["request"].user)
-        if tags is not None:
-            client.tags.set([tag_get_or_create(name=name) for name in tags])
-        if coaches is not None:
-            client.coaches.set(coaches)
-        return client
 
-    def create(self, validated_data):
-        return self._save(Client(), validated_data)
-
-    def update(self, instance, validated_data):
-        return self._save(instance, validated_data)
+def _tags_found(validated_data: dict) -> dict:
+    """The record's fields for the service, with the tags named found or created."""
+    data = dict(validated_data)
+    if "tags" in data:
+        data["tags"] = [tag_get_or_create(name=name) for name in data["tags"]]
+    return data
 
 
 class StatusSerializer(serializers.Serializer):
@@ -242,6 +233,19 @@ class ClientViewSet(
             clients = clients_filtered(request=self.request, clients=clients)
         return clients
 
+    def perform_create(self, serializer):
+        data = _tags_found(serializer.validated_data)
+        serializer.instance = client_create(
+            by=self.request.user, first_name=data.pop("first_name", ""), **data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = client_update(
+            client=serializer.instance,
+            by=self.request.user,
+            **_tags_found(serializer.validated_data),
+        )
+
     @extend_schema(request=StatusSerializer, responses=ClientSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsStaffMember])
     def status(self, request, pk=None):
@@ -308,11 +312,7 @@ class NoteViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.Ge
         )
 
     def perform_destroy(self, note):
-        if note.author_id != self.request.user.pk and not self.request.user.is_superuser:
-            from rest_framework.exceptions import PermissionDenied
-
-            raise PermissionDenied("Only the note's author or the owner can delete it.")
-        note.delete()
+        client_note_delete(note=note, by=self.request.user)
 
 
 class TagSerializer(serializers.ModelSerializer):

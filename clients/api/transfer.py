@@ -19,11 +19,11 @@ from rest_framework.response import Response
 
 from accounts.policies import IsOwner, IsStaffMember, is_owner, require_portal_client
 
+from ..downloads import client_zip_response, csv_export_response
 from ..models import AuditEntry, Client
 from ..selectors import client_queryset_for
-from ..services.records import client_touch
 from ..services.erasure import client_erase
-from ..views.transfer import client_zip_response, csv_export_response
+from ..services.records import client_touch
 from .records import _FILTERS, clients_filtered
 
 

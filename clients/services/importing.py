@@ -384,6 +384,13 @@ def clients_import_apply(*, data: bytes, by: User, filename: str = "") -> AuditE
     return entry
 
 
+def import_goes_to_worker(*, plan: ImportPlan) -> bool:
+    """Whether applying ``plan`` is the worker's job (more than IMPORT_INLINE_MAX
+    clients to add) rather than a web request's. Callers queue
+    ``clients.tasks.transfer.clients_import_apply_task`` then."""
+    return len(plan.to_create) > IMPORT_INLINE_MAX
+
+
 def clients_import_in_background(*, name: str, by: User, filename: str = "") -> AuditEntry:
     """The worker's side of a big import: apply the stored file, then delete it.
 

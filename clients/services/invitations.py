@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, User
 from accounts.policies import is_staff_member, may_invite
-from accounts.services import invitation_create, invitation_resend, invitation_revoke
+from accounts.services import (
+    invitation_create,
+    invitation_resend,
+    invitation_revoke,
+    invitation_withdraw_for,
+)
 
 from ..models import Client
 from ..selectors import client_invitation_latest, client_queryset_for
@@ -95,3 +100,15 @@ def client_invitation_revoke(*, client: Client, by: User) -> Invitation:
     """Withdraw the client's invitation: its link shows the "can't be used" page."""
     client = _client_locked(client=client, by=by)
     return invitation_revoke(invitation=_open_invitation(client), by=by)
+
+
+def client_invitation_follow(*, client: Client, old_email: str) -> None:
+    """An invitation on its way follows the record: a changed address or an archived
+    record withdraws it (its link would otherwise link whoever opens it to this record,
+    or make a new one)."""
+    if client.user_id:
+        return
+    if old_email and old_email.strip().lower() != (client.email or "").strip().lower():
+        invitation_withdraw_for(email=old_email, role=Invitation.Role.CLIENT)
+    if client.status == Client.Status.ARCHIVED:
+        invitation_withdraw_for(email=client.email, role=Invitation.Role.CLIENT)

@@ -21,6 +21,7 @@ from accounts.policies import is_owner
 
 from .. import units as u
 from ..models import Client, Measurement, Metric
+from .changes import KEEP, Keep
 from .records import client_touch
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
@@ -168,7 +169,7 @@ def _require_owner(user: User) -> None:
         raise PermissionDenied(_("Only the owner can define measurements."))
 
 
-def _metric_clean(*, metric: Metric) -> None:
+def metric_clean(*, metric: Metric) -> None:
     errors = {}
     metric.name = " ".join((metric.name or "").split())
     metric.unit = " ".join((metric.unit or "").split())
@@ -203,51 +204,80 @@ def _unique_key(name: str) -> str:
 
 @transaction.atomic
 def metric_create(
-    *, by: User, name: str, kind: str, unit: str = "", higher_is_better: bool | None = None
+    *,
+    by: User,
+    name: str,
+    kind: str,
+    unit: str = "",
+    higher_is_better: bool | None = None,
+    position: int | None = None,
+    is_archived: bool = False,
 ) -> Metric:
-    """A measurement of the trainer's own (owner only)."""
+    """A measurement of the trainer's own (owner only). Without a ``position`` it
+    comes after the built-ins."""
     _require_owner(by)
-    metric = Metric(name=name, kind=kind, unit=unit, higher_is_better=higher_is_better)
-    _metric_clean(metric=metric)
+    metric = Metric(
+        name=name,
+        kind=kind,
+        unit=unit,
+        higher_is_better=higher_is_better,
+        position=100 if position is None else position,
+        archived_at=timezone.now() if is_archived else None,
+    )
+    metric_clean(metric=metric)
     metric.key = _unique_key(metric.name)
     metric.save()
     return metric
 
 
 @transaction.atomic
-def metric_update(*, metric: Metric, by: User, data: dict) -> Metric:
-    """Rename a metric, change its unit or direction; archive or bring it back.
+def metric_update(
+    *,
+    metric: Metric,
+    by: User,
+    name: str | Keep = KEEP,
+    kind: str | Keep = KEEP,
+    unit: str | Keep = KEEP,
+    higher_is_better: bool | None | Keep = KEEP,
+    position: int | Keep = KEEP,
+    is_archived: bool | Keep = KEEP,
+) -> Metric:
+    """Rename a metric, change its unit, direction or place in lists; archive it or
+    bring it back. What is left out stays as it is.
 
     The kind of a built-in, or of a metric with values, never changes: stored
     SI values would change meaning."""
     _require_owner(by)
     metric = Metric.objects.select_for_update().get(pk=metric.pk)
-    unknown = set(data) - {"name", "kind", "unit", "higher_is_better", "is_archived"}
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
-    if "kind" in data and data["kind"] != metric.kind:
+    if kind is not KEEP and kind != metric.kind:
         if metric.is_builtin:
             raise ValidationError({"kind": _("The kind of a built-in measurement is fixed.")})
         if metric.measurements.exists():
             raise ValidationError(
                 {"kind": _("This measurement has values already: its kind cannot change.")}
             )
-    for name in ("name", "kind", "unit", "higher_is_better"):
-        if name in data:
-            setattr(metric, name, data[name])
-    if "is_archived" in data:
-        if data["is_archived"] and metric.archived_at is None:
-            metric.archived_at = timezone.now()
-        elif not data["is_archived"]:
-            metric.archived_at = None
-    _metric_clean(metric=metric)
+    changes = {
+        "name": name,
+        "kind": kind,
+        "unit": unit,
+        "higher_is_better": higher_is_better,
+        "position": position,
+    }
+    for field, value in changes.items():
+        if value is not KEEP:
+            setattr(metric, field, value)
+    if is_archived is True and metric.archived_at is None:
+        metric.archived_at = timezone.now()
+    elif is_archived is False:
+        metric.archived_at = None
+    metric_clean(metric=metric)
     metric.save()
     return metric
 
 
 def metric_archive(*, metric: Metric, by: User) -> Metric:
     """Hide a metric from the forms; its values stay (built-ins are archived, never deleted)."""
-    return metric_update(metric=metric, by=by, data={"is_archived": True})
+    return metric_update(metric=metric, by=by, is_archived=True)
 
 
 def metric_delete(*, metric: Metric, by: User) -> None:
@@ -262,91 +292,3 @@ def metric_delete(*, metric: Metric, by: User) -> None:
             {"metric": _("%(name)s has values: archive it instead.") % {"name": metric.name}}
         )
     metric.delete()
-
-
-# --- reads for charts (one query) ------------------------------------------------------
-
-
-def _change(*, now: Decimal, then: Decimal, metric: Metric, system: str) -> dict:
-    shown_now = u.to_display(now, kind=metric.kind, system=system)
-    shown_then = u.to_display(then, kind=metric.kind, system=system)
-    delta = shown_now - shown_then
-    du = u.display_unit(kind=metric.kind, system=system, unit=metric.unit)
-    sign = "+" if delta > 0 else ("\u2212" if delta < 0 else "\u00b1")
-    text = f"{sign}{u.number_text(abs(delta))}"
-    if du.symbol:
-        text += f"\u00a0{du.symbol}"
-    direction = "up" if delta > 0 else ("down" if delta < 0 else "flat")
-    good = None
-    if metric.higher_is_better is not None and delta != 0:
-        good = (delta > 0) == metric.higher_is_better
-    return {"text": text, "direction": direction, "good": good, "delta": float(delta)}
-
-
-def progress_series(*, client: Client, system: str, metrics_limit: int | None = None) -> list:
-    """Each metric the client has values for, oldest value first, in ``system``'s units:
-    points for the chart, the latest value, change since the first and the previous
-    value, and rows for the accessible table. One query."""
-    rows = (
-        Measurement.objects.filter(client=client)
-        .select_related("metric")
-        .order_by("metric__position", "metric__name", "metric_id", "measured_on")
-    )
-    series: dict[int, dict] = {}
-    for m in rows:
-        metric = m.metric
-        entry = series.get(metric.pk)
-        if entry is None:
-            du = u.display_unit(kind=metric.kind, system=system, unit=metric.unit)
-            entry = series[metric.pk] = {
-                "metric": metric,
-                "key": metric.key,
-                "name": metric.name,
-                "unit": du.symbol,
-                "places": du.places,
-                "higher_is_better": metric.higher_is_better,
-                "values": [],
-            }
-        entry["values"].append(m)
-    result = []
-    for entry in series.values():
-        metric, values = entry.pop("metric"), entry.pop("values")
-        first, latest = values[0], values[-1]
-        entry["points"] = [
-            {
-                "d": m.measured_on.isoformat(),
-                "v": float(u.to_display(m.value, kind=metric.kind, system=system)),
-            }
-            for m in values
-        ]
-        entry["rows"] = [
-            {
-                "id": m.pk,
-                "date": m.measured_on,
-                "text": u.format_value(m.value, kind=metric.kind, system=system, unit=metric.unit),
-            }
-            for m in reversed(values)
-        ]
-        entry["latest"] = u.format_value(
-            latest.value, kind=metric.kind, system=system, unit=metric.unit
-        )
-        entry["latest_date"] = latest.measured_on
-        entry["first_date"] = first.measured_on
-        entry["count"] = len(values)
-        entry["since_first"] = (
-            _change(now=latest.value, then=first.value, metric=metric, system=system)
-            if len(values) > 1
-            else None
-        )
-        entry["since_last"] = (
-            _change(now=latest.value, then=values[-2].value, metric=metric, system=system)
-            if len(values) > 1
-            else None
-        )
-        result.append(entry)
-    return result[:metrics_limit] if metrics_limit else result
-
-
-def metric_choices_for_logging() -> list[Metric]:
-    """Metrics a person can log now (not archived), in their display order."""
-    return list(Metric.objects.filter(archived_at__isnull=True).order_by("position", "name"))

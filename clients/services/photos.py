@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from accounts.models import User
+from billing.platform.limits import storage_check, storage_counted
 from mectofitness.core.tasks import enqueue_on_commit
 from tenants.images import MAX_PIXELS
 
@@ -172,8 +173,6 @@ def photo_upload(
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    from billing.platform.limits import storage_check, storage_counted
-
     storage_check(adding_bytes=clean.size, field="image")  # the plan's storage, before saving
     photo = ProgressPhoto(client=client, pose=pose, taken_on=taken_on, uploaded_by=by)
     photo.image.save(clean.name, clean, save=False)
@@ -186,9 +185,8 @@ def photo_upload(
         # unreachable through any view.)
         photo.image.storage.delete(path)
         raise
-    from ..tasks.photos import progress_photo_thumbnail_task
-
-    enqueue_on_commit(progress_photo_thumbnail_task, photo_id=photo.pk)
+    # by its registered name: the task module imports this one
+    enqueue_on_commit("clients.tasks.photos.progress_photo_thumbnail_task", photo_id=photo.pk)
     storage_counted(added_bytes=clean.size)
     if by is not None and client.user_id == by.pk:
         client_touch(client=client)

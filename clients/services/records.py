@@ -1,5 +1,6 @@
 """Client records: create, change, move through the pipeline, notes, bulk actions."""
 
+import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,29 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.policies import is_staff_member, role_of
+from accounts.policies import is_owner, is_staff_member, role_of
 from accounts.roles import COACH
+from billing.platform.limits import limit_check
 
 from ..models import Client, ClientNote, ClientStatusChange, Tag
-
-EDITABLE_FIELDS = [
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "date_of_birth",
-    "gender",
-    "goals",
-    "experience_level",
-    "injuries",
-    "medical_notes",
-    "emergency_contact_name",
-    "emergency_contact_phone",
-    "timezone",
-    "units",
-    "source",
-    "primary_coach",
-]
+from .changes import KEEP, Keep
+from .invitations import client_invitation_follow
 
 
 def _check_email_free(*, email: str, client: Client | None = None) -> None:
@@ -55,11 +40,9 @@ def _check_coach(coach: User | None) -> None:
 ROOM_STATUSES = frozenset(Client.ACTIVE_STATUSES)
 
 
-def _check_room(*, to_status: str, from_status: str = "") -> None:
+def client_room_check(*, to_status: str, from_status: str = "") -> None:
     """A client entering onboarding or active needs room on the business's plan."""
     if to_status in ROOM_STATUSES and from_status not in ROOM_STATUSES:
-        from billing.platform.limits import limit_check
-
         limit_check(kind="clients", field="status")
 
 
@@ -68,19 +51,49 @@ def client_create(
     *,
     by: User | None,
     first_name: str,
+    last_name: str | Keep = KEEP,
+    email: str | Keep = KEEP,
+    phone: str | Keep = KEEP,
+    date_of_birth: datetime.date | None | Keep = KEEP,
+    gender: str | Keep = KEEP,
+    goals: str | Keep = KEEP,
+    experience_level: str | Keep = KEEP,
+    injuries: str | Keep = KEEP,
+    medical_notes: str | Keep = KEEP,
+    emergency_contact_name: str | Keep = KEEP,
+    emergency_contact_phone: str | Keep = KEEP,
+    timezone: str | Keep = KEEP,
+    units: str | Keep = KEEP,
+    source: str | Keep = KEEP,
+    primary_coach: User | None | Keep = KEEP,
     status: str = Client.Status.LEAD,
     tags: Iterable[Tag] = (),
     coaches: Iterable[User] = (),
     check_limit: bool = True,
-    **fields,
 ) -> Client:
     """A new client record. A coach who adds a client becomes its primary coach.
 
     An onboarding or active client needs room on the business's plan
-    (``check_limit=False`` for people already admitted: invitations, sign-up)."""
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    (``check_limit=False`` for people already admitted: invitations, sign-up). What
+    is left out takes the model's default."""
+    fields = {
+        "last_name": last_name,
+        "email": email,
+        "phone": phone,
+        "date_of_birth": date_of_birth,
+        "gender": gender,
+        "goals": goals,
+        "experience_level": experience_level,
+        "injuries": injuries,
+        "medical_notes": medical_notes,
+        "emergency_contact_name": emergency_contact_name,
+        "emergency_contact_phone": emergency_contact_phone,
+        "timezone": timezone,
+        "units": units,
+        "source": source,
+        "primary_coach": primary_coach,
+    }
+    fields = {name: value for name, value in fields.items() if value is not KEEP}
     if status not in Client.Status.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
     if by is not None and role_of(by) == COACH and not fields.get("primary_coach"):
@@ -88,7 +101,7 @@ def client_create(
     _check_coach(fields.get("primary_coach"))
     _check_email_free(email=fields.get("email", ""))
     if check_limit:
-        _check_room(to_status=status)
+        client_room_check(to_status=status)
     client = Client(first_name=(first_name or "").strip(), status=status, **fields)
     client.full_clean(exclude=["user", "primary_coach"], validate_constraints=False)
     client.save()
@@ -103,16 +116,22 @@ def client_create(
 
 
 @transaction.atomic
-def client_record_save(*, client: Client, by: User | None) -> Client:
+def client_record_save(
+    *,
+    client: Client,
+    by: User | None,
+    tags: Iterable[Tag] | None = None,
+    coaches: Iterable[User] | None = None,
+) -> Client:
     """Save a client record filled in by a form (back office) or a serializer (API).
 
     New records: a coach who adds a client becomes its primary coach, and the
-    pipeline history starts. Existing ones: a changed status goes through
-    ``client_status_set`` so the date of the change is kept."""
+    pipeline history starts. Existing ones: a changed status goes into the history
+    with its date. ``tags`` and ``coaches`` (None: left as they are) are set with it."""
     _check_coach(client.primary_coach)
     _check_email_free(email=client.email, client=client)
     if client.pk is None:
-        _check_room(to_status=client.status)
+        client_room_check(to_status=client.status)
         if by is not None and role_of(by) == COACH and client.primary_coach_id is None:
             client.primary_coach = by
         client.status_changed_at = timezone.now()
@@ -120,59 +139,92 @@ def client_record_save(*, client: Client, by: User | None) -> Client:
         ClientStatusChange.objects.create(
             client=client, from_status="", to_status=client.status, changed_by=by
         )
+        _relations_set(client=client, tags=tags, coaches=coaches)
         return client
     stored = Client.objects.select_for_update().only("status", "email").get(pk=client.pk)
     if stored.status != client.status:
-        _check_room(to_status=client.status, from_status=stored.status)
+        client_room_check(to_status=client.status, from_status=stored.status)
         ClientStatusChange.objects.create(
             client=client, from_status=stored.status, to_status=client.status, changed_by=by
         )
         client.status_changed_at = timezone.now()
     client.save()
-    _invitation_follow(client=client, old_email=stored.email)
+    _relations_set(client=client, tags=tags, coaches=coaches)
+    client_invitation_follow(client=client, old_email=stored.email)
     return client
 
 
-def _invitation_follow(*, client: Client, old_email: str) -> None:
-    """An invitation on its way follows the record: a changed address or an archived
-    record withdraws it (its link would otherwise link whoever opens it to this record,
-    or make a new one)."""
-    from accounts.models import Invitation
-    from accounts.services import invitation_withdraw_for
-
-    if client.user_id:
-        return
-    if old_email and old_email.strip().lower() != (client.email or "").strip().lower():
-        invitation_withdraw_for(email=old_email, role=Invitation.Role.CLIENT)
-    if client.status == Client.Status.ARCHIVED:
-        invitation_withdraw_for(email=client.email, role=Invitation.Role.CLIENT)
-
-
-@transaction.atomic
-def client_update(*, client: Client, by: User | None, data: dict) -> Client:
-    """Change a client's details; a status in ``data`` goes through the pipeline."""
-    client = Client.objects.select_for_update().get(pk=client.pk)
-    old_email = client.email
-    status = data.pop("status", None)
-    tags = data.pop("tags", None)
-    coaches = data.pop("coaches", None)
-    unknown = set(data) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
-    if "primary_coach" in data:
-        _check_coach(data["primary_coach"])
-    if "email" in data:
-        _check_email_free(email=data["email"], client=client)
-    for name, value in data.items():
-        setattr(client, name, value)
-    client.full_clean(exclude=["user", "primary_coach"], validate_constraints=False)
-    client.save()
+def _relations_set(
+    *, client: Client, tags: Iterable[Tag] | None, coaches: Iterable[User] | None
+) -> None:
     if tags is not None:
         client.tags.set(tags)
     if coaches is not None:
         client.coaches.set(coaches)
-    _invitation_follow(client=client, old_email=old_email)
-    if status is not None and status != client.status:
+
+
+@transaction.atomic
+def client_update(
+    *,
+    client: Client,
+    by: User | None,
+    first_name: str | Keep = KEEP,
+    last_name: str | Keep = KEEP,
+    email: str | Keep = KEEP,
+    phone: str | Keep = KEEP,
+    date_of_birth: datetime.date | None | Keep = KEEP,
+    gender: str | Keep = KEEP,
+    goals: str | Keep = KEEP,
+    experience_level: str | Keep = KEEP,
+    injuries: str | Keep = KEEP,
+    medical_notes: str | Keep = KEEP,
+    emergency_contact_name: str | Keep = KEEP,
+    emergency_contact_phone: str | Keep = KEEP,
+    timezone: str | Keep = KEEP,
+    units: str | Keep = KEEP,
+    source: str | Keep = KEEP,
+    primary_coach: User | None | Keep = KEEP,
+    status: str | Keep = KEEP,
+    tags: Iterable[Tag] | Keep = KEEP,
+    coaches: Iterable[User] | Keep = KEEP,
+) -> Client:
+    """Change a client's details; what is left out stays as it is. A new status goes
+    through the pipeline (``client_status_set``)."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    old_email = client.email
+    changes = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": email,
+        "phone": phone,
+        "date_of_birth": date_of_birth,
+        "gender": gender,
+        "goals": goals,
+        "experience_level": experience_level,
+        "injuries": injuries,
+        "medical_notes": medical_notes,
+        "emergency_contact_name": emergency_contact_name,
+        "emergency_contact_phone": emergency_contact_phone,
+        "timezone": timezone,
+        "units": units,
+        "source": source,
+        "primary_coach": primary_coach,
+    }
+    changes = {name: value for name, value in changes.items() if value is not KEEP}
+    if "primary_coach" in changes:
+        _check_coach(changes["primary_coach"])
+    if "email" in changes:
+        _check_email_free(email=changes["email"], client=client)
+    for name, value in changes.items():
+        setattr(client, name, value)
+    client.full_clean(exclude=["user", "primary_coach"], validate_constraints=False)
+    client.save()
+    if tags is not KEEP:
+        client.tags.set(tags)
+    if coaches is not KEEP:
+        client.coaches.set(coaches)
+    client_invitation_follow(client=client, old_email=old_email)
+    if status is not KEEP and status != client.status:
         client = client_status_set(client=client, status=status, by=by)
     return client
 
@@ -191,7 +243,7 @@ def client_status_set(
     if client.status == status:
         return client
     if check_limit:
-        _check_room(to_status=status, from_status=client.status)
+        client_room_check(to_status=status, from_status=client.status)
     now = timezone.now()
     ClientStatusChange.objects.create(
         client=client, from_status=client.status, to_status=status, changed_by=by, changed_at=now
@@ -199,7 +251,7 @@ def client_status_set(
     client.status = status
     client.status_changed_at = now
     client.save(update_fields=["status", "status_changed_at", "updated_at"])
-    _invitation_follow(client=client, old_email=client.email)
+    client_invitation_follow(client=client, old_email=client.email)
     return client
 
 
@@ -248,6 +300,26 @@ def tag_get_or_create(*, name: str) -> Tag:
     return tag or Tag.objects.create(name=name)
 
 
+@transaction.atomic
+def tag_save(*, tag: Tag) -> Tag:
+    """Save a tag filled in by the back office's form: the name tidied and unique
+    whatever its case (the constraint guarantees it; this says so kindly)."""
+    tag.name = " ".join((tag.name or "").split())
+    if not tag.name:
+        raise ValidationError({"name": _("Give the tag a name.")})
+    if Tag.objects.filter(name__iexact=tag.name).exclude(pk=tag.pk).exists():
+        raise ValidationError(
+            {"name": _("There is already a tag called %(name)s.") % {"name": tag.name}}
+        )
+    tag.save()
+    return tag
+
+
+def tag_delete(*, tag: Tag) -> None:
+    """Remove a tag; the clients who had it keep everything else."""
+    Tag.objects.filter(pk=tag.pk).delete()
+
+
 def client_note_add(
     *, client: Client, author: User, body: str, is_pinned: bool = False
 ) -> ClientNote:
@@ -279,6 +351,14 @@ def client_note_update(
     note.is_pinned = is_pinned
     note.save()
     return note
+
+
+def client_note_delete(*, note: ClientNote, by: User) -> None:
+    """Remove a note from the timeline: its author may, and the owner. Callers check
+    that ``by`` sees the client."""
+    if note.author_id != by.pk and not is_owner(by):
+        raise PermissionDenied(_("Only the note's author or the owner can delete it."))
+    ClientNote.objects.filter(pk=note.pk).delete()
 
 
 @transaction.atomic

@@ -1,11 +1,16 @@
 """Template tags for measurements and progress photos: what the portal home panel and
 the back-office client panel show. Each tag runs a fixed, small number of queries."""
 
+import json
+
 from django import template
 from django.urls import reverse
 
 from .. import units as u
+from ..forms_progress import MeasurementForm
 from ..models import Metric, ProgressPhoto
+from ..selectors_progress import progress_series
+from ..services.measurements import client_today
 
 register = template.Library()
 
@@ -46,8 +51,6 @@ def change_class(change) -> str:
 @register.simple_tag
 def home_progress(client, request):
     """Latest body weight and a tiny trend for the portal home (two queries)."""
-    from ..services.measurements import progress_series
-
     system = u.units_for(client=client, viewer=request.user, business=request.tenant)
     series = progress_series(client=client, system=system)
     weight = next((s for s in series if s["key"] == "weight"), None)
@@ -62,9 +65,6 @@ def home_progress(client, request):
 def progress_panel(client, request):
     """Everything the back-office client panel shows, in the viewer's units: charts of each
     metric, the latest photos, the quick "log a measurement" form (five queries)."""
-    from ..forms_progress import MeasurementForm
-    from ..services.measurements import client_today, progress_series
-
     system = u.units_for(client=client, viewer=request.user, business=request.tenant)
     today = client_today(client=client, business=request.tenant)
     metrics = list(Metric.objects.filter(archived_at__isnull=True).order_by("position", "name"))
@@ -93,6 +93,4 @@ def progress_panel(client, request):
 @register.filter
 def points_json(points) -> str:
     """Chart points as JSON for a data- attribute (autoescaping makes it attribute-safe)."""
-    import json
-
     return json.dumps(points or [], separators=(",", ":"))

@@ -9,11 +9,8 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from clients.models import Client, Measurement, Metric
-from clients.services.measurements import (
-    measurement_record,
-    metric_create,
-    progress_series,
-)
+from clients.selectors_progress import progress_series
+from clients.services.measurements import measurement_record, metric_create
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django_tenants.utils import tenant_context
 
@@ -15,6 +15,7 @@ from clients.services.records import (
     client_create,
     client_for_user_link,
     client_note_add,
+    client_note_delete,
     client_note_update,
     client_status_set,
 )
@@ -157,6 +158,19 @@ def test_editing_a_note_someone_changed_meanwhile_keeps_their_words(tenant, coac
     assert note.body == "theirs"
 
 
+def test_a_note_is_deleted_by_its_author_or_the_owner_only(
+    tenant, owner, coach, other_coach, client_record
+):
+    note = client_note_add(client=client_record, author=coach, body="mine")
+    with pytest.raises(PermissionDenied):
+        client_note_delete(note=note, by=other_coach)
+    client_note_delete(note=note, by=coach)
+    assert not ClientNote.objects.filter(pk=note.pk).exists()
+    theirs = client_note_add(client=client_record, author=coach, body="theirs")
+    client_note_delete(note=theirs, by=owner)
+    assert not ClientNote.objects.filter(pk=theirs.pk).exists()
+
+
 def test_notes_written_at_the_same_moment_are_all_kept(committed):
     """Two coaches add a note to one client at once (two connections): both stay."""
     from tenants.models import Business
@@ -293,6 +307,33 @@ def test_a_coach_cannot_add_a_note_to_another_coachs_client(
     assert response.status_code == 404
     with tenant_context(business):
         assert not stranger_record.notes.exists()
+
+
+def test_a_coach_deletes_their_own_note_from_the_client_page(
+    coach_browser, business, coach, client_record
+):
+    with tenant_context(business):
+        note = client_note_add(client=client_record, author=coach, body="Wrong client")
+    response = coach_browser.post(
+        f"{LIST}{client_record.pk}/notes/{note.pk}/", {"delete": "1"}, follow=True
+    )
+    assert response.status_code == 200
+    with tenant_context(business):
+        assert not client_record.notes.exists()
+
+
+def test_a_coach_cannot_delete_a_note_another_coach_wrote(
+    coach_browser, business, other_coach, client_record
+):
+    with tenant_context(business):
+        client_record.coaches.add(other_coach)
+        note = client_note_add(client=client_record, author=other_coach, body="Theirs")
+    response = coach_browser.post(
+        f"{LIST}{client_record.pk}/notes/{note.pk}/", {"delete": "1"}, follow=True
+    )
+    assert "Only the note&#x27;s author or the owner can delete it." in response.text
+    with tenant_context(business):
+        assert client_record.notes.get().body == "Theirs"
 
 
 def test_a_coach_adding_a_client_becomes_its_primary_coach(coach_browser, business, coach):
@@ -472,6 +513,21 @@ def test_notes_through_the_api(coach_browser, client_record):
         f"{API}{client_record.pk}/notes/", {"body": ""}, content_type="application/json"
     )
     assert empty.status_code == 400
+
+
+def test_the_api_deletes_a_note_for_its_author_only(
+    coach_browser, business, coach, other_coach, client_record
+):
+    with tenant_context(business):
+        client_record.coaches.add(other_coach)
+        theirs = client_note_add(client=client_record, author=other_coach, body="Theirs")
+        mine = client_note_add(client=client_record, author=coach, body="Mine")
+    refused = coach_browser.delete(f"/api/v1/client-notes/{theirs.pk}/")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "Only the note's author or the owner can delete it."
+    assert coach_browser.delete(f"/api/v1/client-notes/{mine.pk}/").status_code == 204
+    with tenant_context(business):
+        assert list(client_record.notes.values_list("body", flat=True)) == ["Theirs"]
 
 
 def test_a_coach_cannot_reach_another_coachs_client_in_the_api(coach_browser, stranger_record):

@@ -405,7 +405,7 @@ def _upload(data: bytes, name: str = "clients.csv"):
 def test_a_big_import_is_applied_by_the_worker(
     business, owner_client, media, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("clients.admin.transfer.IMPORT_INLINE_MAX", 2)
+    monkeypatch.setattr("clients.services.importing.IMPORT_INLINE_MAX", 2)
     data = csv_bytes("First name,Email", *[f"P{n},p{n}@example.test" for n in range(3)])
     owner_client.post(IMPORT_URL, {"file": _upload(data, "big.csv")})
     stored = owner_client.session["clients_import"]

@@ -13,11 +13,11 @@ from accounts.policies import portal_client_required
 from .. import units as u
 from ..forms_progress import MeasurementForm
 from ..models import Measurement, ProgressPhoto
+from ..selectors_progress import progress_series
 from ..services.measurements import (
     client_today,
     measurement_delete,
     measurement_record,
-    progress_series,
 )
 
 portal_client = portal_client_required(section=gettext_lazy("Your measurements and photos"))

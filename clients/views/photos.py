@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.policies import portal_client_required
 from mectofitness.core.uploads import body_limit, file_route_limit
 
-from ..forms_progress import CompareForm, PhotoForm
+from ..forms_progress import PhotoForm, compare_context
 from ..models import ProgressPhoto
 from ..selectors import client_queryset_for
 from ..services.measurements import client_today
@@ -60,50 +60,6 @@ def photo_thumb(request, pk: int):
     """The thumbnail; the full image until the worker has made it."""
     photo = photo_for(user=request.user, pk=pk)
     return _serve(photo.thumbnail or photo.image)
-
-
-def compare_context(*, client, data) -> dict:
-    """Photos of one pose on two dates. Defaults: the first and the latest photo.
-    One query for all the client's photos."""
-    photos = list(ProgressPhoto.objects.filter(client=client).order_by("-taken_on", "-pk"))
-    by_pose: dict[str, list] = {}
-    for photo in photos:
-        by_pose.setdefault(photo.pose, []).append(photo)
-    pose = data.get("pose")
-    if pose not in ProgressPhoto.Pose.values:
-        pose = next((p for p in ProgressPhoto.Pose.values if by_pose.get(p)), "front")
-    of_pose = by_pose.get(pose, [])
-    ids = {p.pk: p for p in of_pose}
-
-    def pick(name, default):
-        try:
-            return ids.get(int(data.get(name, "")), default)
-        except (TypeError, ValueError):
-            return default
-
-    before = pick("before", of_pose[-1] if of_pose else None)
-    after = pick("after", of_pose[0] if of_pose else None)
-    form = CompareForm(
-        initial={
-            "pose": pose,
-            "before": before.pk if before else None,
-            "after": after.pk if after else None,
-        },
-        photos_by_pose={pose: of_pose},
-    )
-    return {
-        "compare_form": form,
-        "pose": pose,
-        "pose_label": ProgressPhoto.Pose(pose).label,
-        "poses": [
-            {"value": value, "label": label, "count": len(by_pose.get(value, []))}
-            for value, label in ProgressPhoto.Pose.choices
-        ],
-        "of_pose": of_pose,
-        "before": before,
-        "after": after,
-        "days_between": (after.taken_on - before.taken_on).days if before and after else None,
-    }
 
 
 portal_client = portal_client_required(section=gettext_lazy("Your measurements and photos"))

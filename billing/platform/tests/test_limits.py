@@ -118,7 +118,7 @@ def test_a_downgrade_below_usage_keeps_every_client_working(solo, owner):
     people(solo, clients=35)
     with tenant_context(solo):
         client = Client.objects.filter(status="active").first()
-        client_update(client=client, by=owner, data={"first_name": "Still"})
+        client_update(client=client, by=owner, first_name="Still")
         assert Client.objects.filter(status="active").count() == 35
 
 
