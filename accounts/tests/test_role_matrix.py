@@ -404,6 +404,8 @@ TENANT_ROWS = {
     "admin/clients/questionnaire/<int:pk>/archive/": row(NOBODY),
     **admin_model("clients/response", add=NOBODY, history=OF_CLIENT, change=OF_CLIENT_404),
     "admin/clients/response/send-form/": row(STAFF),
+    # withdrawing a form sent to a client is a POST from the client's page: a GET is refused
+    "admin/clients/assignment/<int:pk>/withdraw/": row(NOBODY),
     "admin/clients/response/checkins/": row(STAFF),
     # open-link answers held off a record: the possible match's staff only
     "admin/clients/response/held/": row(STAFF),

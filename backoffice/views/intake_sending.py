@@ -1,5 +1,6 @@
 """Back office: sending intake forms to clients (search, tick, send; or choose a form
-for the clients ticked on the client list), and reading one client's answers."""
+for the clients ticked on the client list), withdrawing one not sent yet, and reading
+one client's answers."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,11 +16,12 @@ from clients.selectors import client_queryset_for, client_search
 from clients.selectors_intake import (
     answer_rows,
     assignment_states,
+    assignments_for,
     questionnaire_current_version,
     questionnaires_to_send,
     responses_for,
 )
-from clients.services.intake_assignments import assignments_create
+from clients.services.intake_assignments import assignment_withdraw, assignments_create
 
 from ..chrome import render_page
 from .intake_forms import questionnaire_for_staff
@@ -33,6 +35,11 @@ def urls(site):
             "clients/questionnaire/<int:pk>/send/",
             site.admin_view(send_view),
             name="clients_questionnaire_send",
+        ),
+        path(
+            "clients/assignment/<int:pk>/withdraw/",
+            site.admin_view(withdraw_view),
+            name="clients_assignment_withdraw",
         ),
         path(
             "clients/response/send-form/",
@@ -98,6 +105,27 @@ def send_view(request, pk):
         "published": questionnaire_current_version(questionnaire=questionnaire) is not None,
     }
     return render_page(request, "clients/backoffice/intake_send.html", context)
+
+
+def withdraw_view(request, pk):
+    """Take back a form a client has not sent yet, from the client's page (POST): the
+    rule is the one the API follows (``assignment_withdraw``)."""
+    if request.method != "POST" or not is_staff_member(request.user):
+        raise PermissionDenied
+    assignment = assignments_for(user=request.user).filter(pk=pk).first()
+    if assignment is None:
+        raise Http404
+    try:
+        assignment_withdraw(assignment=assignment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("“%(form)s” is withdrawn: %(name)s no longer has it to fill.")
+            % {"form": assignment.questionnaire.title, "name": assignment.client.first_name},
+        )
+    return redirect("backoffice:clients_client_change", assignment.client_id)
 
 
 def send_form_choose_view(request):

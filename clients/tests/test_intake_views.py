@@ -464,3 +464,40 @@ def test_the_send_form_bulk_action_page_lists_published_forms(
     assert page.status_code == 200
     assert "Quick intake" in page.text
     assert f"?ids={client_record.pk}" in page.text
+
+
+def test_a_coach_withdraws_a_form_from_the_clients_page(
+    business, owner, coach_browser, simple_form, client_record
+):
+    assignment = _assign(business, owner, simple_form, client_record)
+    client_page = f"/admin/clients/client/{client_record.pk}/change/"
+    assert "Withdraw" in coach_browser.get(client_page).text
+    url = f"/admin/clients/assignment/{assignment.pk}/withdraw/"
+    assert coach_browser.get(url).status_code == 403  # a POST only
+    page = coach_browser.post(url)
+    assert page.status_code == 302 and page["Location"] == client_page
+    with tenant_context(business):
+        assert not Assignment.objects.exists()
+
+
+def test_a_form_already_sent_is_not_withdrawn_from_the_page(
+    business, owner, coach_browser, client_browser, simple_form, client_record
+):
+    assignment = _assign(business, owner, simple_form, client_record)
+    client_browser.post(
+        f"/forms/{assignment.pk}/", {"action": "submit", **prefixed({"goal": "Run"})}
+    )
+    page = coach_browser.post(f"/admin/clients/assignment/{assignment.pk}/withdraw/", follow=True)
+    assert "The client already sent this form." in page.text
+    with tenant_context(business):
+        assert Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_another_coach_cannot_withdraw_a_form_of_a_client_not_theirs(
+    business, owner, other_coach_browser, simple_form, client_record
+):
+    assignment = _assign(business, owner, simple_form, client_record)
+    url = f"/admin/clients/assignment/{assignment.pk}/withdraw/"
+    assert other_coach_browser.post(url).status_code == 404
+    with tenant_context(business):
+        assert Assignment.objects.filter(pk=assignment.pk).exists()
