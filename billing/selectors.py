@@ -53,6 +53,16 @@ def purchases_for(*, user: User) -> QuerySet[Purchase]:
     )
 
 
+def purchases_shown_on_client_page(*, client: Client, limit: int = 10) -> list[Purchase]:
+    """A client's latest purchases that were paid for (not pending, not cancelled), with
+    their products (one query). The caller has asked the policy first."""
+    return list(
+        Purchase.objects.filter(client=client)
+        .exclude(status__in=[Purchase.Status.PENDING, Purchase.Status.CANCELLED])
+        .select_related("product")[:limit]
+    )
+
+
 def payments_for(*, user: User) -> QuerySet[Payment]:
     """The payments ``user`` may see, with client and purchase joined."""
     return Payment.objects.filter(client__in=billing_clients_for(user=user)).select_related(

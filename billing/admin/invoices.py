@@ -1,117 +1,34 @@
-"""Billing in the back office: invoices, billing settings, tax rates and revenue.
+"""Billing in the back office: the invoices' list and form, billing settings, tax rates.
 
 - Invoices: the owner writes a draft by hand (lines inline, prices typed as
-  "50.00" in the business's currency, a tax rate per line), issues it (it is
-  numbered and e-mailed), marks it paid (an offline payment is recorded) or
-  voids it with a reason. Only drafts change; paid and void invoices are final.
-  Each invoice has its PDF.
+  "50.00" in the business's currency, a tax rate per line). Issuing, marking
+  paid, voiding and the PDF are pages of their own (``backoffice/views/invoices.py``),
+  linked from the invoice; revenue too (``backoffice/views/revenue.py``). Only
+  drafts change; paid and void invoices are final.
 - Billing settings (one row) and tax rates: the owner only.
-- Revenue (``backoffice:billing_revenue``): the owner; a coach only when the
-  owner lets coaches see billing, and then for their own clients.
 
 A coach who may see billing reads invoices of their clients; a coach who may
 not, and every client, gets a 403.
 """
 
-from decimal import Decimal, InvalidOperation
-
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Max
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.policies import PermissionFirstAdminMixin, is_owner
-from clients.selectors import client_queryset_for
+from accounts.policies import PermissionFirstAdminMixin, is_owner, sees_billing
 from mectofitness.core.admin_registry import register_in_backoffice
-from mectofitness.core.forms import form_errors_add
 
-from ..models import BillingSettings, Invoice, InvoiceLine, Payment, TaxRate
-from ..selectors import invoice_queryset_for, revenue_summary
-from ..services.invoices import (
-    billing_settings_get,
-    business_currency,
-    invoice_delete_draft,
-    invoice_issue,
-    invoice_recompute,
-    invoice_void,
-)
-from ..services.money import currency_exponent, money_format
-from ..services.payments import invoice_mark_paid
-from .shop import MoneyField, _can_see
+from ..forms import BillingSettingsForm, InvoiceForm, InvoiceLineForm, TaxRateForm
+from ..models import BillingSettings, Invoice, InvoiceLine, TaxRate
+from ..selectors import invoice_queryset_for
+from ..services import invoice_settings, invoices
+from ..services.money import money_format
 
 # --- invoices -------------------------------------------------------------------------
-
-
-class InvoiceLineForm(forms.ModelForm):
-    unit_price = MoneyField(label=gettext_lazy("Unit price"))
-    tax_rate = forms.ModelChoiceField(
-        label=gettext_lazy("Tax"),
-        queryset=TaxRate.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("No tax"),
-    )
-
-    class Meta:
-        model = InvoiceLine
-        fields = ["description", "quantity"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        currency = business_currency()
-        if self.instance.pk and self.instance.invoice_id:
-            currency = self.instance.invoice.currency
-        if "quantity" not in self.fields:
-            return  # an issued invoice's lines: shown read-only
-        self.fields["unit_price"].currency = currency
-        self.fields["unit_price"].help_text = currency
-        # widths from admin.css: the CSP allows no style attributes
-        self.fields["quantity"].widget.attrs.update(min=1, **{"class": "mf-input-qty"})
-        self.fields["unit_price"].widget.attrs.update(**{"class": "mf-input-money"})
-        self.fields["tax_rate"].queryset = TaxRate.objects.filter(is_active=True)
-        if self.instance.pk:
-            self.initial["unit_price"] = self.instance.unit_amount
-            self.initial["tax_rate"] = (
-                TaxRate.objects.filter(
-                    name=self.instance.tax_name,
-                    rate_bp=self.instance.tax_rate_bp,
-                    is_inclusive=self.instance.tax_inclusive,
-                ).first()
-                if self.instance.tax_rate_bp
-                else None
-            )
-        else:
-            self.initial.setdefault("tax_rate", billing_settings_get().default_tax_rate_id)
-
-    def clean_quantity(self):
-        quantity = self.cleaned_data.get("quantity")
-        if quantity is not None and quantity < 1:
-            raise ValidationError(_("At least 1."))
-        return quantity
-
-    def clean_unit_price(self):
-        amount = self.cleaned_data.get("unit_price")
-        if amount is None:
-            raise ValidationError(_("Enter a price, e.g. 50.00."))
-        if amount > 1_000_000_000:
-            raise ValidationError(_("That amount is too high."))
-        return amount
-
-    def save(self, commit=True):
-        line = super().save(commit=False)
-        rate = self.cleaned_data.get("tax_rate")
-        line.unit_amount = self.cleaned_data["unit_price"]
-        line.tax_name = rate.name if rate else ""
-        line.tax_rate_bp = rate.rate_bp if rate else 0
-        line.tax_inclusive = bool(rate and rate.is_inclusive)
-        if commit:
-            line.save()
-        return line
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -154,7 +71,7 @@ class InvoiceLineInline(admin.TabularInline):
         return is_owner(request.user) and (obj is None or obj.status == Invoice.Status.DRAFT)
 
     def has_view_permission(self, request, obj=None):
-        return _can_see(request)
+        return sees_billing(request.user, request=request)
 
     def has_add_permission(self, request, obj=None):
         return self._editable(request, obj)
@@ -166,41 +83,39 @@ class InvoiceLineInline(admin.TabularInline):
         return self._editable(request, obj)
 
 
-class InvoiceForm(forms.ModelForm):
-    class Meta:
-        model = Invoice
-        fields = ["client", "notes"]
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "client" in self.fields and user is not None:
-            self.fields["client"].queryset = client_queryset_for(
-                user=user, include_archived=False
-            ).order_by("first_name", "last_name")
-        if "notes" in self.fields:
-            self.fields["notes"].widget.attrs.update(rows=3)
-            self.fields["notes"].help_text = _("Printed on the invoice.")
-
-
-class PayForm(forms.Form):
-    method = forms.ChoiceField(
-        label=gettext_lazy("Paid by"),
-        choices=[
-            (Payment.Method.BANK_TRANSFER, Payment.Method.BANK_TRANSFER.label),
-            (Payment.Method.CASH, Payment.Method.CASH.label),
-            (Payment.Method.OTHER, Payment.Method.OTHER.label),
-        ],
-    )
-    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=255)
-
-
-class VoidForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Why is it void?"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Printed on the invoice. The number stays used."),
-    )
+def _line_specs(formset) -> list[invoices.InvoiceLineSpec]:
+    """The draft's lines as the formset left them: kept lines as they are (their tax as
+    priced), changed and new lines from their forms, deleted and empty ones left out."""
+    specs = []
+    for line_form in formset.forms:
+        line = line_form.instance
+        if line_form in formset.deleted_forms:
+            continue
+        if line_form.has_changed():
+            data = line_form.cleaned_data
+            specs.append(
+                invoices.InvoiceLineSpec(
+                    description=data["description"],
+                    quantity=data["quantity"],
+                    unit_amount=data["unit_price"],
+                    tax_rate=data.get("tax_rate"),
+                )
+            )
+        elif line.pk:
+            taxed = bool(line.tax_rate_bp)
+            rate = TaxRate(
+                name=line.tax_name, rate_bp=line.tax_rate_bp, is_inclusive=line.tax_inclusive
+            )
+            specs.append(
+                invoices.InvoiceLineSpec(
+                    description=line.description,
+                    quantity=line.quantity,
+                    unit_amount=line.unit_amount,
+                    tax_rate=rate if taxed else None,
+                    tax_inclusive=line.tax_inclusive if taxed else None,
+                )
+            )
+    return specs
 
 
 class InvoiceAdmin(PermissionFirstAdminMixin, admin.ModelAdmin):
@@ -229,10 +144,10 @@ class InvoiceAdmin(PermissionFirstAdminMixin, admin.ModelAdmin):
 
     # permissions: the owner writes drafts; an allowed coach reads
     def has_module_permission(self, request):
-        return _can_see(request)
+        return sees_billing(request.user, request=request)
 
     def has_view_permission(self, request, obj=None):
-        return _can_see(request)
+        return sees_billing(request.user, request=request)
 
     def has_add_permission(self, request):
         return is_owner(request.user)
@@ -292,31 +207,41 @@ class InvoiceAdmin(PermissionFirstAdminMixin, admin.ModelAdmin):
     def tax_display(self, obj):
         return money_format(obj.tax_total, obj.currency)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            # the service refused what the forms let through (say, a total too large)
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.currency = business_currency()
-            obj.created_by = request.user
-        elif obj.status != Invoice.Status.DRAFT:
+        # the draft and its lines are written together, by the service, in save_related
+        if change and obj.status != Invoice.Status.DRAFT:
             raise PermissionDenied
-        obj.save()
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        invoice_recompute(invoice=form.instance)
+        data = form.cleaned_data
+        lines = [spec for formset in formsets for spec in _line_specs(formset)]
+        if change:
+            saved = invoices.invoice_update_draft(
+                invoice=form.instance,
+                by=request.user,
+                client=data["client"],
+                notes=data["notes"],
+                lines=lines,
+            )
+        else:
+            saved = invoices.invoice_create_draft(
+                client=data["client"], lines=lines, by=request.user, notes=data["notes"]
+            )
+        form.instance.__dict__.update(saved.__dict__)
+        for formset in formsets:
+            # what the change message lists; the service replaced the lines wholesale
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def delete_model(self, request, obj):
-        invoice_delete_draft(invoice=obj, by=request.user)
-
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("revenue/", wrap(self.revenue_view), name="billing_revenue"),
-            path("<int:pk>/issue/", wrap(self.issue_view), name="billing_invoice_issue"),
-            path("<int:pk>/pay/", wrap(self.pay_view), name="billing_invoice_pay"),
-            path("<int:pk>/void/", wrap(self.void_view), name="billing_invoice_void"),
-            path("<int:pk>/pdf/", wrap(self.pdf_view), name="billing_invoice_pdf"),
-            *super().get_urls(),
-        ]
+        invoices.invoice_delete_draft(invoice=obj, by=request.user)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = {"is_owner": is_owner(request.user)}
@@ -326,175 +251,8 @@ class InvoiceAdmin(PermissionFirstAdminMixin, admin.ModelAdmin):
         extra = {"revenue_url": reverse("backoffice:billing_revenue")}
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 
-    # --- issue, pay, void, pdf --------------------------------------------------------
-
-    def _invoice(self, request, pk: int) -> Invoice:
-        if not is_owner(request.user):
-            raise PermissionDenied
-        invoice = invoice_queryset_for(user=request.user).filter(pk=pk).first()
-        if invoice is None:
-            raise Http404
-        return invoice
-
-    def _action(self, request, invoice, *, title, form, button, run, done, danger=False):
-        status = 200
-        if request.method == "POST":
-            if form is None or form.is_valid():
-                try:
-                    run(form.cleaned_data if form is not None else {})
-                except ValidationError as exc:
-                    if form is None:
-                        messages.error(request, " ".join(exc.messages))
-                        return redirect(self._change_url(invoice))
-                    form_errors_add(form, exc)
-                    status = 400
-                else:
-                    messages.success(request, done)
-                    return redirect(self._change_url(invoice))
-            else:
-                status = 400
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "invoice": invoice,
-            "total": money_format(invoice.total, invoice.currency),
-            "form": form,
-            "button": button,
-            "danger": danger,
-            "opts": self.model._meta,
-            "change_url": self._change_url(invoice),
-        }
-        return render(request, "billing/backoffice/invoice_action.html", context, status=status)
-
-    def _change_url(self, invoice) -> str:
-        return reverse("backoffice:billing_invoice_change", args=[invoice.pk])
-
-    def issue_view(self, request, pk: int):
-        invoice = self._invoice(request, pk)
-        return self._action(
-            request,
-            invoice,
-            title=_("Issue this invoice"),
-            form=None,
-            button=_("Issue and e-mail it"),
-            run=lambda data: invoice_issue(invoice=invoice, by=request.user),
-            done=_("Invoice issued; it is on its way to the client."),
-        )
-
-    def pay_view(self, request, pk: int):
-        invoice = self._invoice(request, pk)
-        return self._action(
-            request,
-            invoice,
-            title=_("Mark as paid"),
-            form=PayForm(request.POST or None),
-            button=_("Record the payment"),
-            run=lambda data: invoice_mark_paid(
-                invoice=invoice, by=request.user, method=data["method"], note=data["note"]
-            ),
-            done=_("Payment recorded; the invoice is paid."),
-        )
-
-    def void_view(self, request, pk: int):
-        invoice = self._invoice(request, pk)
-        return self._action(
-            request,
-            invoice,
-            title=_("Void this invoice"),
-            form=VoidForm(request.POST or None),
-            button=_("Void the invoice"),
-            run=lambda data: invoice_void(invoice=invoice, by=request.user, reason=data["reason"]),
-            done=_("Invoice voided. Its number stays used."),
-            danger=True,
-        )
-
-    def pdf_view(self, request, pk: int):
-        if (
-            not _can_see(request)
-            or not invoice_queryset_for(user=request.user).filter(pk=pk).exists()
-        ):
-            raise Http404
-        return HttpResponseRedirect(reverse("invoice_pdf", args=[pk]))
-
-    # --- revenue ----------------------------------------------------------------------
-
-    def revenue_view(self, request):
-        """MRR, revenue by month and product, outstanding invoices, failed payments."""
-        if not _can_see(request):
-            context = {**self.admin_site.each_context(request), "title": _("Revenue")}
-            return render(request, "billing/backoffice/revenue_forbidden.html", context, status=403)
-        summary = revenue_summary(user=request.user)
-        currency = summary.currency
-        chart = {
-            "currency": currency,
-            "months": [m.month.isoformat() for m in summary.months],
-            "net": [m.net for m in summary.months],
-            "refunded": [m.refunded for m in summary.months],
-            "products": [p.name or str(_("Other payments")) for p in summary.products],
-            "productNet": [p.net for p in summary.products],
-            "exponent": currency_exponent(currency),
-        }
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Revenue"),
-            "summary": summary,
-            "chart": chart,
-            "is_owner": is_owner(request.user),
-            "opts": self.model._meta,
-        }
-        return render(request, "billing/backoffice/revenue.html", context)
-
 
 # --- settings and tax rates -----------------------------------------------------------
-
-
-class BillingSettingsForm(forms.ModelForm):
-    class Meta:
-        model = BillingSettings
-        fields = [
-            "legal_name",
-            "address",
-            "tax_id",
-            "email",
-            "invoice_prefix",
-            "next_invoice_number",
-            "payment_terms_days",
-            "default_tax_rate",
-            "invoice_footer",
-            "coaches_see_billing",
-            "clients_may_cancel",
-        ]
-        widgets = {
-            "address": forms.Textarea(attrs={"rows": 3}),
-            "invoice_footer": forms.Textarea(attrs={"rows": 2}),
-        }
-        help_texts = {
-            "legal_name": gettext_lazy("As printed on invoices; empty: the business's name."),
-            "next_invoice_number": gettext_lazy(
-                "The number the next issued invoice takes. It can move forward, never back."
-            ),
-            "coaches_see_billing": gettext_lazy(
-                "Coaches see payments, invoices and revenue of the clients they coach (read only)."
-            ),
-            "clients_may_cancel": gettext_lazy(
-                "Clients cancel monthly coaching in their portal; it ends when the paid month "
-                "does. Off: they change their card there, and are told to ask you to cancel."
-            ),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["default_tax_rate"].queryset = TaxRate.objects.filter(is_active=True)
-
-    def clean_next_invoice_number(self):
-        number = self.cleaned_data.get("next_invoice_number")
-        highest = Invoice.objects.aggregate(n=Max("number"))["n"] or 0
-        if number is not None and number <= highest:
-            raise ValidationError(
-                _("Invoice %(n)d is already issued: start from %(next)d or later.")
-                % {"n": highest, "next": highest + 1}
-            )
-        return number
 
 
 class OwnerOnly:
@@ -542,63 +300,27 @@ class BillingSettingsAdmin(OwnerOnly, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not is_owner(request.user):
             raise PermissionDenied
-        billing_settings_get()
+        invoices.billing_settings_get()
         return redirect("backoffice:billing_billingsettings_change", 1)
 
     def get_object(self, request, object_id, from_field=None):
         if str(object_id) == "1":
-            billing_settings_get()
+            invoices.billing_settings_get()
         return super().get_object(request, object_id, from_field)
 
     def save_model(self, request, obj, form, change):
-        # lock the row: an invoice issued meanwhile must not lose its bump of the counter
-        with transaction.atomic():
-            current = BillingSettings.objects.select_for_update().get(pk=1)
-            if "next_invoice_number" in form.changed_data:
-                if obj.next_invoice_number < current.next_invoice_number:
-                    obj.next_invoice_number = current.next_invoice_number
-            else:
-                obj.next_invoice_number = current.next_invoice_number
-            obj.save()
+        # the counter changes only when the owner typed a new one (and never goes back)
+        typed = "next_invoice_number" in form.changed_data
+        saved = invoice_settings.billing_settings_update(
+            by=request.user,
+            details=form.details(),
+            next_invoice_number=form.cleaned_data["next_invoice_number"] if typed else None,
+        )
+        obj.__dict__.update(saved.__dict__)
 
     def response_change(self, request, obj):
         messages.success(request, _("Billing settings saved."))
         return redirect("backoffice:billing_billingsettings_change", 1)
-
-
-class TaxRateForm(forms.ModelForm):
-    percent = forms.CharField(
-        label=gettext_lazy("Rate (%)"),
-        max_length=8,
-        help_text=gettext_lazy("e.g. 20 or 5.5"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "mf-input-rate"}),
-    )
-
-    class Meta:
-        model = TaxRate
-        fields = ["name", "percent", "is_inclusive", "is_active"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["percent"] = f"{self.instance.rate_bp / 100:g}"
-
-    def clean_percent(self):
-        text = (self.cleaned_data.get("percent") or "").strip().replace(",", ".").rstrip("%")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(_("Enter a percentage such as 20 or 5.5.")) from None
-        if not value.is_finite() or value < 0 or value > 100:
-            raise ValidationError(_("Enter a percentage between 0 and 100."))
-        bp = value * 100
-        if bp != bp.to_integral_value():
-            raise ValidationError(_("Use at most two decimals."))
-        return int(bp)
-
-    def save(self, commit=True):
-        self.instance.rate_bp = self.cleaned_data["percent"]
-        return super().save(commit)
 
 
 class TaxRateAdmin(OwnerOnly, admin.ModelAdmin):
@@ -609,6 +331,18 @@ class TaxRateAdmin(OwnerOnly, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("rate"), ordering="rate_bp")
     def rate(self, obj):
         return f"{obj.rate_bp / 100:g}%"
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = invoice_settings.tax_rate_save(
+            by=request.user,
+            tax_rate=obj if change else None,
+            name=data["name"],
+            rate_bp=data["percent"],
+            is_inclusive=data["is_inclusive"],
+            is_active=data["is_active"],
+        )
+        obj.__dict__.update(saved.__dict__)
 
 
 register_in_backoffice(Invoice, InvoiceAdmin)

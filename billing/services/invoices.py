@@ -202,12 +202,16 @@ def invoice_update_draft(
     by: User | None,
     lines: list[InvoiceLineSpec] | None = None,
     notes: str | None = None,
+    client=None,
 ) -> Invoice:
-    """Change a draft's lines or notes; issued invoices are frozen."""
+    """Change a draft's lines, notes or client (None: unchanged); issued invoices are frozen."""
     _require_owner(by)
     invoice = invoice_locked(invoice)
     if invoice.status != Invoice.Status.DRAFT:
         raise ValidationError({"status": _("Only a draft can be changed.")})
+    if client is not None and client.pk != invoice.client_id:
+        invoice.client = client
+        invoice.save(update_fields=["client"])
     if notes is not None:
         invoice.notes = notes
         invoice.save(update_fields=["notes"])

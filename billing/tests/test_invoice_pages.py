@@ -189,6 +189,77 @@ def test_the_owner_writes_a_draft_with_lines_in_the_back_office(
         )
 
 
+def _draft_change_data(draft, line, **extra) -> dict:
+    """The change form of ``draft`` as posted with its one ``line`` as it is."""
+    return {
+        "client": draft.client_id,
+        "notes": draft.notes,
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "1",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+        "lines-0-id": str(line.pk),
+        "lines-0-invoice": str(draft.pk),
+        "lines-0-description": line.description,
+        "lines-0-quantity": str(line.quantity),
+        "lines-0-unit_price": "50.00",
+        "lines-0-tax_rate": "",
+        **extra,
+    }
+
+
+def test_the_owner_changes_a_drafts_client_notes_and_lines_in_the_back_office(
+    business, owner_client, draft_invoice, stranger_record, vat
+):
+    with tenant_context(business):
+        line = draft_invoice.lines.get()
+    data = _draft_change_data(
+        draft_invoice,
+        line,
+        **{
+            "client": str(stranger_record.pk),
+            "notes": "Two lines now",
+            "lines-0-tax_rate": str(vat.pk),
+            "lines-1-description": "Water",
+            "lines-1-quantity": "1",
+            "lines-1-unit_price": "1.50",
+            "lines-1-tax_rate": "",
+        },
+    )
+    page = owner_client.post(f"/admin/billing/invoice/{draft_invoice.pk}/change/", data)
+    assert page.status_code == 302, page.text[:3000]
+    with tenant_context(business):
+        invoice = Invoice.objects.get(pk=draft_invoice.pk)
+        # 2 x 50.00 + 20 % VAT, and 1.50 without tax
+        assert (invoice.client_id, invoice.notes, invoice.total) == (
+            stranger_record.pk,
+            "Two lines now",
+            12150,
+        )
+        assert [each.description for each in invoice.lines.all()] == ["Personal training", "Water"]
+
+
+def test_a_line_deleted_in_the_back_office_leaves_the_draft(business, owner_client, draft_invoice):
+    with tenant_context(business):
+        line = draft_invoice.lines.get()
+    data = _draft_change_data(
+        draft_invoice,
+        line,
+        **{
+            "lines-0-DELETE": "on",
+            "lines-1-description": "Water",
+            "lines-1-quantity": "2",
+            "lines-1-unit_price": "1.50",
+        },
+    )
+    page = owner_client.post(f"/admin/billing/invoice/{draft_invoice.pk}/change/", data)
+    assert page.status_code == 302, page.text[:3000]
+    with tenant_context(business):
+        invoice = Invoice.objects.get(pk=draft_invoice.pk)
+        assert [each.description for each in invoice.lines.all()] == ["Water"]
+        assert (invoice.subtotal, invoice.tax_total, invoice.total) == (300, 0, 300)
+
+
 def test_a_price_with_too_many_decimals_is_a_form_error(business, owner_client, client_record):
     data = {
         "client": client_record.pk,
