@@ -29,9 +29,12 @@ bench: $(STAMP)
 	@command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y -qq wrk >/dev/null 2>&1) || echo "routing figures need wrk (apt-get install wrk)"
 	$(PY) -m mectofitness.dev bench $(ARGS)
 
+## make lint: formatting, ruff's rules, and the house's layers and import cycles
+## (import-linter's contracts in pyproject.toml)
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -4,20 +4,26 @@ import time
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django import forms
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import ngettext
+from django_tenants.utils import get_tenant_model
 
+from mectofitness.core import quotas
+
+from .emails import account_mail_send
+from .events import client_joined
 from .roles import CLIENT
 
 
 def _business():
-    from tenants.models import Business
-
+    """The business being served; None on the public site (django-tenants' stand-in).
+    Its model is named in settings: tenants sits above accounts."""
     tenant = getattr(connection, "tenant", None)
-    return tenant if isinstance(tenant, Business) else None
+    return tenant if isinstance(tenant, get_tenant_model()) else None
 
 
 def login_lockout_seconds(request, key: str) -> float:
@@ -74,11 +80,7 @@ class AccountAdapter(DefaultAccountAdapter):
         email = super().clean_email(email)
         business = _business()
         if business is not None and business.client_signup_open:
-            from billing.platform.limits import has_room
-
-            if not has_room(kind="clients", business=business):
-                from django import forms
-
+            if not quotas.has_room(kind="clients", business=business):
                 raise forms.ValidationError(
                     f"{business.name} cannot take new clients online right now. "
                     "Please contact them directly."
@@ -96,18 +98,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         """Every account mail in our own words, from the business (accounts.emails)."""
-        from .emails import account_mail_send
-
         account_mail_send(template_prefix=template_prefix, email=email, context=context)
 
     def save_user(self, request, user, form, commit=True):
         """Someone who signs up at a business is one of its clients."""
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            from clients.services.records import client_for_user_link
-
             user.groups.add(Group.objects.get(name=CLIENT))
-            client_for_user_link(user=user)
+            client_joined.send(sender=type(user), user=user, invited_by=None)
         return user
 
 

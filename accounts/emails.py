@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection
+from django_tenants.utils import get_tenant_model
 
 from mectofitness.core.context_processors import business_url
 from mectofitness.core.mail import send_business_mail, send_platform_mail
+
+from . import policies
+from .models import User
 
 
 def invitation_send(*, invitation, token: str, business) -> None:
@@ -66,17 +70,15 @@ SECURITY_NOTICES = {
 
 
 def _current_business():
-    from tenants.models import Business
-
+    """The business being served; None on the public site. Its model is named in
+    settings: tenants sits above accounts."""
     tenant = getattr(connection, "tenant", None)
-    return tenant if isinstance(tenant, Business) else None
+    return tenant if isinstance(tenant, get_tenant_model()) else None
 
 
 def _reply_to(*, business, email: str) -> str:
     """A client's mail answers to their coach; anyone else's to the owner (the owner's
     own, to our support)."""
-    from . import policies
-    from .models import User
 
     user = User.objects.filter(email__iexact=email).first()
     client = policies.portal_client_for_user(user) if user and not user.is_staff else None
@@ -90,7 +92,6 @@ def _reply_to(*, business, email: str) -> str:
 
 def account_mail_send(*, template_prefix: str, email: str, context: dict) -> None:
     """Send one of allauth's account mails with our template, in the business's name."""
-    from .verification import grace_ends_at
 
     name, subject = ACCOUNT_MAILS.get(template_prefix, ("security_notice", ""))
     if name == "security_notice":
@@ -100,6 +101,10 @@ def account_mail_send(*, template_prefix: str, email: str, context: dict) -> Non
     context["email"] = email
     user = context.get("user")
     if name == "email_confirmation" and user is not None:
+        # allauth.account.stages, which verification imports, cannot be imported first
+        # during app loading (allauth's own import cycle): import it when used
+        from .verification import grace_ends_at
+
         context["grace_ends_at"] = grace_ends_at(user)
     template = f"emails/account/{name}"
     business = _current_business()

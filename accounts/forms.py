@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from mectofitness.core.forms import TimezoneField
+from mectofitness.core.forms import PHONE_RE, TimezoneField
+from mectofitness.core.images import image_reencode
 
 from .models import User
 
@@ -90,8 +91,6 @@ class ProfileForm(forms.ModelForm):
         self.fields["first_name"].required = True
 
     def clean_phone(self):
-        from tenants.forms import PHONE_RE
-
         phone = self.cleaned_data.get("phone", "").strip()
         if phone and not PHONE_RE.match(phone):
             raise forms.ValidationError(_("Enter a phone number using digits, spaces and + ( ) -."))
@@ -103,8 +102,6 @@ class ProfileForm(forms.ModelForm):
             return None
         if upload.size > PHOTO_MAX_BYTES:
             raise forms.ValidationError(_("The photo is larger than 5 MB."))
-        from tenants.images import image_reencode
-
         try:
             return image_reencode(upload, max_side=512, fmt="JPEG")
         except ValueError as exc:

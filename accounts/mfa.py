@@ -2,7 +2,7 @@
 
 The middleware (``accounts.middleware``) applies it to every request made with a
 signed-in session, pages and API alike; the API's token authentication
-(``mectofitness.core.authentication``) applies it to personal tokens.
+(``accounts.authentication``) applies it to personal tokens.
 """
 
 from __future__ import annotations

@@ -2,17 +2,21 @@
 
 import secrets
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mectofitness.core import quotas
 from mectofitness.core.tasks import enqueue_on_commit
 
+from .events import client_invitation_creating, client_joined
 from .models import INVITATION_LIFETIME, ApiToken, Invitation, User, token_hash
 from .policies import may_invite
 from .roles import OWNER
+from .tasks import invitation_send_task
 
 
 def other_active_owner_exists(*, user: User, excluding=None) -> bool:
@@ -88,26 +92,20 @@ def _check_plan_room(*, role: str, email: str) -> None:
     coach counts with the open coach invitations; a client counts with the open
     client invitations, except people who are active (or onboarding) clients already,
     whose joining adds nobody."""
-    from billing.platform.limits import limit_check
-    from clients.models import Client
-
     open_invitations = Invitation.objects.filter(
         role=role, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
     )
     if role == Invitation.Role.COACH:
-        limit_check(kind="coaches", field="email", adding=1 + open_invitations.count())
+        quotas.limit_check(kind="coaches", field="email", adding=1 + open_invitations.count())
         return
-    counted = Client.objects.filter(status__in=Client.ACTIVE_STATUSES).values("email")
-    if Client.objects.filter(email__iexact=email, status__in=Client.ACTIVE_STATUSES).exists():
-        return  # already counted: joining the portal adds nobody
-    pending = open_invitations.exclude(email__in=counted).count()
-    limit_check(kind="clients", field="email", adding=1 + pending)
+    # who counts as a client is the clients app's to say (clients/receivers.py)
+    client_invitation_creating.send(
+        sender=Invitation, email=email, open_invitations=open_invitations
+    )
 
 
 def _issue_token(invitation: Invitation) -> None:
     """A fresh token and expiry; saves, and queues the e-mail carrying the token."""
-    from .tasks import invitation_send_task
-
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation.token_hash = token_hash(token)
@@ -175,8 +173,6 @@ def invitation_for_token(*, token: str) -> tuple[Invitation | None, str | None]:
 @transaction.atomic
 def invitation_accept(*, token: str, password: str, first_name: str, last_name: str = "") -> User:
     """Create the invited person's account: role, verified e-mail, password. Once."""
-    from allauth.account.models import EmailAddress
-
     invitation = Invitation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
     if invitation is None:
         raise ValidationError(INVITATION_PROBLEMS["missing"])
@@ -198,9 +194,7 @@ def invitation_accept(*, token: str, password: str, first_name: str, last_name: 
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user"])
     if invitation.role == Invitation.Role.CLIENT:
-        from clients.services.records import client_for_user_link
-
-        client_for_user_link(user=user, invited_by=invitation.invited_by)
+        client_joined.send(sender=User, user=user, invited_by=invitation.invited_by)
     return user
 
 
@@ -253,15 +247,13 @@ def api_token_user(*, key: str) -> User | None:
 @transaction.atomic
 def user_profile_update(*, user: User, form) -> User:
     """Save a person's profile form; a new photo replaces (and deletes) the old one."""
-    from billing.platform.limits import storage_check, storage_counted
-
     user = form.save(commit=False)
     old = user.avatar.name if user.avatar else ""
     photo = form.cleaned_data.get("photo")
     if photo is not None:
-        storage_check(adding_bytes=photo.size, field="photo")  # the plan's storage
+        quotas.storage_check(adding_bytes=photo.size, field="photo")  # the plan's storage
         user.avatar.save(f"avatar-{secrets.token_hex(4)}.jpg", photo, save=False)
-        storage_counted(added_bytes=photo.size)
+        quotas.storage_counted(added_bytes=photo.size)
     user.save()
     if old and user.avatar.name != old:
         storage = user.avatar.storage

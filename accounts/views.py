@@ -1,14 +1,23 @@
+import io
+
+from allauth.account.internal.stagekit import unstash_login
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from PIL import Image, ImageDraw, ImageFont
 
 from mectofitness.core.uploads import body_limit, file_route_limit
 
 from . import policies, services
-from .forms import PHOTO_MAX_BYTES, InvitationAcceptForm
+from .forms import PHOTO_MAX_BYTES, InvitationAcceptForm, ProfileForm
+from .verification import email_verification_resend
 
 
 @login_required
@@ -58,9 +67,6 @@ def invitation_accept(request, token: str):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     """The signed-in person's own details and photo."""
-    from django.contrib import messages
-
-    from .forms import ProfileForm
 
     form = ProfileForm(
         request.POST or None,
@@ -80,34 +86,8 @@ def profile(request):
     return render(request, "portal/profile.html", {"form": form}, status=status)
 
 
-@login_required
-def avatar(request, user_id: int):
-    """A person's photo: to themselves, to the business's staff when the person is
-    staff too, and to the staff who may see the person's client record (the owner:
-    every client; a coach: their own clients). Anyone else: not found."""
-    from django.http import FileResponse, Http404
-
-    from clients.selectors import client_queryset_for
-
-    from .models import User
-
-    viewer = request.user
-    person = User.objects.filter(pk=user_id).first()
-    if person is None or not person.avatar:
-        raise Http404
-    if person.pk != viewer.pk and not (
-        viewer.is_staff
-        and (person.is_staff or client_queryset_for(user=viewer).filter(user=person).exists())
-    ):
-        raise Http404
-    response = FileResponse(person.avatar.open(), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
-
-
 def manifest(request):
     """The web app manifest: the portal installs on a phone as the business's app."""
-    from django.http import JsonResponse
 
     business = request.tenant
     name = business.name
@@ -135,8 +115,6 @@ ICON_SIZES = (192, 512)
 
 def icon(request, size: int):
     """The app icon: the business's initial on its colour, drawn once and cached."""
-    from django.core.cache import cache
-    from django.http import Http404, HttpResponse
 
     if size not in ICON_SIZES:
         raise Http404
@@ -152,9 +130,6 @@ def icon(request, size: int):
 
 
 def _draw_icon(*, size: int, colour: str, letter: str) -> bytes:
-    import io
-
-    from PIL import Image, ImageDraw, ImageFont
 
     image = Image.new("RGB", (size, size), colour)
     draw = ImageDraw.Draw(image)
@@ -171,11 +146,6 @@ def verification_resend(request):
     """Send a new confirmation link: to the signed-in person (the back office's
     reminder), or to the person whose sign-in waits for it (the "confirm your address"
     page, where nobody is signed in yet)."""
-    from allauth.account.internal.stagekit import unstash_login
-    from django.contrib import messages
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    from .verification import email_verification_resend
 
     if request.user.is_authenticated:
         user, back = request.user, request.POST.get("next") or policies.BACK_OFFICE

@@ -17,7 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from tenants.images import image_reencode
+from mectofitness.core.images import image_reencode
 
 from .models import Questionnaire
 

@@ -8,6 +8,7 @@ from billing.platform.webhooks import webhook as stripe_webhook
 from billing.views import shop as shop_views
 from mectofitness.core import views as core_views
 from tenants import views
+from tenants.schemas import provisioning_state
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "MectoFitness platform"
@@ -17,7 +18,7 @@ admin.site.index_title = "Platform administration"
 urlpatterns = [
     # probes first: load balancers call them often, and resolving walks the list
     path("ping", core_views.ping, name="ping"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", core_views.healthz, {"provisioning": provisioning_state}, name="healthz"),
     path("", views.landing, name="landing"),
     path("pricing/", views.pricing, name="pricing"),
     path("signup/", views.signup, name="signup"),

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from backoffice.site import backoffice_site
+from clients.views import people as people_views
 from mectofitness.core import views as core_views
 from tenants import views as tenant_views
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("auth/handoff/", tenant_views.handoff, name="handoff"),
     path("invite/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
     path("profile/", account_views.profile, name="portal_profile"),
-    path("profile/photo/<int:user_id>/", account_views.avatar, name="portal_avatar"),
+    path("profile/photo/<int:user_id>/", people_views.avatar, name="portal_avatar"),
     path("manifest.webmanifest", account_views.manifest, name="portal_manifest"),
     path("icons/<int:size>.png", account_views.icon, name="portal_icon"),
     path(

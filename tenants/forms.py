@@ -5,7 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import NewAccountForm
-from mectofitness.core.forms import TimezoneField
+from mectofitness.core.forms import PHONE_RE, TimezoneField
+from mectofitness.core.images import image_reencode
 from mectofitness.core.timezones import (
     ALIASES,
     CURRENCY_BY_COUNTRY,
@@ -18,7 +19,6 @@ from mectofitness.core.timezones import (
 from .models import Business, Lead
 from .services import slug_problem
 
-PHONE_RE = re.compile(r"^\+?[0-9 ().-]{6,32}$")
 CURRENCIES = ["USD", "EUR", "GBP", "AUD", "CAD", "NZD", "CHF", "SEK", "NOK", "DKK"]
 
 
@@ -222,7 +222,6 @@ class BusinessSettingsForm(forms.ModelForm):
             return None
         if upload.size > LOGO_MAX_BYTES:
             raise forms.ValidationError(_("The logo is larger than 2 MB."))
-        from .images import image_reencode
 
         try:
             return image_reencode(upload, max_side=512, fmt="PNG")

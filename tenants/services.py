@@ -9,6 +9,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
@@ -20,11 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, tenant_context
 
+from accounts.models import User
 from accounts.roles import OWNER
+from mectofitness.core import quotas
 from mectofitness.core.tasks import enqueue_on_commit
 
 from . import schemas
 from .models import RESERVED_SLUGS, SLUG_PATTERN, Business, Domain, Lead, slug_to_schema
+from .tasks import business_signup_followup_task, pool_fill_task
 
 SLUG_RE = re.compile(SLUG_PATTERN)
 
@@ -141,8 +145,6 @@ def business_provision(
     )
 
     with tenant_context(business):
-        from accounts.models import User
-
         owner = User.objects.create_user(
             email=owner_email,
             password=owner_password,
@@ -156,8 +158,6 @@ def business_provision(
         )
         _owner_email_address_record(owner)
 
-    from .tasks import business_signup_followup_task, pool_fill_task
-
     if welcome:
         enqueue_on_commit(business_signup_followup_task, business_id=business.pk, owner_id=owner.pk)
     else:
@@ -167,7 +167,6 @@ def business_provision(
 
 def _owner_email_address_record(user) -> None:
     """Record the owner's address with allauth: primary, not yet verified."""
-    from allauth.account.models import EmailAddress
 
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
 
@@ -295,10 +294,8 @@ def business_settings_update(*, business: Business, form) -> Business:
     new_logo = form.cleaned_data.get("logo_upload")
     added = 0
     if new_logo is not None:
-        from billing.platform.limits import storage_check
-
         added = new_logo.size - _stored_size(business.logo)  # the old logo goes
-        storage_check(adding_bytes=added, field="logo_upload", business=business)
+        quotas.storage_check(adding_bytes=added, field="logo_upload", business=business)
         business.logo.save(f"logo-{secrets.token_hex(4)}.png", new_logo, save=False)
     elif form.cleaned_data.get("remove_logo"):
         business.logo = ""
@@ -307,9 +304,7 @@ def business_settings_update(*, business: Business, form) -> Business:
         storage = business.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo))
     if added > 0:
-        from billing.platform.limits import storage_counted
-
-        storage_counted(added_bytes=added, business=business)
+        quotas.storage_counted(added_bytes=added, business=business)
     return business
 
 

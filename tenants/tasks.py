@@ -6,8 +6,12 @@ from celery import shared_task
 from django.db import connection
 from django_tenants.utils import tenant_context
 
+from accounts.models import User
+
 from . import schemas
+from .emails import owner_welcome_send, signin_links_send
 from .models import Business
+from .selectors import accounts_for_email
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +30,6 @@ def business_signup_followup_task(*, business_id: int, owner_id: int) -> None:
     One task rather than two: the sign-up request pays for one broker round
     trip; the pool top-up is queued from here, by the worker.
     """
-    from accounts.models import User
-
-    from .emails import owner_welcome_send
 
     connection.set_schema_to_public()
     business = Business.objects.filter(pk=business_id).first()
@@ -44,8 +45,6 @@ def business_signup_followup_task(*, business_id: int, owner_id: int) -> None:
 def signin_links_send_task(*, email: str) -> None:
     """The sign-in finder's mail (public schema): nothing is sent to an address with no
     account, and the page that queued this says the same either way."""
-    from .emails import signin_links_send
-    from .selectors import accounts_for_email
 
     connection.set_schema_to_public()
     accounts = accounts_for_email(email=email)

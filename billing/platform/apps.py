@@ -1,4 +1,8 @@
+import stripe
 from django.apps import AppConfig
+from django.conf import settings
+
+from mectofitness.core import quotas
 
 
 class PlatformBillingConfig(AppConfig):
@@ -11,12 +15,12 @@ class PlatformBillingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        import stripe
-        from django.conf import settings
-
         # the local stand-in (dev, demo) or Stripe itself; settings decide
         if settings.STRIPE_API_BASE:
             stripe.api_base = stripe.connect_api_base = settings.STRIPE_API_BASE
 
-        # connects the webhook receivers; registers the tasks the services queue by name
-        from . import handlers, tasks  # noqa: F401
+        # they import models, so not before apps are loaded; handlers connects the
+        # webhook receivers, tasks registers what the services queue by name
+        from . import handlers, limits, tasks  # noqa: F401
+
+        quotas.provide(limits)  # the plan limits other apps ask for

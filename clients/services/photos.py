@@ -22,7 +22,7 @@ from PIL import Image, ImageOps
 from accounts.models import User
 from billing.platform.limits import storage_check, storage_counted
 from mectofitness.core.tasks import enqueue_on_commit
-from tenants.images import MAX_PIXELS
+from mectofitness.core.images import MAX_PIXELS
 
 from ..models import Client, ProgressPhoto
 from .measurements import EARLIEST_DATE, client_today

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -7,8 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Platform core"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
-        from accounts.signals import shared_app_content_types_drop
+        from .signals import shared_app_content_types_drop  # imports models: apps must be loaded
 
         post_migrate.connect(shared_app_content_types_drop, dispatch_uid="mf_shared_ct_drop")

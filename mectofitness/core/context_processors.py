@@ -1,12 +1,13 @@
 from django.conf import settings
-
-from tenants.models import Business
+from django_tenants.utils import get_tenant_model
 
 
 def site(request):
     """Values every template may use: the business being served (None on the public site)."""
     business = getattr(request, "tenant", None)
-    business = business if isinstance(business, Business) else None
+    # a business, not django-tenants' stand-in for the public site; its model is
+    # named in settings (tenants is above core)
+    business = business if isinstance(business, get_tenant_model()) else None
     return {
         "business": business,
         # allauth's login page offers sign-up only where it is open

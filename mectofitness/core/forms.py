@@ -1,12 +1,16 @@
 """Form helpers shared by the apps' views and back-office pages."""
 
 import functools
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+# a phone number as people write it: digits, spaces, + ( ) . -
+PHONE_RE = re.compile(r"^\+?[0-9 ().-]{6,32}$")
 
 
 def form_errors_add(form, exc: ValidationError) -> None:

@@ -2,6 +2,7 @@
 
 from celery import Task, current_app
 from django.db import connection, transaction
+from django_tenants.utils import get_tenant_model
 
 
 def enqueue_on_commit(task: Task | str, **kwargs) -> None:
@@ -29,8 +30,7 @@ def fan_out(task) -> int:
     """In the public schema: queue ``task`` once for every open business, with the
     business's schema in the task headers (beat's one periodic task per job). Returns
     how many were queued."""
-    from tenants.models import Business
-
+    Business = get_tenant_model()  # the business model, named in settings: tenants is above core
     connection.set_schema_to_public()
     queued = 0
     for schema_name in (

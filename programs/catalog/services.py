@@ -255,9 +255,9 @@ def default_image_source(source: str) -> ImageSource:
 
 def _copy_images(item: dict, images: ImageSource | None, summary: Summary) -> list[str]:
     """Copy an entry's images into public storage, each decoded and re-encoded as
-    people's photos are (tenants.images): served from our domains, an image must
+    people's photos are (mectofitness.core.images): served from our domains, an image must
     be nothing but an image. Anything else (SVG, HTML, a broken file) is refused."""
-    from tenants.images import image_reencode
+    from mectofitness.core.images import image_reencode
 
     stored = []
     folder = normalise(str(item.get("id") or item["name"])).replace(" ", "-") or "exercise"

@@ -4,6 +4,9 @@ authentication classes while importing its views)."""
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from .mfa import staff_mfa_message, staff_mfa_missing
+from .services import api_token_user
+
 TOKEN_KEYWORD = b"token"
 
 
@@ -20,8 +23,6 @@ class ApiTokenAuthentication(BaseAuthentication):
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed("Send the header as: Authorization: Token <key>.")
-        from accounts.services import api_token_user
-
         try:
             key = parts[1].decode()
         except UnicodeError:
@@ -29,8 +30,6 @@ class ApiTokenAuthentication(BaseAuthentication):
         user = api_token_user(key=key)
         if user is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
-        from accounts.mfa import staff_mfa_message, staff_mfa_missing
-
         business = getattr(request, "tenant", None)
         if staff_mfa_missing(user=user, business=business):
             # the token stays: it works again once its owner sets up two-factor sign-in
