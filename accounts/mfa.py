@@ -7,6 +7,7 @@ signed-in session, pages and API alike; the API's token authentication
 
 from __future__ import annotations
 
+from allauth.mfa.adapter import get_adapter
 from django.utils.translation import gettext as _
 
 # Where a person without a second factor may still go: setting one up (allauth
@@ -30,7 +31,6 @@ def staff_mfa_missing(*, user, business) -> bool:
         return False
     if user is None or not user.is_authenticated or not user.is_staff:
         return False
-    from allauth.mfa.adapter import get_adapter
 
     return not get_adapter().is_mfa_enabled(user)
 

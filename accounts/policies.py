@@ -36,6 +36,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import permissions
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 
 from .roles import CLIENT, COACH, OWNER
 
@@ -296,13 +297,11 @@ class IsPortalClient(permissions.BasePermission):
 def require_portal_client(request) -> Client:
     """The requester's active client record, or PermissionDenied (403) for everyone
     else: for API actions that only a client may take."""
-    from rest_framework.exceptions import PermissionDenied
-
     if is_staff_member(request.user):
-        raise PermissionDenied(_("Clients do this for themselves; staff cannot."))
+        raise ApiPermissionDenied(_("Clients do this for themselves; staff cannot."))
     client = portal_client(request)
     if client is None:
-        raise PermissionDenied(IsPortalClient.message)
+        raise ApiPermissionDenied(IsPortalClient.message)
     return client
 
 

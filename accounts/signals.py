@@ -1,3 +1,6 @@
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
@@ -75,13 +78,10 @@ def roles_create(sender, using, **kwargs):
     """Every business schema has the three role groups (the template carries them).
 
     Runs after the last app's post_migrate, when every app's permissions exist."""
-    from django.apps import apps as global_apps
 
     last = [config for config in global_apps.get_app_configs() if config.models_module][-1]
     if sender is not last or connection.schema_name == "public":
         return
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
 
     for label in {perm.split(".")[0] for perms in ROLE_PERMISSIONS.values() for perm in perms}:
         create_permissions(global_apps.get_app_config(label), verbosity=0, using=using)

@@ -13,6 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from allauth.account.internal.flows.email_verification import (
+    get_address_for_user,
+    send_verification_email_to_address,
+)
+from allauth.account.models import EmailAddress
 from allauth.account.stages import EmailVerificationStage
 from django.conf import settings
 from django.utils import timezone
@@ -28,7 +33,6 @@ def grace_ends_at(user) -> dt.datetime | None:
 
 def is_email_verified(user) -> bool:
     """Whether ``user`` has a confirmed address (one query)."""
-    from allauth.account.models import EmailAddress
 
     return EmailAddress.objects.filter(user_id=user.pk, verified=True).exists()
 
@@ -53,10 +57,6 @@ def email_verification_resend(*, request, user) -> bool:
     """Send ``user`` a new confirmation link (our branded mail). False when the address
     is confirmed already or a link went out moments ago (allauth's rate limit: the
     earlier link still works)."""
-    from allauth.account.internal.flows.email_verification import (
-        get_address_for_user,
-        send_verification_email_to_address,
-    )
 
     address = get_address_for_user(user)
     if address is None or address.verified:

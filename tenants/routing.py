@@ -29,6 +29,7 @@ import time
 
 import redis
 from django.conf import settings
+from django.db import connection, transaction
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -88,7 +89,6 @@ class HostCache:
 
     def publish_on_commit(self) -> None:
         """Clear here now; publish once when the current transaction commits."""
-        from django.db import connection, transaction
 
         self.clear()
         if not connection.in_atomic_block:

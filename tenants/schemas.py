@@ -27,7 +27,9 @@ import subprocess
 import sys
 import warnings
 
+from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import quote_schema_name, schema_exists
@@ -53,7 +55,6 @@ def migration_fingerprint() -> str:
 
     Computed once per process (it loads the migration graph).
     """
-    from django.apps import apps
 
     tenant_labels = {
         apps.get_app_config(name.rsplit(".", 1)[-1]).label
@@ -79,7 +80,6 @@ def migration_fingerprint() -> str:
 
 def template_rebuild(*, verbosity: int = 0) -> SchemaTemplate:
     """Migrate a fresh template schema and capture it. Slow (seconds): deploys only."""
-    from django.core.management import call_command
 
     fingerprint = migration_fingerprint()
     with connection.cursor() as cursor:
@@ -151,7 +151,7 @@ def pg_dump_path() -> str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset
-            import pgserver
+            import pgserver  # embedded PostgreSQL's pg_dump, where no other is installed
 
         bundled = os.path.join(os.path.dirname(pgserver.__file__), "pginstall", "bin", "pg_dump")
         if os.path.exists(bundled):

@@ -2,6 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.db import connection
+from django_tenants.utils import quote_schema_name
+
+from clients.models import Client
+from mectofitness.core.context_processors import business_url
+
+from .models import Business
+
 
 def client_counts(*, businesses) -> dict[int, int]:
     """Active clients (Client.ACTIVE_STATUSES: onboarding or active) of each business,
@@ -10,10 +18,6 @@ def client_counts(*, businesses) -> dict[int, int]:
     Crosses tenants on purpose (the platform admin's list): a UNION ALL over
     the businesses' schemas, each name quoted as an identifier.
     """
-    from django.db import connection
-    from django_tenants.utils import quote_schema_name
-
-    from clients.models import Client
 
     statuses = ", ".join(f"'{status}'" for status in Client.ACTIVE_STATUSES)  # constants
     businesses = [b for b in businesses if b.schema_name != "public"]
@@ -55,11 +59,6 @@ def accounts_for_email(*, email: str) -> list[AccountAt]:
     request. Cancelled businesses are left out; a suspended one is listed, its owner
     signs in there to pay.
     """
-    from django.db import connection
-
-    from mectofitness.core.context_processors import business_url
-
-    from .models import Business
 
     email = (email or "").strip().lower()
     if not email:

@@ -5,6 +5,7 @@ import logging
 import mimetypes
 import posixpath
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
@@ -20,12 +21,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing.platform.selectors import plan_list_public
 from mectofitness.core.context_processors import business_url
 from mectofitness.core.net import client_ip
 
 from . import services
 from .forms import LeadForm, SigninFinderForm, SignupForm
+from .models import Lead
 from .schemas import SchemaStateError
+from .tasks import signin_links_send_task
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +77,6 @@ PLANS = [
 def _plans() -> list[dict]:
     """The plans on sale: our limits and Stripe's monthly prices, synced into dj-stripe
     (billing.platform); our stored prices until the first sync; PLANS without plans."""
-    from billing.platform.selectors import plan_list_public
 
     plans = plan_list_public()
     if not plans:
@@ -203,7 +206,6 @@ def lead_create(request):
 @require_GET
 def lead_thanks(request):
     """The thank-you page after the lead form; without a valid token, a plain thanks."""
-    from .models import Lead
 
     context = {"created": True, "lead": None}
     try:
@@ -221,8 +223,6 @@ def lead_thanks(request):
 
 
 def _setting(name):
-    from django.conf import settings
-
     return getattr(settings, name)
 
 
@@ -298,7 +298,6 @@ def signin_finder(request):
     where it has an account. The answer never says whether it has any (the same page
     either way; the lookup and the mail happen in the worker, so the time taken says
     nothing either). Rate-limited per network, and per address (silently)."""
-    from .tasks import signin_links_send_task
 
     form = SigninFinderForm(request.POST or None)
     if request.method == "POST":

@@ -1,5 +1,7 @@
 """What every API endpoint shares: throttles, errors, permissions."""
 
+import zoneinfo
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import (
     RequestDataTooBig,
@@ -31,7 +33,6 @@ class BusinessRateThrottle(throttling.SimpleRateThrottle):
 
 def timezone_validate(value: str) -> str:
     """A serializer field check: empty, or an IANA time zone name ("Europe/London")."""
-    import zoneinfo
 
     if value:
         try:

@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django_tenants.utils import get_tenant_model
 
@@ -29,8 +30,6 @@ def _next_path(request) -> str:
 
 
 def _signup_open(request) -> bool:
-    from allauth.account.adapter import get_adapter
-
     return get_adapter(request).is_open_for_signup(request)
 
 

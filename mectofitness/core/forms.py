@@ -9,6 +9,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .timezones import ZONE_COUNTRY, timezone_canonical, timezone_choices, timezone_for_country
+
 # a phone number as people write it: digits, spaces, + ( ) . -
 PHONE_RE = re.compile(r"^\+?[0-9 ().-]{6,32}$")
 
@@ -54,7 +56,6 @@ def timezone_choices_for_datalist() -> list[tuple[str, str, str, str]]:
     """(zone, country code, primary mark, "Place (Country)"); the label lets people
     find a zone by country, the code and mark let signup.js go from zone to country
     and from country to its main zone."""
-    from .timezones import ZONE_COUNTRY, timezone_choices, timezone_for_country
 
     primary = mark_safe(" data-primary")
     rows = []
@@ -79,8 +80,6 @@ class TimezoneField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        from .timezones import timezone_canonical
-
         value = super().to_python(value)
         if value in self.empty_values:
             return value

@@ -23,6 +23,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
+from .context_processors import business_url, public_url
+
 PLATFORM_NAME = "MectoFitness"
 TEXT_AS_HTML = "emails/_text_as_html.html"
 
@@ -107,7 +109,6 @@ def send_business_mail(
     ``reply_to`` defaults to the business's owner. Give either ``template`` (the
     prefix of a .txt/.html pair) or a plain-text ``body``.
     """
-    from .context_processors import business_url, public_url
 
     recipients = _as_list(to)
     if not recipients:
@@ -145,7 +146,6 @@ def send_platform_mail(
     reply_to: str | Iterable[str] | None = None,
 ) -> int:
     """Send mail from MectoFitness (owners, platform staff). Reply-To: support."""
-    from .context_processors import public_url
 
     recipients = _as_list(to)
     if not recipients:

@@ -7,8 +7,11 @@ catalog entry or at a business's exercise."""
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .text import normalise, search_text_for
 
 
 class Category(models.TextChoices):
@@ -119,7 +122,6 @@ class ExerciseFields(models.Model):
     def refresh_search_keys(self) -> None:
         """Derive ``search_name`` and ``search_text`` from the name and aliases
         (``bulk_create``/``update`` skip ``save``: call this first)."""
-        from .text import normalise, search_text_for
 
         self.search_name = normalise(self.name)[:120]
         self.search_text = search_text_for(self.name, list(self.aliases or []))
@@ -131,7 +133,6 @@ class ExerciseFields(models.Model):
     @property
     def image_urls(self) -> list[str]:
         """Where the browser fetches the images: catalog images are public and cacheable."""
-        from django.urls import reverse
 
         return [reverse("library_image", args=[name]) for name in self.images]
 

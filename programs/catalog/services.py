@@ -18,8 +18,12 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
+from mectofitness.core.images import image_reencode
+
 from .measurement import measurement_infer
+from .models import CatalogExercise, CatalogWord
 from .text import EQUIPMENT, MUSCLES, normalise, search_text_for, variant_key, words_of
+from .vocabulary import catalog_vocabulary_reset
 
 AUTHORED_PATH = Path(__file__).resolve().parent / "data" / "authored.json"
 IMAGE_PREFIX = "public/catalog"
@@ -65,8 +69,6 @@ class Summary:
 
 def _models(apps=None):
     if apps is None:
-        from .models import CatalogExercise, CatalogWord
-
         return CatalogExercise, CatalogWord
     return apps.get_model("catalog", "CatalogExercise"), apps.get_model("catalog", "CatalogWord")
 
@@ -104,7 +106,6 @@ def catalog_words_refresh(*, apps=None) -> int:
     words.objects.bulk_create([words(word=w) for w in sorted(vocabulary - existing)])
     with connection.cursor() as cursor:  # fresh planner statistics after a bulk change
         cursor.execute(f"ANALYZE {exercises._meta.db_table}, {words._meta.db_table}")
-    from .vocabulary import catalog_vocabulary_reset
 
     catalog_vocabulary_reset()
     return len(vocabulary)
@@ -257,7 +258,6 @@ def _copy_images(item: dict, images: ImageSource | None, summary: Summary) -> li
     """Copy an entry's images into public storage, each decoded and re-encoded as
     people's photos are (mectofitness.core.images): served from our domains, an image must
     be nothing but an image. Anything else (SVG, HTML, a broken file) is refused."""
-    from mectofitness.core.images import image_reencode
 
     stored = []
     folder = normalise(str(item.get("id") or item["name"])).replace(" ", "-") or "exercise"
@@ -296,7 +296,6 @@ def catalog_import(*, data: list[dict], images: ImageSource | None = None) -> Su
     hyphen, spaces or punctuation ("Pushups", "Seated Cable Rows") becomes an alias of
     that entry and is reported in ``Summary.merged``; anything else is added. Spelling
     stays significant ("Dumbell Curl" stays apart from "Dumbbell Curl")."""
-    from .models import CatalogExercise
 
     summary = Summary()
     index = _index(CatalogExercise)

@@ -10,6 +10,7 @@ from collections import Counter
 
 from mectofitness.core.fuzzy import WordIndex
 
+from .models import CatalogExercise
 from .text import normalise, words_of
 
 SIMILARITY = 0.3  # pg_trgm's default threshold
@@ -112,7 +113,6 @@ _cache: dict[str, Vocabulary] = {}
 def catalog_vocabulary() -> Vocabulary:
     """The catalog's words (those of ``CatalogWord``) and names, re-read at most every
     ``TTL`` seconds: one query."""
-    from .models import CatalogExercise
 
     current = _cache.get("catalog")
     if current is None or time.monotonic() - current.loaded > Vocabulary.TTL:

@@ -1,12 +1,18 @@
 """Make sure the demo business exists, with people to sign in as, and print their logins."""
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django_tenants.utils import tenant_context
 
+from accounts.models import User
 from accounts.roles import CLIENT, COACH
+from billing.demo import billing_demo_seed
+from clients.demo import clients_demo_seed
+from clients.models import Client
 from mectofitness.core.context_processors import business_url, public_url
+from programs.demo import training_demo_seed
 from tenants.models import Business
 from tenants.services import business_provision
 
@@ -40,10 +46,6 @@ class Command(BaseCommand):
                 welcome=False,
             ).business
         with tenant_context(business):
-            from allauth.account.models import EmailAddress
-
-            from accounts.models import User
-
             for email, first, last, role, staff in PEOPLE[1:]:
                 user, created = User.objects.get_or_create(
                     email=email,
@@ -58,19 +60,15 @@ class Command(BaseCommand):
                 EmailAddress.objects.update_or_create(
                     user=user, email=user.email, defaults={"verified": True, "primary": True}
                 )
-            from clients.demo import clients_demo_seed
 
             owner = User.objects.get(email=PEOPLE[0][0])
             coach = User.objects.get(email=PEOPLE[1][0])
             client_user = User.objects.get(email=PEOPLE[2][0])
             clients_demo_seed(coaches=[coach, owner], owner=owner, client_user=client_user)
-            from clients.models import Client
-            from programs.demo import training_demo_seed
 
             chloe = Client.objects.filter(user=client_user).first()
             if chloe is not None:
                 training_demo_seed(client=chloe, coach=coach, owner=owner)
-            from billing.demo import billing_demo_seed
 
             payers = list(Client.objects.filter(status=Client.Status.ACTIVE).order_by("pk")[:4])
             billing_demo_seed(owner=owner, clients=payers)
@@ -81,8 +79,6 @@ class Command(BaseCommand):
             business.stripe_account_id = "acct_demopeakperformance"
             business.stripe_charges_enabled = True
             business.save(update_fields=["stripe_account_id", "stripe_charges_enabled"])
-
-        from accounts.models import User
 
         if not User.objects.filter(email=PLATFORM_ADMIN).exists():
             User.objects.create_superuser(
