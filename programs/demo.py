@@ -14,17 +14,25 @@ from accounts.models import User
 from clients.models import Client
 from programs.catalog.models import Measurement
 
+from .models import Food, PersonalRecord, Prescription, Program, ScheduledWorkout, WorkoutLog
+from .services.assignment import assignment_create
+from .services.food_log import food_log_add
+from .services.foods import foods_ensure_starter
+from .services.generator import intake_build, program_generate
+from .services.generator_rules import GYM
+from .services.habits import habit_assign, habit_check
+from .services.logging import SetInput, workout_sync
+from .services.meal_plans import meal_add, meal_item_add, meal_plan_copy, meal_plan_create
+from .services.nutrition_targets import nutrition_target_set
+from .values import exercise_ref
+
 
 @transaction.atomic
 def training_demo_seed(*, client: Client, coach: User, owner: User) -> None:
-    from .models import Program
-
     if Program.objects.exists():
         return
     program = _program(owner=owner)
     _follow(program=program, client=client, coach=coach)
-    from .models import PersonalRecord, WorkoutLog
-
     # Chloe saw the older celebrations; the last workout's records are still news
     latest = WorkoutLog.objects.filter(client=client).order_by("-started_at").first()
     PersonalRecord.objects.filter(client=client).exclude(workout=latest).update(is_seen=True)
@@ -33,9 +41,6 @@ def training_demo_seed(*, client: Client, coach: User, owner: User) -> None:
 
 
 def _program(*, owner: User):
-    from .services.generator import intake_build, program_generate
-    from .services.generator_rules import GYM
-
     intake = intake_build(
         goal="strength", level="intermediate", days_per_week=4, minutes=60, equipment=GYM
     )
@@ -127,11 +132,6 @@ def _follow(*, program, client: Client, coach: User) -> None:
     load for the prescribed reps, feeling easier each week; a few times in the month the
     day's main lift goes up a step: those are her records, the newest still unseen in the
     portal."""
-    from .models import Prescription, ScheduledWorkout
-    from .services.assignment import assignment_create
-    from .services.logging import SetInput, workout_sync
-    from .values import exercise_ref
-
     today = timezone.localdate()
     start = today - dt.timedelta(days=27)  # four weeks back (the service allows 30)
     (assignment,) = assignment_create(
@@ -226,12 +226,6 @@ def _follow(*, program, client: Client, coach: User) -> None:
 
 
 def _nutrition(*, client: Client, coach: User, owner: User) -> None:
-    from .models import Food
-    from .services.food_log import food_log_add
-    from .services.foods import foods_ensure_starter
-    from .services.meal_plans import meal_add, meal_item_add, meal_plan_copy, meal_plan_create
-    from .services.nutrition_targets import nutrition_target_set
-
     foods_ensure_starter()
     nutrition_target_set(
         client=client, calories=2100, protein_g=140, carbs_g=230, fat_g=70, by=coach
@@ -274,8 +268,6 @@ def _nutrition(*, client: Client, coach: User, owner: User) -> None:
 
 
 def _habits(*, client: Client, coach: User) -> None:
-    from .services.habits import habit_assign, habit_check
-
     today = timezone.localdate()
     start = today - dt.timedelta(days=21)
     steps = habit_assign(

@@ -17,6 +17,7 @@ from django.utils import timezone as djtz
 from django.utils.translation import gettext_lazy as _
 
 from programs.catalog.models import CatalogExercise, ExerciseFields, Measurement
+from programs.sets import format_set
 
 USER = settings.AUTH_USER_MODEL
 CLIENT = "clients.Client"
@@ -251,7 +252,7 @@ class Prescription(models.Model):
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
     distance_m = models.PositiveIntegerField(null=True, blank=True)
     notes = models.CharField(max_length=300, blank=True)
-    # progression from week to week (see programs.services.progression)
+    # progression from week to week (see programs.progression)
     progression = models.JSONField(
         default=dict,
         blank=True,
@@ -463,9 +464,7 @@ class SetLog(models.Model):
         ]
 
     def __str__(self):
-        from .sets import format_set  # "set 1: 45 s", never "45 x None"
-
-        return f"set {self.set_number}: {format_set(self)}"
+        return f"set {self.set_number}: {format_set(self)}"  # "set 1: 45 s", never "45 x None"
 
 
 class PersonalRecord(models.Model):

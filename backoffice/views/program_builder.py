@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.policies import is_staff_member
 from programs.forms_builder import MoveForm, ProgramCreateForm
 from programs.models import Block, Prescription, Program, ProgramDay
+from programs.progression import prescription_for_week, progression_text
 from programs.selectors.builder import (
     exercise_name,
     exercise_picker,
@@ -31,7 +32,6 @@ from programs.selectors.builder import (
 )
 from programs.services.prescriptions import prescription_move
 from programs.services.program_structure import block_move, program_create
-from programs.services.progression import prescription_for_week, progression_text
 from programs.sets import format_time_distance
 
 from ..chrome import render_page

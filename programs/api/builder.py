@@ -40,6 +40,7 @@ from accounts.policies import IsStaffMember
 from clients.selectors import client_queryset_for
 
 from ..models import Block, Prescription, Program, ProgramDay, ProgramWeek
+from ..progression import progression_text
 from ..selectors.builder import (
     exercise_name,
     exercise_ref,
@@ -83,7 +84,6 @@ from ..services.program_structure import (
     week_remove,
     week_update,
 )
-from ..services.progression import progression_text
 from .assignment import assign_program
 
 # --- parsing what is sent -------------------------------------------------------------
@@ -162,7 +162,7 @@ class Tempo(Text):
 
 class Raw(serializers.Field):
     """A value passed on as sent: the progression rule (a JSON object the service
-    checks, ``programs.services.progression.progression_clean``)."""
+    checks, ``programs.progression.progression_clean``)."""
 
     def __init__(self, **kwargs):
         super().__init__(required=False, allow_null=True, **kwargs)

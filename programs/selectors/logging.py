@@ -28,7 +28,7 @@ from ..models import (
     SetLog,
     WorkoutLog,
 )
-from ..services.progression import prescription_for_week
+from ..progression import prescription_for_week
 from ..sets import (
     columns,
     format_distance,
@@ -139,7 +139,7 @@ class Target:
 
 def _week_target(prescription: Prescription, week: int) -> Target:
     """The prescription for ``week`` of the program: the builder's progression
-    (``programs.services.progression``; one query counts the written weeks), else the
+    (``programs.progression``; one query counts the written weeks), else the
     values as written."""
     written = Target(
         sets=prescription.sets,

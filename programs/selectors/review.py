@@ -17,7 +17,7 @@ from clients import units as u
 from clients.selectors import client_queryset_for
 
 from ..models import PersonalRecord, Prescription, ProgramWeek, SetLog, WorkoutLog
-from ..services.progression import prescription_for_week
+from ..progression import prescription_for_week
 from ..sets import (
     DOT,
     HAS_LOAD,

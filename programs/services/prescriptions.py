@@ -5,7 +5,7 @@ swapping the exercise, reordering, moving to another workout and removing.
 Every function here is one transaction and takes typed values (``PrescriptionChanges``;
 the API's serializers parse what people type); it raises ``ValidationError`` keyed by
 field, every problem at once. How a prescription progresses from week to week is
-``programs.services.progression``.
+``programs.progression``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from accounts.models import User
 from programs.catalog.models import CatalogExercise, Measurement
 
 from ..models import Block, Exercise, Prescription, Program, ProgramDay
+from ..progression import progression_clean
 from .program_structure import (
     block_add,
     block_move,
@@ -31,7 +32,6 @@ from .program_structure import (
     program_of_day,
     renumber,
 )
-from .progression import progression_clean
 
 MAX_PRESCRIPTIONS_PER_BLOCK = 12
 

@@ -1,7 +1,7 @@
 """The program builder's structure: programs, weeks, days (workouts) and blocks; adding,
 changing, reordering, duplicating, cloning, moving between workouts and removing.
 What a block prescribes is ``programs.services.prescriptions``; how it progresses from
-week to week, ``programs.services.progression``.
+week to week, ``programs.progression``.
 
 Every function here is one transaction, takes typed values (the API's serializers and
 the back office's forms parse input) and raises ``ValidationError`` keyed by field

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from programs import progression
 from programs.api.builder import PrescriptionInputSerializer
 from programs.models import Block, Prescription, ProgramDay, ProgramWeek
-from programs.services import prescriptions, progression
+from programs.services import prescriptions
 from programs.services import program_structure as structure
 
 

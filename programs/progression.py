@@ -1,6 +1,8 @@
 """Progression of a prescription from week to week: the rule's shapes, their check
 (``progression_clean``), the target of any program week (``prescription_for_week``) and
-the rule in words (``progression_text``).
+the rule in words (``progression_text``). Pure functions (no writes; one count query
+when the written weeks are not given): the builder's services, the logger's and the
+review's selectors and the pages all use them.
 
 Progression (``Prescription.progression``) is JSON of one of these shapes; every
 shape may add ``"deload_every": N`` (2-52) and ``"deload_percent": P`` (30-100,
@@ -30,7 +32,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from ..models import Prescription, ProgramWeek
+from .models import Prescription, ProgramWeek
 
 PROGRESSION_KINDS = ("add_load", "add_reps", "wave")
 TWO_PLACES = Decimal("0.01")
