@@ -29,7 +29,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -89,6 +90,7 @@ from .assignment import assign_program
 # --- parsing what is sent -------------------------------------------------------------
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class Whole(serializers.Field):
     """A whole number as typed (``"4"`` or ``4``); empty is None (the service says when a
     number is needed). Anything else is refused with the field's own message."""
@@ -111,6 +113,7 @@ class Whole(serializers.Field):
         return value
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class Text(serializers.Field):
     """Text as typed: spaces collapsed (``collapse``) or only trimmed; null is empty."""
 
@@ -132,6 +135,7 @@ class Text(serializers.Field):
         return value
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class Load(serializers.Field):
     """A load as typed: ``62.5`` or ``"62,5"``; empty is None."""
 
@@ -160,6 +164,7 @@ class Tempo(Text):
         return super().to_internal_value(data).replace(" ", "").upper()
 
 
+@extend_schema_field(OpenApiTypes.OBJECT)
 class Raw(serializers.Field):
     """A value passed on as sent: the progression rule (a JSON object the service
     checks, ``programs.progression.progression_clean``)."""
@@ -174,6 +179,7 @@ class Raw(serializers.Field):
         return value
 
 
+@extend_schema_field({"type": "array", "items": {"type": "integer"}})
 class Ids(serializers.Field):
     """The ids of a reorder, in their new order."""
 
