@@ -1,16 +1,12 @@
 """Back office: the list of program assignments, with pause / resume / cancel of the
 selected ones (through ``programs.services.assignment``). The assign page, a client's
 training page and its shift / pause / resume / cancel forms are pages
-(``backoffice/views/assignment.py``) on this list's paths.
-
-``assign_program_to_clients``: an admin action for the client list: the selected
-clients, pre-ticked on the assign page.
+(``backoffice/views/assignment.py``) on this list's paths. The client list's "Assign a
+program…" action opens the assign page (``clients/admin/records.py``).
 """
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,13 +16,6 @@ from mectofitness.core.admin_registry import register_in_backoffice
 from ..models import ProgramAssignment
 from ..selectors.assignment import assignment_queryset_for
 from ..services import assignment as svc
-
-
-@admin.action(description=gettext_lazy("Assign a program…"))
-def assign_program_to_clients(modeladmin, request, queryset):
-    """For ``ClientAdmin.actions``: open the assign page with these clients ticked."""
-    ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[:200])
-    return redirect(f"{reverse('backoffice:programs_programassignment_assign')}?clients={ids}")
 
 
 class ProgramAssignmentAdmin(admin.ModelAdmin):
