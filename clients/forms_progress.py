@@ -10,10 +10,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from billing.platform.limits import storage_check
+
 from . import units as u
 from .models import Client, Measurement, Metric, ProgressPhoto
 from .services.measurements import client_today, measurement_validate, metric_clean
-from .services.photos import MAX_UPLOAD_BYTES, accepted_types_text
+from .services.photos import MAX_UPLOAD_BYTES, accepted_types_text, photo_image_clean
 
 
 class DateInput(forms.DateInput):
@@ -359,3 +361,55 @@ def compare_context(*, client, data) -> dict:
         "after": after,
         "days_between": (after.taken_on - before.taken_on).days if before and after else None,
     }
+
+
+class PhotoAdminForm(forms.ModelForm):
+    """Add: client, pose, date and the file. Change: pose and date only."""
+
+    upload = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+
+    class Meta:
+        model = ProgressPhoto
+        fields = ["client", "pose", "taken_on"]
+        error_messages = {
+            "client": {
+                "required": _("Choose the client."),
+                "invalid_choice": _("Choose one of your clients."),
+            },
+            "pose": {"required": _("Choose front, side or back.")},
+            "taken_on": {"required": _("Enter the date the photo was taken.")},
+        }
+
+    cleaned_image = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["upload"].required = True
+            self.fields["upload"].error_messages["required"] = _("Choose a photo to upload.")
+            self.fields["upload"].help_text = _("%(types)s, up to %(mb)s MB.") % {
+                "types": accepted_types_text(),
+                "mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+            }
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if self.instance.pk or not upload:
+            return upload
+        try:
+            self.cleaned_image = photo_image_clean(upload)
+            storage_check(adding_bytes=self.cleaned_image.size, field="image")
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["image"]) from None
+        return upload
+
+    def clean_taken_on(self):
+        taken_on = self.cleaned_data.get("taken_on")
+        client = self.cleaned_data.get("client") or getattr(self.instance, "client", None)
+        if taken_on and client and taken_on > client_today(client=client):
+            raise ValidationError(_("The date cannot be in the future."))
+        return taken_on

@@ -5,12 +5,14 @@ the owner sees every client, a coach the clients assigned to them (as
 primary coach or sharing), a client their own record only.
 """
 
+import datetime as dt
 from collections import OrderedDict
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Concat, Greatest, Reverse, RowNumber
+from django.utils import timezone
 
 from accounts.models import Invitation, User
 from accounts.policies import is_coach, is_owner
@@ -417,3 +419,36 @@ def client_page_extras(*, client: Client) -> dict:
         "status_changes": client.status_changes.select_related("changed_by")[:20],
         "invitation": None if client.user_id else client_invitation_latest(client=client),
     }
+
+
+def clients_filter(
+    *,
+    clients: QuerySet[Client],
+    q: str = "",
+    status: str = "",
+    tag: str = "",
+    coach: int | None = None,
+    active_within_days: int | None = None,
+    quiet_for_days: int | None = None,
+    include_archived: bool = False,
+) -> QuerySet[Client]:
+    """The client list narrowed as the API's list and CSV export ask: archived clients
+    only with ``include_archived`` or when their status is asked for; ``coach`` as
+    primary or sharing; a search ranks the best match first."""
+    if status:
+        clients = clients.filter(status=status)
+    elif not include_archived:
+        clients = clients.exclude(status=Client.Status.ARCHIVED)
+    if tag:
+        clients = clients.filter(tags__name__iexact=tag)
+    if coach is not None:
+        shared = Client.coaches.through.objects.filter(user_id=coach).values("client_id")
+        clients = clients.filter(primary_coach_id=coach) | clients.filter(pk__in=shared)
+    now = timezone.now()
+    if active_within_days is not None:
+        clients = clients.filter(last_activity_at__gte=now - dt.timedelta(days=active_within_days))
+    if quiet_for_days is not None:
+        clients = clients.filter(last_activity_at__lt=now - dt.timedelta(days=quiet_for_days))
+    if q.strip():
+        clients = client_search(clients=clients, query=q)
+    return clients

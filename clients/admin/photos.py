@@ -6,81 +6,19 @@ worker). A client's photos page and the side-by-side comparison are pages of the
 own: ``backoffice.views.client_photos``.
 """
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from billing.platform.limits import storage_check
 from mectofitness.core.admin_registry import register_in_backoffice
 from mectofitness.core.uploads import file_route_limit
 
+from ..forms_progress import PhotoAdminForm
 from ..models import ProgressPhoto
 from ..selectors import client_queryset_for
-from ..services.measurements import client_today
-from ..services.photos import (
-    MAX_UPLOAD_BYTES,
-    accepted_types_text,
-    photo_delete,
-    photo_image_clean,
-    photo_update,
-    photo_upload,
-)
-
-
-class PhotoAdminForm(forms.ModelForm):
-    """Add: client, pose, date and the file. Change: pose and date only."""
-
-    upload = forms.FileField(
-        label=gettext_lazy("Photo"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
-    )
-
-    class Meta:
-        model = ProgressPhoto
-        fields = ["client", "pose", "taken_on"]
-        error_messages = {
-            "client": {
-                "required": gettext_lazy("Choose the client."),
-                "invalid_choice": gettext_lazy("Choose one of your clients."),
-            },
-            "pose": {"required": gettext_lazy("Choose front, side or back.")},
-            "taken_on": {"required": gettext_lazy("Enter the date the photo was taken.")},
-        }
-
-    cleaned_image = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.instance.pk:
-            self.fields["upload"].required = True
-            self.fields["upload"].error_messages["required"] = _("Choose a photo to upload.")
-            self.fields["upload"].help_text = _("%(types)s, up to %(mb)s MB.") % {
-                "types": accepted_types_text(),
-                "mb": MAX_UPLOAD_BYTES // (1024 * 1024),
-            }
-
-    def clean_upload(self):
-        upload = self.cleaned_data.get("upload")
-        if self.instance.pk or not upload:
-            return upload
-        try:
-            self.cleaned_image = photo_image_clean(upload)
-            storage_check(adding_bytes=self.cleaned_image.size, field="image")
-        except ValidationError as exc:
-            raise ValidationError(exc.message_dict["image"]) from None
-        return upload
-
-    def clean_taken_on(self):
-        taken_on = self.cleaned_data.get("taken_on")
-        client = self.cleaned_data.get("client") or getattr(self.instance, "client", None)
-        if taken_on and client and taken_on > client_today(client=client):
-            raise ValidationError(_("The date cannot be in the future."))
-        return taken_on
+from ..services.photos import MAX_UPLOAD_BYTES, photo_delete, photo_update, photo_upload
 
 
 class ProgressPhotoAdmin(admin.ModelAdmin):

@@ -2,9 +2,7 @@
 
 import datetime as dt
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -15,15 +13,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Invitation, User
+from accounts.models import Invitation
 from accounts.policies import is_owner, may_invite
 from mectofitness.core.admin_registry import register_in_backoffice
 
+from ..forms_records import ClientActionForm, ClientAdminForm
 from ..models import Client, Tag
 from ..selectors import client_page_extras, client_queryset_for, client_search, coach_list
 from ..services.records import (
     client_record_save,
-    client_room_check,
     clients_bulk_assign_coach,
     clients_bulk_status,
     clients_bulk_tag,
@@ -129,22 +127,6 @@ class ActivityFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ClientActionForm(ActionForm):
-    """The bulk-action bar: what to apply to the selected clients."""
-
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", "—"), *Client.Status.choices]
-    )
-    tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
-    coach = forms.ModelChoiceField(
-        label=_("Coach"), required=False, queryset=User.objects.none(), empty_label="—"
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["coach"].queryset = coach_list()
-
-
 class RankedChangeList(ChangeList):
     """With a search, results come best match first unless a column is clicked."""
 
@@ -152,49 +134,6 @@ class RankedChangeList(ChangeList):
         if self.query and ORDER_VAR not in self.params and queryset.query.order_by:
             return [*queryset.query.order_by]
         return super().get_ordering(request, queryset)
-
-
-class ClientAdminForm(forms.ModelForm):
-    class Meta:
-        model = Client
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "date_of_birth",
-            "gender",
-            "status",
-            "source",
-            "primary_coach",
-            "coaches",
-            "tags",
-            "experience_level",
-            "goals",
-            "injuries",
-            "medical_notes",
-            "emergency_contact_name",
-            "emergency_contact_phone",
-            "timezone",
-            "units",
-        ]
-        widgets = {
-            "coaches": forms.CheckboxSelectMultiple(attrs={"class": "mf-checks"}),
-            "tags": forms.CheckboxSelectMultiple(attrs={"class": "mf-checks"}),
-            "goals": forms.Textarea(attrs={"rows": 3}),
-            "injuries": forms.Textarea(attrs={"rows": 3}),
-            "medical_notes": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def clean_status(self):
-        """A client entering onboarding or active needs room on the plan: say so here."""
-        status = self.cleaned_data.get("status")
-        stored = Client.objects.filter(pk=self.instance.pk).values_list("status", flat=True)
-        try:
-            client_room_check(to_status=status, from_status=stored.first() or "")
-        except ValidationError as exc:
-            raise forms.ValidationError(exc.message_dict.get("status", exc.messages)) from exc
-        return status
 
 
 class ClientAdmin(admin.ModelAdmin):

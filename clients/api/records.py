@@ -4,10 +4,7 @@ Staff see the clients ``client_queryset_for`` gives them; a client sees only
 their own record, read-only. Records are archived, never deleted.
 """
 
-import datetime as dt
-
 from django.db.models import Prefetch
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,7 +14,7 @@ from accounts.policies import IsStaffMember, ReadOrStaffWrites, is_owner
 from mectofitness.core.api import timezone_validate
 
 from ..models import Client, ClientNote, ClientStatusChange, Tag
-from ..selectors import client_queryset_for, client_search, coach_list
+from ..selectors import client_queryset_for, clients_filter, coach_list
 from ..services.records import (
     client_create,
     client_note_add,
@@ -186,27 +183,7 @@ def clients_filtered(*, request, clients):
     a bad value is a 400 keyed by parameter."""
     serializer = ClientFilterSerializer(data=request.query_params)
     serializer.is_valid(raise_exception=True)
-    params = serializer.validated_data
-    if params.get("status"):
-        clients = clients.filter(status=params["status"])
-    elif not params["include_archived"]:
-        clients = clients.exclude(status=Client.Status.ARCHIVED)
-    if params.get("tag"):
-        clients = clients.filter(tags__name__iexact=params["tag"])
-    coach = params.get("coach")
-    if coach is not None:
-        shared = Client.coaches.through.objects.filter(user_id=coach).values("client_id")
-        clients = clients.filter(primary_coach_id=coach) | clients.filter(pk__in=shared)
-    now = timezone.now()
-    within = params.get("active_within_days")
-    if within is not None:
-        clients = clients.filter(last_activity_at__gte=now - dt.timedelta(days=within))
-    quiet = params.get("quiet_for_days")
-    if quiet is not None:
-        clients = clients.filter(last_activity_at__lt=now - dt.timedelta(days=quiet))
-    if params.get("q", "").strip():
-        clients = client_search(clients=clients, query=params["q"])
-    return clients
+    return clients_filter(clients=clients, **serializer.validated_data)
 
 
 @extend_schema_view(list=extend_schema(parameters=_FILTERS))

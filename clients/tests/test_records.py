@@ -336,6 +336,19 @@ def test_a_coach_cannot_delete_a_note_another_coach_wrote(
         assert client_record.notes.get().body == "Theirs"
 
 
+def test_a_tag_added_in_the_back_office_is_saved_tidied_and_refused_twice(owner_client, business):
+    response = owner_client.post(
+        "/admin/clients/tag/add/", {"name": "Early   birds", "colour": "#c2410c"}
+    )
+    assert response.status_code == 302
+    again = owner_client.post(
+        "/admin/clients/tag/add/", {"name": "early birds", "colour": "#c2410c"}
+    )
+    assert again.status_code == 200
+    with tenant_context(business):
+        assert list(Tag.objects.values_list("name", flat=True)) == ["Early birds"]
+
+
 def test_a_coach_adding_a_client_becomes_its_primary_coach(coach_browser, business, coach):
     response = coach_browser.post(
         f"{LIST}add/",
