@@ -20,10 +20,19 @@ def enqueue_on_commit(task: Task | str, **kwargs) -> None:
 
     def send():
         # by name: the app's registry (eager in tests, like the task object itself)
-        found = current_app.tasks[task] if isinstance(task, str) else task
+        found = task_named(task) if isinstance(task, str) else task
         found.apply_async(kwargs=kwargs, headers={"_schema_name": schema_name})
 
     transaction.on_commit(send)
+
+
+def task_named(name: str) -> Task:
+    """The registered task called ``name``. A web process has not imported every
+    app's tasks module (the worker does, at start): the first miss asks Celery's
+    loader to import them, which runs ``app.autodiscover_tasks()``."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
 
 
 def fan_out(task) -> int:
