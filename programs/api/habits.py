@@ -11,7 +11,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts.policies import portal_client, staff_may
+from accounts.policies import is_staff_member, portal_client, staff_may
 from clients.models import Client, Habit, HabitCheck
 from clients.selectors import client_queryset_for
 from clients.serializers import ClientField
@@ -87,7 +87,9 @@ class HabitViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Habit.objects.none()
         rows = habits_for(user=self.request.user)
-        if not self.request.user.is_staff or self.request.query_params.get("archived") not in (
+        if not is_staff_member(self.request.user) or self.request.query_params.get(
+            "archived"
+        ) not in (
             "1",
             "true",
         ):
@@ -220,7 +222,7 @@ class HabitCheckViewSet(
         )
 
     def perform_destroy(self, instance):
-        if self.request.user.is_staff:
+        if is_staff_member(self.request.user):
             raise PermissionDenied(_("Only the client ticks off their habits."))
         svc.habit_uncheck(habit=instance.habit, on=instance.date, by=self.request.user)
 

@@ -22,7 +22,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from accounts.policies import ReadOrStaffWrites, portal_client, staff_may
+from accounts.policies import ReadOrStaffWrites, is_staff_member, portal_client, staff_may
 from clients.selectors import client_queryset_for
 from clients.serializers import ClientField
 from clients.services.measurements import client_today
@@ -368,7 +368,7 @@ class MealPlanViewSet(viewsets.GenericViewSet):
             return MealPlan.objects.none()
         user = self.request.user
         mine = Q(client__in=client_queryset_for(user=user))
-        if user.is_staff:
+        if is_staff_member(user):
             return selectors.meal_plans_for(user=user).order_by("name", "pk")
         return MealPlan.objects.filter(mine, is_active=True).order_by("-created_at", "-pk")
 
@@ -633,7 +633,7 @@ class FoodLogViewSet(
         )
 
     def perform_destroy(self, instance):
-        if self.request.user.is_staff or instance.client.user_id != self.request.user.pk:
+        if is_staff_member(self.request.user) or instance.client.user_id != self.request.user.pk:
             raise PermissionDenied(_("Only the client changes their food log."))
         food_log.food_log_delete(entry=instance, by=self.request.user)
 
@@ -647,7 +647,7 @@ class FoodLogViewSet(
     @action(detail=False, methods=["get"], pagination_class=None)
     def day(self, request):
         client = portal_client(request)
-        if request.user.is_staff:
+        if is_staff_member(request.user):
             raw = request.query_params.get("client", "")
             client = (
                 client_queryset_for(user=request.user).filter(pk=int(raw)).first()
