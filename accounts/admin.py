@@ -18,7 +18,13 @@ from .services import (
     invitation_create,
     invitation_resend,
     invitation_revoke,
+    invitations_delete,
     other_active_owner_exists,
+    role_save,
+    roles_delete,
+    user_access_set,
+    user_save,
+    users_delete,
 )
 
 
@@ -65,18 +71,45 @@ class UserAdmin(BaseUserAdmin):
             return False  # the last owner stays
         return super().has_delete_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        user_save(user=obj, by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        user_access_set(
+            user=form.instance,
+            by=request.user,
+            groups=form.cleaned_data.get("groups"),
+            permissions=form.cleaned_data.get("user_permissions"),
+        )
+
+    def delete_model(self, request, obj):
+        users_delete(users=[obj], by=request.user)
+
     def delete_queryset(self, request, queryset):
-        for user in queryset:
-            if role_of(user) == OWNER and not other_active_owner_exists(
-                user=user, excluding=queryset
-            ):
-                raise PermissionDenied(_("The last owner cannot be deleted."))
-        super().delete_queryset(request, queryset)
+        users_delete(users=list(queryset), by=request.user)
+
+
+class RoleAdmin(GroupAdmin):
+    """Roles: what owners, coaches and clients (and roles of the owner's own) may do."""
+
+    def save_model(self, request, obj, form, change):
+        role_save(role=obj, by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        role_save(
+            role=form.instance, by=request.user, permissions=form.cleaned_data.get("permissions")
+        )
+
+    def delete_model(self, request, obj):
+        roles_delete(roles=[obj], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        roles_delete(roles=list(queryset), by=request.user)
 
 
 admin.site.register(User, UserAdmin)
 register_in_backoffice(User, UserAdmin)
-register_in_backoffice(Group, GroupAdmin)
+register_in_backoffice(Group, RoleAdmin)
 
 
 class InvitationAddForm(forms.ModelForm):
@@ -153,6 +186,12 @@ class InvitationAdmin(admin.ModelAdmin):
         except _AddFailed as failed:
             self.message_user(request, " ".join(_messages(failed.error)), messages.ERROR)
             return HttpResponseRedirect(request.path)
+
+    def delete_model(self, request, obj):
+        invitations_delete(invitations=[obj], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        invitations_delete(invitations=list(queryset), by=request.user)
 
     def log_addition(self, request, obj, message):
         return None if obj.pk is None else super().log_addition(request, obj, message)

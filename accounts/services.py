@@ -1,13 +1,15 @@
 """People's use cases inside a business: inviting, accepting, roles."""
 
 import secrets
+from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name
 
 from mectofitness.core import quotas
 from mectofitness.core.tasks import enqueue_on_commit
@@ -259,3 +261,81 @@ def user_profile_update(*, user: User, form) -> User:
         storage = user.avatar.storage
         transaction.on_commit(lambda: storage.delete(old))
     return user
+
+
+# --- the team in the back office: people and roles ------------------------------------
+
+
+def _owner_missing() -> bool:
+    """Whether the business in use has no active owner (the platform's own people, in
+    the public schema, have none to keep)."""
+    return (
+        connection.schema_name != get_public_schema_name()
+        and not User.objects.filter(groups__name=OWNER, is_active=True, is_staff=True).exists()
+    )
+
+
+def _an_owner_remains() -> None:
+    """The business keeps an active owner: checked after a change, inside its
+    transaction, which the error rolls back."""
+    if _owner_missing():
+        raise ValidationError(_("The business needs an active owner: make someone else one first."))
+
+
+@transaction.atomic
+def user_save(*, user: User, by: User) -> User:
+    """Save a person as the back office changed (or added) them."""
+    user.save()
+    _an_owner_remains()
+    return user
+
+
+@transaction.atomic
+def user_access_set(
+    *,
+    user: User,
+    by: User,
+    groups: Iterable[Group] | None = None,
+    permissions: Iterable | None = None,
+) -> User:
+    """Give a person these roles and permissions (None: leave them as they are)."""
+    if groups is not None:
+        user.groups.set(groups)
+    if permissions is not None:
+        user.user_permissions.set(permissions)
+    _an_owner_remains()
+    return user
+
+
+@transaction.atomic
+def users_delete(*, users: Iterable[User], by: User) -> int:
+    """Delete people from the business; never its last active owner."""
+    ids = [user.pk for user in users]
+    deleted, _per_model = User.objects.filter(pk__in=ids).delete()
+    if _owner_missing():
+        raise PermissionDenied(_("The last owner cannot be deleted."))
+    return deleted
+
+
+@transaction.atomic
+def role_save(*, role: Group, by: User, permissions: Iterable | None = None) -> Group:
+    """Save a role (a group of permissions) and, when given, what it may do."""
+    role.save()
+    if permissions is not None:
+        role.permissions.set(permissions)
+    return role
+
+
+@transaction.atomic
+def roles_delete(*, roles: Iterable[Group], by: User) -> int:
+    deleted, _per_model = Group.objects.filter(pk__in=[role.pk for role in roles]).delete()
+    return deleted
+
+
+@transaction.atomic
+def invitations_delete(*, invitations: Iterable[Invitation], by: User) -> int:
+    """Delete invitations from the list; their links stop working with them."""
+    deleted, _per_model = Invitation.objects.filter(
+        pk__in=[invitation.pk for invitation in invitations]
+    ).delete()
+    return deleted

@@ -90,6 +90,15 @@ class BusinessAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{business}: {exc}", messages.ERROR)
         self.message_user(request, _("Billing synced from Stripe."))
 
+    def save_model(self, request, obj, form, change):
+        """Saved with its domains, in save_formset: one service call for both."""
+
+    def save_formset(self, request, form, formset, change):
+        domains = formset.save(commit=False)  # the changed rows, unsaved
+        services.business_staff_update(
+            business=form.instance, domains=domains, domains_removed=formset.deleted_objects
+        )
+
     def get_readonly_fields(self, request, obj=None):
         # the slug names the schema: it is fixed once the business exists
         return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
@@ -135,6 +144,15 @@ class LeadAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["export_csv"]
 
+    def save_model(self, request, obj, form, change):
+        services.lead_save(lead=obj)
+
+    def delete_model(self, request, obj):
+        services.leads_delete(leads=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.leads_delete(leads=list(queryset))
+
     @admin.action(description=_("Export selected leads as CSV"))
     def export_csv(self, request, queryset):
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
@@ -176,12 +194,18 @@ def _csv_safe(value: str) -> str:
 
 @admin.register(PooledSchema)
 class PooledSchemaAdmin(admin.ModelAdmin):
+    """The pool of ready schemas, to watch: sign-up takes from it, pool_fill tops it up
+    (a deleted row would leave its schema behind)."""
+
     list_display = ["schema_name", "fingerprint", "created_at"]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -194,4 +218,7 @@ class SchemaTemplateAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -7,6 +7,7 @@ business's schema with ``tenant_context``), so they live in this shared app.
 import datetime as dt
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -315,3 +316,33 @@ def _stored_size(field_file) -> int:
         return field_file.size
     except OSError:  # the file is gone already
         return 0
+
+
+# --- the platform admin: businesses, their domains, leads ----------------------------
+
+
+@transaction.atomic
+def business_staff_update(
+    *, business: Business, domains: Iterable[Domain] = (), domains_removed: Iterable[Domain] = ()
+) -> Business:
+    """Save what platform staff changed of a business and its domains (a saved business
+    or domain refreshes every process's route cache: ``tenants.signals``)."""
+    business.save()
+    for domain in domains_removed:
+        domain.delete()
+    for domain in domains:
+        domain.tenant = business
+        domain.save()
+    return business
+
+
+@transaction.atomic
+def lead_save(*, lead: Lead) -> Lead:
+    lead.save()
+    return lead
+
+
+@transaction.atomic
+def leads_delete(*, leads: Iterable[Lead]) -> int:
+    deleted, _per_model = Lead.objects.filter(pk__in=[lead.pk for lead in leads]).delete()
+    return deleted

@@ -1,15 +1,13 @@
 """Platform staff's admin (public domain): plans, and Stripe's webhook deliveries
 with their failures and a reprocess action."""
 
-from traceback import format_exc
-
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from djstripe.models import WebhookEventTrigger
 
 from .models import Plan
+from .services import plan_save, plans_delete, trigger_reprocess
 
 
 @admin.register(Plan)
@@ -29,6 +27,15 @@ class PlanAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     raw_id_fields = ["product"]
     search_fields = ["name", "key"]
+
+    def save_model(self, request, obj, form, change):
+        plan_save(plan=obj)
+
+    def delete_model(self, request, obj):
+        plans_delete(plans=[obj])
+
+    def delete_queryset(self, request, queryset):
+        plans_delete(plans=list(queryset))
 
 
 class OutcomeFilter(admin.SimpleListFilter):
@@ -85,6 +92,9 @@ class WebhookEventTriggerAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # Stripe's deliveries are the record of what it told us
+
     @admin.action(description=_("Reprocess selected deliveries"))
     def reprocess(self, request, queryset):
         done = failed = 0
@@ -102,17 +112,3 @@ class WebhookEventTriggerAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(Q(valid=True) | Q(exception__gt=""))
-
-
-def trigger_reprocess(*, trigger: WebhookEventTrigger) -> WebhookEventTrigger:
-    """Process a stored delivery again: at most once per event id (dj-stripe skips an
-    event it already stored), the error kept on the row if it fails again."""
-    try:
-        with transaction.atomic():
-            trigger.process(save=False)
-    except Exception as exc:  # noqa: BLE001 - kept on the row for staff
-        trigger.processed = False
-        trigger.exception = str(exc)[:128]
-        trigger.traceback = format_exc()
-    trigger.save()
-    return trigger

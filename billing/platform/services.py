@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from traceback import format_exc
 
 import stripe
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from djstripe.models import Customer, Price, Product, Subscription
+from djstripe.models import Customer, Price, Product, Subscription, WebhookEventTrigger
 from djstripe.settings import djstripe_settings
 
 from mectofitness.core.tasks import enqueue_on_commit
@@ -254,3 +255,34 @@ def business_billing_sync_from_stripe(*, business: Business) -> Business:
     for data in Subscription.api_list(api_key=_api_key(), customer=customer.id, status="all"):
         Subscription.sync_from_stripe_data(data, api_key=_api_key())
     return business_billing_sync(business=business)
+
+
+# --- plans, as platform staff edit them ---------------------------------------------
+
+
+@transaction.atomic
+def plan_save(*, plan: Plan) -> Plan:
+    """Save a plan's limits, price and place on the pricing page."""
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plans_delete(*, plans) -> int:
+    """Delete plans no business is on (a plan in use is protected: the admin says so)."""
+    deleted, _per_model = Plan.objects.filter(pk__in=[plan.pk for plan in plans]).delete()
+    return deleted
+
+
+def trigger_reprocess(*, trigger: WebhookEventTrigger) -> WebhookEventTrigger:
+    """Process a stored delivery again: at most once per event id (dj-stripe skips an
+    event it already stored), the error kept on the row if it fails again."""
+    try:
+        with transaction.atomic():
+            trigger.process(save=False)
+    except Exception as exc:  # noqa: BLE001 - kept on the row for staff
+        trigger.processed = False
+        trigger.exception = str(exc)[:128]
+        trigger.traceback = format_exc()
+    trigger.save()
+    return trigger

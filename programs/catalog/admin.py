@@ -8,7 +8,8 @@ from .models import CatalogExercise
 
 @admin.register(CatalogExercise)
 class CatalogExerciseAdmin(admin.ModelAdmin):
-    """Platform staff browse the shared catalog; loads and imports fill it."""
+    """Platform staff browse the shared catalog; loads and imports fill it
+    (``catalog_load``, ``catalog_import``), so the list is read-only."""
 
     list_display = [
         "name",
@@ -31,3 +32,12 @@ class CatalogExerciseAdmin(admin.ModelAdmin):
     @admin.display(description=_("equipment"))
     def equipment_list(self, obj):
         return ", ".join(obj.equipment)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

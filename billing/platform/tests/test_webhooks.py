@@ -5,7 +5,7 @@ import json
 import pytest
 from djstripe.models import Event, WebhookEventTrigger
 
-from billing.platform.admin import trigger_reprocess
+from billing.platform.services import trigger_reprocess
 from tenants.models import Business
 
 from .conftest import held_types
