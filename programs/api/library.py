@@ -13,8 +13,16 @@ Keys are stable: ``c-<id>`` a catalog entry, ``b-<id>`` this business's own exer
 business reads what it shows; owners and coaches change it (clients get 403).
 """
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -28,7 +36,6 @@ from programs.selectors.library import (
     library_filters,
 )
 from programs.services.library import (
-    EDITABLE,
     exercise_archive,
     exercise_copy,
     exercise_create,
@@ -84,35 +91,85 @@ class ExercisePageSerializer(serializers.Serializer):
     results = ExerciseSerializer(many=True)
 
 
-class ExerciseWriteSerializer(serializers.Serializer):
-    """What may be sent (documentation; the service checks values and vocabularies)."""
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class Lines(serializers.Field):
+    """A list of lines: a JSON list of strings, or one text with a line each; empty is
+    none. The service checks how many and how long."""
 
-    name = serializers.CharField(required=False)
-    aliases = serializers.ListField(child=serializers.CharField(), required=False)
-    category = serializers.CharField(required=False)
-    movement_pattern = serializers.CharField(required=False, allow_blank=True)
-    primary_muscles = serializers.ListField(child=serializers.CharField(), required=False)
-    secondary_muscles = serializers.ListField(child=serializers.CharField(), required=False)
-    equipment = serializers.ListField(child=serializers.CharField(), required=False)
-    mechanics = serializers.CharField(required=False, allow_blank=True)
-    force = serializers.CharField(required=False, allow_blank=True)
-    level = serializers.CharField(required=False, allow_blank=True)
-    measurement = serializers.ChoiceField(
-        choices=Measurement.choices,
-        required=False,
-        help_text="Guessed from the name, category and equipment when left out",
-    )
-    instructions = serializers.ListField(child=serializers.CharField(), required=False)
-    cues = serializers.ListField(child=serializers.CharField(), required=False)
-    video_url = serializers.CharField(required=False, allow_blank=True)
+    def __init__(self, **kwargs):
+        super().__init__(required=False, allow_null=True, **kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        value = super().run_validation(data)
+        return [] if value is None else value
+
+    def to_internal_value(self, data) -> list[str]:
+        if isinstance(data, str):
+            return data.splitlines()
+        if not isinstance(data, list | tuple) or any(isinstance(i, Mapping | list) for i in data):
+            raise serializers.ValidationError("Give a list of lines.")
+        return [str(item) for item in data]
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class Text(serializers.Field):
+    """Text as sent; null is empty (the service checks the value)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, allow_null=True, **kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        value = super().run_validation(data)
+        return "" if value is None else value
+
+    def to_internal_value(self, data) -> str:
+        if isinstance(data, Mapping | list | bool):
+            raise serializers.ValidationError("Write it as text.")
+        return str(data)
+
+    def to_representation(self, value):
+        return value
+
+
+class ExerciseWriteSerializer(serializers.Serializer):
+    """What may be sent, parsed once; the service checks values and vocabularies. A
+    field that is not here is refused by name."""
+
+    name = Text()
+    aliases = Lines()
+    category = Text()
+    movement_pattern = Text()
+    primary_muscles = Lines()
+    secondary_muscles = Lines()
+    equipment = Lines()
+    mechanics = Text()
+    force = Text()
+    level = Text()
+    measurement = Text(help_text="Guessed from the name, category and equipment when left out")
+    instructions = Lines()
+    cues = Lines()
+    video_url = Text()
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            raise serializers.ValidationError({"non_field_errors": ["Send a JSON object."]})
+        unknown = sorted(set(data) - set(self.fields) - {"key"})
+        values = super().to_internal_value(data)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["This field cannot be changed."] for name in unknown}
+            )
+        return values
 
 
 def _fields(request) -> dict:
-    if not isinstance(request.data, dict):
-        raise ValidationError({"non_field_errors": "Send a JSON object."})
-    return {name: request.data[name] for name in request.data if name in EDITABLE} | {
-        name: None for name in request.data if name not in EDITABLE and name != "key"
-    }
+    """The body as the service's typed keyword arguments (a 400 keyed by field when not)."""
+    serializer = ExerciseWriteSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 class ExerciseViewSet(viewsets.ViewSet):

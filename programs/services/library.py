@@ -1,8 +1,13 @@
 """Changes to a business's exercise library: its own exercises (custom, or an edited copy
 of a catalog entry, which then replaces that entry here) and its hide list. The shared
-catalog itself is only changed by ``catalog_load`` and ``import_exercises``."""
+catalog itself is only changed by ``catalog_load`` and ``import_exercises``.
+
+The functions take typed values (``ExerciseChanges``: lists are lists of lines); the
+back office's form and the API's serializer parse what people type."""
 
 from __future__ import annotations
+
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,11 +22,27 @@ from programs.catalog.text import EQUIPMENT, MUSCLES, normalise
 from programs.models import Exercise, ExerciseHide
 from programs.selectors.library import own_vocabulary_reset
 
-EDITABLE = (
-    "name", "aliases", "category", "movement_pattern", "primary_muscles", "secondary_muscles",
-    "equipment", "mechanics", "force", "level", "instructions", "cues", "video_url",
-    "measurement",
-)  # fmt: skip
+
+class ExerciseChanges(TypedDict, total=False):
+    """What a business may set on its own exercise (a key left out stays as it is)."""
+
+    name: str
+    aliases: list[str]
+    category: str
+    movement_pattern: str
+    primary_muscles: list[str]
+    secondary_muscles: list[str]
+    equipment: list[str]
+    mechanics: str
+    force: str
+    level: str
+    instructions: list[str]
+    cues: list[str]
+    video_url: str
+    measurement: str
+
+
+EDITABLE = tuple(ExerciseChanges.__annotations__)
 MAX_STEPS = 12
 MAX_CUES = 6
 MAX_ALIASES = 10
@@ -37,15 +58,11 @@ def library_can_edit(*, user: User) -> bool:
     )
 
 
-def _clean_list(value, *, field: str, limit: int, max_length: int, errors: dict) -> list[str]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        value = value.splitlines()
-    if not isinstance(value, (list, tuple)):
-        errors[field] = "Give a list of lines."
-        return []
-    items = [str(item).strip() for item in value if str(item).strip()]
+def _clean_list(
+    value: list[str], *, field: str, limit: int, max_length: int, errors: dict
+) -> list[str]:
+    """The non-empty lines of ``value``, if there are at most ``limit``, each short enough."""
+    items = [item.strip() for item in value if item.strip()]
     if len(items) > limit:
         errors[field] = f"At most {limit} lines."
     elif any(len(item) > max_length for item in items):
@@ -53,7 +70,9 @@ def _clean_list(value, *, field: str, limit: int, max_length: int, errors: dict)
     return items
 
 
-def _clean_vocabulary(value, *, field: str, allowed: tuple[str, ...], errors: dict) -> list[str]:
+def _clean_vocabulary(
+    value: list[str], *, field: str, allowed: tuple[str, ...], errors: dict
+) -> list[str]:
     items = _clean_list(value, field=field, limit=len(allowed), max_length=40, errors=errors)
     items = [item.lower() for item in items]
     unknown = [item for item in items if item not in allowed]
@@ -62,14 +81,14 @@ def _clean_vocabulary(value, *, field: str, allowed: tuple[str, ...], errors: di
     return list(dict.fromkeys(items))
 
 
-def _apply(exercise: Exercise, fields: dict) -> None:
+def _apply(exercise: Exercise, fields: ExerciseChanges) -> None:
     """Check and set the editable fields present in ``fields``; ValidationError by field."""
     errors: dict[str, str] = {}
     unknown = set(fields) - set(EDITABLE)
     if unknown:
-        errors.update({name: "This field cannot be changed." for name in sorted(unknown)})
+        raise TypeError(f"an exercise has no {sorted(unknown)} to change")
     if "name" in fields:
-        name = " ".join(str(fields["name"] or "").split())
+        name = " ".join(fields["name"].split())
         if not normalise(name):
             errors["name"] = "Give the exercise a name."
         elif len(name) > 120:
@@ -98,7 +117,7 @@ def _apply(exercise: Exercise, fields: dict) -> None:
         "category", "movement_pattern", "mechanics", "force", "level", "video_url", "measurement",
     ):  # fmt: skip
         if field in fields:
-            setattr(exercise, field, str(fields[field] or "").strip())
+            setattr(exercise, field, fields[field].strip())
     if not exercise.category:
         exercise.category = Category.STRENGTH
     try:
@@ -128,7 +147,7 @@ def _save(exercise: Exercise) -> Exercise:
 
 
 @transaction.atomic
-def exercise_create(*, by: User, **fields) -> Exercise:
+def exercise_create(*, by: User, **fields: Unpack[ExerciseChanges]) -> Exercise:
     """A custom exercise of this business."""
     exercise = Exercise(created_by=by)
     _apply(exercise, {"category": Category.STRENGTH} | fields)
@@ -140,14 +159,16 @@ def exercise_create(*, by: User, **fields) -> Exercise:
 
 
 @transaction.atomic
-def exercise_update(*, exercise: Exercise, by: User, **fields) -> Exercise:
+def exercise_update(*, exercise: Exercise, by: User, **fields: Unpack[ExerciseChanges]) -> Exercise:
     exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
     _apply(exercise, fields)
     return _save(exercise)
 
 
 @transaction.atomic
-def exercise_copy(*, catalog_exercise: CatalogExercise, by: User, **fields) -> Exercise:
+def exercise_copy(
+    *, catalog_exercise: CatalogExercise, by: User, **fields: Unpack[ExerciseChanges]
+) -> Exercise:
     """This business's editable copy of a catalog entry (the existing one if there is
     one), which replaces the entry in its library. ``fields`` are edits applied at once."""
     existing = Exercise.objects.filter(catalog=catalog_exercise).first()

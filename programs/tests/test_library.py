@@ -154,7 +154,7 @@ def test_custom_exercise_checks_its_fields(acme, owner):
             name="  ",
             category="yoga",
             primary_muscles=["wings"],
-            equipment="spaceship",
+            equipment=["spaceship"],
             cues=["x"] * 9,
             video_url="not a url",
         )
