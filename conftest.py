@@ -8,6 +8,7 @@ leave nothing behind. Tests that need committed data (concurrency, a real
 Celery worker, a browser) use ``committed``, which cleans up after itself.
 """
 
+import asyncio
 import os
 import shutil
 import signal
@@ -285,8 +286,14 @@ def live_site(committed, tmp_path):
         server.wait(15)
 
 
-@pytest.fixture
-def browser():
+@pytest.fixture(scope="session")
+def _chromium():
+    """One Playwright driver and one Chromium per session (per xdist worker): a launch
+    costs about a second of CPU, and the browser tests are many.
+
+    Playwright's sync API marks its event loop as running in this thread between its
+    calls, which Django reads as "async context" (and asyncio.run() refuses to start):
+    outside a browser test the loop is unmarked, so other tests never see it."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -301,5 +308,21 @@ def browser():
                 "--no-first-run",
             ],
         )
-        yield launched
+        loop = asyncio.get_running_loop()
+        asyncio._set_running_loop(None)
+        yield launched, loop
+        asyncio._set_running_loop(loop)
         launched.close()
+
+
+@pytest.fixture
+def browser(_chromium):
+    """The session's Chromium; the contexts and pages a test opens are closed after it."""
+    launched, loop = _chromium
+    asyncio._set_running_loop(loop)
+    try:
+        yield launched
+        for context in launched.contexts:
+            context.close()
+    finally:
+        asyncio._set_running_loop(None)
