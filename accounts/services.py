@@ -1,9 +1,11 @@
 """People's use cases inside a business: inviting, accepting, roles."""
 
 import secrets
+import uuid
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -17,7 +19,7 @@ from mectofitness.core.tasks import enqueue_on_commit
 from .events import client_invitation_creating, client_joined
 from .models import INVITATION_LIFETIME, ApiToken, Invitation, User, token_hash
 from .policies import may_invite
-from .roles import OWNER
+from .roles import CLIENT, COACH, OWNER
 from .tasks import invitation_send_task
 
 
@@ -338,4 +340,34 @@ def invitations_delete(*, invitations: Iterable[Invitation], by: User) -> int:
     deleted, _per_model = Invitation.objects.filter(
         pk__in=[invitation.pk for invitation in invitations]
     ).delete()
+    return deleted
+
+
+# --- erasure: a person's sign-in, forgotten ------------------------------------------
+
+
+def user_anonymise(*, user: User) -> str:
+    """Forget a person's sign-in: their addresses, authenticators, tokens, invitations,
+    roles and details; the row stays (what it did keeps its author) but can never sign
+    in again. Returns the e-mail address it had. Runs in the caller's transaction
+    (the erasure of a client record)."""
+    old_email = user.email
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
+    Invitation.objects.filter(user=user).delete()
+    user.groups.remove(*Group.objects.filter(name__in=[CLIENT, COACH, OWNER]))
+    user.user_permissions.clear()
+    user.email = f"erased-{user.pk}-{uuid.uuid4().hex[:8]}@erased.invalid"
+    user.first_name = user.last_name = user.phone = user.timezone = user.units = ""
+    user.avatar = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    return old_email
+
+
+def invitations_for_email_delete(*, email: str) -> int:
+    """Forget every invitation sent to ``email`` (an erased person's)."""
+    deleted, _per_model = Invitation.objects.filter(email__iexact=email).delete()
     return deleted

@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from billing.platform.limits import storage_check
+from mectofitness.core.quotas import storage_check
 
 from . import units as u
 from .models import Client, Measurement, Metric, ProgressPhoto

@@ -9,7 +9,8 @@
 Amounts are integers in minor units beside the ISO currency.
 """
 
-from django.db import transaction
+from dataclasses import fields as dataclass_fields
+
 from django.db.models import Max
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
@@ -25,6 +26,11 @@ from clients.selectors import client_queryset_for
 from ..models import MAX_AMOUNT, BillingSettings, Invoice, InvoiceLine, Payment, TaxRate
 from ..pdf import invoice_pdf_filename
 from ..selectors import invoice_queryset_for, revenue_summary
+from ..services.invoice_settings import (
+    BillingSettingsDetails,
+    billing_settings_update,
+    tax_rate_save,
+)
 from ..services.invoices import (
     InvoiceLineSpec,
     billing_settings_get,
@@ -246,14 +252,23 @@ class BillingSettingsViewSet(viewsets.ViewSet):
     @extend_schema(request=BillingSettingsSerializer, responses=BillingSettingsSerializer)
     @action(detail=False, methods=["patch"], url_path="current")
     def current(self, request):
-        """Change some settings: ``PATCH /billing-settings/current/``."""
-        with transaction.atomic():
-            # the lock keeps an invoice issued meanwhile from losing its number's bump
-            settings = billing_settings_get(lock=True)
-            serializer = BillingSettingsSerializer(settings, data=request.data, partial=True)
-            serializer.is_valid(raise_exception=True)
-            serializer.save()
-        return Response(serializer.data)
+        """Change some settings: ``PATCH /billing-settings/current/``. The invoice counter
+        only moves forward: a number below it (an invoice was issued meanwhile) keeps
+        it, and the answer shows the counter as saved."""
+        settings = billing_settings_get()
+        serializer = BillingSettingsSerializer(settings, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        details = BillingSettingsDetails(
+            **{
+                f.name: data.get(f.name, getattr(settings, f.name))
+                for f in dataclass_fields(BillingSettingsDetails)
+            }
+        )
+        saved = billing_settings_update(
+            by=request.user, details=details, next_invoice_number=data.get("next_invoice_number")
+        )
+        return Response(BillingSettingsSerializer(saved).data)
 
 
 class TaxRateSerializer(serializers.ModelSerializer):
@@ -277,6 +292,27 @@ class TaxRateViewSet(
     permission_classes = [IsBillingOwner]
     http_method_names = ["get", "post", "patch", "head", "options"]
     queryset = TaxRate.objects.all()
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = tax_rate_save(
+            by=self.request.user,
+            name=data["name"],
+            rate_bp=data["rate_bp"],
+            is_inclusive=data.get("is_inclusive", False),
+            is_active=data.get("is_active", True),
+        )
+
+    def perform_update(self, serializer):
+        rate, data = serializer.instance, serializer.validated_data
+        serializer.instance = tax_rate_save(
+            by=self.request.user,
+            tax_rate=rate,
+            **{
+                name: data.get(name, getattr(rate, name))
+                for name in ("name", "rate_bp", "is_inclusive", "is_active")
+            },
+        )
 
 
 class RevenueMonthSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from mectofitness.core.admin_registry import register_in_backoffice
 
 from ..models import Client, Questionnaire, Response
 from ..selectors_intake import held_responses_for, responses_for
+from ..services.intake_questionnaires import questionnaire_create, questionnaire_settings_update
 from ..starters import STARTERS
 
 
@@ -61,6 +62,28 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # archive instead: answers point at the versions
+
+    def save_model(self, request, obj, form, change):
+        """The builder and the form's page (back-office views at this list's add and
+        change addresses) are where forms are made; were the list's own form used, it
+        would save through the same services."""
+        if change:
+            questionnaire_settings_update(
+                questionnaire=obj,
+                by=request.user,
+                title=obj.title,
+                description=obj.description,
+                is_public=obj.is_public,
+            )
+        else:
+            created = questionnaire_create(
+                by=request.user,
+                title=obj.title,
+                kind=obj.kind,
+                description=obj.description,
+                is_public=obj.is_public,
+            )
+            obj.pk = created.pk
 
     def changelist_view(self, request, extra_context=None):
         extra = {

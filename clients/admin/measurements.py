@@ -20,6 +20,7 @@ from ..selectors import client_queryset_for
 from ..services.measurements import (
     measurement_delete,
     measurement_record,
+    measurements_delete,
     metric_create,
     metric_delete,
     metric_update,
@@ -207,6 +208,9 @@ class MeasurementAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         measurement_delete(measurement=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        measurements_delete(measurements=list(queryset), by=request.user)
 
 
 register_in_backoffice(Metric, MetricAdmin)

@@ -1,13 +1,9 @@
 """Erasing a client's personal data on their request, and removing stored files."""
 
 import logging
-import uuid
 from collections.abc import Iterable
 
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -16,9 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ApiToken, Invitation, User
+from accounts.models import User
 from accounts.policies import is_owner
-from accounts.roles import CLIENT, COACH, OWNER
+from accounts.services import invitations_for_email_delete, user_anonymise
 
 from ..models import (
     Assignment,
@@ -132,7 +128,7 @@ def client_erase(*, client: Client, by: User, confirm_name: str) -> AuditEntry:
         "login": False,
     }
     if client.email:
-        Invitation.objects.filter(email__iexact=client.email).delete()
+        invitations_for_email_delete(email=client.email)
     if login is not None:
         if login.avatar:
             files.append(login.avatar.name)
@@ -171,20 +167,7 @@ def _client_subject_erased(pk: int, initials: str) -> str:
 
 
 def _user_anonymise(user: User) -> None:
-
-    old_email = user.email
-    EmailAddress.objects.filter(user=user).delete()
-    Authenticator.objects.filter(user=user).delete()
-    ApiToken.objects.filter(user=user).delete()
-    Invitation.objects.filter(user=user).delete()
-    user.groups.remove(*Group.objects.filter(name__in=[CLIENT, COACH, OWNER]))
-    user.user_permissions.clear()
-    user.email = f"erased-{user.pk}-{uuid.uuid4().hex[:8]}@erased.invalid"
-    user.first_name = user.last_name = user.phone = user.timezone = user.units = ""
-    user.avatar = ""
-    user.is_active = False
-    user.set_unusable_password()
-    user.save()
+    old_email = user_anonymise(user=user)
     AuditEntry.objects.filter(actor=user).update(actor_email="")
     if old_email:
         AuditEntry.objects.filter(actor_email__iexact=old_email).update(actor_email="")

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import OWNER
-from billing.platform.limits import storage_check, storage_counted
 from mectofitness.core.context_processors import business_url
 from mectofitness.core.mail import send_business_mail
+from mectofitness.core.quotas import storage_check, storage_counted
 from mectofitness.core.tasks import enqueue_on_commit
 
 from ..forms_intake import answers_check_complete

@@ -7,6 +7,7 @@ whoever is typing (``units`` argument).
 
 import datetime
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -159,6 +160,15 @@ def measurement_record(
 def measurement_delete(*, measurement: Measurement, by: User) -> None:
     """Remove one logged value. Callers check that ``by`` may see the client."""
     Measurement.objects.filter(pk=measurement.pk).delete()
+
+
+@transaction.atomic
+def measurements_delete(*, measurements: Iterable[Measurement], by: User) -> int:
+    """Remove logged values, all or none. Callers check that ``by`` may see the clients."""
+    deleted, _per_model = Measurement.objects.filter(
+        pk__in=[measurement.pk for measurement in measurements]
+    ).delete()
+    return deleted
 
 
 # --- metrics ---------------------------------------------------------------------------

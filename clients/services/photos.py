@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from accounts.models import User
-from billing.platform.limits import storage_check, storage_counted
-from mectofitness.core.tasks import enqueue_on_commit
 from mectofitness.core.images import MAX_PIXELS
+from mectofitness.core.quotas import storage_check, storage_counted
+from mectofitness.core.tasks import enqueue_on_commit
 
 from ..models import Client, ProgressPhoto
 from .measurements import EARLIEST_DATE, client_today

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.policies import is_owner, is_staff_member, role_of
 from accounts.roles import COACH
-from billing.platform.limits import limit_check
+from mectofitness.core.quotas import limit_check
 
 from ..models import Client, ClientNote, ClientStatusChange, Tag
 from .changes import KEEP, Keep
