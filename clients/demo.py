@@ -5,14 +5,34 @@ Fixed random seed, so every demo looks the same.
 """
 
 import datetime as dt
+import io
 import random
+from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from accounts.models import User
 
-from .models import Client, ClientNote, ClientStatusChange, Tag, normalise
+from .models import (
+    Assignment,
+    CheckInPlan,
+    Client,
+    ClientNote,
+    ClientStatusChange,
+    Measurement,
+    Metric,
+    ProgressPhoto,
+    Questionnaire,
+    Response,
+    Tag,
+    normalise,
+)
+from .selectors_intake import questionnaire_current_version
+from .services.intake_questionnaires import questionnaire_from_starter
+from .services.photos import photo_upload
 
 PEOPLE = [
     # first, last, status, tags, goals, injuries, medical, source
@@ -318,9 +338,6 @@ def clients_demo_seed(*, coaches: list[User], owner: User, client_user: User | N
 def progress_demo_seed(*, client: Client, coach: User, others: list[Client]) -> None:
     """Sixteen weeks of weigh-ins and monthly tape measurements for the demo client
     (and a few weigh-ins for the others), plus front and side photos a quarter apart."""
-    from decimal import Decimal
-
-    from .models import Measurement, Metric, ProgressPhoto
 
     if Measurement.objects.exists():
         return
@@ -385,8 +402,6 @@ def progress_demo_seed(*, client: Client, coach: User, others: list[Client]) -> 
             )
     Measurement.objects.bulk_create(rows)
     if not ProgressPhoto.objects.filter(client=client).exists():
-        from .services.photos import photo_upload
-
         for weeks_ago, shape in ((12, 1.0), (0, 0.9)):
             for pose in ("front", "side"):
                 photo_upload(
@@ -401,10 +416,6 @@ def progress_demo_seed(*, client: Client, coach: User, others: list[Client]) -> 
 
 def _silhouette(*, pose: str, width_factor: float):
     """A stand-in progress photo: a figure on a studio backdrop (no real person)."""
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image, ImageDraw
 
     width, height = 600, 800
     image = Image.new("RGB", (width, height), (226, 222, 216))
@@ -435,9 +446,6 @@ def _silhouette(*, pose: str, width_factor: float):
 def forms_demo_seed(*, owner: User, coach: User, client: Client, leads: list[Client]) -> None:
     """The PAR-Q, goals and weekly check-in forms, the demo client's answers and eight
     weeks of check-ins (the latest waiting for the coach), and a lead's intake."""
-    from .models import Assignment, CheckInPlan, Questionnaire, Response
-    from .selectors_intake import questionnaire_current_version
-    from .services.intake_questionnaires import questionnaire_from_starter
 
     if Questionnaire.objects.exists():
         return

@@ -17,6 +17,7 @@ reused and left running.
 from __future__ import annotations
 
 import os
+import pwd
 import secrets
 import signal
 import socket
@@ -72,8 +73,6 @@ def _pg_user() -> dict:
     (as the pgserver package itself does) and let that user reach our files."""
     if os.geteuid() != 0:
         return {}
-    import pwd
-
     from pgserver.utils import (  # embedded PostgreSQL, as above
         ensure_folder_permissions,
         ensure_prefix_permissions,

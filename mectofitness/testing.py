@@ -12,7 +12,7 @@ def cache_clear(cache=None) -> int:
     ``<schema>:<prefix>:<version>:<key>`` (django-tenants' key function), and each
     worker has its own prefix. Returns how many keys were deleted."""
     if cache is None:
-        from django.core.cache import cache
+        from django.core.cache import cache  # the default cache, unless given one
     prefix = cache.key_prefix
     client = cache._cache.get_client(write=True)
     keys = list(client.scan_iter(match=f"*:{prefix}:*", count=1000))

@@ -6,4 +6,4 @@ class TenantsConfig(AppConfig):
     verbose_name = "Businesses"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401
+        from . import checks, signals  # noqa: F401  (registers checks and receivers once apps load)
