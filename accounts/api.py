@@ -11,7 +11,7 @@ from mectofitness.core.api import timezone_validate
 from .mfa import staff_mfa_message, staff_mfa_missing
 from .models import ApiToken, User
 from .policies import role_of
-from .services import api_token_create, api_token_revoke
+from .services import api_token_create, api_token_revoke, user_details_update
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -39,6 +39,16 @@ class MeView(RetrieveUpdateAPIView):
 
     def get_object(self):
         return self.request.user
+
+    def perform_update(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = user_details_update(
+            user=serializer.instance,
+            first_name=data.get("first_name"),
+            last_name=data.get("last_name"),
+            phone=data.get("phone"),
+            timezone_name=data.get("timezone"),
+        )
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):

@@ -371,3 +371,28 @@ def invitations_for_email_delete(*, email: str) -> int:
     """Forget every invitation sent to ``email`` (an erased person's)."""
     deleted, _per_model = Invitation.objects.filter(email__iexact=email).delete()
     return deleted
+
+
+@transaction.atomic
+def user_details_update(
+    *,
+    user: User,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    phone: str | None = None,
+    timezone_name: str | None = None,
+) -> User:
+    """A person changes their own details (None: leave as it is). The form or
+    serializer has checked them (the time zone is a known one)."""
+    changes = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "phone": phone,
+        "timezone": timezone_name,
+    }
+    changed = [field for field, value in changes.items() if value is not None]
+    for field in changed:
+        setattr(user, field, changes[field].strip())
+    if changed:
+        user.save(update_fields=changed)
+    return user

@@ -38,6 +38,41 @@ def test_me_answers_a_signed_in_session(owner_client):
     assert body["email"] == "owner@acme.test" and body["role"] == "owner"
 
 
+def test_a_person_changes_their_own_details_and_nothing_else(business, owner, token):
+    response = api(business, token).patch(
+        "/api/v1/me/",
+        {"first_name": " Olive ", "timezone": "Europe/Lisbon", "email": "x@y.test"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["first_name"], body["timezone"], body["email"]) == (
+        "Olive",
+        "Europe/Lisbon",
+        "owner@acme.test",  # read-only: the address changes through allauth's e-mail page
+    )
+    with tenant_context(business):
+        saved = User.objects.get(pk=owner.pk)
+    assert (saved.first_name, saved.timezone, saved.email) == (
+        "Olive",
+        "Europe/Lisbon",
+        "owner@acme.test",
+    )
+
+
+def test_a_time_zone_nobody_has_is_a_field_error_and_nothing_is_saved(business, owner, token):
+    response = api(business, token).patch(
+        "/api/v1/me/",
+        {"first_name": "Changed", "timezone": "Mars/Olympus"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400 and "timezone" in response.json()
+    with tenant_context(business):
+        assert User.objects.get(pk=owner.pk).first_name == owner.first_name
+
+
 def test_a_personal_token_authenticates(business, token):
     response = api(business, token).get("/api/v1/me/")
     assert response.status_code == 200 and response.json()["email"] == "owner@acme.test"
