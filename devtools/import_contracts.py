@@ -24,7 +24,10 @@ class NoCyclesContract(Contract):
             names |= {package.name} | graph.find_descendants(package.name)
         names = {n for n in names if not any(part in n.split(".") for part in skip)}
         cycles = _strongly_connected(
-            {n: [m for m in graph.find_modules_directly_imported_by(n) if m in names] for n in names}
+            {
+                n: [m for m in graph.find_modules_directly_imported_by(n) if m in names]
+                for n in names
+            }
         )
         chains = [sorted(cycle) for cycle in cycles]
         return ContractCheck(kept=not chains, metadata={"cycles": chains})
