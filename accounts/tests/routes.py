@@ -134,9 +134,6 @@ def _jpeg() -> bytes:
 def world_build(business, other_business) -> World:
     """People and one object of each kind. Call inside a transaction that is rolled back."""
     from allauth.account.models import EmailAddress
-    from clients.selectors_intake import questionnaire_current_version
-    from clients.services.intake_assignments import assignments_create
-    from clients.services.intake_questionnaires import questionnaire_from_starter
     from django.contrib.auth.models import Group
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
@@ -158,6 +155,9 @@ def world_build(business, other_business) -> World:
         ResponseFile,
         Tag,
     )
+    from clients.selectors_intake import questionnaire_current_version
+    from clients.services.intake_assignments import assignments_create
+    from clients.services.intake_questionnaires import questionnaire_from_starter
     from clients.services.photos import photo_upload
     from clients.services.records import client_note_add
     from clients.tests.factories import ClientFactory, person_create
