@@ -251,19 +251,7 @@ class VoidForm(forms.Form):
 class BillingSettingsForm(forms.ModelForm):
     class Meta:
         model = BillingSettings
-        fields = [
-            "legal_name",
-            "address",
-            "tax_id",
-            "email",
-            "invoice_prefix",
-            "next_invoice_number",
-            "payment_terms_days",
-            "default_tax_rate",
-            "invoice_footer",
-            "coaches_see_billing",
-            "clients_may_cancel",
-        ]
+        fields = BillingSettings.EDITABLE_FIELDS
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "invoice_footer": forms.Textarea(attrs={"rows": 2}),

@@ -55,6 +55,21 @@ class TaxRate(models.Model):
 class BillingSettings(models.Model):
     """The business's invoicing details (one row, pk=1)."""
 
+    # what the owner may change, on the settings page and through the API alike
+    EDITABLE_FIELDS = [
+        "legal_name",
+        "address",
+        "tax_id",
+        "email",
+        "invoice_prefix",
+        "next_invoice_number",
+        "payment_terms_days",
+        "default_tax_rate",
+        "invoice_footer",
+        "coaches_see_billing",
+        "clients_may_cancel",
+    ]
+
     legal_name = models.CharField(max_length=200, blank=True)
     address = models.TextField(blank=True)
     tax_id = models.CharField(_("tax number"), max_length=60, blank=True)

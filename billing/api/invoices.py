@@ -211,19 +211,7 @@ class InvoiceViewSet(viewsets.ModelViewSet):
 class BillingSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = BillingSettings
-        fields = [
-            "legal_name",
-            "address",
-            "tax_id",
-            "email",
-            "invoice_prefix",
-            "next_invoice_number",
-            "payment_terms_days",
-            "default_tax_rate",
-            "invoice_footer",
-            "coaches_see_billing",
-            "clients_may_cancel",
-        ]
+        fields = BillingSettings.EDITABLE_FIELDS
 
     def validate_next_invoice_number(self, value):
         highest = Invoice.objects.aggregate(n=Max("number"))["n"] or 0
