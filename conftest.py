@@ -31,12 +31,19 @@ from mectofitness.celery import app as celery_app
 PASSWORD = "correct-horse-battery"
 ROOT = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Debian's headless shell (the old headless mode, without the full browser's UI) draws
+# the same pages for about a quarter less CPU than the full chromium in headless mode:
+# the browser tests use it when installed (.ci/run installs it).
+CHROMIUM = (
+    shutil.which("chromium-headless-shell")
+    or shutil.which("chromium")
+    or shutil.which("chromium-browser")
+)
 BROWSER_MARKS = [
     pytest.mark.browser,
     pytest.mark.skipif(
         not CHROMIUM and not os.environ.get("CI"),
-        reason="needs Debian's chromium (apt-get install chromium); CI installs it",
+        reason="needs Debian's chromium-headless-shell (or chromium); CI installs it",
     ),
 ]
 
@@ -230,44 +237,82 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def live_site(committed, tmp_path):
-    """The whole site served by gunicorn against the (committed) test database.
+# What a test may change in the environment without the site it is served by changing:
+# pytest's own marker, and the switch that lets the test process's ORM run beside
+# Playwright's event loop (the site is another process).
+_SITE_ENV_IGNORED = {"PYTEST_CURRENT_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
-    Its e-mail goes to files in ``live_site.mail_dir``."""
-    mail_dir = tmp_path / "mail"
-    db = connection.settings_dict
-    port = _free_port()
-    env = dict(os.environ) | {
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "DJANGO_DEBUG": "0",
-        "SITE_PORT": str(port),
-        "SITE_SCHEME": "http",
-        "BASE_DOMAIN": settings.BASE_DOMAIN,
-        "CELERY_TASK_ALWAYS_EAGER": "1",
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-    }
-    if db.get("PASSWORD"):
-        env["DATABASE_URL"] = env["DATABASE_URL"].replace("@", f":{db['PASSWORD']}@", 1)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            # the app is imported once, before the two workers fork
-            "--preload",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "mectofitness.wsgi",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
+
+class _LiveSites:
+    """The live sites of this session (of this xdist worker), reused by every browser
+    test that runs with the same environment; a test whose environment differs (its own
+    media folder, a Stripe stand-in's address) gets a site of its own, and the two most
+    recently used stay up (tests of the plain environment come between the others).
+
+    Starting gunicorn costs about two seconds of CPU and stopping it one more; the
+    browser tests are many. A reused site starts each test with no e-mail in its folder
+    and nothing cached from the test before: its route cache is off (``ROUTING_CACHE_TTL``
+    0, so a business a test suspended, renamed or deleted is read afresh), and what
+    else it holds is the database's and Redis's, which the tests clean up themselves."""
+
+    KEEP = 2
+
+    def __init__(self, mail_root: Path):
+        self.mail_root = mail_root
+        # environment -> (gunicorn, site), least recently used first
+        self.running: dict[tuple, tuple[subprocess.Popen, LiveSite]] = {}
+        self.starts = 0
+
+    def site_for(self, environ: dict) -> LiveSite:
+        key = tuple(sorted((k, v) for k, v in environ.items() if k not in _SITE_ENV_IGNORED))
+        server, site = self.running.pop(key, (None, None))
+        if server is None or server.poll() is not None:
+            if server is not None:
+                self._stop(server)
+            while len(self.running) >= self.KEEP:
+                self._stop(self.running.pop(next(iter(self.running)))[0])
+            server, site = self._start(environ)
+        self.running[key] = (server, site)
+        for mail in site.mail_dir.glob("*"):
+            mail.unlink()
+        return site
+
+    def _start(self, environ: dict) -> tuple[subprocess.Popen, LiveSite]:
+        self.starts += 1
+        mail_dir = self.mail_root / f"mail-{self.starts}"
+        mail_dir.mkdir(parents=True)
+        db = connection.settings_dict
+        port = _free_port()
+        env = dict(environ) | {
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "DJANGO_DEBUG": "0",
+            "SITE_PORT": str(port),
+            "SITE_SCHEME": "http",
+            "BASE_DOMAIN": settings.BASE_DOMAIN,
+            "CELERY_TASK_ALWAYS_EAGER": "1",
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(mail_dir),
+            "ROUTING_CACHE_TTL": "0",
+        }
+        if db.get("PASSWORD"):
+            env["DATABASE_URL"] = env["DATABASE_URL"].replace("@", f":{db['PASSWORD']}@", 1)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                # the app is imported once, before the two workers fork
+                "--preload",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{port}",
+                "mectofitness.wsgi",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -278,12 +323,43 @@ def live_site(committed, tmp_path):
                     break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
+                    self._stop(server)
                     raise RuntimeError("the live site did not start") from None
-                time.sleep(0.2)
-        yield LiveSite(f"http://{settings.BASE_DOMAIN}:{port}", port, mail_dir)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(15)
+                time.sleep(0.1)
+        return server, LiveSite(f"http://{settings.BASE_DOMAIN}:{port}", port, mail_dir)
+
+    @staticmethod
+    def _stop(server: subprocess.Popen) -> None:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(5)
+
+    def stop(self) -> None:
+        while self.running:
+            self._stop(self.running.popitem()[1][0])
+
+
+@pytest.fixture(scope="session")
+def _live_sites(django_db_setup, tmp_path_factory):
+    """Stopped before the test database is dropped (its connections would keep it)."""
+    sites = _LiveSites(tmp_path_factory.mktemp("live-site"))
+    yield sites
+    sites.stop()
+
+
+@pytest.fixture
+def live_site(committed, _live_sites):
+    """The whole site served by gunicorn against the (committed) test database.
+
+    Its e-mail goes to files in ``live_site.mail_dir``, empty when the test starts.
+    The site is shared by the tests that run with the same environment (see
+    ``_LiveSites``): set what the site should read in the environment (monkeypatch)
+    before asking for this fixture."""
+    return _live_sites.site_for(dict(os.environ))
 
 
 @pytest.fixture(scope="session")

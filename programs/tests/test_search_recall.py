@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django_tenants.utils import tenant_context
 
 from mectofitness.core.fuzzy import misspellings
@@ -18,14 +20,28 @@ FEDB = Path(__file__).resolve().parents[3] / "shared" / "data" / "free-exercise-
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def imported(business, settings, tmp_path) -> str:
-    """free-exercise-db imported into the catalog; the import's report."""
-    settings.MEDIA_ROOT = str(tmp_path)
+@pytest.fixture(scope="module")
+def _imported_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """free-exercise-db imported into the catalog once for the module, inside a
+    transaction rolled back after the module's last test; each test runs in a savepoint
+    of it (as Django's TestCase.setUpTestData does). The import takes about a second."""
+    media = tmp_path_factory.mktemp("media")
     out = StringIO()
-    call_command("import_exercises", str(FEDB / "exercises.json"), "--no-images", stdout=out)
-    with tenant_context(business):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=str(media)),
+        transaction.atomic(),
+    ):
+        call_command("import_exercises", str(FEDB / "exercises.json"), "--no-images", stdout=out)
         yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def imported(_imported_once, business) -> str:
+    """free-exercise-db imported into the catalog; the import's report."""
+    with tenant_context(business):
+        yield _imported_once
 
 
 def names(query: str, limit: int = 10) -> list[str]:

@@ -96,9 +96,10 @@ def test_the_active_clients_tile_links_to_the_clients_it_counts(business, owner_
     from clients.tests.factories import ClientFactory
 
     with tenant_context(business):
-        ClientFactory(first_name="Ona", status="onboarding")
-        ClientFactory(first_name="Ace", status="active")
-        ClientFactory(first_name="Lee", status="lead")
+        # last names of our own: the factory's random ones once made "Ona Lee"
+        ClientFactory(first_name="Ona", last_name="Onboarded", status="onboarding")
+        ClientFactory(first_name="Ace", last_name="Active", status="active")
+        ClientFactory(first_name="Lee", last_name="Lead", status="lead")
     assert (
         'href="/admin/clients/client/?status=counted"'
         in owner_client.get("/admin/").content.decode()
