@@ -1,0 +1,194 @@
+"""Reads of the scheduling app: free times, who offers what, whose bookings.
+
+Object scoping follows the one policy (``accounts.policies``): the owner sees every
+booking; a coach sees the appointments they run and their own clients' bookings; a
+client sees their own (``booking_queryset_for``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from accounts.policies import is_owner
+from clients.models import Client
+from clients.selectors import client_queryset_for
+
+from .models import Appointment, Booking, SessionType, TimeOff, WeeklyHours
+from .slots import SlotRules, WeeklyStretch, free_starts, working_windows
+
+
+def business_zone() -> zoneinfo.ZoneInfo:
+    """The time zone of the business whose schema this connection is in."""
+    tenant = getattr(connection, "tenant", None)
+    return zoneinfo.ZoneInfo(getattr(tenant, "timezone", "") or "UTC")
+
+
+def session_types_offered(*, public_only: bool = False) -> QuerySet[SessionType]:
+    types = SessionType.objects.filter(is_active=True, coaches__is_active=True).distinct()
+    if public_only:
+        types = types.filter(is_public=True)
+    return types.order_by("position", "name")
+
+
+def coaches_for(session_type: SessionType) -> QuerySet[User]:
+    return session_type.coaches.filter(is_active=True, is_staff=True).order_by(
+        "first_name", "email"
+    )
+
+
+def rules_for(session_type: SessionType) -> SlotRules:
+    return SlotRules(
+        duration=session_type.duration,
+        buffer_before=session_type.buffer_before,
+        buffer_after=session_type.buffer_after,
+    )
+
+
+def busy_intervals(
+    *, coach: User, start: dt.datetime, end: dt.datetime, ignore: Appointment | None = None
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """What keeps ``coach`` from a new session between ``start`` and ``end``: the time
+    held by their appointments (buffers included) and their time off."""
+    held = Appointment.objects.filter(
+        coach=coach,
+        status=Appointment.Status.SCHEDULED,
+        held_from__lt=end,
+        held_until__gt=start,
+    )
+    if ignore is not None:
+        held = held.exclude(pk=ignore.pk)
+    off = TimeOff.objects.filter(
+        coach=coach, kind=TimeOff.Kind.OFF, starts_at__lt=end, ends_at__gt=start
+    )
+    return [*held.values_list("held_from", "held_until"), *off.values_list("starts_at", "ends_at")]
+
+
+def coach_windows(
+    *, coach: User, start: dt.datetime, end: dt.datetime, tz: zoneinfo.ZoneInfo | None = None
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The coach's working windows between ``start`` and ``end`` (weekly hours in the
+    business's time zone, plus extra hours)."""
+    weekly = [
+        WeeklyStretch(weekday, starts, ends)
+        for weekday, starts, ends in WeeklyHours.objects.filter(coach=coach).values_list(
+            "weekday", "starts", "ends"
+        )
+    ]
+    extra = TimeOff.objects.filter(
+        coach=coach, kind=TimeOff.Kind.EXTRA, starts_at__lt=end, ends_at__gt=start
+    ).values_list("starts_at", "ends_at")
+    return working_windows(
+        weekly=weekly, extra=list(extra), start=start, end=end, tz=tz or business_zone()
+    )
+
+
+def free_times(
+    *,
+    session_type: SessionType,
+    coach: User,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime,
+    ignore: Appointment | None = None,
+) -> list[dt.datetime]:
+    """The times a client may book ``session_type`` with ``coach`` between ``start`` and
+    ``end``: inside working hours, clear of what is held (buffers included), no sooner
+    than the minimum notice and no further ahead than the type allows. Four queries."""
+    earliest = max(start, now + dt.timedelta(minutes=session_type.min_notice_minutes))
+    latest = min(end, now + dt.timedelta(days=session_type.book_ahead_days))
+    if earliest >= latest:
+        return []
+    rules = rules_for(session_type)
+    reach = rules.buffer_before + rules.duration + rules.buffer_after
+    windows = coach_windows(coach=coach, start=earliest, end=latest + reach)
+    busy = busy_intervals(
+        coach=coach, start=earliest - reach, end=latest + reach + reach, ignore=ignore
+    )
+    return free_starts(windows=windows, busy=busy, rules=rules, earliest=earliest, latest=latest)
+
+
+def is_free(
+    *,
+    session_type: SessionType,
+    coach: User,
+    starts_at: dt.datetime,
+    now: dt.datetime,
+    ignore: Appointment | None = None,
+) -> bool:
+    """Whether a client may book ``starts_at``: the rules of ``free_times`` for one time,
+    on the step grid or not (a coach may offer 10:05)."""
+    earliest = now + dt.timedelta(minutes=session_type.min_notice_minutes)
+    latest = now + dt.timedelta(days=session_type.book_ahead_days)
+    if not earliest <= starts_at <= latest:
+        return False
+    rules = rules_for(session_type)
+    session_end = starts_at + rules.duration
+    windows = coach_windows(coach=coach, start=starts_at, end=session_end)
+    if not any(a <= starts_at and session_end <= b for a, b in windows):
+        return False
+    held = (starts_at - rules.buffer_before, session_end + rules.buffer_after)
+    busy = busy_intervals(coach=coach, start=held[0], end=held[1], ignore=ignore)
+    return not any(a < held[1] and held[0] < b for a, b in busy)
+
+
+def upcoming_classes(
+    *, session_type: SessionType, now: dt.datetime, until: dt.datetime
+) -> QuerySet[Appointment]:
+    """The scheduled occurrences of a class a client may still book."""
+    return (
+        Appointment.objects.filter(
+            session_type=session_type,
+            status=Appointment.Status.SCHEDULED,
+            starts_at__gte=now + dt.timedelta(minutes=session_type.min_notice_minutes),
+            starts_at__lte=until,
+        )
+        .select_related("coach")
+        .order_by("starts_at")
+    )
+
+
+def booking_queryset_for(*, user: User) -> QuerySet[Booking]:
+    """The bookings ``user`` may see: the owner, all; a coach, those of appointments
+    they run and of their own clients; a client, their own."""
+    bookings = Booking.objects.select_related(
+        "appointment__session_type", "appointment__coach", "client"
+    )
+    if is_owner(user):
+        return bookings
+    if user.is_authenticated and user.is_active and user.is_staff:
+        mine = client_queryset_for(user=user).values("pk")
+        return bookings.filter(Q(appointment__coach=user) | Q(client__in=mine))
+    return bookings.filter(client__in=client_queryset_for(user=user).values("pk"))
+
+
+def appointment_queryset_for(*, user: User) -> QuerySet[Appointment]:
+    """The appointments ``user`` may see: the owner, all; a coach, those they run and
+    those their clients booked; a client, those they hold a place in."""
+    appointments = Appointment.objects.select_related("session_type", "coach")
+    if is_owner(user):
+        return appointments
+    if user.is_authenticated and user.is_active and user.is_staff:
+        mine = client_queryset_for(user=user).values("pk")
+        return appointments.filter(
+            Q(coach=user) | Q(bookings__client__in=mine, bookings__status__in=Booking.HOLDING)
+        ).distinct()
+    return appointments.filter(
+        bookings__client__in=client_queryset_for(user=user).values("pk"),
+        bookings__status__in=Booking.HOLDING,
+    ).distinct()
+
+
+def client_bookings(*, client: Client, now: dt.datetime, upcoming: bool = True):
+    bookings = Booking.objects.filter(client=client).select_related(
+        "appointment__session_type", "appointment__coach"
+    )
+    if upcoming:
+        return bookings.filter(status=Booking.Status.BOOKED, ends_at__gt=now).order_by("starts_at")
+    return bookings.filter(Q(ends_at__lte=now) | ~Q(status=Booking.Status.BOOKED)).order_by(
+        "-starts_at"
+    )
