@@ -9,12 +9,15 @@ Celery worker, a browser) use ``committed``, which cleans up after itself.
 """
 
 import asyncio
+import contextlib
+import fcntl
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -22,7 +25,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test import Client
 from django_tenants.utils import schema_context, tenant_context
 
@@ -84,6 +87,107 @@ def _host(slug: str | None = None) -> str:
     return f"{slug}.{settings.BASE_DOMAIN}" if slug else settings.BASE_DOMAIN
 
 
+def _session_businesses() -> None:
+    """acme and zen, their owners' addresses verified, and the schema pool filled."""
+    from allauth.account.models import EmailAddress
+
+    from tenants.models import Business
+    from tenants.schemas import pool_fill
+    from tenants.services import business_provision
+
+    connection.set_schema_to_public()
+    for slug, name in (("acme", "Acme Strength"), ("zen", "Zen Movement")):
+        if not Business.objects.filter(slug=slug).exists():
+            business_provision(
+                name=name,
+                slug=slug,
+                owner_email=f"owner@{slug}.test",
+                owner_password=PASSWORD,
+                owner_first_name="Owner",
+            )
+    # the owners have opened their welcome mail: verified addresses
+    for business in Business.objects.filter(slug__in=["acme", "zen"]):
+        with tenant_context(business):
+            EmailAddress.objects.update(verified=True)
+    pool_fill()
+
+
+class _SharedTestDatabase:
+    """Under xdist, the first worker to get here migrates its test database (178
+    migrations for the public schema and again for the template schema: 15 to 20 s of
+    CPU) and provisions the session's businesses, then copies the result to a template
+    database; the other workers wait for it and start from a copy (about a second)
+    instead of migrating again. The last worker to finish drops the template; one left
+    by a run that crashed is dropped by the next run."""
+
+    def __init__(self, config):
+        self.name = connection.settings_dict["TEST"]["NAME"]  # test_<db>_gw<n>
+        self.base = self.name.rsplit("_", 1)[0]
+        uid = config.workerinput["testrunuid"][:12]
+        self.template = f"{self.base}_tpl_{uid}"
+        folder = Path(tempfile.gettempdir())
+        self.lock = folder / f"{self.template}.lock"
+        self.done = folder / f"{self.template}.done"
+        self.workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+
+    def _sql(self, *statements: str) -> list:
+        with connection._nodb_cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+            return cursor.fetchall() if cursor.description else []
+
+    def _exists(self, name: str) -> bool:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            return cursor.fetchone() is not None
+
+    def _use(self, name: str) -> None:
+        connection.close()
+        settings.DATABASES["default"]["NAME"] = name
+        connection.settings_dict["NAME"] = name
+
+    def setup(self, verbosity: int) -> None:
+        from django.test.utils import setup_databases
+
+        with open(self.lock, "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not self._exists(self.template):
+                with connection._nodb_cursor() as cursor:
+                    cursor.execute(
+                        "SELECT datname FROM pg_database WHERE datname LIKE %s",
+                        [self.base.replace("_", "\\_") + "\\_tpl\\_%"],
+                    )
+                    stale = [row[0] for row in cursor.fetchall()]
+                for name in stale:  # another run's, still in use, stays
+                    with contextlib.suppress(DatabaseError):
+                        self._sql(f'DROP DATABASE IF EXISTS "{name}"')
+                setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
+                assert connection.settings_dict["NAME"] == self.name
+                _session_businesses()
+                connection.close()
+                self._sql(f'CREATE DATABASE "{self.template}" TEMPLATE "{self.name}"')
+                self._use(self.name)
+                return
+        self._sql(
+            f'DROP DATABASE IF EXISTS "{self.name}"',
+            f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"',
+        )
+        self._use(self.name)
+
+    def teardown(self) -> None:
+        connection.close()
+        self._sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        with open(self.lock, "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            with open(self.done, "a+") as done:
+                done.write("1\n")
+                done.seek(0)
+                finished = len(done.read().split())
+            if finished >= self.workers:
+                self._sql(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+                self.done.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request, django_test_environment, django_db_blocker, django_db_modify_db_settings
@@ -95,14 +199,11 @@ def django_db_setup(
     must never reach the development database.
 
     Under xdist (``make test`` runs ``-n auto``) each worker gets its own test
-    database (pytest-django's ``_gw0`` suffix, via ``django_db_modify_db_settings``)
-    and its own cache key prefix, also for the live sites it starts.
+    database (pytest-django's ``_gw0`` suffix, via ``django_db_modify_db_settings``),
+    copied from one the first worker built (``_SharedTestDatabase``), and its own cache
+    key prefix, also for the live sites it starts.
     """
     from django.test.utils import setup_databases, teardown_databases
-
-    from tenants.models import Business
-    from tenants.schemas import pool_fill
-    from tenants.services import business_provision
 
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
@@ -114,32 +215,29 @@ def django_db_setup(
 
         # a cache object made before now would keep the old prefix: start afresh
         caches._connections = Local(caches.thread_critical)
-    celery_app.conf.task_always_eager = True
-    with django_db_blocker.unblock():
-        db_cfg = setup_databases(
-            verbosity=request.config.option.verbose, interactive=False, aliases={"default"}
-        )
-        assert connection.settings_dict["NAME"] == connection.settings_dict["TEST"]["NAME"]
-        connection.set_schema_to_public()
-        for slug, name in (("acme", "Acme Strength"), ("zen", "Zen Movement")):
-            if not Business.objects.filter(slug=slug).exists():
-                business_provision(
-                    name=name,
-                    slug=slug,
-                    owner_email=f"owner@{slug}.test",
-                    owner_password=PASSWORD,
-                    owner_first_name="Owner",
-                )
-        # the owners have opened their welcome mail: verified addresses
-        from allauth.account.models import EmailAddress
+    # a run starts from no keys of its own: counters an earlier run left in the same
+    # Redis database (DRF's daily throttles, under this worker's prefix) once
+    # throttled a later run's API tests (429)
+    from mectofitness.testing import cache_clear
 
-        for business in Business.objects.filter(slug__in=["acme", "zen"]):
-            with tenant_context(business):
-                EmailAddress.objects.update(verified=True)
-        pool_fill()
+    cache_clear()
+    celery_app.conf.task_always_eager = True
+    verbosity = request.config.option.verbose
+    if worker:
+        shared = _SharedTestDatabase(request.config)
+        with django_db_blocker.unblock():
+            shared.setup(verbosity)
+        yield
+        with django_db_blocker.unblock():
+            shared.teardown()
+        return
+    with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
+        assert connection.settings_dict["NAME"] == connection.settings_dict["TEST"]["NAME"]
+        _session_businesses()
     yield
     with django_db_blocker.unblock():
-        teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+        teardown_databases(db_cfg, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)
