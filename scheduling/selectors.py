@@ -192,3 +192,33 @@ def client_bookings(*, client: Client, now: dt.datetime, upcoming: bool = True):
     return bookings.filter(Q(ends_at__lte=now) | ~Q(status=Booking.Status.BOOKED)).order_by(
         "-starts_at"
     )
+
+
+def client_zone(client: Client) -> zoneinfo.ZoneInfo:
+    """The time zone a client reads times in: their own, else the business's."""
+    try:
+        return zoneinfo.ZoneInfo(client.timezone) if client.timezone else business_zone()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return business_zone()
+
+
+def free_days(
+    *,
+    session_type: SessionType,
+    coach: User,
+    now: dt.datetime,
+    tz: zoneinfo.ZoneInfo,
+    days: int = 14,
+) -> dict[dt.date, list[dt.datetime]]:
+    """The next ``days`` calendar days in ``tz``, each with its free times (maybe none)."""
+    today = now.astimezone(tz).date()
+    start = dt.datetime.combine(today, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+    end = dt.datetime.combine(today + dt.timedelta(days=days), dt.time(), tzinfo=tz).astimezone(
+        dt.UTC
+    )
+    by_day: dict[dt.date, list[dt.datetime]] = {
+        today + dt.timedelta(days=n): [] for n in range(days)
+    }
+    for moment in free_times(session_type=session_type, coach=coach, start=start, end=end, now=now):
+        by_day.setdefault(moment.astimezone(tz).date(), []).append(moment)
+    return by_day

@@ -183,6 +183,8 @@ def world_build(business, other_business) -> World:
     from programs.services.nutrition_targets import nutrition_target_set
     from programs.tests.conftest import catalog_exercise
     from programs.values import exercise_ref
+    from scheduling.models import SessionType
+    from scheduling.services.booking import class_schedule, session_book
 
     world = World(business=business, other_business=other_business)
     today = timezone.localdate()
@@ -399,6 +401,19 @@ def world_build(business, other_business) -> World:
             client=record, lines=[InvoiceLineSpec("Session", 1, 5000, vat)], by=owner
         )
         pk["invoice"] = invoice_issue(invoice=invoice, by=owner, send=False).pk
+        # scheduling: a free one-to-one with the coach, booked by Cleo; a class time
+        kind = SessionType.objects.create(name="Matrix 1:1", payment="free", min_notice_minutes=0)
+        kind.coaches.add(coach)
+        group = SessionType.objects.create(name="Matrix class", payment="free", capacity=4)
+        group.coaches.add(coach)
+        pk["sessiontype"] = kind.pk
+        soon = (timezone.now() + dt.timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+        pk["booking"] = session_book(
+            client=record, session_type=kind, coach=coach, starts_at=soon, by=coach
+        ).pk
+        pk["classappointment"] = class_schedule(
+            session_type=group, coach=coach, starts_at=soon + dt.timedelta(hours=3), by=coach
+        ).pk
         pk["stripeevent"] = StripeEvent.objects.create(
             event_id="evt_matrix",
             type="invoice.paid",

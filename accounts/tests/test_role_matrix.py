@@ -206,6 +206,19 @@ TENANT_ROWS = {
     "billing/invoices/": row(PORTAL | _TO_INVOICES),
     "billing/invoices/<int:pk>/": row(PORTAL_OWN | _TO_INVOICES, fill={"pk": "invoice"}),
     "billing/invoices/<int:pk>/pdf/": row(FILE_OF_CLIENT | {"coach": 404}, fill={"pk": "invoice"}),
+    # booking sessions (scheduling): a client's own bookings; the business's types
+    "sessions/": row(PORTAL),
+    "sessions/book/<int:type_id>/": row(PORTAL, fill={"type_id": "sessiontype"}),
+    # without a chosen time, back to the times
+    "sessions/book/<int:type_id>/confirm/": row(
+        PORTAL | {v: "/sessions/book/{sessiontype}/" for v in ("client", "other_client")},
+        fill={"type_id": "sessiontype"},
+    ),
+    "sessions/class/<int:appointment_id>/": row(
+        PORTAL_POST, fill={"appointment_id": "classappointment"}
+    ),
+    "sessions/<int:pk>/cancel/": row(PORTAL_OWN, fill={"pk": "booking"}),
+    "sessions/<int:pk>/reschedule/": row(PORTAL_OWN, fill={"pk": "booking"}),
     # sign-in and account pages (allauth): while locked, only the way in and out
     "accounts/login/": row({v: "/" for v in SIGNED_IN}, anonymous=200, suspended="/"),
     "accounts/logout/": row(SIGNED_IN, anonymous="/", suspended=200),

@@ -116,3 +116,22 @@ def sessions_left(client) -> int:
     from billing.selectors import session_balance
 
     return session_balance(client=client)
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """The clock at NOW for the pages (the services read django.utils.timezone.now)."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    return NOW
+
+
+@pytest.fixture
+def cleo_browser(business, cleo, client_user):
+    from django.conf import settings
+    from django.test import Client as Browser
+
+    browser = Browser(HTTP_HOST=f"{business.slug}.{settings.BASE_DOMAIN}")
+    browser.force_login(client_user)
+    return browser
