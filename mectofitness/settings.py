@@ -416,6 +416,8 @@ SPECTACULAR_SETTINGS = {
         "QuestionnaireKindEnum": "clients.models.Questionnaire.Kind",
         "FormResponseStatusEnum": "clients.models.Response.Status",
         "OfflinePaymentMethodEnum": ["cash", "bank_transfer", "other"],
+        # what a late cancellation and a no-show cost: one choice set, two fields
+        "SessionChargeEnum": "scheduling.models.SessionType.Charge",
     },
     # our own additions: the error responses every operation may give (core/schema.py)
     "POSTPROCESSING_HOOKS": [

@@ -11,6 +11,7 @@ from billing.api import register as billing_api_register
 from clients.api import register as clients_api_register
 from mectofitness.core import schema  # noqa: F401  (registers our OpenAPI extensions)
 from programs.api import register as programs_api_register
+from scheduling.api import register as scheduling_api_register
 
 
 @csrf_exempt  # it changes nothing: a DELETE gets the same 404 as a GET
@@ -25,6 +26,7 @@ router.register("tokens", ApiTokenViewSet, basename="api-token")
 clients_api_register(router)
 programs_api_register(router)
 billing_api_register(router)
+scheduling_api_register(router)
 
 urlpatterns = [
     path("v1/me/", MeView.as_view(), name="api-me"),

@@ -42,10 +42,14 @@ def coaches_for(session_type: SessionType) -> QuerySet[User]:
 
 
 def rules_for(session_type: SessionType) -> SlotRules:
+    """Start times every half hour (every 15 minutes for sessions shorter than that): a
+    phone shows a day's times on one screen."""
+    step = 15 if session_type.duration_minutes < 30 else 30
     return SlotRules(
         duration=session_type.duration,
         buffer_before=session_type.buffer_before,
         buffer_after=session_type.buffer_after,
+        step=dt.timedelta(minutes=step),
     )
 
 

@@ -53,7 +53,8 @@ def working_windows(
     end: dt.datetime,
     tz: zoneinfo.ZoneInfo,
 ) -> list[Interval]:
-    """The coach's working windows between ``start`` and ``end`` (UTC), merged."""
+    """The coach's working windows that reach into ``start``..``end`` (UTC), whole and
+    merged."""
     weekly = list(weekly)
     windows: list[Interval] = []
     day = start.astimezone(tz).date() - dt.timedelta(days=1)
@@ -66,8 +67,9 @@ def working_windows(
                 )
         day += dt.timedelta(days=1)
     windows.extend(extra)
-    clipped = [(max(a, start), min(b, end)) for a, b in windows]
-    return merge([(a, b) for a, b in clipped if a < b])
+    # whole windows, not clipped to the range: start times stay on each window's grid
+    # (a window from 09:00 offers 10:30, never 10:34 because that is when "now" was)
+    return merge([(a, b) for a, b in windows if a < end and start < b])
 
 
 def merge(intervals: Iterable[Interval]) -> list[Interval]:

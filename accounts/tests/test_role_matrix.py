@@ -369,6 +369,21 @@ TENANT_ROWS = {
     "api/v1/invoices/<pk>/pay/": row(API_MEMBER_POST),
     "api/v1/invoices/<pk>/void/": row(API_MEMBER_POST),
     "api/v1/invoices/<pk>/pdf/": row(API_BILLING_OF_CLIENT),
+    # scheduling: the types on offer; a coach's calendar and their clients' bookings
+    "api/v1/session-types/": row(API_MINE),
+    "api/v1/session-types/<pk>/": row(API_MINE),
+    "api/v1/session-types/<pk>/slots/": row(API_MINE),
+    "api/v1/appointments/": row(API_MINE),
+    "api/v1/appointments/<pk>/": row(API_OF_CLIENT),
+    "api/v1/appointments/<pk>/join/": row(API_MEMBER_POST),
+    "api/v1/appointments/<pk>/waitlist/": row(API_MEMBER_POST),
+    "api/v1/bookings/": row(API_MINE),
+    "api/v1/bookings/<pk>/": row(API_OF_CLIENT),
+    "api/v1/bookings/<pk>/cancel/": row(API_MEMBER_POST),
+    "api/v1/bookings/<pk>/reschedule/": row(API_MEMBER_POST),
+    "api/v1/bookings/<pk>/attendance/": row(API_MEMBER_POST),
+    "api/v1/waitlist/": row(API_MINE),
+    "api/v1/waitlist/<pk>/": row(API_OF_CLIENT),
     "api/v1/billing-settings/": row(API_OWNER),
     "api/v1/billing-settings/current/": row(API_OWNER, owner=405),
     "api/v1/tax-rates/": row(API_OWNER),
@@ -554,6 +569,13 @@ TENANT_ROWS = {
         OWNER, owner="/admin/billing/billingsettings/{billingsettings}/change/"
     ),
     **admin_model("billing/taxrate", changelist=OWNER, add=OWNER, history=OWNER, change=OWNER),
+    # scheduling: the owner sets what is offered, staff read it; hours and time off are
+    # each coach's own (the owner sees all); sessions and bookings are read here
+    **admin_model("scheduling/sessiontype", add=OWNER, delete=OWNER),
+    **admin_model("scheduling/weeklyhours", history=OF_CLIENT, delete=OF_CLIENT, change=OF_CLIENT),
+    **admin_model("scheduling/timeoff", history=OF_CLIENT, delete=OF_CLIENT, change=OF_CLIENT),
+    **admin_model("scheduling/appointment", add=NOBODY, history=OF_CLIENT, change=OF_CLIENT),
+    **admin_model("scheduling/booking", add=NOBODY, history=OF_CLIENT, change=OF_CLIENT),
 }
 
 # --- the product's site and the platform admin (mectofitness/urls_public.py) ---------------

@@ -21,7 +21,16 @@ from django.urls import NoReverseMatch, resolve, reverse
 
 from backoffice.site import backoffice_site
 
-OURS = {"accounts", "tenants", "clients", "programs", "billing", "backoffice", "mectofitness"}
+OURS = {
+    "accounts",
+    "tenants",
+    "clients",
+    "programs",
+    "billing",
+    "scheduling",
+    "backoffice",
+    "mectofitness",
+}
 URLCONF = {backoffice_site: "mectofitness.urls_tenant", admin.site: "mectofitness.urls_public"}
 
 

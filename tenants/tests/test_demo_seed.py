@@ -99,3 +99,29 @@ def _records_are_rare(demo):
     assert max(exercises_per_workout.values()) == 1, exercises_per_workout
     assert sum(per_workout.values()) <= 18
     assert unseen == {latest.pk}
+
+
+def test_the_demo_calendar_has_a_month_of_sessions_a_class_with_a_waitlist_and_a_used_pack(demo):
+    from billing.selectors import session_balance
+    from clients.models import Client
+    from scheduling.models import Appointment, Booking, WaitlistEntry
+
+    with tenant_context(demo):
+        bookings = Booking.objects.select_related("appointment__coach")
+        past = bookings.filter(starts_at__lt=NOW)
+        future = bookings.filter(starts_at__gte=NOW, status="booked")
+        assert past.count() >= 10 and future.count() >= 8
+        assert {b.status for b in past} == {"attended", "no_show"}
+        assert len({b.appointment.coach_id for b in bookings}) == 2
+        assert (
+            bookings.filter(
+                starts_at__gte=NOW - dt.timedelta(days=15),
+                starts_at__lte=NOW + dt.timedelta(days=15),
+            ).count()
+            == bookings.count()
+        )
+        full = Appointment.objects.get(capacity=4, booked=4, starts_at__gt=NOW)
+        assert WaitlistEntry.objects.filter(appointment=full, status="waiting").exists()
+        chloe = Client.objects.get(user__email="client@demo.mectofitness.dev")
+        used = Booking.objects.filter(client=chloe).exclude(credit_reference="").count()
+        assert used >= 3 and 0 < session_balance(client=chloe) < 10
