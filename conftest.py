@@ -83,27 +83,6 @@ def pytest_configure(config):
     ]
 
 
-# the longest files that are not browser tests (each 15 to 30 s on a worker)
-LONG_FILES = (
-    "accounts/tests/test_role_matrix.py",
-    "mectofitness/tests/test_api_fuzz.py",
-    "billing/platform/tests/test_locked_business.py",
-)
-
-
-def pytest_collection_modifyitems(config, items):
-    """The long files first: xdist (``--dist loadfile``) hands files to the workers in
-    this order, and a long file handed out last kept one worker busy alone for half a
-    minute at the end of the run while the other had finished. Each file keeps its
-    tests together and in their order."""
-    weight = {}
-    for item in items:
-        path = item.nodeid.split("::")[0]
-        rank = 0 if path in LONG_FILES else 1 if item.get_closest_marker("browser") else 2
-        weight[path] = min(weight.get(path, 2), rank)
-    items.sort(key=lambda item: weight[item.nodeid.split("::")[0]])
-
-
 def _host(slug: str | None = None) -> str:
     return f"{slug}.{settings.BASE_DOMAIN}" if slug else settings.BASE_DOMAIN
 
@@ -329,7 +308,9 @@ def committed(django_db_setup, django_db_blocker):
         business_ids = set(Business.objects.values_list("pk", flat=True))
         lead_ids = set(Lead.objects.values_list("pk", flat=True))
         pool = set(PooledSchema.objects.values_list("schema_name", flat=True))
+        numbers = _invoice_numbers()
         yield
+        _invoice_numbers_restore(numbers)
         connection.set_schema_to_public()
         with schema_context("public"):
             for created in Business.objects.exclude(pk__in=business_ids):
@@ -345,6 +326,37 @@ def committed(django_db_setup, django_db_blocker):
             ):
                 schema_drop(orphan)
             pool_fill()
+
+
+def _invoice_numbers() -> dict:
+    """acme's and zen's next invoice numbers."""
+    from billing.models import BillingSettings
+    from tenants.models import Business
+
+    numbers = {}
+    for business in Business.objects.filter(slug__in=["acme", "zen"]):
+        with tenant_context(business):
+            numbers[business.pk] = BillingSettings.objects.values_list(
+                "next_invoice_number", flat=True
+            ).first()
+    connection.set_schema_to_public()
+    return numbers
+
+
+def _invoice_numbers_restore(numbers: dict) -> None:
+    """A committed test that paid or issued (and then deleted its invoices) gives the
+    numbers back: the suite's invoice tests count from INV-00001 whatever ran before
+    them on their worker. Never below a number an invoice still holds."""
+    from django.db.models import Max
+
+    from billing.models import BillingSettings, Invoice
+    from tenants.models import Business
+
+    for business in Business.objects.filter(pk__in=numbers):
+        with tenant_context(business):
+            kept = (Invoice.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+            BillingSettings.objects.update(next_invoice_number=max(numbers[business.pk] or 1, kept))
+    connection.set_schema_to_public()
 
 
 # --- a live site and a browser --------------------------------------------------
@@ -490,7 +502,13 @@ def _chromium():
     calls, which Django reads as "async context" (and asyncio.run() refuses to start):
     outside a browser test the loop is unmarked, so other tests never see it."""
     from playwright.sync_api import sync_playwright
+    from playwright.sync_api._generated import Locator, Page
 
+    if os.environ.get("MF_SCREENSHOTS") == "0":
+        # CI: nobody looks at the artifacts there, and drawing full-page PNGs of tall
+        # pages was 12 s of the run; `make test` on a developer's machine keeps them
+        for cls in (Page, Locator):
+            cls.screenshot = lambda self, *args, **kwargs: b""
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM,
