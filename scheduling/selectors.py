@@ -140,6 +140,13 @@ def is_free(
     return not any(a < held[1] and held[0] < b for a, b in busy)
 
 
+def cancel_deadline(booking: Booking) -> dt.datetime:
+    """Until when a booking may be cancelled, or moved by the client, at no cost: the
+    type's cancellation window before the start."""
+    window = dt.timedelta(hours=booking.appointment.session_type.cancel_window_hours)
+    return booking.starts_at - window
+
+
 def upcoming_classes(
     *, session_type: SessionType, now: dt.datetime, until: dt.datetime
 ) -> QuerySet[Appointment]:

@@ -29,7 +29,7 @@ from clients.models import Client
 from clients.selectors import client_queryset_for
 
 from ..models import Appointment, Booking, SessionType, WaitlistEntry
-from ..selectors import is_free
+from ..selectors import cancel_deadline, is_free
 
 # constraint name -> (field, message) for a refused insert or update
 _CONSTRAINTS = {
@@ -238,8 +238,7 @@ def _place_take(
 
 
 def _is_late(booking: Booking, now: dt.datetime) -> bool:
-    window = dt.timedelta(hours=booking.appointment.session_type.cancel_window_hours)
-    return now > booking.starts_at - window
+    return now > cancel_deadline(booking)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from billing.selectors import session_balance
 from ..forms import CancelForm, DayForm, TimeChoiceForm
 from ..models import Appointment, Booking, SessionType, WaitlistEntry
 from ..selectors import (
+    cancel_deadline,
     client_bookings,
     client_zone,
     coaches_for,
@@ -34,9 +35,10 @@ SECTION = gettext_lazy("Your sessions")
 CLASS_WEEKS = 4
 
 
-def _errors(request, exc: ValidationError) -> None:
-    for errors in exc.message_dict.values():
-        for error in errors:
+def _errors(request, errors: dict) -> None:
+    """Each message of a form's errors or a service's ValidationError.message_dict."""
+    for messages_of_field in errors.values():
+        for error in messages_of_field:
             messages.error(request, error)
 
 
@@ -72,8 +74,7 @@ def sessions(request):
     now = timezone.now()
     upcoming = list(client_bookings(client=client, now=now))
     for booking in upcoming:
-        window = dt.timedelta(hours=booking.appointment.session_type.cancel_window_hours)
-        booking.movable = booking.appointment.capacity == 1 and now < booking.starts_at - window
+        booking.movable = booking.appointment.capacity == 1 and now < cancel_deadline(booking)
     context = {
         "client": client,
         "tz": client_zone(client),
@@ -139,9 +140,7 @@ def book_confirm(request, type_id: int):
     kind = get_object_or_404(session_types_offered(), pk=type_id, capacity=1)
     form = TimeChoiceForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _errors(request, form.errors)
         return redirect("scheduling_book", type_id=kind.pk)
     coach, _coaches = _coach_for(kind, client, form.cleaned_data.get("coach"))
     starts_at = form.cleaned_data["starts_at"]
@@ -151,7 +150,7 @@ def book_confirm(request, type_id: int):
                 client=client, session_type=kind, coach=coach, starts_at=starts_at, by=request.user
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            _errors(request, exc.message_dict)
             day = starts_at.astimezone(client_zone(client)).date().isoformat()
             return redirect(f"/sessions/book/{kind.pk}/?coach={coach.pk}&day={day}")
         local = timezone.localtime(starts_at, client_zone(client))
@@ -197,7 +196,7 @@ def class_join(request, appointment_id: int):
             svc.class_join(appointment=occurrence, client=client, by=request.user)
             messages.success(request, _("You have a place in %(kind)s.") % {"kind": occurrence})
     except ValidationError as exc:
-        _errors(request, exc)
+        _errors(request, exc.message_dict)
     return redirect("scheduling_sessions")
 
 
@@ -215,8 +214,8 @@ def cancel(request, pk: int):
     booking = _own_booking(request, pk)
     now = timezone.now()
     kind = booking.appointment.session_type
-    window = dt.timedelta(hours=kind.cancel_window_hours)
-    late = now > booking.starts_at - window
+    free_until = cancel_deadline(booking)
+    late = now > free_until
     if request.method == "POST":
         form = CancelForm(request.POST)
         if form.is_valid():
@@ -225,7 +224,7 @@ def cancel(request, pk: int):
                     booking=booking, by=request.user, now=now, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as exc:
-                _errors(request, exc)
+                _errors(request, exc.message_dict)
                 return redirect("scheduling_sessions")
             messages.success(request, _("Your session is cancelled."))
             return redirect("scheduling_sessions")
@@ -238,7 +237,7 @@ def cancel(request, pk: int):
         "costs_credit": bool(booking.credit_reference)
         and late
         and kind.late_cancel_charge == SessionType.Charge.CREDIT,
-        "free_until": booking.starts_at - window,
+        "free_until": free_until,
         "tz": client_zone(request.client),
         "form": form,
         "open": booking.status == Booking.Status.BOOKED and booking.starts_at > now,
@@ -261,7 +260,7 @@ def reschedule(request, pk: int):
                     booking=booking, starts_at=form.cleaned_data["starts_at"], by=request.user
                 )
             except ValidationError as exc:
-                _errors(request, exc)
+                _errors(request, exc.message_dict)
                 return redirect("scheduling_reschedule", pk=booking.pk)
             local = timezone.localtime(moved.starts_at, client_zone(request.client))
             messages.success(
@@ -269,9 +268,7 @@ def reschedule(request, pk: int):
                 _("Moved to %(when)s.") % {"when": local.strftime("%A %-d %B at %H:%M")},
             )
             return redirect("scheduling_sessions")
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _errors(request, form.errors)
     form = DayForm(request.GET)
     form.is_valid()
     coach = booking.appointment.coach
