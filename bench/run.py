@@ -12,6 +12,7 @@
     client_search_recall top1=… top3=… n=…     a client's full name with one slip in one
                                         word: how often that client comes first, top 3
     client_surname_recall top1=… top3=… n=…    a misspelt surname alone: someone with it
+    booking_slots_ms, booking_race      see bench/booking.py
     routing_rps plain=… one=… spread=…  a trivial JSON view: plain Django (no tenancy),
                                         routed to one business, spread over 20 businesses
 
@@ -596,6 +597,12 @@ def bench_routing(hosts: list[str], seconds: int, rounds: int) -> None:
     )
 
 
+def booking_figures(args) -> None:
+    from bench.booking import bench_booking
+
+    bench_booking("warm-0", bookings=200, queries=200, racers=args.racers, slots=20)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=25, help="businesses per provisioning figure")
@@ -607,6 +614,10 @@ def main() -> None:
     parser.add_argument(
         "--exercises-only", action="store_true", help="one business, exercise search only"
     )
+    parser.add_argument(
+        "--booking-only", action="store_true", help="one business, booking figures only"
+    )
+    parser.add_argument("--racers", type=int, default=8, help="threads racing for each time")
     args = parser.parse_args()
 
     url, name = bench_database_url()
@@ -621,9 +632,14 @@ def main() -> None:
         bench_provisioning_minimal()
         bench_exercise_search("warm-0", args.queries)
         return
+    if args.booking_only:
+        bench_provisioning_minimal()
+        booking_figures(args)
+        return
     hosts = bench_provisioning(args.n)
     bench_client_search("warm-0", args.clients, args.queries)
     bench_exercise_search("warm-0", args.queries)
+    booking_figures(args)
     if not args.no_routing:
         bench_routing(hosts, args.seconds, args.rounds)
 

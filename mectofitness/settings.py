@@ -86,6 +86,7 @@ SHARED_APPS = [
     "djstripe",
     "programs.catalog",  # the exercise catalog every business shares
     "billing.platform",  # plans and the businesses' subscriptions (label platform_billing)
+    "scheduling.platform",  # beat's scheduling rows (label platform_scheduling)
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -340,6 +341,25 @@ STRIPE_CONNECT_CLIENT_ID = env("STRIPE_CONNECT_CLIENT_ID", default="")
 STRIPE_CONNECT_WEBHOOK_SECRET = env("STRIPE_CONNECT_WEBHOOK_SECRET", default="")
 # Country of Express accounts created for businesses (two letters, ISO 3166).
 STRIPE_CONNECT_EXPRESS_COUNTRY = env("STRIPE_CONNECT_EXPRESS_COUNTRY", default="")
+
+# Zoom meetings for online sessions (scheduling/services/video.py): the platform's
+# Server-to-Server OAuth app. All three empty: Zoom is off, sessions use the standing
+# links. The two addresses point at Zoom itself; dev and tests at the local stand-in
+# (devtools/zoom_standin/).
+ZOOM_ACCOUNT_ID = env("ZOOM_ACCOUNT_ID", default="")
+ZOOM_CLIENT_ID = env("ZOOM_CLIENT_ID", default="")
+ZOOM_CLIENT_SECRET = env("ZOOM_CLIENT_SECRET", default="")
+ZOOM_API_BASE = env("ZOOM_API_BASE", default="https://api.zoom.us/v2")
+ZOOM_OAUTH_URL = env("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
+
+# Text-message reminders through Twilio (mectofitness/core/sms.py). Any of the three
+# empty: text messages are off. TWILIO_FROM is a number in E.164 (+447700900123) or a
+# Messaging Service SID (MG...). TWILIO_API_BASE: empty for Twilio itself; tests point
+# the client at a local stand-in.
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM = env("TWILIO_FROM", default="")
+TWILIO_API_BASE = env("TWILIO_API_BASE", default="")
 
 # --- content security policy (django-csp) -----------------------------------
 # Only our own scripts and styles: no CDN, no inline code without the

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -18,11 +20,22 @@ from accounts.policies import (
     is_staff_member,
 )
 from mectofitness.core.admin_registry import register_in_backoffice
+from mectofitness.core.sms import sms_is_configured
 
-from .models import Appointment, Booking, SessionType, TimeOff, WeeklyHours
+from .models import (
+    Appointment,
+    Booking,
+    BusyCalendar,
+    SchedulingSettings,
+    SessionType,
+    TimeOff,
+    WeeklyHours,
+)
 from .selectors import appointment_queryset_for, booking_queryset_for
 from .services import booking as booking_svc
+from .services import booking_settings
 from .services import setup as svc
+from .services.video import zoom_is_configured
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -334,3 +347,103 @@ register_in_backoffice(WeeklyHours, WeeklyHoursAdmin)
 register_in_backoffice(TimeOff, TimeOffAdmin)
 register_in_backoffice(Appointment, AppointmentAdmin)
 register_in_backoffice(Booking, BookingAdmin)
+
+
+class BusyCalendarAdmin(_ReadOnlyAdmin):
+    """The back office's list "Own calendars" opens the page where a coach pastes
+    their calendar's address (the owner sees every coach's there). No pages of its own."""
+
+    def get_urls(self):
+        return [
+            path(
+                "",
+                self.admin_site.admin_view(self.changelist_view),
+                name="scheduling_busycalendar_changelist",
+            )
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return redirect("backoffice:scheduling_busy_calendar")
+
+
+register_in_backoffice(BusyCalendar, BusyCalendarAdmin)
+
+
+class SchedulingSettingsForm(forms.ModelForm):
+    class Meta:
+        model = SchedulingSettings
+        fields = ["reminder_hours", "sms_reminders", "meeting_url", "zoom_meetings"]
+        help_texts = {
+            "reminder_hours": gettext_lazy(
+                "Hours before the start, separated by commas: 24, 2. From 1 to 168 (a week), "
+                "up to three. Empty: no reminders."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "sms_reminders" in self.fields and not sms_is_configured():
+            self.fields["sms_reminders"].help_text = _(
+                "Text messages are not set up on this platform yet: until they are, "
+                "reminders go by e-mail only."
+            )
+        if "zoom_meetings" in self.fields and not zoom_is_configured():
+            self.fields["zoom_meetings"].help_text = _(
+                "Zoom is not set up on this platform yet: until it is, online sessions "
+                "use their own link or the standing link."
+            )
+
+    def clean_reminder_hours(self):
+        try:
+            return booking_settings.reminder_hours_clean(self.cleaned_data["reminder_hours"] or [])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["reminder_hours"]) from exc
+
+    def details(self) -> booking_settings.BookingSettingsDetails:
+        return booking_settings.BookingSettingsDetails(
+            reminder_hours=self.cleaned_data["reminder_hours"],
+            sms_reminders=self.cleaned_data["sms_reminders"],
+            meeting_url=self.cleaned_data["meeting_url"],
+            zoom_meetings=self.cleaned_data["zoom_meetings"],
+        )
+
+
+class SchedulingSettingsAdmin(OwnerWritesAdminMixin, admin.ModelAdmin):
+    """Booking settings (one row): reminders and the standing video link. The owner
+    changes them; coaches read them."""
+
+    form = SchedulingSettingsForm
+    fieldsets = [
+        (gettext_lazy("Reminders"), {"fields": ["reminder_hours", "sms_reminders"]}),
+        (gettext_lazy("Online sessions"), {"fields": ["meeting_url", "zoom_meetings"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        booking_settings.scheduling_settings_get()
+        return redirect("backoffice:scheduling_schedulingsettings_change", 1)
+
+    def get_object(self, request, object_id, from_field=None):
+        if str(object_id) == "1":
+            booking_settings.scheduling_settings_get()
+        return super().get_object(request, object_id, from_field)
+
+    def save_model(self, request, obj, form, change):
+        saved = booking_settings.scheduling_settings_update(by=request.user, details=form.details())
+        obj.__dict__.update(saved.__dict__)
+
+    def response_change(self, request, obj):
+        messages.success(request, _("Booking settings saved."))
+        return redirect("backoffice:scheduling_schedulingsettings_change", 1)
+
+
+register_in_backoffice(SchedulingSettings, SchedulingSettingsAdmin)

@@ -22,20 +22,23 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.models import User
-from accounts.policies import ReadOrOwnerWrites, is_staff_member, portal_client
+from accounts.policies import IsStaffMember, ReadOrOwnerWrites, is_staff_member, portal_client
 from clients.models import Client
 from clients.selectors import client_queryset_for
 from clients.serializers import ClientField
 
-from .models import Appointment, Booking, SessionType, WaitlistEntry
+from .models import Appointment, Booking, SessionType, TimeOff, WaitlistEntry, WeeklyHours
 from .selectors import (
     appointment_queryset_for,
     booking_queryset_for,
     coaches_for,
     free_times,
     session_types_offered,
+    time_off_queryset_for,
+    weekly_hours_queryset_for,
 )
 from .services import booking as svc
+from .services import recurring as recurring_svc
 from .services import setup as setup_svc
 
 DAY_MESSAGE = gettext_lazy("Enter a date like 2026-06-01.")
@@ -291,6 +294,28 @@ class AttendanceSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["attended", "no_show", "booked"])
 
 
+class WeeklyBookingSerializer(serializers.Serializer):
+    """Weekly for N weeks: the first session, and what to do with the weeks not free."""
+
+    client = ClientField()
+    session_type = serializers.PrimaryKeyRelatedField(
+        queryset=SessionType.objects.filter(is_active=True),
+        error_messages={"does_not_exist": _("Choose one of the sessions offered.")},
+    )
+    coach = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_staff=True, is_active=True),
+        error_messages={"does_not_exist": _("Choose one of the business's coaches.")},
+    )
+    starts_at = serializers.DateTimeField()
+    weeks = serializers.IntegerField(
+        min_value=recurring_svc.MIN_WEEKS, max_value=recurring_svc.MAX_WEEKS
+    )
+    mode = serializers.ChoiceField(
+        choices=recurring_svc.WeeklyMode.choices, default=recurring_svc.WeeklyMode.ALL
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
 class BookingViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -329,6 +354,37 @@ class BookingViewSet(
             coach=data["coach"],
             starts_at=data["starts_at"],
             by=self.request.user,
+        )
+
+    @extend_schema(request=WeeklyBookingSerializer, responses={201: OpenApiTypes.OBJECT})
+    @action(detail=False, methods=["post"], permission_classes=[IsStaffMember])
+    def weekly(self, request):
+        """Staff book a one-to-one every week for 2 to 26 weeks. ``mode`` "all": every
+        week or none (400 naming each week that is not free); "free": the free weeks,
+        with the others in ``clashes``. 201: ``series``, ``booked``, ``clashes``."""
+        body = WeeklyBookingSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        result = recurring_svc.session_book_weekly(
+            client=data["client"],
+            session_type=data["session_type"],
+            coach=data["coach"],
+            starts_at=data["starts_at"],
+            weeks=data["weeks"],
+            mode=data["mode"],
+            note=data["note"],
+            by=request.user,
+        )
+        return Response(
+            {
+                "series": str(result.series),
+                "booked": BookingSerializer(result.booked, many=True).data,
+                "clashes": [
+                    {"starts_at": c.starts_at.isoformat(), "reason": c.reason, "message": str(c)}
+                    for c in result.clashes
+                ],
+            },
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(request=CancelSerializer, responses={200: BookingSerializer})
@@ -401,8 +457,141 @@ class WaitlistViewSet(
         svc.waitlist_leave(entry=instance, by=self.request.user)
 
 
+# --- availability: working hours, time off and extra hours ------------------------------
+
+
+class _CoachField(serializers.PrimaryKeyRelatedField):
+    """A coach of this business; staff set their own, the owner anyone's (the service
+    says so when they try another's)."""
+
+    def get_queryset(self):
+        return User.objects.filter(is_staff=True, is_active=True)
+
+
+class WeeklyHoursSerializer(serializers.ModelSerializer):
+    coach = _CoachField(required=False)
+
+    class Meta:
+        model = WeeklyHours
+        fields = ["id", "coach", "weekday", "starts", "ends"]
+        read_only_fields = ["id"]
+
+    def validate(self, data):
+        if self.instance is None:
+            data.setdefault("coach", self.context["request"].user)
+        return data
+
+
+class TimeOffSerializer(serializers.ModelSerializer):
+    coach = _CoachField(required=False)
+
+    class Meta:
+        model = TimeOff
+        fields = ["id", "coach", "kind", "starts_at", "ends_at", "note"]
+        read_only_fields = ["id"]
+
+    def validate(self, data):
+        if self.instance is None:
+            data.setdefault("coach", self.context["request"].user)
+        return data
+
+
+class WeeklyHoursViewSet(viewsets.ModelViewSet):
+    """A coach's working week, in the business's time zone (``weekday`` 0 is Monday).
+    Staff: a coach sees and changes their own hours, the owner everyone's. Hours of one
+    day must not overlap (400 on ``starts``). ``?coach=<id>`` narrows the list."""
+
+    serializer_class = WeeklyHoursSerializer
+    permission_classes = [IsStaffMember]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return WeeklyHours.objects.none()
+        rows = weekly_hours_queryset_for(user=self.request.user)
+        coach = self.request.query_params.get("coach")
+        if coach and coach.isdigit():
+            rows = rows.filter(coach_id=int(coach))
+        return rows.order_by("coach_id", "weekday", "starts")
+
+    def _save(self, serializer, hours):
+        data = {**({} if hours is None else _hours_values(hours)), **serializer.validated_data}
+        serializer.instance = setup_svc.weekly_hours_save(
+            hours=hours,
+            coach=data["coach"],
+            stretch=setup_svc.Stretch(data["weekday"], data["starts"], data["ends"]),
+            by=self.request.user,
+        )
+
+    def perform_create(self, serializer):
+        self._save(serializer, None)
+
+    def perform_update(self, serializer):
+        self._save(serializer, serializer.instance)
+
+    def perform_destroy(self, instance):
+        setup_svc.weekly_hours_delete(hours=instance, by=self.request.user)
+
+
+def _hours_values(hours: WeeklyHours) -> dict:
+    return {
+        "coach": hours.coach,
+        "weekday": hours.weekday,
+        "starts": hours.starts,
+        "ends": hours.ends,
+    }
+
+
+class TimeOffViewSet(viewsets.ModelViewSet):
+    """Exceptions to a coach's week: ``kind`` "off" (no sessions offered) or "extra"
+    (hours added). Staff: their own, the owner everyone's. Sessions already booked in
+    time off stay; the coach moves them."""
+
+    serializer_class = TimeOffSerializer
+    permission_classes = [IsStaffMember]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return TimeOff.objects.none()
+        return time_off_queryset_for(user=self.request.user).order_by("starts_at", "pk")
+
+    def _save(self, serializer, entry):
+        current = (
+            {}
+            if entry is None
+            else {
+                "coach": entry.coach,
+                "kind": entry.kind,
+                "starts_at": entry.starts_at,
+                "ends_at": entry.ends_at,
+                "note": entry.note,
+            }
+        )
+        data = {"kind": TimeOff.Kind.OFF, "note": "", **current, **serializer.validated_data}
+        serializer.instance = setup_svc.time_off_save(
+            time_off=entry,
+            coach=data["coach"],
+            kind=data["kind"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            note=data["note"],
+            by=self.request.user,
+        )
+
+    def perform_create(self, serializer):
+        self._save(serializer, None)
+
+    def perform_update(self, serializer):
+        self._save(serializer, serializer.instance)
+
+    def perform_destroy(self, instance):
+        setup_svc.time_off_delete(time_off=instance, by=self.request.user)
+
+
 def register(router) -> None:
     router.register("session-types", SessionTypeViewSet, basename="api-session-type")
     router.register("appointments", AppointmentViewSet, basename="api-appointment")
     router.register("bookings", BookingViewSet, basename="api-booking")
     router.register("waitlist", WaitlistViewSet, basename="api-waitlist")
+    router.register("weekly-hours", WeeklyHoursViewSet, basename="api-weekly-hours")
+    router.register("time-off", TimeOffViewSet, basename="api-time-off")

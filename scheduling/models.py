@@ -12,6 +12,12 @@
   than it has (a counter with a check constraint, moved under the appointment's row
   lock), and a client is never in two places at once (another exclusion constraint).
 - ``WaitlistEntry``: a client waiting for a place in a full class.
+- ``SchedulingSettings``: the business's reminders and standing video link (one row).
+- ``CalendarFeed``: a person's private, revocable calendar feed (an ICS URL).
+- ``BusyCalendar`` and ``BusyTime``: a coach's own calendar (a private ICS URL the
+  worker polls) and the busy times read from it, kept out of their free slots.
+- ``Reminder``: one reminder of one booking on one channel, claimed before it is sent
+  so it goes out once.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q
 from django.db.models.functions import Lower
@@ -240,7 +246,11 @@ class Appointment(models.Model):
     location_kind = models.CharField(max_length=10, choices=SessionType.Location.choices)
     location = models.CharField(max_length=200, blank=True)
     meeting_url = models.URLField(blank=True)
+    # the meeting created for this session through a video provider (Zoom), if any
+    meeting_id = models.CharField(max_length=100, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # the appointments booked together as "weekly for N weeks" share a series
+    series = models.UUIDField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -370,3 +380,138 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.appointment}"
+
+
+def _default_reminder_hours() -> list[int]:
+    return [24]
+
+
+class SchedulingSettings(models.Model):
+    """The business's booking settings (one row, pk=1)."""
+
+    reminder_hours = ArrayField(
+        models.PositiveSmallIntegerField(),
+        size=3,
+        default=_default_reminder_hours,
+        blank=True,
+        verbose_name=_("reminders (hours before)"),
+        help_text=_("Up to three, e.g. 24 and 2. Leave empty to send none."),
+    )
+    sms_reminders = models.BooleanField(
+        _("also remind by text message"),
+        default=False,
+        help_text=_("When text messages are set up, to clients with a mobile number."),
+    )
+    meeting_url = models.URLField(
+        _("standing video link"),
+        blank=True,
+        help_text=_("Used for online sessions whose type has no link of its own."),
+    )
+    zoom_meetings = models.BooleanField(
+        _("create a Zoom meeting for each online session"),
+        default=False,
+        help_text=_("When Zoom is set up; otherwise the standing link is used."),
+    )
+
+    class Meta:
+        verbose_name = _("booking settings")
+        verbose_name_plural = _("booking settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="schedulingsettings_singleton"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Booking settings"))
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar feed: ``/calendar/<token>.ics`` holds only their
+    bookings. A new token revokes the old address."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class BusyCalendar(models.Model):
+    """A coach's own calendar, read from the private ICS address they pasted in."""
+
+    coach = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="busy_calendar"
+    )
+    url = models.URLField(_("private calendar address (ICS)"), max_length=2000)
+    polled_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    etag = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("own calendar")
+        verbose_name_plural = _("own calendars")
+
+    def __str__(self) -> str:
+        return str(self.coach)
+
+
+class BusyTime(models.Model):
+    """A busy time read from a coach's own calendar (no title: it is private)."""
+
+    calendar = models.ForeignKey(BusyCalendar, on_delete=models.CASCADE, related_name="times")
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="busy_times"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["coach", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="busytime_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Reminder(models.Model):
+    """One reminder of one booking on one channel. The worker claims it (a committed
+    row) before sending, so a restart mid-run never sends it twice."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("Text message")
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders")
+    hours_before = models.PositiveSmallIntegerField()
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.SENDING)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["claimed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "hours_before", "channel"], name="reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking} · {self.hours_before} h · {self.channel}"

@@ -11,14 +11,22 @@ import datetime as dt
 import zoneinfo
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.policies import is_owner
 from clients.models import Client
 from clients.selectors import client_queryset_for
 
-from .models import Appointment, Booking, SessionType, TimeOff, WeeklyHours
+from .models import (
+    Appointment,
+    Booking,
+    BusyCalendar,
+    BusyTime,
+    SessionType,
+    TimeOff,
+    WeeklyHours,
+)
 from .slots import SlotRules, WeeklyStretch, free_starts, working_windows
 
 
@@ -57,7 +65,8 @@ def busy_intervals(
     *, coach: User, start: dt.datetime, end: dt.datetime, ignore: Appointment | None = None
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """What keeps ``coach`` from a new session between ``start`` and ``end``: the time
-    held by their appointments (buffers included) and their time off."""
+    held by their appointments (buffers included), their time off and the busy times of
+    their own calendar (``services.busy``)."""
     held = Appointment.objects.filter(
         coach=coach,
         status=Appointment.Status.SCHEDULED,
@@ -69,7 +78,12 @@ def busy_intervals(
     off = TimeOff.objects.filter(
         coach=coach, kind=TimeOff.Kind.OFF, starts_at__lt=end, ends_at__gt=start
     )
-    return [*held.values_list("held_from", "held_until"), *off.values_list("starts_at", "ends_at")]
+    own = BusyTime.objects.filter(coach=coach, starts_at__lt=end, ends_at__gt=start)
+    return [
+        *held.values_list("held_from", "held_until"),
+        *off.values_list("starts_at", "ends_at"),
+        *own.values_list("starts_at", "ends_at"),
+    ]
 
 
 def coach_windows(
@@ -102,7 +116,7 @@ def free_times(
 ) -> list[dt.datetime]:
     """The times a client may book ``session_type`` with ``coach`` between ``start`` and
     ``end``: inside working hours, clear of what is held (buffers included), no sooner
-    than the minimum notice and no further ahead than the type allows. Four queries."""
+    than the minimum notice and no further ahead than the type allows. Five queries."""
     earliest = max(start, now + dt.timedelta(minutes=session_type.min_notice_minutes))
     latest = min(end, now + dt.timedelta(days=session_type.book_ahead_days))
     if earliest >= latest:
@@ -233,3 +247,134 @@ def free_days(
     for moment in free_times(session_type=session_type, coach=coach, start=start, end=end, now=now):
         by_day.setdefault(moment.astimezone(tz).date(), []).append(moment)
     return by_day
+
+
+# --- the back office's calendar and home -------------------------------------------------
+
+
+def calendar_coaches(*, user: User) -> QuerySet[User]:
+    """Whose calendars ``user`` may open: the owner, every active staff member; a coach,
+    their own."""
+    staff = User.objects.filter(is_active=True, is_staff=True)
+    if not is_owner(user):
+        staff = staff.filter(pk=user.pk)
+    return staff.order_by("first_name", "last_name", "email")
+
+
+def calendar_appointments(
+    *, user: User, start: dt.datetime, end: dt.datetime, coaches: list[User]
+) -> list[Appointment]:
+    """The scheduled appointments of ``coaches`` between ``start`` and ``end`` that
+    ``user`` may see, each with its held bookings (``appointment.held``) and clients.
+    Two queries."""
+    holding = Booking.objects.filter(status__in=Booking.HOLDING).select_related("client")
+    return list(
+        appointment_queryset_for(user=user)
+        .filter(
+            coach__in=coaches,
+            status=Appointment.Status.SCHEDULED,
+            starts_at__lt=end,
+            ends_at__gt=start,
+        )
+        .prefetch_related(Prefetch("bookings", queryset=holding, to_attr="held"))
+        .order_by("starts_at")
+    )
+
+
+def calendar_windows(
+    *, coaches: list[User], start: dt.datetime, end: dt.datetime
+) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
+    """Each coach's working windows between ``start`` and ``end``, by coach id."""
+    return {coach.pk: coach_windows(coach=coach, start=start, end=end) for coach in coaches}
+
+
+def calendar_blocked(
+    *, coach: User, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime, str]]:
+    """What the calendar shades for ``coach``: time off ("off") and the busy times of
+    their own calendar ("busy"), as (start, end, kind). Two queries."""
+    off = TimeOff.objects.filter(
+        coach=coach, kind=TimeOff.Kind.OFF, starts_at__lt=end, ends_at__gt=start
+    ).values_list("starts_at", "ends_at")
+    own = BusyTime.objects.filter(coach=coach, starts_at__lt=end, ends_at__gt=start).values_list(
+        "starts_at", "ends_at"
+    )
+    return sorted([*((a, b, "off") for a, b in off), *((a, b, "busy") for a, b in own)])
+
+
+def sessions_between(*, user: User, start: dt.datetime, end: dt.datetime) -> list[Appointment]:
+    """``user``'s own sessions (a coach's; the owner's are everyone's) between two
+    times, with their clients: the home page's "today"."""
+    coaches = list(calendar_coaches(user=user))
+    return calendar_appointments(user=user, start=start, end=end, coaches=coaches)
+
+
+def session_figures(*, user: User, now: dt.datetime) -> dict:
+    """The home page's booking figures, as ``user`` may see them: sessions this week
+    (Monday to Sunday in the business's zone), each coach's share of their working hours
+    that is booked this week, and the no-show rate over the last 30 days."""
+    tz = business_zone()
+    today = now.astimezone(tz).date()
+    monday = today - dt.timedelta(days=today.weekday())
+    week_start = dt.datetime.combine(monday, dt.time(), tzinfo=tz)
+    week_end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(), tzinfo=tz)
+    coaches = list(calendar_coaches(user=user))
+    week = [
+        a
+        for a in calendar_appointments(user=user, start=week_start, end=week_end, coaches=coaches)
+        if a.held
+    ]
+    utilisation = []
+    for coach in coaches:
+        windows = coach_windows(coach=coach, start=week_start, end=week_end)
+        working = sum(((b - a) for a, b in windows), dt.timedelta())
+        booked = sum(
+            ((a.ends_at - a.starts_at) for a in week if a.coach_id == coach.pk), dt.timedelta()
+        )
+        if working or booked:
+            share = int(100 * booked / working + 0.5) if working else None  # half up
+            utilisation.append(
+                {"coach": coach, "booked": booked, "working": working, "share": share}
+            )
+    marked = (
+        booking_queryset_for(user=user)
+        .filter(
+            starts_at__gte=now - dt.timedelta(days=30),
+            starts_at__lt=now,
+            status__in=[Booking.Status.ATTENDED, Booking.Status.NO_SHOW],
+        )
+        .aggregate(total=Count("pk"), no_shows=Count("pk", filter=Q(status=Booking.Status.NO_SHOW)))
+    )
+    rate = int(100 * marked["no_shows"] / marked["total"] + 0.5) if marked["total"] else None
+    return {
+        "sessions_this_week": len(week),
+        "utilisation": utilisation,
+        "no_show_rate": rate,
+        "marked_30_days": marked["total"],
+    }
+
+
+# --- coaches' own calendars (services/busy.py) ---------------------------------------------
+
+
+def busy_calendars_of(*, coaches: QuerySet[User], now: dt.datetime) -> QuerySet[BusyCalendar]:
+    """The own calendars of ``coaches``, each with ``upcoming``: how many busy times it
+    holds from ``now`` on. One query."""
+    return (
+        BusyCalendar.objects.filter(coach__in=coaches)
+        .select_related("coach")
+        .annotate(upcoming=Count("times", filter=Q(times__ends_at__gt=now)))
+        .order_by("coach__first_name", "coach__email")
+    )
+
+
+def weekly_hours_queryset_for(*, user: User) -> QuerySet[WeeklyHours]:
+    """Working hours ``user`` may see and change: the owner, everyone's; a coach, theirs."""
+    rows = WeeklyHours.objects.select_related("coach")
+    return rows if is_owner(user) else rows.filter(coach=user)
+
+
+def time_off_queryset_for(*, user: User) -> QuerySet[TimeOff]:
+    """Time off and extra hours ``user`` may see and change (as ``weekly_hours_…``)."""
+    rows = TimeOff.objects.select_related("coach")
+    return rows if is_owner(user) else rows.filter(coach=user)

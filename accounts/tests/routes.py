@@ -185,6 +185,7 @@ def world_build(business, other_business) -> World:
     from programs.values import exercise_ref
     from scheduling.models import Booking, SessionType, TimeOff, WaitlistEntry, WeeklyHours
     from scheduling.services.booking import class_schedule, session_book
+    from scheduling.services.feeds import calendar_feed_get_or_create
 
     world = World(business=business, other_business=other_business)
     today = timezone.localdate()
@@ -407,6 +408,10 @@ def world_build(business, other_business) -> World:
         group = SessionType.objects.create(name="Matrix class", payment="free", capacity=4)
         group.coaches.add(coach)
         pk["sessiontype"] = kind.pk
+        # the public booking page's: a free intro call open to prospects
+        public = SessionType.objects.create(name="Matrix intro", payment="free", is_public=True)
+        public.coaches.add(coach)
+        pk["publictype"] = public.pk
         soon = (timezone.now() + dt.timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
         pk["booking"] = session_book(
             client=record, session_type=kind, coach=coach, starts_at=soon, by=coach
@@ -424,6 +429,8 @@ def world_build(business, other_business) -> World:
         pk["waitlistentry"] = WaitlistEntry.objects.create(
             appointment_id=pk["classappointment"], client=record
         ).pk
+        # Cleo's private calendar feed (scheduling.services.feeds): no sign-in, the token
+        world.extra["feed_token"] = calendar_feed_get_or_create(user=client_user).token
         pk["stripeevent"] = StripeEvent.objects.create(
             event_id="evt_matrix",
             type="invoice.paid",
@@ -618,6 +625,8 @@ API_OBJECTS = {
     "appointments": "appointment",
     "bookings": "booking",
     "waitlist": "waitlistentry",
+    "weekly-hours": "weeklyhours",
+    "time-off": "timeoff",
 }
 # the object a back-office route's id opens, when the model name is not the key
 ADMIN_OBJECTS = {"user": "user", "response": "response"}

@@ -219,6 +219,19 @@ TENANT_ROWS = {
     ),
     "sessions/<int:pk>/cancel/": row(PORTAL_OWN, fill={"pk": "booking"}),
     "sessions/<int:pk>/reschedule/": row(PORTAL_OWN, fill={"pk": "booking"}),
+    # a client's calendar address: made or renewed by a POST
+    "sessions/calendar/": row(PORTAL_POST),
+    # a private calendar feed: no sign-in, the token is the key (Cleo's, for anyone who
+    # has it); a locked business serves it no more
+    "calendar/<str:token>.ics": row(OPEN, fill={"token": "=feed_token"}),
+    # the public booking page: anyone, signed in or not (a type not public is 404);
+    # the details without a chosen time go back to the times
+    "book/": PUBLIC_PAGE,
+    "book/booked/": PUBLIC_PAGE,
+    "book/<int:type_id>/": row(OPEN, fill={"type_id": "publictype"}),
+    "book/<int:type_id>/details/": row(
+        {v: "/book/{publictype}/" for v in OPEN}, fill={"type_id": "publictype"}
+    ),
     # sign-in and account pages (allauth): while locked, only the way in and out
     "accounts/login/": row({v: "/" for v in SIGNED_IN}, anonymous=200, suspended="/"),
     "accounts/logout/": row(SIGNED_IN, anonymous="/", suspended=200),
@@ -382,6 +395,13 @@ TENANT_ROWS = {
     "api/v1/bookings/<pk>/cancel/": row(API_MEMBER_POST),
     "api/v1/bookings/<pk>/reschedule/": row(API_MEMBER_POST),
     "api/v1/bookings/<pk>/attendance/": row(API_MEMBER_POST),
+    # staff book weekly for their clients (POST only)
+    "api/v1/bookings/weekly/": row(API_STAFF_POST),
+    # availability: staff, each coach their own hours (the owner everyone's)
+    "api/v1/weekly-hours/": row(API_STAFF),
+    "api/v1/weekly-hours/<pk>/": row(API_OF_CLIENT_STAFF),
+    "api/v1/time-off/": row(API_STAFF),
+    "api/v1/time-off/<pk>/": row(API_OF_CLIENT_STAFF),
     "api/v1/waitlist/": row(API_MINE),
     "api/v1/waitlist/<pk>/": row(API_OF_CLIENT),
     "api/v1/billing-settings/": row(API_OWNER),
@@ -576,6 +596,27 @@ TENANT_ROWS = {
     **admin_model("scheduling/timeoff", history=OF_CLIENT, delete=OF_CLIENT, change=OF_CLIENT),
     **admin_model("scheduling/appointment", add=NOBODY, history=OF_CLIENT, change=OF_CLIENT),
     **admin_model("scheduling/booking", add=NOBODY, history=OF_CLIENT, change=OF_CLIENT),
+    # the calendar: a coach's own (the owner's is everyone's); a session's page is for
+    # its coach and the staff of its clients; moving is a POST
+    "admin/scheduling/calendar/": row(STAFF),
+    "admin/scheduling/calendar/book/": row(STAFF),
+    "admin/scheduling/calendar/<int:pk>/": row(OF_CLIENT_404, fill={"pk": "appointment"}),
+    "admin/scheduling/calendar/<int:pk>/move/": row(STAFF_POST, fill={"pk": "appointment"}),
+    # a coach's own calendar (busy times): their own page; the owner's lists everyone's.
+    # "Own calendars" in the lists opens that page
+    "admin/scheduling/own-calendar/": row(STAFF),
+    "admin/scheduling/busycalendar/": row(
+        STAFF | {v: "/admin/scheduling/own-calendar/" for v in ("owner", "coach", "other_coach")}
+    ),
+    # each staff member's own calendar feed address
+    "admin/scheduling/calendar-feed/": row(STAFF),
+    # the booking settings (one row): the owner changes them, coaches read them
+    **admin_model("scheduling/schedulingsettings", add=NOBODY, fill={"object_id": 1}),
+    "admin/scheduling/schedulingsettings/": row(
+        {v: "/admin/scheduling/schedulingsettings/1/change/" for v in ("owner", "coach")}
+        | {"other_coach": "/admin/scheduling/schedulingsettings/1/change/"}
+        | {"client": 403, "other_client": 403}
+    ),
 }
 
 # --- the product's site and the platform admin (mectofitness/urls_public.py) ---------------

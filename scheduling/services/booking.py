@@ -30,6 +30,8 @@ from clients.selectors import client_queryset_for
 
 from ..models import Appointment, Booking, SessionType, WaitlistEntry
 from ..selectors import cancel_deadline, is_free
+from . import notices
+from .video import meeting_sync
 
 # constraint name -> (field, message) for a refused insert or update
 _CONSTRAINTS = {
@@ -71,12 +73,13 @@ def _check_time(
     session_type: SessionType,
     coach: User,
     starts_at: dt.datetime,
-    by: User,
+    by: User | None,
     now: dt.datetime,
     ignore: Appointment | None = None,
 ) -> None:
-    """A client books inside the coach's hours and the type's notice and reach; staff may
-    book any time that is not past (the calendar is theirs), never over another session."""
+    """A client (or a visitor, ``by=None``) books inside the coach's hours and the type's
+    notice and reach; staff may book any time that is not past (the calendar is theirs),
+    never over another session."""
     if starts_at <= now:
         raise ValidationError({"starts_at": _("That time has passed.")})
     if is_staff_member(by):
@@ -121,14 +124,65 @@ def session_book(
     """Book a one-to-one session: a new appointment on the coach's calendar with the
     client's place in it, and a session drawn from their pack when the type costs one."""
     now = now or timezone.now()
+    _check_offer(session_type=session_type, coach=coach)
+    _check_client(client=client, by=by)
+    _check_time(session_type=session_type, coach=coach, starts_at=starts_at, by=by, now=now)
+    return _session_create(
+        client=client, session_type=session_type, coach=coach, starts_at=starts_at, by=by, note=note
+    )
+
+
+@transaction.atomic
+def session_book_for_visitor(
+    *,
+    client: Client,
+    session_type: SessionType,
+    coach: User,
+    starts_at: dt.datetime,
+    now: dt.datetime | None = None,
+    note: str = "",
+) -> Booking:
+    """Book a public session for a visitor without an account (the public booking page;
+    ``scheduling.services.prospects`` finds or makes their client record). Nobody signed
+    in vouches for the client, so only a public type (free, by its check constraint),
+    at a time a client could book: inside the coach's hours, with the type's notice and
+    reach. The rest is ``session_book``'s: the same appointment and place, refused by
+    the same constraints when someone took the time first."""
+    now = now or timezone.now()
+    if not session_type.is_public:
+        raise ValidationError({"session_type": _("This session cannot be booked here.")})
+    _check_offer(session_type=session_type, coach=coach)
+    _check_time(session_type=session_type, coach=coach, starts_at=starts_at, by=None, now=now)
+    return _session_create(
+        client=client,
+        session_type=session_type,
+        coach=coach,
+        starts_at=starts_at,
+        by=None,
+        note=note,
+    )
+
+
+def _check_offer(*, session_type: SessionType, coach: User) -> None:
     if session_type.is_class:
         raise ValidationError({"session_type": _("Book a place in one of the class's times.")})
     if not session_type.is_active:
         raise ValidationError({"session_type": _("This session is not offered any more.")})
     if not session_type.coaches.filter(pk=coach.pk, is_active=True).exists():
         raise ValidationError({"coach": _("This coach does not offer this session.")})
-    _check_client(client=client, by=by)
-    _check_time(session_type=session_type, coach=coach, starts_at=starts_at, by=by, now=now)
+
+
+def _session_create(
+    *,
+    client: Client,
+    session_type: SessionType,
+    coach: User,
+    starts_at: dt.datetime,
+    by: User | None,
+    note: str,
+) -> Booking:
+    """The appointment with the client's place in it, and the session from their pack:
+    what every one-to-one booking shares once its caller has checked who and when."""
     try:
         with transaction.atomic():
             appointment = Appointment.objects.create(
@@ -153,6 +207,8 @@ def session_book(
     except IntegrityError as exc:
         raise _refused(exc) from exc
     _draw(booking=booking, session_type=session_type, by=by)
+    meeting_sync(appointment=appointment)
+    notices.booking_confirmed(booking=booking)
     return booking
 
 
@@ -167,7 +223,7 @@ def class_schedule(
         raise ValidationError({"session_type": _("This session is one-to-one: book it instead.")})
     try:
         with transaction.atomic():
-            return Appointment.objects.create(
+            appointment = Appointment.objects.create(
                 session_type=session_type,
                 coach=coach,
                 capacity=session_type.capacity,
@@ -181,6 +237,8 @@ def class_schedule(
             )
     except IntegrityError as exc:
         raise _refused(exc) from exc
+    meeting_sync(appointment=appointment)
+    return appointment
 
 
 @transaction.atomic
@@ -234,6 +292,7 @@ def _place_take(
         appointment=appointment, client=client, status=WaitlistEntry.Status.WAITING
     ).update(status=WaitlistEntry.Status.PROMOTED)
     _draw(booking=booking, session_type=session_type, by=by)
+    notices.booking_confirmed(booking=booking)
     return booking
 
 
@@ -281,10 +340,12 @@ def booking_cancel(
         appointment.status = Appointment.Status.CANCELLED
         appointment.booked = 0
         appointment.save(update_fields=["status", "booked", "updated_at"])
+        meeting_sync(appointment=appointment)
     else:
         Appointment.objects.filter(pk=appointment.pk).update(booked=F("booked") - 1)
         appointment.refresh_from_db(fields=["booked"])
         waitlist_promote(appointment=appointment, now=now)
+    notices.booking_cancelled(booking=booking)
     return booking
 
 
@@ -408,6 +469,7 @@ def appointment_move(
 def _appointment_move(
     *, appointment: Appointment, starts_at: dt.datetime, coach: User, by: User, now: dt.datetime
 ) -> Appointment:
+    notices.appointment_moved(appointment=appointment)  # before: it notes the old time
     session_type = appointment.session_type
     if coach.pk != appointment.coach_id and not session_type.coaches.filter(pk=coach.pk).exists():
         raise ValidationError({"coach": _("This coach does not offer this session.")})
@@ -431,6 +493,7 @@ def _appointment_move(
             )
     except IntegrityError as exc:
         raise _refused(exc) from exc
+    meeting_sync(appointment=appointment)
     return appointment
 
 

@@ -174,14 +174,16 @@ def week_with(*, coach: User, stretch: Stretch, hours: WeeklyHours | None) -> li
 def weekly_hours_save(
     *, hours: WeeklyHours | None, coach: User, stretch: Stretch, by: User
 ) -> WeeklyHours:
-    """Add one stretch of a coach's week, or change one."""
+    """Add one stretch of a coach's week, or change one (it keeps its id)."""
     _require_hours_of(by, coach)
-    weekly_hours_set(
-        coach=coach, stretches=week_with(coach=coach, stretch=stretch, hours=hours), by=by
-    )
-    return WeeklyHours.objects.get(
-        coach=coach, weekday=stretch.weekday, starts=stretch.starts, ends=stretch.ends
-    )
+    if hours is not None:
+        _require_hours_of(by, hours.coach)
+    stretches_validate(coach=coach, stretches=week_with(coach=coach, stretch=stretch, hours=hours))
+    entry = hours or WeeklyHours()
+    entry.coach, entry.weekday = coach, stretch.weekday
+    entry.starts, entry.ends = stretch.starts, stretch.ends
+    entry.save()
+    return entry
 
 
 @transaction.atomic
