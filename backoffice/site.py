@@ -6,7 +6,6 @@ are views in ``backoffice/views/``, each module giving its routes through
 ``urls(site)``. The site serves both, in the admin's chrome.
 """
 
-import datetime as dt
 import pkgutil
 from importlib import import_module
 
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from accounts.policies import is_owner
 from mectofitness.core.admin_registry import registered
 from programs.selectors.logging import training_activity_for
-from scheduling.selectors import business_zone, session_figures, sessions_between
+from scheduling.selectors import business_zone, home_sessions
 
 from . import views
 from .selectors import backoffice_figures
@@ -72,16 +71,10 @@ class BackOfficeSite(AdminSite):
     def index(self, request, extra_context=None):
         """The home page: this business's figures above the usual list of sections."""
         business = getattr(request, "tenant", None)
-        now = timezone.now()
-        zone = business_zone()
-        midnight = dt.datetime.combine(now.astimezone(zone).date(), dt.time(), tzinfo=zone)
         extra = {
             "figures": backoffice_figures(user=request.user),
-            "today_sessions": sessions_between(
-                user=request.user, start=midnight, end=midnight + dt.timedelta(days=1)
-            ),
-            "session_figures": session_figures(user=request.user, now=now),
-            "zone": str(zone),
+            "sessions": home_sessions(user=request.user, now=timezone.now()),
+            "zone": str(business_zone()),
             "activity": training_activity_for(user=request.user),
             "trial_days_left": getattr(business, "trial_days_left", None),
         }

@@ -19,6 +19,7 @@ from billing.services.payments import payment_record_offline
 from clients.models import Client
 
 from .models import Booking, SessionType
+from .services import notices
 from .services.booking import (
     attendance_mark,
     class_join,
@@ -117,7 +118,13 @@ def _weekday_on_or_after(day: dt.date, weekday: int) -> dt.date:
 
 
 def scheduling_demo_seed(*, owner: User, coach: User, chloe: Client | None) -> int:
-    """Seed once (skipped when session types exist). Returns how many bookings were made."""
+    """Seed once (skipped when session types exist). Returns how many bookings were made.
+    Nobody is mailed: the demo's people are made up."""
+    with notices.silenced():
+        return _seed(owner=owner, coach=coach, chloe=chloe)
+
+
+def _seed(*, owner: User, coach: User, chloe: Client | None) -> int:
     if SessionType.objects.exists():
         return 0
     staff = {"coach": coach, "owner": owner}

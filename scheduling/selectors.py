@@ -284,8 +284,23 @@ def calendar_appointments(
 def calendar_windows(
     *, coaches: list[User], start: dt.datetime, end: dt.datetime
 ) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
-    """Each coach's working windows between ``start`` and ``end``, by coach id."""
-    return {coach.pk: coach_windows(coach=coach, start=start, end=end) for coach in coaches}
+    """Each coach's working windows between ``start`` and ``end``, by coach id: weekly
+    hours and extra hours, two queries for any number of coaches."""
+    weekly: dict[int, list[WeeklyStretch]] = {coach.pk: [] for coach in coaches}
+    for coach_id, weekday, starts, ends in WeeklyHours.objects.filter(
+        coach__in=coaches
+    ).values_list("coach_id", "weekday", "starts", "ends"):
+        weekly[coach_id].append(WeeklyStretch(weekday, starts, ends))
+    extra: dict[int, list] = {coach.pk: [] for coach in coaches}
+    for coach_id, a, b in TimeOff.objects.filter(
+        coach__in=coaches, kind=TimeOff.Kind.EXTRA, starts_at__lt=end, ends_at__gt=start
+    ).values_list("coach_id", "starts_at", "ends_at"):
+        extra[coach_id].append((a, b))
+    tz = business_zone()
+    return {
+        pk: working_windows(weekly=weekly[pk], extra=extra[pk], start=start, end=end, tz=tz)
+        for pk in weekly
+    }
 
 
 def calendar_blocked(
@@ -302,31 +317,24 @@ def calendar_blocked(
     return sorted([*((a, b, "off") for a, b in off), *((a, b, "busy") for a, b in own)])
 
 
-def sessions_between(*, user: User, start: dt.datetime, end: dt.datetime) -> list[Appointment]:
-    """``user``'s own sessions (a coach's; the owner's are everyone's) between two
-    times, with their clients: the home page's "today"."""
-    coaches = list(calendar_coaches(user=user))
-    return calendar_appointments(user=user, start=start, end=end, coaches=coaches)
-
-
-def session_figures(*, user: User, now: dt.datetime) -> dict:
-    """The home page's booking figures, as ``user`` may see them: sessions this week
-    (Monday to Sunday in the business's zone), each coach's share of their working hours
-    that is booked this week, and the no-show rate over the last 30 days."""
+def home_sessions(*, user: User, now: dt.datetime) -> dict:
+    """The home page's sessions, as ``user`` may see them (a coach's own; the owner's,
+    everyone's): today's, and the figures: sessions this week (Monday to Sunday in the
+    business's zone), each coach's share of their working hours booked this week, and
+    the no-show rate over the last 30 days. Six queries, however many coaches."""
     tz = business_zone()
     today = now.astimezone(tz).date()
     monday = today - dt.timedelta(days=today.weekday())
     week_start = dt.datetime.combine(monday, dt.time(), tzinfo=tz)
     week_end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(), tzinfo=tz)
     coaches = list(calendar_coaches(user=user))
-    week = [
-        a
-        for a in calendar_appointments(user=user, start=week_start, end=week_end, coaches=coaches)
-        if a.held
-    ]
+    shown = calendar_appointments(user=user, start=week_start, end=week_end, coaches=coaches)
+    today_sessions = [a for a in shown if a.starts_at.astimezone(tz).date() == today]
+    week = [a for a in shown if a.held]
     utilisation = []
+    windows_of = calendar_windows(coaches=coaches, start=week_start, end=week_end)
     for coach in coaches:
-        windows = coach_windows(coach=coach, start=week_start, end=week_end)
+        windows = windows_of[coach.pk]
         working = sum(((b - a) for a, b in windows), dt.timedelta())
         booked = sum(
             ((a.ends_at - a.starts_at) for a in week if a.coach_id == coach.pk), dt.timedelta()
@@ -347,6 +355,7 @@ def session_figures(*, user: User, now: dt.datetime) -> dict:
     )
     rate = int(100 * marked["no_shows"] / marked["total"] + 0.5) if marked["total"] else None
     return {
+        "today": today_sessions,
         "sessions_this_week": len(week),
         "utilisation": utilisation,
         "no_show_rate": rate,

@@ -15,6 +15,8 @@ business's for a coach.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
@@ -64,17 +66,35 @@ SERIES_TEMPLATE = "scheduling/emails/booking_series"
 
 # --- called by the booking services, inside their transaction ---------------------------
 
+_silenced: contextvars.ContextVar[bool] = contextvars.ContextVar("notices_silenced", default=False)
+
+
+@contextlib.contextmanager
+def silenced():
+    """Book, move and cancel without telling anyone: seeding the demo business and the
+    bench, whose people are made up."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
+def _queue(task: str, **kwargs) -> None:
+    if not _silenced.get():
+        enqueue_on_commit(task, **kwargs)
+
 
 def booking_confirmed(*, booking: Booking) -> None:
     """Once the transaction commits: mail the client and the coach the new booking, an
     invitation attached (a place the waitlist gave: "you got a place")."""
-    enqueue_on_commit(NOTICE_TASK, booking_id=booking.pk, notice=CONFIRMED)
+    _queue(NOTICE_TASK, booking_id=booking.pk, notice=CONFIRMED)
 
 
 def booking_cancelled(*, booking: Booking) -> None:
     """Once the transaction commits: mail the client (the invitation withdrawn) and the
     coach (withdrawn too for a one-to-one; a class's stays, with its new list)."""
-    enqueue_on_commit(NOTICE_TASK, booking_id=booking.pk, notice=CANCELLED)
+    _queue(NOTICE_TASK, booking_id=booking.pk, notice=CANCELLED)
 
 
 def appointment_moved(*, appointment: Appointment) -> None:
@@ -83,7 +103,7 @@ def appointment_moved(*, appointment: Appointment) -> None:
     updated; a move that is refused rolls this back with the rest. Its reminders start
     afresh: the new time gets its own."""
     Reminder.objects.filter(booking__appointment=appointment).delete()
-    enqueue_on_commit(
+    _queue(
         MOVED_TASK,
         appointment_id=appointment.pk,
         was_starts_at=appointment.starts_at.isoformat(),

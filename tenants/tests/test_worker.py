@@ -12,6 +12,7 @@ from tenants.services import business_provision
 def worker(committed):
     """A real Celery worker (a thread of this process) consuming from the test Redis."""
     app.conf.task_always_eager = False
+    app.control.purge()  # what another run queued and nobody consumed is not this test's
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield
