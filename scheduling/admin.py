@@ -426,6 +426,11 @@ class SchedulingSettingsAdmin(OwnerWritesAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # one row: the page is "Booking settings", not "Change booking settings"
+        extra = {"title": _("Booking settings"), "subtitle": None, **(extra_context or {})}
+        return super().changeform_view(request, object_id, form_url, extra)
+
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied

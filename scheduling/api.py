@@ -468,32 +468,29 @@ class _CoachField(serializers.PrimaryKeyRelatedField):
         return User.objects.filter(is_staff=True, is_active=True)
 
 
-class WeeklyHoursSerializer(serializers.ModelSerializer):
+class _CoachsOwnSerializer(serializers.ModelSerializer):
+    """Hours or time off: of the coach named, else of the person asking."""
+
     coach = _CoachField(required=False)
 
+    def validate(self, data):
+        if self.instance is None:
+            data.setdefault("coach", self.context["request"].user)
+        return data
+
+
+class WeeklyHoursSerializer(_CoachsOwnSerializer):
     class Meta:
         model = WeeklyHours
         fields = ["id", "coach", "weekday", "starts", "ends"]
         read_only_fields = ["id"]
 
-    def validate(self, data):
-        if self.instance is None:
-            data.setdefault("coach", self.context["request"].user)
-        return data
 
-
-class TimeOffSerializer(serializers.ModelSerializer):
-    coach = _CoachField(required=False)
-
+class TimeOffSerializer(_CoachsOwnSerializer):
     class Meta:
         model = TimeOff
         fields = ["id", "coach", "kind", "starts_at", "ends_at", "note"]
         read_only_fields = ["id"]
-
-    def validate(self, data):
-        if self.instance is None:
-            data.setdefault("coach", self.context["request"].user)
-        return data
 
 
 class WeeklyHoursViewSet(viewsets.ModelViewSet):

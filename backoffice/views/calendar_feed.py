@@ -37,14 +37,8 @@ def calendar_feed_view(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):  # the site lets in staff only; said again here
         raise PermissionDenied
     if request.method == "POST":
-        if request.POST.get("renew"):
-            feeds.calendar_feed_renew(user=request.user)
-            messages.success(
-                request, _("Your calendar has a new address. The old one no longer works.")
-            )
-        else:
-            feeds.calendar_feed_get_or_create(user=request.user)
-            messages.success(request, _("Here is your calendar address."))
+        renew = bool(request.POST.get("renew"))
+        messages.success(request, feeds.calendar_feed_address(user=request.user, renew=renew))
         return redirect("backoffice:scheduling_calendar_feed")
     feed = calendar_feed_for(user=request.user)
     context = {

@@ -75,6 +75,16 @@ def calendar_feed_renew(*, user: User) -> CalendarFeed:
     return feed
 
 
+def calendar_feed_address(*, user: User, renew: bool) -> str:
+    """What the "Get my calendar address" and "New address" buttons do: make the
+    address, or a new one (the old stops working). Returns the sentence to show."""
+    if renew:
+        calendar_feed_renew(user=user)
+        return _("Your calendar has a new address. The old one no longer works.")
+    calendar_feed_get_or_create(user=user)
+    return _("Here is your calendar address.")
+
+
 def calendar_feed_open(*, token: str, now: dt.datetime | None = None) -> CalendarFeed | None:
     """The feed behind ``token`` (None: unknown, revoked, or its person is no longer a
     coach or client here), its last read written down when the last one is more than

@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.policies import portal_client_required
@@ -39,14 +38,8 @@ def calendar_feed(request, token: str):
 @require_POST
 def calendar_feed_address(request):
     """Make the client's calendar address, or (``renew``) a new one."""
-    if request.POST.get("renew"):
-        feeds.calendar_feed_renew(user=request.user)
-        messages.success(
-            request, _("Your calendar has a new address. The old one no longer works.")
-        )
-    else:
-        feeds.calendar_feed_get_or_create(user=request.user)
-        messages.success(request, _("Here is your calendar address."))
+    renew = bool(request.POST.get("renew"))
+    messages.success(request, feeds.calendar_feed_address(user=request.user, renew=renew))
     return redirect("/sessions/#calendar")
 
 
