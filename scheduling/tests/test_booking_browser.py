@@ -128,3 +128,76 @@ def test_a_client_books_moves_and_cancels_a_session_on_a_phone(booking_data, liv
     desk.locator(".mfs-time").first.wait_for()
     assert fits(desk, 1280)
     shoot(desk, "picker-1280")
+
+
+def test_a_coach_drags_a_session_on_the_calendar_and_moves_it_by_the_form_on_a_phone(
+    booking_data, live_site, browser
+):
+    """The coach's calendar: a session dropped on another day and time moves there (the
+    same form as the session's page, sent by the script); on a phone, the form alone."""
+    import zoneinfo
+    from urllib.parse import quote
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from scheduling.models import SessionType
+    from scheduling.services.booking import session_book
+
+    business, client = booking_data
+    zone = zoneinfo.ZoneInfo(business.timezone or "UTC")
+    day = timezone.now().astimezone(zone).date() + dt.timedelta(days=2)
+    with tenant_context(business):
+        coach = User.objects.get(email="kai.browser@acme.test")
+        kind = SessionType.objects.get(name="1:1 Strength session")
+        booking = session_book(
+            client=client,
+            session_type=kind,
+            coach=coach,
+            starts_at=dt.datetime.combine(day, dt.time(10), tzinfo=zone),
+            by=coach,
+        )
+
+    def starts() -> dt.datetime:
+        with tenant_context(business):
+            booking.refresh_from_db()
+        return booking.starts_at.astimezone(zone)
+
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    calendar = quote(f"/admin/scheduling/calendar/?view=day&date={day.isoformat()}")
+    desk.goto(live_site.business_url("acme", f"/accounts/login/?next={calendar}"))
+    desk.get_by_label("Email").fill("kai.browser@acme.test")
+    desk.get_by_label("Password").fill(PASSWORD)
+    desk.get_by_role("button", name="Sign In").click()
+    desk.wait_for_url("**/admin/scheduling/calendar/**")
+    event = desk.locator("a.mf-cal__event", has_text="Bea Booker")
+    assert "10:00–11:00" in event.inner_text() and fits(desk, 1280)
+    shoot(desk, "coach-day-1280")
+
+    body = desk.locator(".mf-cal__body").first
+    box = body.bounding_box()
+    first, last = (
+        int(body.get_attribute("data-first-hour")),
+        int(body.get_attribute("data-last-hour")),
+    )
+    y = box["height"] * (14 - first) / (last - first) + 2  # 14:00, the grab point at the top
+    event.drag_to(body, source_position={"x": 8, "y": 2}, target_position={"x": 30, "y": y})
+    desk.locator("a.mf-cal__event", has_text="14:00–15:00").wait_for()
+    assert starts() == dt.datetime.combine(day, dt.time(14), tzinfo=zone)
+
+    phone = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    phone.goto(live_site.business_url("acme", f"/accounts/login/?next={calendar}"))
+    phone.get_by_label("Email").fill("kai.browser@acme.test")
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Sign In").click()
+    phone.wait_for_url("**/admin/scheduling/calendar/**")
+    assert fits(phone, 360)
+    shoot(phone, "coach-day-360")
+    phone.locator("a.mf-cal__event", has_text="Bea Booker").click()
+    phone.get_by_role("heading", name="Move this session").wait_for()
+    phone.get_by_label("Time").fill("16:30")
+    phone.get_by_role("button", name="Move").click()
+    phone.get_by_text("Moved to").wait_for()
+    assert fits(phone, 360)
+    shoot(phone, "coach-moved-360")
+    assert starts() == dt.datetime.combine(day, dt.time(16, 30), tzinfo=zone)
