@@ -438,6 +438,8 @@ SPECTACULAR_SETTINGS = {
         "OfflinePaymentMethodEnum": ["cash", "bank_transfer", "other"],
         # what a late cancellation and a no-show cost: one choice set, two fields
         "SessionChargeEnum": "scheduling.models.SessionType.Charge",
+        # a conversation's kind: in the thread and in the request that starts one
+        "ThreadKindEnum": "messaging.models.Thread.Kind",
     },
     # our own additions: the error responses every operation may give (core/schema.py)
     "POSTPROCESSING_HOOKS": [
@@ -454,6 +456,8 @@ SIGNUP_RATE_LIMIT_PER_HOUR = env.int("SIGNUP_RATE_LIMIT_PER_HOUR", default=10)
 SIGNIN_FINDER_RATE_LIMIT_PER_HOUR = env.int("SIGNIN_FINDER_RATE_LIMIT_PER_HOUR", default=10)
 # Answers sent through a business's public form link, per client IP per hour.
 INTAKE_RATE_LIMIT_PER_HOUR = env.int("INTAKE_RATE_LIMIT_PER_HOUR", default=30)
+# Messages one person may send per minute (messaging.services.message_send).
+MESSAGE_RATE_LIMIT_PER_MINUTE = env.int("MESSAGE_RATE_LIMIT_PER_MINUTE", default=30)
 # Bytes a request body may have where its route sets no limit of its own (upload
 # routes set theirs: mectofitness.core.uploads); larger bodies get 413 unread.
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=10 * 1024 * 1024)

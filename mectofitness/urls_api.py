@@ -10,6 +10,7 @@ from accounts.api import ApiTokenViewSet, MeView
 from billing.api import register as billing_api_register
 from clients.api import register as clients_api_register
 from mectofitness.core import schema  # noqa: F401  (registers our OpenAPI extensions)
+from messaging.api import register as messaging_api_register
 from programs.api import register as programs_api_register
 from scheduling.api import register as scheduling_api_register
 
@@ -27,6 +28,7 @@ clients_api_register(router)
 programs_api_register(router)
 billing_api_register(router)
 scheduling_api_register(router)
+messaging_api_register(router)
 
 urlpatterns = [
     path("v1/me/", MeView.as_view(), name="api-me"),

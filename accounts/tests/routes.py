@@ -161,6 +161,7 @@ def world_build(business, other_business) -> World:
     from clients.services.photos import photo_upload
     from clients.services.records import client_note_add
     from clients.tests.factories import ClientFactory, person_create
+    from messaging.services import client_thread_get_or_create, message_send
     from programs.models import (
         Block,
         Food,
@@ -431,6 +432,11 @@ def world_build(business, other_business) -> World:
         ).pk
         # Cleo's private calendar feed (scheduling.services.feeds): no sign-in, the token
         world.extra["feed_token"] = calendar_feed_get_or_create(user=client_user).token
+        # messaging: Cleo's conversation with her coach, one message each way
+        thread = client_thread_get_or_create(client=record, by=coach)
+        pk["thread"] = thread.pk
+        message_send(thread=thread, body="How was the run?", by=coach)
+        pk["message"] = message_send(thread=thread, body="Easy 5 km 🙂", by=client_user).pk
         pk["stripeevent"] = StripeEvent.objects.create(
             event_id="evt_matrix",
             type="invoice.paid",
@@ -627,6 +633,8 @@ API_OBJECTS = {
     "waitlist": "waitlistentry",
     "weekly-hours": "weeklyhours",
     "time-off": "timeoff",
+    "threads": "thread",
+    "messages": "message",
 }
 # the object a back-office route's id opens, when the model name is not the key
 ADMIN_OBJECTS = {"user": "user", "response": "response"}

@@ -404,6 +404,14 @@ TENANT_ROWS = {
     "api/v1/time-off/<pk>/": row(API_OF_CLIENT_STAFF),
     "api/v1/waitlist/": row(API_MINE),
     "api/v1/waitlist/<pk>/": row(API_OF_CLIENT),
+    # messaging: a client's conversation with their coaches (the owner reads all; another
+    # coach and another client are told it does not exist); sending and reading are POSTs
+    "api/v1/threads/": row(API_MINE),
+    "api/v1/threads/unread/": row(API_MINE),
+    "api/v1/threads/<pk>/": row(API_OF_CLIENT),
+    "api/v1/threads/<pk>/messages/": row(API_OF_CLIENT),
+    "api/v1/threads/<pk>/read/": row(API_MEMBER_POST),
+    "api/v1/messages/<pk>/": row(API_OF_CLIENT),
     "api/v1/billing-settings/": row(API_OWNER),
     "api/v1/billing-settings/current/": row(API_OWNER, owner=405),
     "api/v1/tax-rates/": row(API_OWNER),
@@ -617,6 +625,8 @@ TENANT_ROWS = {
         | {"other_coach": "/admin/scheduling/schedulingsettings/1/change/"}
         | {"client": 403, "other_client": 403}
     ),
+    # messaging: conversations, read only (a coach: their clients' and their groups)
+    **admin_model("messaging/thread", add=NOBODY, history=OF_CLIENT, change=OF_CLIENT),
 }
 
 # --- the product's site and the platform admin (mectofitness/urls_public.py) ---------------

@@ -12,6 +12,7 @@ from billing.demo import billing_demo_seed
 from clients.demo import clients_demo_seed
 from clients.models import Client
 from mectofitness.core.context_processors import business_url, public_url
+from messaging.demo import messaging_demo_seed
 from programs.demo import training_demo_seed
 from scheduling.demo import scheduling_demo_seed
 from tenants.models import Business
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             payers = list(Client.objects.filter(status=Client.Status.ACTIVE).order_by("pk")[:4])
             billing_demo_seed(owner=owner, clients=payers)
             scheduling_demo_seed(owner=owner, coach=coach, chloe=chloe)
+            messaging_demo_seed(coach=coach, chloe=chloe)
 
         # With the local Stripe stand-in (make run without a Stripe key), the demo
         # business's own Stripe account is connected, so clients can pay in the portal.

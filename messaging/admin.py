@@ -1,0 +1,83 @@
+"""The back office's list of conversations: read-only, scoped by the one policy (the
+owner sees every conversation, a coach their clients' and their groups). Messages are
+read on a conversation's page and written through the services (the API today, the
+back office's own messaging page next), never added, changed or deleted here."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy
+
+from accounts.policies import StaffAdminMixin, is_staff_member
+from mectofitness.core.admin_registry import register_in_backoffice
+
+from .models import Message, Thread
+from .selectors import thread_list_for
+
+
+class MessageInline(admin.TabularInline):
+    """The conversation's messages, oldest first (deleted ones read "Message deleted")."""
+
+    model = Message
+    fk_name = "thread"
+    fields = ["created_at", "author", "shown_text", "edited_at"]
+    readonly_fields = fields
+    ordering = ["pk"]
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    @admin.display(description=gettext_lazy("message"))
+    def shown_text(self, obj):
+        return obj.shown_text
+
+    def has_view_permission(self, request, obj=None):
+        return is_staff_member(request.user)  # the conversation's own page decided who
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ThreadAdmin(StaffAdminMixin, admin.ModelAdmin):
+    """Conversations with clients and groups (a coach: their clients' and their groups)."""
+
+    list_display = ["__str__", "kind", "last_message_at", "unread"]
+    list_filter = ["kind"]
+    search_fields = ["title", "client__first_name", "client__last_name"]
+    date_hierarchy = "last_message_at"
+    fields = ["kind", "client", "title", "created_by", "created_at", "last_message_at"]
+    readonly_fields = fields
+    inlines = [MessageInline]
+
+    def get_queryset(self, request):
+        return thread_list_for(user=request.user).select_related("created_by")
+
+    @admin.display(description=gettext_lazy("unread"), ordering="unread")
+    def unread(self, obj):
+        return obj.unread or ""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+register_in_backoffice(Thread, ThreadAdmin)
