@@ -6,6 +6,7 @@ primary coach or sharing), a client their own record only.
 """
 
 import datetime as dt
+import zoneinfo
 from collections import OrderedDict
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
@@ -452,3 +453,15 @@ def clients_filter(
     if q.strip():
         clients = client_search(clients=clients, query=q)
     return clients
+
+
+def client_zone(client: Client) -> zoneinfo.ZoneInfo:
+    """The time zone a client reads times in: their own, else the business's, else UTC
+    (a name that is not a zone is passed over)."""
+    for name in (client.timezone, getattr(connection.tenant, "timezone", "")):
+        try:
+            if name:
+                return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+    return zoneinfo.ZoneInfo("UTC")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("billing.urls")),
     path("", include("scheduling.urls")),
+    path("", include("messaging.urls")),
     path("api/", include("mectofitness.urls_api")),
     path("admin/", backoffice_site.urls),
     path("branding/logo", tenant_views.branding_logo, name="branding_logo"),

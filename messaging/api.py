@@ -31,6 +31,7 @@ from .selectors import (
     client_thread_for,
     message_queryset_for,
     messages_for,
+    person_name,
     read_states_for,
     thread_list_for,
     thread_members,
@@ -43,11 +44,7 @@ MAX_ID = 2**63 - 1
 
 
 def _name(user: User | None, viewer: User) -> str:
-    """How a person is named to ``viewer``: their name; staff also see an address when
-    there is no name (clients never see another person's address)."""
-    if user is None:
-        return _("Former member")
-    return user.get_full_name() or (user.email if viewer.is_staff else _("A member"))
+    return person_name(user, viewer=viewer)
 
 
 class PersonSerializer(serializers.Serializer):
@@ -223,6 +220,9 @@ class PageQuerySerializer(serializers.Serializer):
     before = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, error_messages={"invalid": ID_MESSAGE}
     )
+    after = serializers.IntegerField(
+        required=False, min_value=0, max_value=MAX_ID, error_messages={"invalid": ID_MESSAGE}
+    )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
 
 
@@ -329,6 +329,11 @@ class ThreadViewSet(
                 "before", OpenApiTypes.INT, description="Only messages before this id."
             ),
             OpenApiParameter(
+                "after",
+                OpenApiTypes.INT,
+                description="Only messages after this id, oldest first (polling for news).",
+            ),
+            OpenApiParameter(
                 "limit", OpenApiTypes.INT, description=f"How many (1 to {MAX_PAGE_SIZE})."
             ),
         ],
@@ -340,7 +345,8 @@ class ThreadViewSet(
     @action(detail=True, methods=["get", "post"])
     def messages(self, request, pk=None):
         """GET: up to ``limit`` (default 50) messages, oldest first, before ``before``
-        (the latest without it), ``has_more`` when older ones are left, and how far
+        (the latest without it), ``has_more`` when older ones are left (with ``after``:
+        the messages after that id, ``has_more`` when newer ones are left), and how far
         each person has read (``read_by``). POST: send ``body`` (plain text), perhaps
         in reply to one of the conversation's messages (``reply_to``)."""
         thread = self.get_object()
@@ -352,6 +358,7 @@ class ThreadViewSet(
             thread=thread,
             user=request.user,
             before=params.validated_data.get("before"),
+            after=params.validated_data.get("after"),
             limit=params.validated_data.get("limit", PAGE_SIZE),
         )
         context = self.get_serializer_context()

@@ -29,6 +29,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.policies import is_owner, is_staff_member
@@ -166,21 +167,40 @@ class MessagePage:
 
 
 def messages_for(
-    *, thread: Thread, user: User | None, before: int | None = None, limit: int = PAGE_SIZE
+    *,
+    thread: Thread,
+    user: User | None,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int = PAGE_SIZE,
 ) -> MessagePage:
     """The ``limit`` messages of ``thread`` before the message id ``before`` (the latest
     without it), newest last, with their authors and what they reply to. Empty for
-    someone who may not open the thread (checked in the same query)."""
+    someone who may not open the thread (checked in the same query).
+
+    With ``after`` (a page polling for news): the first ``limit`` messages after that
+    id, oldest first; ``has_more`` then says newer ones are left."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     rows = Message.objects.filter(
         thread_id=thread.pk, thread_id__in=thread_queryset_for(user=user).values("pk")
-    )
+    ).select_related("author", "reply_to__author")
     if before is not None:
         rows = rows.filter(pk__lt=before)
-    found = list(rows.select_related("author", "reply_to__author").order_by("-pk")[: limit + 1])
+    if after is not None:
+        newer = list(rows.filter(pk__gt=after).order_by("pk")[: limit + 1])
+        return MessagePage(messages=newer[:limit], has_more=len(newer) > limit)
+    found = list(rows.order_by("-pk")[: limit + 1])
     page = found[:limit]
     page.reverse()
     return MessagePage(messages=page, has_more=len(found) > limit)
+
+
+def person_name(user: User | None, *, viewer: User) -> str:
+    """How a person is named to ``viewer``: their name; staff also see an address when
+    there is no name (clients never see another person's address)."""
+    if user is None:
+        return _("Former member")
+    return user.get_full_name() or (user.email if viewer.is_staff else _("A member"))
 
 
 def message_queryset_for(*, user: User | None) -> QuerySet[Message]:

@@ -219,14 +219,6 @@ def client_bookings(*, client: Client, now: dt.datetime, upcoming: bool = True):
     )
 
 
-def client_zone(client: Client) -> zoneinfo.ZoneInfo:
-    """The time zone a client reads times in: their own, else the business's."""
-    try:
-        return zoneinfo.ZoneInfo(client.timezone) if client.timezone else business_zone()
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return business_zone()
-
-
 def free_days(
     *,
     session_type: SessionType,

@@ -221,6 +221,9 @@ TENANT_ROWS = {
     "sessions/<int:pk>/reschedule/": row(PORTAL_OWN, fill={"pk": "booking"}),
     # a client's calendar address: made or renewed by a POST
     "sessions/calendar/": row(PORTAL_POST),
+    # messaging: a client's conversations; one conversation by id (another client's: 404)
+    "messages/": row(PORTAL),
+    "messages/<int:pk>/": row(PORTAL_OWN, fill={"pk": "thread"}),
     # a private calendar feed: no sign-in, the token is the key (Cleo's, for anyone who
     # has it); a locked business serves it no more
     "calendar/<str:token>.ics": row(OPEN, fill={"token": "=feed_token"}),
@@ -627,6 +630,9 @@ TENANT_ROWS = {
     ),
     # messaging: conversations, read only (a coach: their clients' and their groups)
     **admin_model("messaging/thread", add=NOBODY, history=OF_CLIENT, change=OF_CLIENT),
+    # the inbox: each staff member's conversations; one conversation (another coach: 404)
+    "admin/messaging/inbox/": row(STAFF),
+    "admin/messaging/inbox/<int:pk>/": row(OF_CLIENT_404, fill={"pk": "thread"}),
 }
 
 # --- the product's site and the platform admin (mectofitness/urls_public.py) ---------------

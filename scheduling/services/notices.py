@@ -9,7 +9,7 @@ the request does not wait for the mail server; the worker then reads the booking
 is and sends (``booking_notice_send``, ``appointment_moved_send``).
 
 Every mail goes through ``send_business_mail``: from the business, in its colours. Times
-are written in the reader's zone: a client's own (``selectors.client_zone``), the
+are written in the reader's zone: a client's own (``clients.selectors.client_zone``), the
 business's for a coach.
 """
 
@@ -26,6 +26,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from clients.selectors import client_zone
 from mectofitness.core.context_processors import business_url
 from mectofitness.core.mail import send_business_mail
 from mectofitness.core.tasks import enqueue_on_commit
@@ -39,7 +40,7 @@ from ..models import (
     SessionType,
     WaitlistEntry,
 )
-from ..selectors import business_zone, client_zone
+from ..selectors import business_zone
 from ..selectors_notices import (
     client_address,
     current_business,

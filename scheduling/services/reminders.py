@@ -26,13 +26,13 @@ from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from clients.selectors import client_zone
 from mectofitness.core.context_processors import business_url
 from mectofitness.core.mail import send_business_mail
 from mectofitness.core.sms import mobile_number, send_sms, sms_is_configured
 
 from ..ics import coach_name
 from ..models import Appointment, Booking, Reminder, SessionType
-from ..selectors import client_zone
 from ..selectors_notices import (
     client_address,
     current_business,

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.policies import portal_client_required
 from billing.selectors import session_balance
+from clients.selectors import client_zone
 
 from ..forms import CancelForm, DayForm, TimeChoiceForm
 from ..models import Appointment, Booking, SessionType, WaitlistEntry
 from ..selectors import (
     cancel_deadline,
     client_bookings,
-    client_zone,
     coaches_for,
     free_days,
     session_types_offered,
