@@ -19,13 +19,15 @@
   var textarea = form && form.querySelector("textarea");
   var busy = false;
 
+  // "6 Dec, 16:29", as the page writes the messages it came with
+  var locale = document.documentElement.lang === "en" ? "en-GB" : document.documentElement.lang || undefined;
   var when;
   try {
-    when = new Intl.DateTimeFormat(undefined, {
+    when = new Intl.DateTimeFormat(locale, {
       day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hour12: false, timeZone: zone,
     });
   } catch (e) {
-    when = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    when = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hour12: false });
   }
 
   // text with its web addresses made links (as the page's urlize does); no HTML parsed
