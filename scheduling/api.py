@@ -45,6 +45,19 @@ DAY_MESSAGE = gettext_lazy("Enter a date like 2026-06-01.")
 MAX_SLOT_DAYS = 31
 
 
+def _booking_client(request, data) -> Client:
+    """Whom a booking is for: staff name the client; a client books for themselves."""
+    if is_staff_member(request.user):
+        client = data.get("client")
+        if client is None:
+            raise serializers.ValidationError({"client": [_("Choose the client.")]})
+        return client
+    client = portal_client(request)
+    if client is None:
+        raise PermissionDenied(_("You have no client record here."))
+    return client
+
+
 class SessionTypeSerializer(serializers.ModelSerializer):
     coaches = serializers.PrimaryKeyRelatedField(
         many=True,
@@ -196,17 +209,6 @@ class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
             rows = appointment_queryset_for(user=user)
         return rows.order_by("starts_at", "pk")
 
-    def _client(self, request, data) -> Client:
-        if is_staff_member(request.user):
-            client = data.get("client")
-            if client is None:
-                raise serializers.ValidationError({"client": [_("Choose the client.")]})
-            return client
-        client = portal_client(request)
-        if client is None:
-            raise PermissionDenied(_("You have no client record here."))
-        return client
-
     @extend_schema(request=JoinSerializer, responses={201: None})
     @action(detail=True, methods=["post"])
     def join(self, request, pk=None):
@@ -215,7 +217,7 @@ class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
         body.is_valid(raise_exception=True)
         booking = svc.class_join(
             appointment=occurrence,
-            client=self._client(request, body.validated_data),
+            client=_booking_client(request, body.validated_data),
             by=request.user,
         )
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
@@ -228,7 +230,7 @@ class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
         body.is_valid(raise_exception=True)
         entry = svc.waitlist_join(
             appointment=occurrence,
-            client=self._client(request, body.validated_data),
+            client=_booking_client(request, body.validated_data),
             by=request.user,
         )
         return Response(WaitlistSerializer(entry).data, status=status.HTTP_201_CREATED)
@@ -340,16 +342,8 @@ class BookingViewSet(
         data = serializer.validated_data
         if "starts_at" not in data:
             raise serializers.ValidationError({"starts_at": [_("Choose a time.")]})
-        if is_staff_member(self.request.user):
-            client = data.get("client")
-            if client is None:
-                raise serializers.ValidationError({"client": [_("Choose the client.")]})
-        else:
-            client = portal_client(self.request)
-            if client is None:
-                raise PermissionDenied(_("You have no client record here."))
         serializer.instance = svc.session_book(
-            client=client,
+            client=_booking_client(self.request, data),
             session_type=data["session_type"],
             coach=data["coach"],
             starts_at=data["starts_at"],
