@@ -22,7 +22,7 @@ run: $(STAMP)
 ## TEST_WORKERS=0 runs it in one process
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m mectofitness.dev test -n $(TEST_WORKERS) --dist loadfile $(ARGS)
+	$(PY) -m mectofitness.dev test -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(ARGS)
 
 ## make bench: provisioning, client search and routing figures
 bench: $(STAMP)
