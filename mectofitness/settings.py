@@ -87,6 +87,8 @@ SHARED_APPS = [
     "programs.catalog",  # the exercise catalog every business shares
     "billing.platform",  # plans and the businesses' subscriptions (label platform_billing)
     "scheduling.platform",  # beat's scheduling rows (label platform_scheduling)
+    "notifications.platform",  # beat's e-mail rows (label platform_notifications)
+    "messaging.platform",  # beat's announcement row (label platform_messaging)
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -102,6 +104,7 @@ TENANT_APPS = [
     "programs",
     "scheduling",
     "billing",
+    "notifications",
     "messaging",
     "automation",
     # last: it takes in the lists every app's admin module registered (see its apps.py)
@@ -207,6 +210,30 @@ ROUTING_LISTENER_PING_INTERVAL = env.float("ROUTING_LISTENER_PING_INTERVAL", def
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+
+# --- real time: sockets (messaging.realtime) ---------------------------------
+# Sockets are served by an ASGI server (daphne, mectofitness/asgi.py) beside the web
+# processes; the channel layer is Redis, so what any web process publishes reaches
+# every socket. The prefix keeps one deploy's (or test worker's) groups apart.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            # redis-py 8 reads with a 5 s timeout by default: exactly as long as the
+            # layer's blocking pop waits for news, so a quiet socket would fail; and
+            # its pool refuses the 101st connection at once (many pages closing at once)
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 1000}],
+            "prefix": env("CHANNEL_LAYER_PREFIX", default="mf-asgi"),
+            # all sockets of one ASGI process share one queue: a message to a group of
+            # 100 pages is 100 entries in it (the default, 100, dropped the rest)
+            "capacity": 5000,
+        },
+    }
+}
+# Where a page opens its socket. Empty: its own origin, /ws/messages/ (a proxy sends
+# /ws/ to the ASGI server). Otherwise an address with "{host}" for the business's host
+# name: `make run` sets ws://{host}:8001/ws/messages/.
+REALTIME_URL = env("REALTIME_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -304,6 +331,19 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"MectoFitness <hello@{BASE_DOMAIN}>")
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default=f"support@{BASE_DOMAIN}")
+# A mail provider through django-anymail (notifications/email.py): Mailgun, e.g.
+# EMAIL_BACKEND=anymail.backends.mailgun.EmailBackend with MAILGUN_API_KEY and
+# MAILGUN_SENDER_DOMAIN. Its delivery events (delivered, bounced, complained) are posted
+# to <BASE_DOMAIN>/hooks/email/mailgun/, checked with MAILGUN_WEBHOOK_SIGNING_KEY and,
+# when set, HTTP basic auth (ANYMAIL_WEBHOOK_SECRET, "user:password"). No signing key:
+# the webhook answers 404.
+ANYMAIL = {
+    "MAILGUN_API_KEY": env("MAILGUN_API_KEY", default=""),
+    "MAILGUN_SENDER_DOMAIN": env("MAILGUN_SENDER_DOMAIN", default="") or None,
+    "MAILGUN_API_URL": env("MAILGUN_API_URL", default="https://api.mailgun.net/v3"),
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+    "WEBHOOK_SECRET": env.list("ANYMAIL_WEBHOOK_SECRET", default=[]),
+}
 
 # --- stripe (dj-stripe, public schema) ---------------------------------------
 STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
@@ -361,6 +401,14 @@ TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM = env("TWILIO_FROM", default="")
 TWILIO_API_BASE = env("TWILIO_API_BASE", default="")
 
+# Web push (notifications/push.py): the VAPID key pair, base64url (the private key's
+# 32 raw bytes, the public key's uncompressed point, as browsers take it), and the
+# contact push services may write to. Both keys empty: nothing is pushed (the bell
+# still works). The dev runner makes a pair in .data/ when they are unset.
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")
+VAPID_SUBJECT = env("VAPID_SUBJECT", default=f"mailto:{SUPPORT_EMAIL}")
+
 # --- content security policy (django-csp) -----------------------------------
 # Only our own scripts and styles: no CDN, no inline code without the
 # request's nonce ({{ request.csp_nonce }}), no inline style attributes. The
@@ -388,6 +436,12 @@ CONTENT_SECURITY_POLICY = {
             "https://*.stripe.com",
         ]
         + ([STRIPE_API_BASE] if STRIPE_API_BASE else []),
+        # the API, and the conversation pages' socket (REALTIME_URL's origin)
+        "connect-src": [
+            SELF,
+            (REALTIME_URL.split("/ws/")[0].replace("{host}", f"*.{BASE_DOMAIN}"))
+            or f"{'wss' if _https else 'ws'}://*.{BASE_DOMAIN}{_site_port}",
+        ],
     },
 }
 # powerful features no page of ours uses (the photo form's camera is the file

@@ -11,6 +11,8 @@ from billing.api import register as billing_api_register
 from clients.api import register as clients_api_register
 from mectofitness.core import schema  # noqa: F401  (registers our OpenAPI extensions)
 from messaging.api import register as messaging_api_register
+from notifications.api import PushSubscriptionView
+from notifications.api import register as notifications_api_register
 from programs.api import register as programs_api_register
 from scheduling.api import register as scheduling_api_register
 
@@ -29,9 +31,11 @@ programs_api_register(router)
 billing_api_register(router)
 scheduling_api_register(router)
 messaging_api_register(router)
+notifications_api_register(router)
 
 urlpatterns = [
     path("v1/me/", MeView.as_view(), name="api-me"),
+    path("v1/push-subscriptions/", PushSubscriptionView.as_view(), name="api-push-subscriptions"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # the page and its script come apart: the CSP allows no inline script

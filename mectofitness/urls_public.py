@@ -7,6 +7,7 @@ from django.urls import include, path
 from billing.platform.webhooks import webhook as stripe_webhook
 from billing.views import shop as shop_views
 from mectofitness.core import views as core_views
+from notifications import webhooks as channel_webhooks
 from tenants import views
 from tenants.schemas import provisioning_state
 
@@ -35,4 +36,8 @@ urlpatterns = [
     path("stripe/connect/", shop_views.connect_webhook, name="stripe_connect_webhook"),
     path("stripe/connect/oauth/", shop_views.connect_oauth_return, name="stripe_connect_oauth"),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
+    # the mail provider's delivery events and replies to the platform's texting number
+    # (signed; notifications.webhooks)
+    path("hooks/email/mailgun/", channel_webhooks.email_tracking, name="email_tracking"),
+    path("hooks/twilio/inbound/", channel_webhooks.twilio_inbound, name="twilio_inbound"),
 ]

@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("", include("scheduling.urls")),
     path("", include("messaging.urls")),
+    path("", include("notifications.urls")),
+    path("", include("notifications.urls_channels")),
     path("api/", include("mectofitness.urls_api")),
     path("admin/", backoffice_site.urls),
     path("branding/logo", tenant_views.branding_logo, name="branding_logo"),

@@ -6,12 +6,14 @@ back office's own messaging page next), never added, changed or deleted here."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy
 
 from accounts.policies import StaffAdminMixin, is_staff_member
 from mectofitness.core.admin_registry import register_in_backoffice
 
-from .models import Message, Thread
+from .announcements import announcement_queryset_for
+from .models import Announcement, AnnouncementRecipient, Message, Thread
 from .selectors import thread_list_for
 
 
@@ -81,3 +83,75 @@ class ThreadAdmin(StaffAdminMixin, admin.ModelAdmin):
 
 
 register_in_backoffice(Thread, ThreadAdmin)
+
+
+class RecipientInline(admin.TabularInline):
+    """Who got the announcement, and when."""
+
+    model = AnnouncementRecipient
+    fields = ["client", "delivered_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("client").order_by("client__first_name")
+
+    def has_view_permission(self, request, obj=None):
+        return is_staff_member(request.user)  # the announcement's own page decided who
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AnnouncementAdmin(StaffAdminMixin, admin.ModelAdmin):
+    """Announcements sent and scheduled (a coach: their own). "Add" opens the page that
+    writes one (``backoffice.views.announcements``); they are not changed here (a
+    scheduled one is cancelled through the API)."""
+
+    list_display = ["__str__", "created_by", "send_at", "status", "recipient_count"]
+    list_filter = ["status", "delivery"]
+    search_fields = ["body"]
+    date_hierarchy = "send_at"
+    fields = [
+        "body",
+        "segment",
+        "delivery",
+        "created_by",
+        "created_at",
+        "send_at",
+        "status",
+        "sent_at",
+        "recipient_count",
+    ]
+    readonly_fields = fields
+    inlines = [RecipientInline]
+
+    def get_queryset(self, request):
+        return announcement_queryset_for(user=request.user)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            return super().add_view(request, form_url, extra_context)  # its 403
+        return redirect("backoffice:messaging_announcement_new")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+register_in_backoffice(Announcement, AnnouncementAdmin)

@@ -9,6 +9,7 @@ their clients' and their groups'; only the author changes or deletes a message, 
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,8 @@ from accounts.policies import is_staff_member, portal_client
 from clients.serializers import ClientField
 
 from . import services
+from .api_announcements import AnnouncementViewSet
+from .attachments import MAX_FILES, MESSAGE_BODY_MAX_BYTES
 from .models import BODY_MAX_CHARS, TITLE_MAX_CHARS, Message, ReadState, Thread
 from .selectors import (
     MAX_PAGE_SIZE,
@@ -71,11 +74,31 @@ class QuotedSerializer(serializers.Serializer):
     is_deleted = serializers.BooleanField(read_only=True)
 
 
+class AttachmentSerializer(serializers.Serializer):
+    """A file sent with a message: ``url`` serves it to the conversation's people only."""
+
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    content_type = serializers.CharField(read_only=True)
+    size = serializers.IntegerField(read_only=True)
+    width = serializers.IntegerField(read_only=True)
+    height = serializers.IntegerField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment) -> str:
+        return reverse("messaging_attachment", args=[attachment.pk])
+
+
 class MessageSerializer(serializers.ModelSerializer):
     """A message. ``body`` is plain text (empty once deleted; ``text`` then says
-    "Message deleted"); ``can_change``: the reader may still edit or delete it."""
+    "Message deleted"); ``attachments``: its photos and PDFs; ``is_announcement``: it
+    came with an announcement to many clients; ``can_change``: the reader may still
+    edit or delete it."""
 
     author = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
+    is_announcement = serializers.SerializerMethodField()
     text = serializers.CharField(source="shown_text", read_only=True)
     is_deleted = serializers.BooleanField(read_only=True)
     reply_to = serializers.SerializerMethodField()
@@ -91,6 +114,8 @@ class MessageSerializer(serializers.ModelSerializer):
             "text",
             "is_deleted",
             "reply_to",
+            "attachments",
+            "is_announcement",
             "created_at",
             "edited_at",
             "deleted_at",
@@ -104,6 +129,15 @@ class MessageSerializer(serializers.ModelSerializer):
     @extend_schema_field(PersonSerializer(allow_null=True))
     def get_author(self, message: Message) -> dict | None:
         return _person(message.author, self._viewer())
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, message: Message) -> list[dict]:
+        if not message.has_attachments:  # no query for a message without files
+            return []
+        return AttachmentSerializer(message.attachments.all(), many=True).data
+
+    def get_is_announcement(self, message: Message) -> bool:
+        return message.announcement_id is not None
 
     @extend_schema_field(QuotedSerializer(allow_null=True))
     def get_reply_to(self, message: Message) -> dict | None:
@@ -202,7 +236,18 @@ class ThreadCreateSerializer(serializers.Serializer):
 
 
 class MessageWriteSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=BODY_MAX_CHARS + 1000, trim_whitespace=False)
+    """JSON, or multipart with up to five ``attachments`` (photos, PDFs); with files
+    ``body`` may be empty."""
+
+    body = serializers.CharField(
+        max_length=BODY_MAX_CHARS + 1000, trim_whitespace=False, required=False, allow_blank=True
+    )
+    attachments = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True),
+        required=False,
+        max_length=MAX_FILES,
+        error_messages={"max_length": gettext_lazy("Send at most 5 files with one message.")},
+    )
     reply_to = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -281,6 +326,7 @@ class ThreadViewSet(
     ``read`` marks it read; ``unread`` gives the counts for a badge."""
 
     serializer_class = ThreadSerializer
+    body_max_bytes = MESSAGE_BODY_MAX_BYTES  # files come with a message (core.uploads)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -384,7 +430,11 @@ class ThreadViewSet(
                 )
         try:
             message = services.message_send(
-                thread=thread, body=body.validated_data["body"], by=request.user, reply_to=reply_to
+                thread=thread,
+                body=body.validated_data.get("body", ""),
+                by=request.user,
+                reply_to=reply_to,
+                attachments=body.validated_data.get("attachments", []),
             )
         except services.SendingTooFast as exc:
             raise Throttled(
@@ -465,3 +515,4 @@ class MessageViewSet(viewsets.GenericViewSet):
 def register(router) -> None:
     router.register("threads", ThreadViewSet, basename="api-thread")
     router.register("messages", MessageViewSet, basename="api-message")
+    router.register("announcements", AnnouncementViewSet, basename="api-announcement")

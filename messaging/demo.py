@@ -1,17 +1,21 @@
 """The demo business's conversations: the demo coach with the demo client (her last
-message still unread by the coach), with two more of his clients, and a small 10k
-group. Everything is sent through the services, each message as of its own time.
-Nobody is mailed or notified: the demo's people are made up."""
+message still unread by the coach), with two more of his clients, a small 10k group,
+and an announcement from the coach to his active clients an hour ago (in each of their
+conversations). Everything is sent through the services, each message as of its own
+time. Nobody is mailed or notified: the demo's people are made up."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
 from clients.models import Client
 
+from .announcements import announcement_create, announcement_send, silenced
 from .models import Thread
 from .services import (
     client_thread_get_or_create,
@@ -42,6 +46,10 @@ OTHERS = [
         (20, "coach", "Reminder: your check-in form is due on Sunday. 📋"),
     ],
 ]
+ANNOUNCEMENT = (
+    "Heads up: the studio is closed next Monday for the holiday. Your Monday session "
+    "moves to Tuesday at the same time; reply here if that does not work for you."
+)
 GROUP_TITLE = "Spring 10k crew"
 GROUP = [
     (48, "coach", "Welcome to the 10k crew! Race day is in eight weeks. Plans are in the app."),
@@ -99,4 +107,11 @@ def messaging_demo_seed(*, coach: User, chloe: Client | None) -> int:
         )
         _send(group, GROUP, coach=coach, client_user=chloe_user, now=now)
         made += 1
+    if made:
+        # the newest message of each of his clients' conversations; Chloe's question
+        # stays unread (an announcement does not mark a conversation read)
+        with silenced(), contextlib.suppress(ValidationError):  # no active client: none
+            sent_at = now - dt.timedelta(hours=1)
+            announcement = announcement_create(by=coach, body=ANNOUNCEMENT, now=sent_at)
+            announcement_send(announcement_id=announcement.pk, now=sent_at)
     return made

@@ -11,9 +11,13 @@
   as HTML). A deleted message keeps its row and loses its text ("Message deleted").
 - ``ReadState``: how far one person has read one thread: read receipts and unread counts.
 
-Attachments are not here yet: they will be an ``Attachment`` row per file pointing at
-its message, and the check "a message has text unless deleted" will then read "text or
-an attachment".
+- ``Attachment``: a file sent with a message: a photo (re-encoded without metadata, as
+  progress photos are) or a PDF, stored privately under the business's prefix and
+  served only by ``messaging.views_files`` to people who may open the conversation.
+  A message has text or files (``has_attachments``) until it is deleted.
+- ``Announcement``: one message from the owner or a coach to a segment of their
+  clients (by tag, status, program, class), sent now or at a time; each client gets it
+  once (``AnnouncementRecipient``, unique per client: the claim a retried send reads).
 """
 
 from __future__ import annotations
@@ -163,17 +167,28 @@ class Message(models.Model):
     created_at = models.DateTimeField(_("sent"), default=timezone.now, editable=False)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    # set with its Attachment rows (a check cannot look at other rows)
+    has_attachments = models.BooleanField(_("has files"), default=False)
+    announcement = models.ForeignKey(
+        "messaging.Announcement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("announcement"),
+        help_text=_("The announcement this message delivered, if any."),
+    )
 
     class Meta:
         ordering = ["pk"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         constraints = [
-            # text until deleted; a deleted message keeps no text
+            # text or files until deleted; a deleted message keeps neither
             models.CheckConstraint(
-                condition=(Q(deleted_at__isnull=True) & ~Q(body=""))
-                | Q(deleted_at__isnull=False, body=""),
-                name="message_body_unless_deleted",
+                condition=(Q(deleted_at__isnull=True) & (~Q(body="") | Q(has_attachments=True)))
+                | Q(deleted_at__isnull=False, body="", has_attachments=False),
+                name="message_text_or_files_unless_deleted",
             ),
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("body"), BODY_MAX_CHARS),
@@ -229,3 +244,132 @@ class ReadState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.last_read_message_id}"
+
+
+ATTACHMENT_NAME_MAX_CHARS = 120
+
+
+class Attachment(models.Model):
+    """A file sent with a message: a cleaned photo or a PDF, private to the business."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Photo")
+        PDF = "pdf", _("PDF")
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    # a random name under "<schema>/messages/" (tenants.storage); never a public URL
+    file = models.FileField(_("file"), upload_to="messages/", max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=ATTACHMENT_NAME_MAX_CHARS)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["image", "pdf"]), name="attachment_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == self.Kind.IMAGE
+
+
+class Announcement(models.Model):
+    """One message to a segment of clients, sent now or at ``send_at``.
+
+    ``segment`` says whom, as chosen: ``{"tags": [ids], "statuses": [...],
+    "program": id, "session_type": id}`` (each optional; all given must hold). Who
+    gets it is worked out when it is sent, within the clients ``created_by`` coaches
+    then (the owner: everyone)."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Delivery(models.TextChoices):
+        THREAD = "thread", _("In each client's conversation")
+        NOTICE = "notice", _("As an announcement only")
+
+    body = models.TextField(_("message"))
+    segment = models.JSONField(_("who gets it"), default=dict, blank=True)
+    delivery = models.CharField(
+        _("how"), max_length=6, choices=Delivery.choices, default=Delivery.THREAD
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("from"),
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now, editable=False)
+    send_at = models.DateTimeField(_("send at"))
+    status = models.CharField(
+        _("status"), max_length=9, choices=Status.choices, default=Status.SCHEDULED
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(_("clients"), default=0)
+
+    class Meta:
+        ordering = ["-send_at", "-pk"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["scheduled", "sending", "sent", "cancelled"]),
+                name="announcement_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery__in=["thread", "notice"]), name="announcement_delivery_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(body="") & LessThanOrEqual(Length("body"), BODY_MAX_CHARS),
+                name="announcement_body_1_5000",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "send_at"], name="announcement_due")]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class AnnouncementRecipient(models.Model):
+    """One client's copy of an announcement: made once (unique), marked when delivered,
+    so a send that runs twice never reaches anyone twice."""
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="recipients"
+    )
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="announcements_received"
+    )
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "client"], name="announcement_once_per_client"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.announcement_id} → {self.client_id}"

@@ -4,6 +4,7 @@ zone a client reads times in."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from . import services
@@ -31,16 +32,28 @@ def conversation_context(request, thread: Thread, form: MessageForm) -> dict:
         "earlier": page.messages[0].pk if page.has_more and page.messages else None,
         "form": form,
         "api_url": f"/api/v1/threads/{thread.pk}/",
+        "socket_url": socket_url(request),
     }
+
+
+def socket_url(request) -> str:
+    """Where the page opens its real-time socket (``REALTIME_URL`` with this business's
+    host name), or "" for its own origin's /ws/messages/."""
+    return settings.REALTIME_URL.replace("{host}", request.get_host().rsplit(":", 1)[0])
 
 
 def send_from(request, thread: Thread) -> tuple[MessageForm, bool]:
     """Send the posted message as the signed-in person: the form, and whether it was
     sent (otherwise the form carries the error)."""
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.message_send(thread=thread, body=form.cleaned_data["body"], by=request.user)
+            services.message_send(
+                thread=thread,
+                body=form.cleaned_data["body"],
+                by=request.user,
+                attachments=form.cleaned_data["attachments"],
+            )
         except ValidationError as exc:
             fields = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
             for name, errors in fields.items():

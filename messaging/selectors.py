@@ -27,6 +27,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -37,7 +38,7 @@ from accounts.roles import OWNER
 from clients.models import Client
 from clients.selectors import client_queryset_for
 
-from .models import Message, ReadState, Thread, ThreadMember
+from .models import Attachment, Message, ReadState, Thread, ThreadMember
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -188,11 +189,17 @@ def messages_for(
         rows = rows.filter(pk__lt=before)
     if after is not None:
         newer = list(rows.filter(pk__gt=after).order_by("pk")[: limit + 1])
-        return MessagePage(messages=newer[:limit], has_more=len(newer) > limit)
+        return MessagePage(messages=_with_files(newer[:limit]), has_more=len(newer) > limit)
     found = list(rows.order_by("-pk")[: limit + 1])
     page = found[:limit]
     page.reverse()
-    return MessagePage(messages=page, has_more=len(found) > limit)
+    return MessagePage(messages=_with_files(page), has_more=len(found) > limit)
+
+
+def _with_files(messages: list[Message]) -> list[Message]:
+    """Fetch the files of those ``messages`` that have any (one query, none without)."""
+    prefetch_related_objects([m for m in messages if m.has_attachments], "attachments")
+    return messages
 
 
 def person_name(user: User | None, *, viewer: User) -> str:
@@ -226,9 +233,11 @@ def client_thread_for(*, client: Client) -> Thread | None:
 
 
 def thread_members(*, thread: Thread) -> list[ThreadMember]:
-    """A group's people, clients and staff, with their records. One query."""
+    """A group's people, clients and staff, with their records. One query. An archived
+    client has left the group (they no longer read it; back in if reactivated)."""
     return list(
         ThreadMember.objects.filter(thread_id=thread.pk)
+        .exclude(client__status=Client.Status.ARCHIVED)
         .select_related("client", "user")
         .order_by("user_id", "client__first_name", "pk")
     )
@@ -258,3 +267,17 @@ def thread_people(*, thread: Thread) -> QuerySet[User]:
     if client.user_id and client.status != Client.Status.ARCHIVED:
         readers |= Q(pk=client.user_id)
     return active.filter(readers).distinct().order_by("pk")
+
+
+def attachment_for(*, user: User | None, pk: int) -> Attachment | None:
+    """The file ``pk`` if ``user`` may open its conversation and its message is not
+    deleted; None otherwise. One query."""
+    return (
+        Attachment.objects.filter(
+            pk=pk,
+            message__deleted_at__isnull=True,
+            message__thread_id__in=thread_queryset_for(user=user).values("pk"),
+        )
+        .select_related("message")
+        .first()
+    )

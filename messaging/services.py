@@ -16,7 +16,7 @@ The rules every door keeps (API today; the portal, the back office and sockets n
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +31,10 @@ from clients.models import Client
 from clients.selectors import client_queryset_for
 from tenants.services import rate_limit_hit
 
+from .attachments import attachments_clean, attachments_remove, attachments_save
 from .models import BODY_MAX_CHARS, TITLE_MAX_CHARS, Message, ReadState, Thread, ThreadMember
+from .notices import message_notify
+from .realtime import events as realtime
 from .selectors import client_thread_for, thread_queryset_for
 
 EDIT_WINDOW = dt.timedelta(minutes=15)
@@ -208,14 +211,18 @@ def message_send(
     by: User,
     reply_to: Message | None = None,
     now: dt.datetime | None = None,
+    attachments: Sequence = (),
 ) -> Message:
-    """Send ``body`` to ``thread`` as ``by`` (perhaps in reply to one of its messages).
+    """Send ``body`` to ``thread`` as ``by`` (perhaps in reply to one of its messages),
+    with up to five ``attachments`` (uploaded photos and PDFs, checked and cleaned by
+    ``messaging.attachments``; with files, the text may be empty).
 
     Refused: to someone who may not open the thread (PermissionDenied), in an archived
     client's thread, an empty or too long text, a reply to another thread's message
     (ValidationError), and past the per-minute limit (``SendingTooFast``). The sender
     has read their own message (their read state moves to it)."""
-    text = body_clean(body)
+    files = attachments_clean(attachments) if attachments else []
+    text = body_clean(body) if not files or (body or "").strip() else ""
     # one send at a time per thread: last_message_at and the ids keep the same order
     thread = (
         Thread.objects.select_for_update(of=("self",)).select_related("client").get(pk=thread.pk)
@@ -234,10 +241,18 @@ def message_send(
         )
     now = now or timezone.now()
     message = Message.objects.create(
-        thread=thread, author=by, body=text, reply_to=reply_to, created_at=now
+        thread=thread,
+        author=by,
+        body=text,
+        reply_to=reply_to,
+        created_at=now,
+        has_attachments=bool(files),
     )
+    attachments_save(message=message, files=files)
     Thread.objects.filter(pk=thread.pk).update(last_message_at=now)
     _read_up_to(thread=thread, user=by, message=message, now=now)
+    realtime.message_published(message=message, kind=realtime.MESSAGE_NEW)
+    message_notify(message=message)  # the bell now; push once this commits
     return message
 
 
@@ -260,6 +275,7 @@ def message_edit(
         message.body = text
         message.edited_at = now
         message.save(update_fields=["body", "edited_at"])
+        realtime.message_published(message=message, kind=realtime.MESSAGE_CHANGED)
     return message
 
 
@@ -277,9 +293,11 @@ def message_delete(*, message: Message, by: User, now: dt.datetime | None = None
     if message.is_deleted and message.author_id == by.pk:
         return message
     _require_author_in_time(message, by, now, deleting=True)
+    attachments_remove(message=message)
     message.body = ""
     message.deleted_at = now
-    message.save(update_fields=["body", "deleted_at"])
+    message.save(update_fields=["body", "deleted_at", "has_attachments"])
+    realtime.message_published(message=message, kind=realtime.MESSAGE_DELETED)
     return message
 
 
@@ -318,4 +336,6 @@ def thread_mark_read(
         up_to = Message.objects.filter(thread_id=thread.pk).order_by("-pk").first()
         if up_to is None:
             return None
-    return _read_up_to(thread=thread, user=by, message=up_to, now=now or timezone.now())
+    state = _read_up_to(thread=thread, user=by, message=up_to, now=now or timezone.now())
+    realtime.read_published(state=state, user=by)
+    return state

@@ -1,5 +1,6 @@
-"""Portal URLs of messaging (the back office's pages are ``backoffice.views.messages``)."""
+"""Portal URLs of messaging (the back office's pages are ``backoffice.views.messages``
+and ``backoffice.views.announcements``); the file view serves staff and clients alike."""
 
-from .views import urlpatterns
+from . import files, views
 
-__all__ = ["urlpatterns"]
+urlpatterns = [*views.urlpatterns, *files.urlpatterns]

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.policies import portal_client_required
 from clients.selectors import client_zone
+from mectofitness.core.uploads import body_limit
 
 from . import services
+from .attachments import MESSAGE_BODY_MAX_BYTES
 from .forms import MessageForm
 from .pages import conversation_context, send_from
 from .selectors import client_thread_for, person_name, thread_list_for, thread_queryset_for
@@ -42,6 +44,7 @@ def threads(request):
     return render(request, "messaging/portal/threads.html", context)
 
 
+@body_limit(MESSAGE_BODY_MAX_BYTES)
 @portal_client_required(section=SECTION)
 @require_http_methods(["GET", "POST"])
 def thread(request, pk: int):

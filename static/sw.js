@@ -249,3 +249,43 @@ self.addEventListener("sync", function (event) {
     })
   );
 });
+
+/* Web push (notifications/push.py): show what the business sent (title, text, the place
+   it is about); a tap opens that place, in a window of the site already open if any. */
+self.addEventListener("push", function (event) {
+  var data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (e) {
+    data = { title: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "", {
+      body: data.body || "",
+      tag: data.tag || undefined,
+      icon: "/icons/192.png",
+      badge: "/icons/192.png",
+      data: { url: data.url || "/" }
+    })
+  );
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var path = (event.notification.data && event.notification.data.url) || "/";
+  // only a path on this site: a push never sends the person elsewhere
+  var target = new URL(path.charAt(0) === "/" && path.charAt(1) !== "/" ? path : "/", self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+      for (var i = 0; i < windows.length; i++) {
+        if (windows[i].url === target && "focus" in windows[i]) return windows[i].focus();
+      }
+      for (var j = 0; j < windows.length; j++) {
+        if ("navigate" in windows[j] && new URL(windows[j].url).origin === self.location.origin) {
+          return windows[j].navigate(target).then(function (w) { return w && w.focus(); });
+        }
+      }
+      return self.clients.openWindow(target);
+    })
+  );
+});

@@ -161,7 +161,9 @@ def world_build(business, other_business) -> World:
     from clients.services.photos import photo_upload
     from clients.services.records import client_note_add
     from clients.tests.factories import ClientFactory, person_create
+    from messaging.models import Announcement
     from messaging.services import client_thread_get_or_create, message_send
+    from notifications.services import notify
     from programs.models import (
         Block,
         Food,
@@ -437,6 +439,28 @@ def world_build(business, other_business) -> World:
         pk["thread"] = thread.pk
         message_send(thread=thread, body="How was the run?", by=coach)
         pk["message"] = message_send(thread=thread, body="Easy 5 km 🙂", by=client_user).pk
+        # a PDF Kai sent her, and his announcement to his clients (messaging)
+        pk["attachment"] = (
+            message_send(
+                thread=thread,
+                body="",
+                by=coach,
+                attachments=[ContentFile(b"%PDF-1.4\n%%EOF\n", name="plan.pdf")],
+            )
+            .attachments.get()
+            .pk
+        )
+        pk["announcement"] = Announcement.objects.create(
+            body="Studio closed Monday", created_by=coach, send_at=timezone.now()
+        ).pk
+        # notifications: one for Cleo, about her conversation
+        pk["notification"] = notify(
+            user=client_user,
+            kind="message",
+            title="Kai wrote",
+            url=f"/messages/{thread.pk}/",
+            key="matrix",
+        ).pk
         pk["stripeevent"] = StripeEvent.objects.create(
             event_id="evt_matrix",
             type="invoice.paid",
@@ -635,6 +659,8 @@ API_OBJECTS = {
     "time-off": "timeoff",
     "threads": "thread",
     "messages": "message",
+    "announcements": "announcement",
+    "notifications": "notification",
 }
 # the object a back-office route's id opens, when the model name is not the key
 ADMIN_OBJECTS = {"user": "user", "response": "response"}

@@ -17,6 +17,8 @@ Expected outcomes: a status, LOGIN (sent to sign in), a redirect target (a path;
 is filled from the fixture's objects), or CHANGE (the admin's ``<id>/`` redirect to its
 change page).
 
+Sockets have a matrix of their own, walked from the ASGI application: test_socket_matrix.py.
+
 The rows state the TARGET policy (accounts.policies, issue 12). Where the code answered
 otherwise when this file was written (at 61818c0), the row says so in a comment; the
 comment block "Today's answers that differ" at the end lists them all.
@@ -142,6 +144,11 @@ TENANT_ROWS = {
     # the portal's home always opens for a client: it says why there is nothing yet
     "": row(PORTAL | {"norecord": 200, "archived": 200}),
     "profile/": row(SIGNED_IN),
+    # saying yes or no to texts (notifications.views_channels): anyone signed in here
+    "profile/texts/": row(SIGNED_IN),
+    # Twilio's delivery status of this business's texts: POST with its signature only
+    # (notifications/tests/test_sms.py)
+    "hooks/twilio/status/": row({v: 405 for v in OPEN}),
     # TARGET: only people the viewer may see (today any staff: other_coach 200)
     "profile/photo/<int:user_id>/": row(
         {
@@ -224,6 +231,15 @@ TENANT_ROWS = {
     # messaging: a client's conversations; one conversation by id (another client's: 404)
     "messages/": row(PORTAL),
     "messages/<int:pk>/": row(PORTAL_OWN, fill={"pk": "thread"}),
+    # a file sent in a conversation: its people only (messaging.files)
+    "messages/files/<int:pk>/": row(FILE_OF_CLIENT, fill={"pk": "attachment"}),
+    # notifications: each person's own; opening one reads it and goes to its place
+    "notifications/": row(PORTAL),
+    "notifications/<int:pk>/": row(
+        PORTAL_OWN | {"client": "/messages/{thread}/"}, fill={"pk": "notification"}
+    ),
+    "notifications/read-all/": row(PORTAL_POST),
+    "notifications/preferences/": row(PORTAL),
     # a private calendar feed: no sign-in, the token is the key (Cleo's, for anyone who
     # has it); a locked business serves it no more
     "calendar/<str:token>.ics": row(OPEN, fill={"token": "=feed_token"}),
@@ -415,6 +431,21 @@ TENANT_ROWS = {
     "api/v1/threads/<pk>/messages/": row(API_OF_CLIENT),
     "api/v1/threads/<pk>/read/": row(API_MEMBER_POST),
     "api/v1/messages/<pk>/": row(API_OF_CLIENT),
+    # announcements: staff; a coach sees their own (the owner all), reaches their clients
+    "api/v1/announcements/": row(API_STAFF),
+    "api/v1/announcements/audience/": row(API_STAFF),
+    "api/v1/announcements/<pk>/": row(API_OF_CLIENT_STAFF),
+    "api/v1/announcements/<pk>/cancel/": row(API_STAFF_POST),
+    # notifications: everyone their own (another person's: 404, staff included)
+    "api/v1/notifications/": row(API_MINE),
+    "api/v1/notifications/unread/": row(API_MINE),
+    "api/v1/notifications/read-all/": row(API_MEMBER_POST),
+    "api/v1/notifications/preferences/": row(API_MINE),
+    "api/v1/notifications/<pk>/": row(
+        API_OF_CLIENT | {"owner": 404, "coach": 404}, fill={"pk": "notification"}
+    ),
+    "api/v1/notifications/<pk>/read/": row(API_MEMBER_POST, fill={"pk": "notification"}),
+    "api/v1/push-subscriptions/": row(API_MEMBER_POST),
     "api/v1/billing-settings/": row(API_OWNER),
     "api/v1/billing-settings/current/": row(API_OWNER, owner=405),
     "api/v1/tax-rates/": row(API_OWNER),
@@ -633,6 +664,37 @@ TENANT_ROWS = {
     # the inbox: each staff member's conversations; one conversation (another coach: 404)
     "admin/messaging/inbox/": row(STAFF),
     "admin/messaging/inbox/<int:pk>/": row(OF_CLIENT_404, fill={"pk": "thread"}),
+    # announcements: staff write them (a coach to their clients); each sees their own
+    # (the owner all), read only; "add" opens the page that writes one
+    "admin/messaging/announcements/new/": row(STAFF),
+    **admin_model(
+        "messaging/announcement",
+        add=STAFF
+        | {v: "/admin/messaging/announcements/new/" for v in ("owner", "coach", "other_coach")},
+        history=OF_CLIENT,
+        change=OF_CLIENT,
+    ),
+    # e-mail and texts (notifications): the owner's settings, wording with its preview
+    # (POST), reset and clearing an address (POST); coaches are told to ask the owner.
+    # <kind> is a kind of notification ("message" would be filled with a message's id)
+    "admin/notifications/email/": row(OWNER),
+    "admin/notifications/email/suppressed/<int:pk>/clear/": row(STAFF_POST, fill={"pk": 1}),
+    "admin/notifications/email/<str:kind>/": row(OWNER, fill={"kind": "comment"}),
+    "admin/notifications/email/<str:kind>/preview/": row(STAFF_POST, fill={"kind": "comment"}),
+    "admin/notifications/email/<str:kind>/reset/": row(STAFF_POST, fill={"kind": "comment"}),
+    # notifications: each staff member's own (the client's: not found for anyone)
+    **admin_model(
+        "notifications/notification",
+        add=NOBODY,
+        history=STAFF | {"owner": A, "coach": A, "other_coach": A},
+        change=STAFF | {"owner": A, "coach": A, "other_coach": A},
+    ),
+    "admin/me/notifications/": row(STAFF),
+    "admin/me/notifications/<int:pk>/": row(
+        STAFF | {"owner": 404, "coach": 404, "other_coach": 404}, fill={"pk": "notification"}
+    ),
+    "admin/me/notifications/read-all/": row(STAFF_POST),
+    "admin/me/notifications/settings/": row(STAFF),
 }
 
 # --- the product's site and the platform admin (mectofitness/urls_public.py) ---------------
@@ -742,6 +804,10 @@ EXEMPT = {
     "billing/tests/test_connect.py",
     "public:stripe/connect/oauth/": "Stripe's OAuth return, needs a signed state; "
     "billing/tests/test_connect.py",
+    "public:hooks/email/mailgun/": "the mail provider's delivery events (anymail's "
+    "Mailgun view), POST with a signature only; notifications/tests/test_email.py",
+    "public:hooks/twilio/inbound/": "replies to the platform's texting number (STOP, "
+    "START), POST with Twilio's signature only; notifications/tests/test_sms.py",
 }
 
 

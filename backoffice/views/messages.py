@@ -13,7 +13,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from mectofitness.core.uploads import body_limit
 from messaging import services as messaging_services
+from messaging.attachments import MESSAGE_BODY_MAX_BYTES
 from messaging.forms import MessageForm
 from messaging.pages import conversation_context, send_from
 from messaging.selectors import person_name, thread_list_for, thread_queryset_for
@@ -48,6 +50,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@body_limit(MESSAGE_BODY_MAX_BYTES)
 @require_http_methods(["GET", "POST"])
 def thread_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One conversation: read it (marks it read), answer it."""

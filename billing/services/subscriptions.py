@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Payment, Product, Purchase
+from .bell import payment_failed_bell
 from .common import stripe_id, stripe_kwargs, stripe_object
 from .purchases import payment_invoice_attach, purchase_activate
 
@@ -207,7 +208,7 @@ def subscription_invoice_failed(*, invoice: dict, account: str | None = None) ->
         failed.failure_message, failed.amount = message, amount
         failed.save(update_fields=["failure_message", "amount"])
         return failed
-    return Payment.objects.create(
+    payment = Payment.objects.create(
         client=purchase.client,
         purchase=purchase,
         amount=amount,
@@ -217,6 +218,8 @@ def subscription_invoice_failed(*, invoice: dict, account: str | None = None) ->
         failure_message=message,
         note=note,
     )
+    payment_failed_bell(payment=payment)  # the client and the owner, in the bell and push
+    return payment
 
 
 @transaction.atomic

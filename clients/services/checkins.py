@@ -32,6 +32,7 @@ from ..selectors_intake import (
     checkins_due_for,
     questionnaire_current_version,
 )
+from .bell import checkin_reply_bell
 from .notices import client_mail_send
 
 # queued by name: the task module imports this one (clients.tasks.checkins)
@@ -86,6 +87,7 @@ def checkin_review(
         response.save(update_fields=fields)
     if response.coach_comment and response.reply_mailed_at is None:
         enqueue_on_commit(REPLY_NOTIFY_TASK, response_id=response.pk)
+        checkin_reply_bell(response=response, by=by)  # the bell and push, beside the mail
     return response
 
 

@@ -29,6 +29,7 @@ from ..models import (
     normalise,
 )
 from .audit import audit_entry_add, client_initials
+from .data_parts import client_data_parts
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,9 @@ def client_erase(*, client: Client, by: User, confirm_name: str) -> AuditEntry:
 
     Deleted: measurements, progress photos, form and check-in responses with their
     files (answers held as a possible match for them too), notes, status history and
-    assignments; stored files leave storage once the transaction commits. The portal
+    assignments, and what other apps keep about them (``data_parts``: their
+    conversations and the files sent in them); stored files leave storage once the
+    transaction commits. The portal
     login is anonymised and deactivated (e-mail replaced, names and phone blanked,
     password unusable, e-mail addresses, API tokens, two-factor devices and
     invitations removed) rather than deleted, so nothing else that points at the
@@ -127,6 +130,10 @@ def client_erase(*, client: Client, by: User, confirm_name: str) -> AuditEntry:
         "status_changes": ClientStatusChange.objects.filter(client=client).delete()[0],
         "login": False,
     }
+    for part in client_data_parts():  # what other apps keep (messages, ...), login still set
+        counts, names = part.erase(client)
+        removed.update(counts)
+        files += names
     if client.email:
         invitations_for_email_delete(email=client.email)
     if login is not None:

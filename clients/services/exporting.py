@@ -34,6 +34,7 @@ from ..models import (
 from ..selectors import client_queryset_for
 from .audit import audit_entry_add, client_initials, client_subject
 from .csv_format import EXPORT_HEADER, csv_cell
+from .data_parts import client_data_parts
 
 
 class _Line:
@@ -260,6 +261,13 @@ Dates and times are ISO 8601, times in UTC.
 """
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """A stored file named by another app (it has a name, like a FileField's file)."""
+
+    name: str
+
+
 @dataclass
 class ExportSummary:
     photos: int = 0
@@ -278,6 +286,9 @@ def client_export_zip(
     """
     client_export_check(user=by, client=client)
     documents = client_export_documents(client=client)
+    parts = client_data_parts()  # what other apps keep about the client (messages, ...)
+    for part in parts:
+        documents.update(part.documents(client))
     summary = ExportSummary()
     with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, document in documents.items():
@@ -294,6 +305,7 @@ def client_export_zip(
             (_file_path(upload), upload.file)
             for upload in ResponseFile.objects.filter(response__client=client)
         ]
+        sources += [(path, _Stored(name)) for part in parts for path, name in part.files(client)]
         for index, (path, stored) in enumerate(sources):
             try:
                 with (
@@ -317,6 +329,7 @@ def client_export_zip(
             when=timezone.now().strftime("%Y-%m-%d %H:%M UTC"),
             who=client.full_name,
         )
+        readme += "".join(part.readme for part in parts)
         if summary.missing:
             readme += "\nThese files could not be read when the export was made:\n" + "".join(
                 f"  {path}\n" for path in summary.missing

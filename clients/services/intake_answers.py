@@ -28,6 +28,7 @@ from mectofitness.core.tasks import enqueue_on_commit
 from ..forms_intake import answers_check_complete
 from ..models import Client, Questionnaire, QuestionnaireVersion, Response, ResponseFile
 from ..selectors_intake import questionnaire_current_version
+from .bell import answers_bell
 from .intake_held import held_response_confirm_request
 from .records import client_create, client_touch
 
@@ -145,6 +146,9 @@ def response_save(
         client_touch(client=response.client)
         if version.questionnaire.kind == Questionnaire.Kind.INTAKE:
             enqueue_on_commit(NOTIFY_TASK, response_id=response.pk)
+        elif response.period_start is not None:
+            # a check-in waits in the coach's queue (no mail); the bell says it is there
+            answers_bell(response=response, client=response.client)
     return response
 
 
@@ -230,6 +234,8 @@ def response_submitted_notify(*, response: Response) -> int:
         recipients = list(
             User.objects.filter(groups__name=OWNER, is_active=True).values_list("email", flat=True)
         )
+    if not response.is_held:
+        answers_bell(response=response, client=client)  # the bell and push, beside the mail
     if not recipients:
         return 0
     business = getattr(connection, "tenant", None)

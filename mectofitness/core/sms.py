@@ -55,8 +55,9 @@ def _client() -> Client:
     return Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http)
 
 
-def send_sms(*, to: str, body: str) -> str:
-    """Send ``body`` to ``to`` (E.164) and return Twilio's message SID. Raises
+def send_sms(*, to: str, body: str, status_callback: str = "") -> str:
+    """Send ``body`` to ``to`` (E.164) and return Twilio's message SID; Twilio posts
+    the text's delivery status to ``status_callback`` when given. Raises
     ``twilio.base.exceptions.TwilioException`` when Twilio refuses it (a bad number,
     a blocked recipient) or cannot be reached, and RuntimeError when texts are off."""
     if not sms_is_configured():
@@ -64,5 +65,7 @@ def send_sms(*, to: str, body: str) -> str:
     sender = settings.TWILIO_FROM
     # a Messaging Service SID picks the sending number itself
     origin = {"messaging_service_sid": sender} if sender.startswith("MG") else {"from_": sender}
+    if status_callback:
+        origin["status_callback"] = status_callback
     message = _client().messages.create(to=to, body=body, **origin)
     return message.sid

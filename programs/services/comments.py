@@ -24,6 +24,7 @@ from mectofitness.core.context_processors import business_url
 from mectofitness.core.tasks import enqueue_on_commit
 
 from ..models import WorkoutLog
+from .bell import comment_bell
 
 MAX_COMMENT = 5000
 
@@ -68,6 +69,7 @@ def workout_comment(*, log: WorkoutLog, by, comment: str) -> WorkoutLog:
     if log.coach_comment and log.comment_mailed_at is None:
         # by name: the task module imports this one
         enqueue_on_commit("programs.tasks.comments.workout_comment_notify_task", workout_id=log.pk)
+        comment_bell(log=log, by=by, now=now)  # the bell and push, beside the mail
     return log
 
 

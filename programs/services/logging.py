@@ -35,6 +35,7 @@ from ..models import Exercise, PersonalRecord, Prescription, ScheduledWorkout, S
 from ..selectors.logging import exercise_name, record_text, records_best_of
 from ..values import prescription_version
 from .assignment import assignment_complete_if_done
+from .bell import records_bell
 from .comments import workout_comment  # noqa: F401 - the coach's comment lives there
 from .records import NewRecord, records_refresh
 
@@ -433,6 +434,7 @@ def workout_coach_notify(*, log: WorkoutLog) -> bool:
     )
     if not records:
         return False
+    records_bell(log=log, coach=coach, count=len(records))  # the bell and push, beside the mail
     business = getattr(connection, "tenant", None)
     system = u.units_for(client=log.client, viewer=coach, business=business)
     context = {

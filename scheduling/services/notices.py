@@ -47,6 +47,7 @@ from ..selectors_notices import (
     meeting_link,
     scheduling_settings,
 )
+from .bell import appointment_moved_bell, booking_bell
 
 # queued by name: the task module imports this one (scheduling.tasks_notices)
 NOTICE_TASK = "scheduling.tasks_notices.booking_notice_task"
@@ -139,6 +140,7 @@ def booking_notice_send(*, booking_id: int, notice: str, now: dt.datetime | None
     letter = _Letter(business=business, now=now or timezone.now(), standing=scheduling_settings())
     if notice == CONFIRMED and booking.appointment.series:
         return _series_send(letter, booking)
+    booking_bell(booking=booking, notice=notice)  # the bell and push, beside the mail
     appointment = booking.appointment
     sent = letter.to_client(booking=booking, notice=notice)
     # a class goes on without this client: the coach's copy stays, with its new list
@@ -169,6 +171,7 @@ def _series_send(letter: _Letter, booking: Booking) -> int:
     )
     if not series or series[0].pk != booking.pk:
         return 0
+    booking_bell(booking=booking, notice=CONFIRMED)  # once for the series, as the mail
     return letter.series_to_client(bookings=series) + letter.series_to_coach(bookings=series)
 
 
@@ -213,6 +216,8 @@ def appointment_moved_send(
     for booking in bookings:
         booking.appointment = appointment
         sent += letter.to_client(booking=booking, notice=MOVED, was_starts_at=was_starts_at)
+    # the bell and push, beside the mail
+    appointment_moved_bell(appointment=appointment, bookings=bookings, was_coach_id=was_coach_id)
     if was_coach_id is not None and was_coach_id != appointment.coach_id:
         previous = User.objects.filter(pk=was_coach_id).first()
         if previous is not None:

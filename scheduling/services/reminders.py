@@ -1,5 +1,6 @@
-"""Reminders of booked sessions, by e-mail and (where Twilio is set up and the owner
-turned it on) by text message, ``SchedulingSettings.reminder_hours`` before the start.
+"""Reminders of booked sessions, by e-mail and (where Twilio is set up, the owner
+turned it on and the client's number said yes to texts: ``notifications.sms``) by
+text message, ``SchedulingSettings.reminder_hours`` before the start.
 
 Each reminder goes out at most once. The worker claims it first, a ``Reminder`` row
 (unique per booking, hours and channel) committed in its own transaction, and only
@@ -29,7 +30,8 @@ from django.utils.translation import gettext as _
 from clients.selectors import client_zone
 from mectofitness.core.context_processors import business_url
 from mectofitness.core.mail import send_business_mail
-from mectofitness.core.sms import mobile_number, send_sms, sms_is_configured
+from mectofitness.core.sms import mobile_number, sms_is_configured
+from notifications.sms import sms_opted_in, text_send
 
 from ..ics import coach_name
 from ..models import Appointment, Booking, Reminder, SessionType
@@ -151,10 +153,15 @@ def _send_one(
         return False
     try:
         if channel == Reminder.Channel.SMS:
-            send_sms(
-                to=mobile_number(booking.client.phone),
+            # through notifications.sms: kept with its delivery status, consent checked
+            sent = text_send(
+                phone=booking.client.phone,
                 body=_text(booking, business=business, standing=standing),
+                user=booking.client.user,
+                now=now,
             )
+            if sent is None:
+                raise RuntimeError("The number has not said yes to texts.")
         else:
             _mail(booking, business=business, now=now, standing=standing)
     except Exception as exc:  # noqa: BLE001 (any refusal is kept on the claim, not retried)
@@ -182,7 +189,8 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
         for channel in channels:
             for booking in reminders_due(now=now, hours=hours, channel=channel):
                 if channel == Reminder.Channel.SMS:
-                    reachable = bool(mobile_number(booking.client.phone))
+                    # only a number that said yes to texts (notifications.sms)
+                    reachable = sms_opted_in(number=mobile_number(booking.client.phone))
                 else:
                     reachable = bool(client_address(booking.client))
                 if reachable:

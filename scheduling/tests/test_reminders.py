@@ -2,18 +2,13 @@
 claiming and sending), only while it still makes sense, by e-mail and, where Twilio
 is set up, by text message (through Twilio's own client, against a local stand-in)."""
 
-import base64
-import json
-import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from smtplib import SMTPException
-from urllib.parse import parse_qs
 
 import pytest
 from django.core import mail
 from django_tenants.utils import tenant_context
 
+from devtools.twilio_standin.server import TwilioStandIn
 from mectofitness.core.sms import mobile_number
 from scheduling.models import Reminder, SchedulingSettings
 from scheduling.services import booking as svc
@@ -181,64 +176,26 @@ def test_the_beat_task_fans_out_to_each_open_business(business, booked, clock):
 # --- text messages (Twilio) ------------------------------------------------------------------
 
 
-class TwilioStandIn(BaseHTTPRequestHandler):
-    """Twilio's Messages endpoint as the client library calls it: the account in the
-    path, Basic auth, a form body; a number Twilio refuses gets its 400 error body."""
-
-    calls: list
-    refused = "+15005550001"
-
-    def do_POST(self):  # noqa: N802 (the http.server's name)
-        body = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
-        form = {key: values[0] for key, values in body.items()}
-        self.calls.append(
-            {"path": self.path, "auth": self.headers.get("Authorization"), "form": form}
-        )
-        match = re.fullmatch(r"/2010-04-01/Accounts/(AC\w+)/Messages\.json", self.path)
-        expected = "Basic " + base64.b64encode(f"{SID}:{TOKEN}".encode()).decode()
-        if not match or self.headers.get("Authorization") != expected:
-            return self._answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
-        if form.get("To") == self.refused:
-            return self._answer(
-                400, {"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400}
-            )
-        message = {"sid": "SM" + "a" * 32, "account_sid": match[1], "status": "queued"}
-        return self._answer(201, message | {"to": form["To"], "body": form["Body"]})
-
-    def _answer(self, status: int, payload: dict):
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def twilio(settings):
-    """A local stand-in the Twilio client is pointed at; yields the calls it got."""
-    calls = []
-    handler = type("Handler", (TwilioStandIn,), {"calls": calls})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = SID, TOKEN
-    settings.TWILIO_FROM = SENDER
-    settings.TWILIO_API_BASE = f"http://127.0.0.1:{server.server_port}"
-    yield calls
-    server.shutdown()
-    server.server_close()
+    """The local Twilio stand-in (devtools/twilio_standin) the client is pointed at;
+    yields the calls it got."""
+    with TwilioStandIn(account_sid=SID, auth_token=TOKEN, sender=SENDER) as standin:
+        for name, value in standin.settings.items():
+            setattr(settings, name, value)
+        yield standin.calls
 
 
 @pytest.fixture
 def texts_on(reminder_hours, cleo):
+    from notifications.models_channels import SmsConsent
+
     reminder_hours.sms_reminders = True
     reminder_hours.save()
     cleo.phone = "+44 7700-900 123"
     cleo.save(update_fields=["phone"])
+    # Cleo said yes to texts (notifications.sms): without it, no text reminder
+    SmsConsent.objects.create(number="+447700900123", opted_in=True, how="portal")
 
 
 def test_a_text_reminder_goes_through_twilio_once(twilio, texts_on, booked):
@@ -254,8 +211,11 @@ def test_a_text_reminder_goes_through_twilio_once(twilio, texts_on, booked):
 
 
 def test_a_number_twilio_refuses_is_kept_as_failed(twilio, texts_on, booked, cleo):
+    from notifications.models_channels import SmsConsent
+
     cleo.phone = TwilioStandIn.refused
     cleo.save(update_fields=["phone"])
+    SmsConsent.objects.create(number=TwilioStandIn.refused, opted_in=True, how="portal")
     assert reminders_send(now=DAY_BEFORE) == 1  # the e-mail still goes
     sms = Reminder.objects.get(booking=booked, channel="sms")
     assert sms.status == "failed" and "Invalid 'To' Phone Number" in sms.error
@@ -278,6 +238,14 @@ def test_no_text_without_twilio_the_owners_choice_or_a_mobile_number(
     cleo.phone = "07700 900123"  # no country code: not guessed
     cleo.save(update_fields=["phone"])
     assert reminders_send(now=DAY_BEFORE) == 1
+    assert twilio == [] and not Reminder.objects.filter(channel="sms").exists()
+
+
+def test_no_text_reminder_to_a_number_that_said_no(twilio, texts_on, booked):
+    from notifications.models_channels import SmsConsent
+
+    SmsConsent.objects.create(number="+447700900123", opted_in=False, how="keyword")
+    assert reminders_send(now=DAY_BEFORE) == 1  # the e-mail only
     assert twilio == [] and not Reminder.objects.filter(channel="sms").exists()
 
 
