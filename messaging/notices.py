@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from notifications.models import Kind
-from notifications.services import notify_many
+from notifications.services import notifications_read_for_url, notify_many
 
 from .models import Message
 from .selectors import person_name, thread_people
@@ -52,3 +52,10 @@ def message_notify(*, message: Message) -> int:
             now=message.created_at,
         )
     )
+
+
+def message_notifications_read(*, thread_id: int, user, now=None) -> int:
+    """``user`` has read the conversation: their notifications of its messages are read
+    (one UPDATE). How many were unread."""
+    url = message_url_for(thread_id=thread_id, reader=user)
+    return notifications_read_for_url(user=user, url=url, now=now)

@@ -33,7 +33,7 @@ from tenants.services import rate_limit_hit
 
 from .attachments import attachments_clean, attachments_remove, attachments_save
 from .models import BODY_MAX_CHARS, TITLE_MAX_CHARS, Message, ReadState, Thread, ThreadMember
-from .notices import message_notify
+from .notices import message_notifications_read, message_notify
 from .realtime import events as realtime
 from .selectors import client_thread_for, thread_queryset_for
 
@@ -336,6 +336,10 @@ def thread_mark_read(
         up_to = Message.objects.filter(thread_id=thread.pk).order_by("-pk").first()
         if up_to is None:
             return None
-    state = _read_up_to(thread=thread, user=by, message=up_to, now=now or timezone.now())
+    now = now or timezone.now()
+    state = _read_up_to(thread=thread, user=by, message=up_to, now=now)
+    # read on the page, perhaps as it arrived over the socket: the bell's notice of it
+    # is read too (and so never becomes the unread-message e-mail)
+    message_notifications_read(thread_id=thread.pk, user=by, now=now)
     realtime.read_published(state=state, user=by)
     return state

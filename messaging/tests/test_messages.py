@@ -248,3 +248,17 @@ def test_group_messages_reach_their_members_unread(kai, cleo, cleo_user, dana):
     group = group_thread_create(title="Crew", clients=[cleo, dana], by=kai, now=NOW)
     message_send(thread=group, body="Welcome!", by=kai, now=later(1))
     assert unread_counts(user=cleo_user).by_thread == {group.pk: 1}
+
+
+def test_reading_a_conversation_reads_its_notifications(cleo_thread, kai, cleo_user):
+    """A message read on the open page (it came over the socket, no page load) leaves
+    no unread notification behind, and so no unread-message e-mail later."""
+    from notifications.models import Notification
+
+    message = message_send(thread=cleo_thread, body="Form check tomorrow?", by=kai, now=later(1))
+    mine = Notification.objects.filter(user=cleo_user, key=f"message:{message.pk}")
+    assert mine.get().read_at is None
+    thread_mark_read(thread=cleo_thread, by=cleo_user, now=later(2))
+    assert mine.get().read_at == later(2)
+    # the coach's own notifications are not touched by the client's reading
+    assert not Notification.objects.filter(user=kai, read_at__isnull=False).exists()
