@@ -140,8 +140,9 @@ def test_other_kinds_are_emailed_once_by_their_task(cleo):
 def test_a_new_message_is_not_emailed_at_once_by_the_channel_task(cleo):
     from notifications.tasks_channels import notification_email_task
 
-    notification_email_task(notification_id=_message(cleo).pk)
-    assert mail.outbox == [] and not Delivery.objects.exists()
+    notice = _message(cleo)
+    notification_email_task(notification_id=notice.pk)
+    assert mail.outbox == [] and not Delivery.objects.filter(notification=notice).exists()
 
 
 # --- the owner's wording ---------------------------------------------------------------------
