@@ -74,7 +74,10 @@ class PreferencesForm(forms.Form):
 
     @staticmethod
     def channels() -> list[str]:
-        return [channel.label for channel in Channel]
+        """The columns' headings, short enough for a phone (each checkbox's own label
+        says the whole name)."""
+        short = {Channel.SMS: _("Text")}
+        return [short.get(channel, channel.label) for channel in Channel]
 
     def save(self) -> bool:
         """Save it all, or add the service's errors to the form and save nothing."""
