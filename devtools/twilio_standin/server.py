@@ -28,7 +28,7 @@ import threading
 import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from twilio.request_validator import RequestValidator
 
@@ -50,6 +50,8 @@ class TwilioStandIn:
     stopped: set = field(default_factory=set)
     messages: dict = field(default_factory=dict)  # sid -> message (dict)
     calls: list = field(default_factory=list)
+    # called with each text taken (the dev runner prints it and reports it delivered)
+    on_message: object = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -144,6 +146,8 @@ class TwilioStandIn:
             "status_callback": form.get("StatusCallback", ""),
         }
         self.messages[sid] = message
+        if callable(self.on_message):
+            self.on_message(message)
         return 201, message
 
     # --- what Twilio posts back --------------------------------------------------------
@@ -190,12 +194,20 @@ class TwilioStandIn:
         return url, fields, self.sign(url, fields)
 
     def post(self, url: str, fields: dict, signature: str) -> int:
-        """Post a callback as Twilio would (dev runner); the answer's status."""
+        """Post a callback as Twilio would (dev runner); the answer's status. A
+        ``*.localhost`` address (a business's in development) is reached on 127.0.0.1
+        with its name in the Host header, which the signature covers: not every
+        machine's resolver knows subdomains of localhost."""
+        parts = urlsplit(url)
+        headers = {"X-Twilio-Signature": signature}
+        if parts.hostname and (
+            parts.hostname == "localhost" or parts.hostname.endswith(".localhost")
+        ):
+            headers["Host"] = parts.netloc
+            netloc = f"127.0.0.1:{parts.port}" if parts.port else "127.0.0.1"
+            url = urlunsplit(parts._replace(netloc=netloc))
         request = urllib.request.Request(
-            url,
-            data=urlencode(fields).encode(),
-            headers={"X-Twilio-Signature": signature},
-            method="POST",
+            url, data=urlencode(fields).encode(), headers=headers, method="POST"
         )
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (local)
             return response.status
