@@ -14,6 +14,8 @@ from django.contrib.admin import AdminSite
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.policies import is_owner
@@ -25,16 +27,37 @@ from . import views
 from .selectors import backoffice_figures
 
 
+class TrainerTitles:
+    """A list and a form titled as a trainer would write them: "Clients", "New client",
+    "Client" above the client's name; not Django's "Select client to change", "Add
+    client", "Change client". A ModelAdmin that gives its own title keeps it."""
+
+    def changelist_view(self, request, extra_context=None):
+        title = capfirst(self.model._meta.verbose_name_plural)
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        name = self.model._meta.verbose_name
+        title = capfirst(name) if object_id else _("New %(thing)s") % {"thing": name}
+        return super().changeform_view(
+            request, object_id, form_url, {"title": title, **(extra_context or {})}
+        )
+
+
 class BackOfficeSite(AdminSite):
     site_title = "Back office"
     index_title = "Back office"
     site_url = "/"
+    logout_template = "backoffice/logged_out.html"
 
     def register_from_registry(self) -> None:
-        """Take in the lists and forms every app registered for the back office."""
+        """Take in the lists and forms every app registered for the back office, each
+        titled in a trainer's words (``TrainerTitles``)."""
         for model, admin_class in registered():
             if not self.is_registered(model):
-                self.register(model, admin_class)
+                titled = type(admin_class.__name__, (TrainerTitles, admin_class), {})
+                titled.__module__ = admin_class.__module__
+                self.register(model, titled)
 
     def each_context(self, request):
         context = super().each_context(request)

@@ -6,6 +6,7 @@ back office's own messaging page next), never added, changed or deleted here."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy
 
@@ -141,6 +142,15 @@ class AnnouncementAdmin(StaffAdminMixin, admin.ModelAdmin):
         if not self.has_add_permission(request):
             return super().add_view(request, form_url, extra_context)  # its 403
         return redirect("backoffice:messaging_announcement_new")
+
+    def save_model(self, request, obj, form, change):
+        """Never reached (the add form is never shown, nothing is changed here): an
+        announcement is written on its own page, through ``announcement_create``."""
+        raise PermissionDenied(gettext_lazy("Write announcements on the New announcement page."))
+
+    def save_related(self, request, form, formsets, change):
+        """Never reached either: its recipients are the send's, not a form's."""
+        raise PermissionDenied(gettext_lazy("Write announcements on the New announcement page."))
 
     def get_actions(self, request):
         actions = super().get_actions(request)
