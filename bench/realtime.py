@@ -115,6 +115,43 @@ def server_env() -> dict:
     }
 
 
+async def send_timed(http, host, key, people, web_port, messages, gap, sent_at) -> None:
+    """POST ``messages`` messages through the API, round the people's threads, ``gap``
+    seconds apart, after three that warm the processes up; ``sent_at`` gets each timed
+    one's id and when its POST began."""
+    threads = sorted({thread_id for thread_id, _u, _s in people})
+    api = {"Host": f"{host}:{web_port}", "Authorization": f"Token {key}"}
+    for n in range(messages + 3):
+        thread_id = threads[n % len(threads)]
+        started = time.perf_counter()
+        async with http.post(
+            f"http://127.0.0.1:{web_port}/api/v1/threads/{thread_id}/messages/",
+            json={"body": f"Bench message {n}"},
+            headers=api,
+        ) as response:
+            if response.status != 201:
+                raise SystemExit(f"POST answered {response.status}: {await response.text()}")
+            message_id = (await response.json())["id"]
+        if n >= 3:  # the first ones warm up the processes
+            sent_at[message_id] = started
+        await asyncio.sleep(gap)
+
+
+def latencies_ms(arrivals: dict, sent_at: dict) -> list[float]:
+    """Each timed message's arrival at each listener, in ms after its POST began; says
+    on stderr how many arrivals never came."""
+    latencies = [
+        (arrived - sent_at[mid]) * 1000
+        for mid, times in arrivals.items()
+        if mid in sent_at
+        for arrived in times
+    ]
+    expected = len(sent_at) * GROUP_SIZE
+    if len(latencies) < expected:
+        print(f"# {expected - len(latencies)} arrivals missing", file=sys.stderr)
+    return latencies
+
+
 async def _measure(host, key, people, web_port, socket_port, messages, gap) -> tuple[list, int]:
     import aiohttp
 
@@ -155,34 +192,11 @@ async def _measure(host, key, people, web_port, socket_port, messages, gap) -> t
                 task.result()  # the socket failed: say why
             if not done.is_set():
                 raise SystemExit(f"socket {len(listeners)} was not subscribed within 10 s")
-        threads = sorted({thread_id for thread_id, _u, _s in people})
-        api = {"Host": f"{host}:{web_port}", "Authorization": f"Token {key}"}
-        for n in range(messages + 3):
-            thread_id = threads[n % len(threads)]
-            started = time.perf_counter()
-            async with http.post(
-                f"http://127.0.0.1:{web_port}/api/v1/threads/{thread_id}/messages/",
-                json={"body": f"Bench message {n}"},
-                headers=api,
-            ) as response:
-                if response.status != 201:
-                    raise SystemExit(f"POST answered {response.status}: {await response.text()}")
-                message_id = (await response.json())["id"]
-            if n >= 3:  # the first ones warm up the processes
-                sent_at[message_id] = started
-            await asyncio.sleep(gap)
+        await send_timed(http, host, key, people, web_port, messages, gap, sent_at)
         await asyncio.sleep(1.0)
         for task in listeners:
             task.cancel()
-    latencies = [
-        (arrived - sent_at[mid]) * 1000
-        for mid, times in arrivals.items()
-        if mid in sent_at
-        for arrived in times
-    ]
-    expected = len(sent_at) * GROUP_SIZE
-    if len(latencies) < expected:
-        print(f"# {expected - len(latencies)} arrivals missing", file=sys.stderr)
+    latencies = latencies_ms(arrivals, sent_at)
     return latencies, ready
 
 

@@ -27,7 +27,15 @@ import statistics
 import sys
 import time
 
-from bench.realtime import GROUP_SIZE, _people, _start, _stop, rss_mb, server_env
+from bench.realtime import (
+    _people,
+    _start,
+    _stop,
+    latencies_ms,
+    rss_mb,
+    send_timed,
+    server_env,
+)
 
 # each transport twice, in the order A B B A: neither always runs first on a busy machine
 TRANSPORTS = ("websocket", "sse", "sse", "websocket")
@@ -103,35 +111,12 @@ async def _measure(listen, host, key, people, web_port, server, messages, gap):
                 raise SystemExit(f"client {len(listeners)} was not subscribed within 10 s")
         memory = rss_mb(server[0].pid)
         threads_open = psutil.Process(server[0].pid).num_threads()
-        threads = sorted({thread_id for thread_id, _u, _s in people})
-        api = {"Host": f"{host}:{web_port}", "Authorization": f"Token {key}"}
-        for n in range(messages + 3):
-            thread_id = threads[n % len(threads)]
-            started = time.perf_counter()
-            async with http.post(
-                f"http://127.0.0.1:{web_port}/api/v1/threads/{thread_id}/messages/",
-                json={"body": f"Bench message {n}"},
-                headers=api,
-            ) as response:
-                if response.status != 201:
-                    raise SystemExit(f"POST answered {response.status}: {await response.text()}")
-                message_id = (await response.json())["id"]
-            if n >= 3:  # the first ones warm up the processes
-                sent_at[message_id] = started
-            await asyncio.sleep(gap)
+        await send_timed(http, host, key, people, web_port, messages, gap, sent_at)
         await asyncio.sleep(1.0)
         for task in listeners:
             task.cancel()
         await asyncio.gather(*listeners, return_exceptions=True)
-    latencies = [
-        (arrived - sent_at[mid]) * 1000
-        for mid, times in arrivals.items()
-        if mid in sent_at
-        for arrived in times
-    ]
-    expected = len(sent_at) * GROUP_SIZE
-    if len(latencies) < expected:
-        print(f"# {expected - len(latencies)} arrivals missing", file=sys.stderr)
+    latencies = latencies_ms(arrivals, sent_at)
     return latencies, ready, memory, threads_open
 
 
