@@ -11,6 +11,7 @@ Celery worker, a browser) use ``committed``, which cleans up after itself.
 import asyncio
 import contextlib
 import fcntl
+import hashlib
 import os
 import shutil
 import signal
@@ -69,6 +70,12 @@ class LiveSite:
 
 
 def pytest_configure(config):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        # once, in the process that starts the workers: they agree on it even when the
+        # run starts a second before midnight. A developer may pin it (MF_TEST_DB_KEY=me:
+        # pytest-django's --reuse-db, keeping the database whatever code changes, until
+        # the key changes)
+        os.environ.setdefault("MF_TEST_DB_KEY", _test_db_key())
     from django.core.cache.backends.redis import RedisCache
 
     from mectofitness.testing import cache_clear
@@ -143,19 +150,59 @@ def _session_businesses() -> None:
     pool_fill()
 
 
-class _SharedTestDatabase:
-    """Under xdist, the first worker to get here migrates its test database (178
-    migrations for the public schema and again for the template schema: 15 to 20 s of
-    CPU) and provisions the session's businesses, then copies the result to a template
-    database; the other workers wait for it and start from a copy (about a second)
-    instead of migrating again. The last worker to finish drops the template; one left
-    by a run that crashed is dropped by the next run."""
+def _code_fingerprint() -> str:
+    """What the migrated, provisioned test database is made from: every Python file
+    outside the tests (migrations, models, provisioning, the signals they fire), this
+    file, the project's pyproject, and the versions of what is installed. Tests
+    themselves may change without a new database."""
+    from importlib import metadata
 
-    def __init__(self, config):
-        self.name = connection.settings_dict["TEST"]["NAME"]  # test_<db>_gw<n>
-        self.base = self.name.rsplit("_", 1)[0]
-        uid = config.workerinput["testrunuid"][:12]
-        self.template = f"{self.base}_tpl_{uid}"
+    digest = hashlib.sha256()
+    skip = {".venv", "node_modules", "artifacts", ".data", ".git", "tests", "__pycache__"}
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = sorted(d for d in subfolders if d not in skip)
+        for name in sorted(f for f in files if f.endswith(".py")):
+            path = Path(folder) / name
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    digest.update((ROOT / "pyproject.toml").read_bytes())
+    for dist in sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()):
+        digest.update(dist.encode())
+    return digest.hexdigest()[:16]
+
+
+def _test_db_key() -> str:
+    """The code's fingerprint and today's date (UTC): the session's businesses were
+    provisioned on the day the kept database was built, and a test may read their trial
+    or their owners' sign-up as recent."""
+    return f"{_code_fingerprint()}_{time.strftime('%Y%m%d', time.gmtime())}"
+
+
+class _SharedTestDatabase:
+    """The migrated test database (178 migrations for the public schema and again for
+    the template schema: about 20 s of CPU on a fast machine, 55 on a slow one) with the
+    session's businesses, kept on the database server as a template database named by
+    what it is made from (``_code_fingerprint``): a run whose code made it before copies
+    it (about a second) instead of migrating; a run with changed code (a migration, a
+    model, the provisioning) builds a new one, and the older ones are dropped. This is
+    pytest-django's ``--reuse-db`` made safe: the copy is the database this code would
+    build, and each run starts from a fresh copy of it.
+
+    Under xdist the first worker to get here builds it (while the second runs the files
+    that need no database) and the others wait for it and copy it. ``MF_TEST_DB_CACHE=0``
+    builds from the migrations whatever is kept, and keeps nothing."""
+
+    def __init__(self, config, name: str | None = None):
+        self.name = name or connection.settings_dict["TEST"]["NAME"]  # test_<db>[_gw<n>]
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        self.base = self.name.rsplit("_", 1)[0] if worker else self.name
+        self.keep = os.environ.get("MF_TEST_DB_CACHE", "1") != "0"
+        if self.keep:
+            key = os.environ.get("MF_TEST_DB_KEY") or _test_db_key()
+            key = "".join(c if c.isalnum() else "_" for c in key.lower())[:40]
+            self.template = f"{self.base}_tpl_{key}"
+        else:
+            uid = config.workerinput["testrunuid"][:12] if worker else f"{os.getpid()}"
+            self.template = f"{self.base}_tpl_run{uid}"
         folder = Path(tempfile.gettempdir())
         self.lock = folder / f"{self.template}.lock"
         self.done = folder / f"{self.template}.done"
@@ -177,21 +224,25 @@ class _SharedTestDatabase:
         settings.DATABASES["default"]["NAME"] = name
         connection.settings_dict["NAME"] = name
 
+    def _drop_others(self) -> None:
+        """Templates another code's run left (one still being copied stays)."""
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+                [self.base.replace("_", "\\_") + "\\_tpl\\_%", self.template],
+            )
+            stale = [row[0] for row in cursor.fetchall()]
+        for name in stale:
+            with contextlib.suppress(DatabaseError):
+                self._sql(f'DROP DATABASE IF EXISTS "{name}"')
+
     def setup(self, verbosity: int) -> None:
         from django.test.utils import setup_databases
 
         with open(self.lock, "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not self._exists(self.template):
-                with connection._nodb_cursor() as cursor:
-                    cursor.execute(
-                        "SELECT datname FROM pg_database WHERE datname LIKE %s",
-                        [self.base.replace("_", "\\_") + "\\_tpl\\_%"],
-                    )
-                    stale = [row[0] for row in cursor.fetchall()]
-                for name in stale:  # another run's, still in use, stays
-                    with contextlib.suppress(DatabaseError):
-                        self._sql(f'DROP DATABASE IF EXISTS "{name}"')
+                self._drop_others()
                 setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
                 assert connection.settings_dict["NAME"] == self.name
                 _session_businesses()
@@ -200,7 +251,7 @@ class _SharedTestDatabase:
                 self._use(self.name)
                 return
         self._sql(
-            f'DROP DATABASE IF EXISTS "{self.name}"',
+            f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)',
             f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"',
         )
         self._use(self.name)
@@ -208,6 +259,8 @@ class _SharedTestDatabase:
     def teardown(self) -> None:
         connection.close()
         self._sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        if self.keep:
+            return
         with open(self.lock, "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             with open(self.done, "a+") as done:
@@ -234,8 +287,6 @@ def django_db_setup(
     copied from one the first worker built (``_SharedTestDatabase``), and its own cache
     key prefix, also for the live sites it starts.
     """
-    from django.test.utils import setup_databases, teardown_databases
-
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         prefix = f"{settings.CACHES['default'].get('KEY_PREFIX', 'mf')}-{worker}"
@@ -254,21 +305,12 @@ def django_db_setup(
     cache_clear()
     celery_app.conf.task_always_eager = True
     verbosity = request.config.option.verbose
-    if worker:
-        shared = _SharedTestDatabase(request.config)
-        with django_db_blocker.unblock():
-            shared.setup(verbosity)
-        yield
-        with django_db_blocker.unblock():
-            shared.teardown()
-        return
+    shared = _SharedTestDatabase(request.config)
     with django_db_blocker.unblock():
-        db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
-        assert connection.settings_dict["NAME"] == connection.settings_dict["TEST"]["NAME"]
-        _session_businesses()
+        shared.setup(verbosity)
     yield
     with django_db_blocker.unblock():
-        teardown_databases(db_cfg, verbosity=verbosity)
+        shared.teardown()
 
 
 @pytest.fixture(autouse=True)

@@ -612,6 +612,29 @@ def message_figures() -> None:
     bench_messages("warm-0", clients=200)
 
 
+def crawl_figures() -> None:
+    """The role matrix's crawl (accounts/tests/test_role_matrix.py), about 4,000 GETs
+    through Django's test client against the test database: its CPU seconds and its
+    slowest pages. A figure, not a test's assertion: the suite only checks the answers."""
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:warnings",
+                "accounts/tests/test_role_matrix.py::test_the_crawl_covers_every_route_for_every_visitor",
+            ],
+            cwd=Path(__file__).resolve().parent.parent,
+            env={**os.environ, "MF_BENCH_CRAWL": report.name},
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        print(report.read(), end="")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=25, help="businesses per provisioning figure")
@@ -635,7 +658,15 @@ def main() -> None:
         action="store_true",
         help="one business, message latency over WebSockets and server-sent events",
     )
+    parser.add_argument(
+        "--crawl",
+        action="store_true",
+        help="the role matrix's crawl: every route as every visitor, through the test client",
+    )
     args = parser.parse_args()
+    if args.crawl:
+        crawl_figures()
+        return
 
     url, name = bench_database_url()
     recreate_database(url, name)

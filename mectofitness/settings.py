@@ -189,7 +189,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "mectofitness.core.cache.RedisCache",
         "LOCATION": REDIS_URL,
         # ids repeat in every schema: keys must carry the tenant
         "KEY_FUNCTION": "django_tenants.cache.make_key",

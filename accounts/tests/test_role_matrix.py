@@ -24,6 +24,7 @@ otherwise when this file was written (at 61818c0), the row says so in a comment;
 comment block "Today's answers that differ" at the end lists them all.
 """
 
+import os
 import time
 
 import pytest
@@ -939,16 +940,22 @@ def test_each_visitor_gets_the_right_answer(matrix, key):
     assert answers == expected[key]
 
 
-def test_the_crawl_is_quick(matrix):
-    """Every route as every visitor: well under a minute on two cores (about 4,000 GETs)."""
+def test_the_crawl_covers_every_route_for_every_visitor(matrix):
+    """About 4,000 GETs. How long they take is a benchmark's figure, not an assertion
+    here (`make bench ARGS=--crawl` prints it, with the slowest pages)."""
     _expected, got, seconds, timings = matrix
     requests = sum(len(v) for v in got.values())
-    slowest = sorted(timings.items(), key=lambda item: -item[1])[:15]
-    report = "\n".join(f"{t:.2f}s {key} as {visitor}" for (key, visitor), t in slowest)
     assert requests > 2000
-    wall, cpu = seconds
-    # CPU time: on a busy machine the wall clock says more about the neighbours
-    assert cpu < 60, f"{requests} requests took {cpu:.0f}s CPU ({wall:.0f}s); slowest:\n{report}"
+    assert len(timings) == requests
+    if os.environ.get("MF_BENCH_CRAWL"):
+        wall, cpu = seconds
+        slowest = sorted(timings.items(), key=lambda item: -item[1])[:15]
+        with open(os.environ["MF_BENCH_CRAWL"], "w") as report:
+            report.write(
+                f"role_matrix_crawl_cpu_s={cpu:.1f} wall_s={wall:.1f} requests={requests}\n"
+            )
+            for (key, visitor), took in slowest:
+                report.write(f"crawl_slowest_ms={took * 1000:.0f} route={key} visitor={visitor}\n")
 
 
 # --- Today's answers that differ from these rows --------------------------------------------
