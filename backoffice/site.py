@@ -13,18 +13,15 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib.admin import AdminSite
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.policies import is_owner
 from mectofitness.core.admin_registry import registered
-from programs.selectors.logging import training_activity_for
-from scheduling.selectors import business_zone, home_sessions
 
 from . import views
-from .selectors import backoffice_figures
+from .views.today import today_context
 
 
 class TrainerTitles:
@@ -92,16 +89,8 @@ class BackOfficeSite(AdminSite):
         return [*pages, *super().get_urls()]
 
     def index(self, request, extra_context=None):
-        """The home page: this business's figures above the usual list of sections."""
-        business = getattr(request, "tenant", None)
-        extra = {
-            "figures": backoffice_figures(user=request.user),
-            "sessions": home_sessions(user=request.user, now=timezone.now()),
-            "zone": str(business_zone()),
-            "activity": training_activity_for(user=request.user),
-            "trial_days_left": getattr(business, "trial_days_left", None),
-        }
-        return super().index(request, {**extra, **(extra_context or {})})
+        """The home page: Today (``views.today``)."""
+        return super().index(request, {**today_context(request), **(extra_context or {})})
 
     def login(self, request, extra_context=None):
         """Sign-in goes through allauth (rate limits, MFA). A signed-in client is told
