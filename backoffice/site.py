@@ -12,15 +12,18 @@ from importlib import import_module
 from allauth.account.decorators import secure_admin_login
 from django.contrib.admin import AdminSite
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from accounts.policies import is_owner
+from accounts.policies import is_owner, is_staff_member
 from mectofitness.core.admin_registry import registered
 
 from . import views
+from .navigation import navigation_for
 from .views.today import today_context
 
 
@@ -57,10 +60,23 @@ class BackOfficeSite(AdminSite):
                 self.register(model, titled)
 
     def each_context(self, request):
-        context = super().each_context(request)
+        """The site's context, with the navigation by job (``navigation``) for staff.
+        Django's list of every app and model (``available_apps``) is built only where a
+        page reads it (an app's index page), not on every page."""
+        script_name = request.META["SCRIPT_NAME"]
+        context = {
+            "site_url": script_name if self.site_url == "/" and script_name else self.site_url,
+            "has_permission": self.has_permission(request),
+            "available_apps": SimpleLazyObject(lambda: self.get_app_list(request)),
+            "is_popup": False,
+            "is_nav_sidebar_enabled": self.enable_nav_sidebar,
+            "log_entries": self.get_log_entries(request),
+        }
         business = getattr(request, "tenant", None)
         name = getattr(business, "name", "Back office")
         context.update(site_header=name, site_title=name, business=business)
+        if is_staff_member(request.user) and context["has_permission"]:
+            context["navigation"] = navigation_for(self, request)
         if request.user.is_authenticated and request.user.is_superuser and is_owner(request.user):
             context["settings_url"] = reverse("backoffice:business_settings")
             context["billing_url"] = reverse("backoffice:billing")
@@ -89,8 +105,18 @@ class BackOfficeSite(AdminSite):
         return [*pages, *super().get_urls()]
 
     def index(self, request, extra_context=None):
-        """The home page: Today (``views.today``)."""
-        return super().index(request, {**today_context(request), **(extra_context or {})})
+        """The home page: Today (``views.today``). Django's list of every model is read
+        only by the template that shows it."""
+        context = {
+            **self.each_context(request),
+            "title": self.index_title,
+            "subtitle": None,
+            "app_list": SimpleLazyObject(lambda: self.get_app_list(request)),
+            **today_context(request),
+            **(extra_context or {}),
+        }
+        request.current_app = self.name
+        return TemplateResponse(request, self.index_template or "admin/index.html", context)
 
     def login(self, request, extra_context=None):
         """Sign-in goes through allauth (rate limits, MFA). A signed-in client is told

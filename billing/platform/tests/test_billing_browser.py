@@ -26,7 +26,8 @@ def test_the_owner_subscribes_through_checkout_and_sees_the_status_follow(
 
     desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(desk, live_site)
-    desk.get_by_role("link", name="Billing").first.click()
+    desk.locator(".mf-account summary").click()  # the account menu in the header
+    desk.get_by_role("link", name="Your plan and billing").click()
     desk.wait_for_url("**/admin/billing/")
     assert "Trial" in desk.inner_text(".mf-billing__facts")
     desk.screenshot(path=str(SHOTS / "billing-trial-desktop.png"), full_page=True)
