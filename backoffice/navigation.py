@@ -252,7 +252,8 @@ def _mark_current(sections: list[dict], here: str) -> None:
     for section in sections:
         for entry in section["entries"]:
             url = entry["url"]
-            base = url.split("?", 1)[0]
+            # an entry with a query (Leads: ?status=lead) is that query's page only
+            base = url if "?" in url else url.split("?", 1)[0]
             exact = url == here
             if exact or here.startswith(base):
                 length = len(url) + (10_000 if exact else 0)

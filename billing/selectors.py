@@ -20,7 +20,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -28,7 +42,7 @@ from accounts.models import User
 from accounts.policies import billing_role
 from accounts.roles import CLIENT, COACH, OWNER
 from clients.models import Client
-from clients.selectors import client_queryset_for
+from clients.selectors import ClientListScope, client_queryset_for
 
 from .models import Invoice, Payment, Product, Purchase, Refund
 
@@ -68,6 +82,49 @@ def payments_for(*, user: User) -> QuerySet[Payment]:
     return Payment.objects.filter(client__in=billing_clients_for(user=user)).select_related(
         "client", "purchase__product", "invoice"
     )
+
+
+def payments_failed_open(
+    *,
+    user: User,
+    clients: QuerySet[Client],
+    since: datetime,
+    limit: int = 5,
+    request=None,
+) -> tuple[list[Payment], int]:
+    """Failed payments of ``clients`` since ``since`` that ``user`` may see (none for a
+    coach unless the owner lets coaches see billing) and that no later successful payment
+    of the same purchase or invoice has made good, newest first, with the client's name
+    and the product's (other fields of theirs deferred); and how many. One query (and the
+    billing switch's, for a coach)."""
+    made_good = Payment.objects.filter(
+        status=Payment.Status.SUCCEEDED, created_at__gt=OuterRef("created_at")
+    ).filter(Q(purchase_id=OuterRef("purchase_id")) | Q(invoice_id=OuterRef("invoice_id")))
+    rows = (
+        Payment.objects.filter(
+            client__in=billing_clients_for(user=user, request=request).values("pk"),
+            status=Payment.Status.FAILED,
+            created_at__gte=since,
+        )
+        .filter(client__in=clients.values("pk"))
+        .exclude(Exists(made_good))
+        .select_related("client", "purchase__product")
+        .only(
+            "amount",
+            "currency",
+            "note",
+            "failure_message",
+            "created_at",
+            "purchase_id",
+            "client__first_name",
+            "client__last_name",
+            "purchase__product__name",
+        )
+        .annotate(listed_total=Window(Count("pk")))
+        .order_by("-created_at", "-pk")
+    )
+    found = list(rows[:limit])
+    return found, (found[0].listed_total if found else 0)
 
 
 def invoice_queryset_for(*, user: User) -> QuerySet[Invoice]:
@@ -115,6 +172,47 @@ def session_balance(*, client: Client) -> int:
     for pack in usable_packs(client=client):
         total += pack.sessions_left or 0
     return total
+
+
+def client_list_sessions_left(
+    clients: QuerySet[Client], scope: ClientListScope
+) -> QuerySet[Client]:
+    """``clients`` annotated with ``sessions_left`` for the back office's client list
+    (registered from ``BillingConfig.ready``): the sessions still bookable from usable
+    packs, as ``session_balance`` counts them; 0 when every pack the client paid for is
+    used up or expired; None when they never had one. None for every client when
+    ``scope.user`` may not see billing (``accounts.policies.billing_role``): a coach
+    only while the owner lets coaches see billing. One subquery, no query of its own
+    beyond the policy's."""
+    if billing_role(user=scope.user, request=scope.request) not in (OWNER, COACH):
+        return clients.annotate(sessions_left=Value(None, output_field=IntegerField()))
+    usable = Q(status=Purchase.Status.ACTIVE, sessions_used__lt=F("sessions_total")) & (
+        Q(expires_at__isnull=True) | Q(expires_at__gt=scope.now)
+    )
+    left = (
+        Purchase.objects.filter(
+            client=OuterRef("pk"),
+            sessions_total__isnull=False,
+            status__in=[
+                Purchase.Status.ACTIVE,
+                Purchase.Status.USED_UP,
+                Purchase.Status.EXPIRED,
+            ],
+        )
+        .order_by()
+        .values("client_id")
+        .annotate(
+            n=Sum(
+                Case(
+                    When(usable, then=F("sessions_total") - F("sessions_used")),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+        .values("n")
+    )
+    return clients.annotate(sessions_left=Subquery(left, output_field=IntegerField()))
 
 
 # what a purchase needs to be managed in the portal: running monthly coaching

@@ -8,10 +8,24 @@ primary coach or sharing), a client their own record only.
 import datetime as dt
 import zoneinfo
 from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Concat, Greatest, Reverse, RowNumber
 from django.utils import timezone
 
@@ -465,3 +479,188 @@ def client_zone(client: Client) -> zoneinfo.ZoneInfo:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             continue
     return zoneinfo.ZoneInfo("UTC")
+
+
+# --- the back office's Today ------------------------------------------------------------
+
+
+def client_queryset_own(*, user: User) -> QuerySet[Client]:
+    """The clients ``user`` looks after themselves (no query until evaluated): a coach's
+    are those of :func:`client_queryset_for`; the owner's are those they coach (primary
+    or sharing) and those no active staff member coaches, since someone must (the same
+    rule as the owner's unread messages in ``messaging.selectors``)."""
+    clients = client_queryset_for(user=user)
+    if not is_owner(user):
+        return clients
+    through = Client.coaches.through.objects
+    staff = User.objects.filter(is_staff=True, is_active=True).values("pk")
+    coached = Q(primary_coach_id__in=staff) | Q(
+        pk__in=through.filter(user_id__in=staff).values("client_id")
+    )
+    mine = Q(primary_coach_id=user.pk) | Q(
+        pk__in=through.filter(user_id=user.pk).values("client_id")
+    )
+    return clients.filter(mine | ~coached)
+
+
+def clients_pinned(*, clients: QuerySet[Client]) -> QuerySet[Client]:
+    """``clients`` read now (one query) and given back as a filter on their ids: a page
+    that filters many queries by the same rule (``client_queryset_own`` has three
+    subqueries) plans each faster with a list of ids."""
+    return Client.objects.filter(pk__in=list(clients.values_list("pk", flat=True)))
+
+
+def _with_total(rows: QuerySet, limit: int) -> tuple[list, int]:
+    """The first ``limit`` of ``rows`` and how many there are in all, in one query (a
+    window count, computed before the limit)."""
+    found = list(rows.annotate(listed_total=Window(Count("pk")))[:limit])
+    return found, (found[0].listed_total if found else 0)
+
+
+def clients_gone_quiet(
+    *, clients: QuerySet[Client], now: dt.datetime, days: int = 14, limit: int = 6
+) -> tuple[list[Client], int]:
+    """Active ``clients`` with no activity for ``days`` or more, counted from when they
+    became active if later (a client made active yesterday is not quiet), the quietest
+    first, each with ``quiet_since`` and their name (the other fields deferred); and how
+    many there are. One query."""
+    since = Greatest("last_activity_at", "status_changed_at")
+    rows = (
+        clients.filter(status=Client.Status.ACTIVE)
+        .annotate(quiet_since=since)
+        .filter(quiet_since__lt=now - dt.timedelta(days=days))
+        .order_by("quiet_since", "pk")
+        .only("first_name", "last_name", "status_changed_at", "last_activity_at")
+    )
+    return _with_total(rows, limit)
+
+
+def leads_newest(*, clients: QuerySet[Client], limit: int = 5) -> tuple[list[Client], int]:
+    """The leads among ``clients``, newest first, with what a list shows of them (name,
+    goals, source, when added; the other fields deferred), and how many there are. One
+    query."""
+    rows = (
+        clients.filter(status=Client.Status.LEAD)
+        .order_by("-created_at", "-pk")
+        .only("first_name", "last_name", "goals", "source", "created_at")
+    )
+    return _with_total(rows, limit)
+
+
+def active_clients_by_week(
+    *, clients: QuerySet[Client], now: dt.datetime, weeks: int = 8, current: int | None = None
+) -> list[tuple[dt.datetime, int]]:
+    """How many of ``clients`` were active (onboarding or active, as the plan counts
+    them) at ``now`` and at each of the ``weeks`` weeks before it, oldest first: today's
+    count (``current`` when the caller has it) taken back through the pipeline's history
+    (``ClientStatusChange``). One query, and one more without ``current``."""
+    counted = set(Client.ACTIVE_STATUSES)
+    if current is None:
+        current = clients.filter(status__in=Client.ACTIVE_STATUSES).count()
+    first = now - dt.timedelta(weeks=weeks)
+    changes = (
+        ClientStatusChange.objects.filter(
+            client__in=clients.values("pk"), changed_at__gt=first, changed_at__lte=now
+        )
+        .order_by("-changed_at", "-pk")
+        .values_list("changed_at", "from_status", "to_status")
+    )
+    points = [now - dt.timedelta(weeks=n) for n in range(weeks + 1)]
+    counts = []
+    count, pending = current, list(changes)
+    for point in points:  # newest first: undo each change made after ``point``
+        while pending and pending[0][0] > point:
+            _when, before, after = pending.pop(0)
+            count += (before in counted) - (after in counted)
+        counts.append((point, max(count, 0)))
+    counts.reverse()
+    return counts
+
+
+# --- the back office's client list: a row per client, its figures in the one query ------
+
+
+@dataclass(frozen=True)
+class ClientListScope:
+    """Who is looking at the client list, and when: what its figures are computed for.
+
+    ``today`` is the business's date (compliance counts whole days of it); ``request``,
+    when given, lets the policy remember its answers (the billing switch) for the rest
+    of the request."""
+
+    user: User
+    now: dt.datetime
+    today: dt.date
+    request: object | None = None
+
+
+ClientListFigures = Callable[[QuerySet[Client], ClientListScope], QuerySet[Client]]
+
+_list_figures: dict[str, ClientListFigures] = {}
+
+
+def client_list_figures_register(*, name: str, annotate: ClientListFigures) -> None:
+    """Add (or replace, by name) an app's figures on the client list's rows.
+
+    Apps above clients keep what the list shows beside the record (programs: the
+    current program, compliance, the last workout; billing: sessions left) and
+    clients cannot import them: each registers, from its ``AppConfig.ready``, a
+    function that annotates the clients queryset with subqueries (never a join that
+    repeats rows, never a query per row)."""
+    _list_figures[name] = annotate
+
+
+def _business_zone() -> zoneinfo.ZoneInfo:
+    name = getattr(getattr(connection, "tenant", None), "timezone", "") or "UTC"
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def client_list_rows(
+    *,
+    clients: QuerySet[Client],
+    user: User,
+    now: dt.datetime | None = None,
+    request: object | None = None,
+) -> QuerySet[Client]:
+    """``clients`` (already narrowed to what ``user`` may see) as the back office's
+    client list shows them: the primary coach joined, and annotated with
+    ``last_checkin_at`` (the latest check-in sent) and the figures other apps
+    registered (``client_list_figures_register``):
+
+    - programs: ``current_program`` (the name of the active program, the main one
+      first), ``compliance_done`` and ``compliance_due`` (workouts done of those
+      scheduled over the last 28 days, today's counted once done), ``compliance_ratio``
+      (done / due, None when nothing was due: for sorting) and ``last_workout_at``;
+    - billing: ``sessions_left`` (sessions still bookable from usable packs; 0 when
+      every pack is used up or expired; None without a pack, and None for everyone
+      when ``user`` may not see billing).
+
+    Every figure is a subquery of the one SELECT: a page of 50 costs the same number
+    of queries as a page of 5. No query until evaluated."""
+    now = now or timezone.now()
+    scope = ClientListScope(user=user, now=now, today=client_list_today(now=now), request=request)
+    last_checkin = (
+        Response.objects.filter(
+            client=OuterRef("pk"), period_start__isnull=False, status=Response.Status.SUBMITTED
+        )
+        .order_by("-submitted_at")
+        .values("submitted_at")[:1]
+    )
+    rows = clients.select_related("primary_coach").annotate(last_checkin_at=Subquery(last_checkin))
+    for annotate in _list_figures.values():
+        rows = annotate(rows, scope)
+    return rows
+
+
+def client_list_today(*, now: dt.datetime | None = None) -> dt.date:
+    """The business's date at ``now``: what the client list's relative dates count from."""
+    return (now or timezone.now()).astimezone(_business_zone()).date()
+
+
+def client_list_date(*, when: dt.datetime) -> dt.date:
+    """The business's date at ``when``: the client list's relative dates ("yesterday")
+    count whole days of its calendar."""
+    return when.astimezone(_business_zone()).date()

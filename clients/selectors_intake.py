@@ -13,7 +13,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -108,6 +108,20 @@ def responses_for(*, user: User) -> QuerySet[Response]:
     if is_staff_member(user):
         return responses.filter(client__in=client_queryset_for(user=user))
     return responses.filter(client__user_id=user.pk)
+
+
+def response_files_of_client(*, user: User, client: Client, limit: int) -> list[ResponseFile]:
+    """The files ``client`` uploaded with their answers, newest first, as ``user`` may
+    see them (``responses_for``), with the form each came with (one query)."""
+    return list(
+        ResponseFile.objects.filter(
+            response__in=responses_for(user=user).filter(
+                client=client, status=Response.Status.SUBMITTED
+            )
+        )
+        .select_related("response__version__questionnaire")
+        .order_by("-response__submitted_at", "-pk")[:limit]
+    )
 
 
 def held_responses_for(*, user: User) -> QuerySet[Response]:
@@ -358,6 +372,29 @@ def checkins_for(*, user: User) -> QuerySet[Response]:
 def checkin_queue_for(*, user: User) -> QuerySet[Response]:
     """Unreviewed check-ins of ``user``'s clients, oldest first."""
     return checkins_for(user=user).filter(reviewed_at__isnull=True).order_by("submitted_at", "pk")
+
+
+def checkin_queue_of(
+    *, user: User, clients: QuerySet[Client], limit: int = 5
+) -> tuple[list[Response], int]:
+    """The first ``limit`` of ``user``'s check-in queue (:func:`checkin_queue_for`) from
+    ``clients``, oldest first, and how many wait in all: each with when it was sent, its
+    client's name and its form's title (the rest deferred). One query (a window count)."""
+    rows = (
+        checkin_queue_for(user=user)
+        .filter(client__in=clients.values("pk"))
+        .select_related(None)
+        .select_related("client", "version__questionnaire")
+        .only(
+            "submitted_at",
+            "client__first_name",
+            "client__last_name",
+            "version__questionnaire__title",
+        )
+        .annotate(listed_total=Window(Count("pk")))
+    )
+    found = list(rows[:limit])
+    return found, (found[0].listed_total if found else 0)
 
 
 def checkin_previous(*, response: Response) -> Response | None:

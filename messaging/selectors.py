@@ -27,6 +27,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Window,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
@@ -158,6 +159,67 @@ def unread_counts(*, user: User | None) -> UnreadCounts:
     return UnreadCounts(total=sum(by_thread.values()), by_thread=by_thread)
 
 
+def unread_threads_for(
+    *, user: User, clients: QuerySet[Client], everyone: bool = False, limit: int = 5
+) -> tuple[list[Thread], int]:
+    """Conversations ``user`` may open (:func:`thread_queryset_for`) with messages they
+    have not read: the client threads of ``clients`` and the groups ``user`` is a member
+    of (with ``everyone``, every group they may open), most recent first, each with
+    ``unread`` (how many) and ``latest`` (a list of its last message, with its author);
+    and how many such conversations there are. Only what a list shows is read (names,
+    the last message's text and time; the rest deferred). Two queries: the threads, then
+    their last messages (none when nothing is unread).
+
+    With ``clients`` the clients ``user`` looks after (``clients.selectors.
+    client_queryset_own``) these are the conversations they take part in
+    (:func:`thread_queryset_taking_part`)."""
+    unread = (
+        _unread_messages(user)
+        .filter(thread_id=OuterRef("pk"), pk__gt=OuterRef("seen"))
+        .order_by()
+        .values("thread_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    groups = Q(kind=Thread.Kind.GROUP)
+    if not everyone:
+        groups &= Q(pk__in=ThreadMember.objects.filter(user_id=user.pk).values("thread_id"))
+    rows = (
+        thread_queryset_for(user=user)
+        .filter(Q(kind=Thread.Kind.CLIENT, client__in=clients.values("pk")) | groups)
+        .only("kind", "title", "last_message_at", "client__first_name", "client__last_name")
+        .annotate(seen=_seen_by(user, "pk"))
+        .annotate(unread=Coalesce(Subquery(unread), 0, output_field=IntegerField()))
+        .filter(unread__gt=0)
+        .annotate(listed_total=Window(Count("pk")))
+        .order_by(F("last_message_at").desc(nulls_last=True), "-pk")
+    )
+    found = list(rows[:limit])
+    if not found:
+        return [], 0
+    # each one's last message: one per thread (PostgreSQL's DISTINCT ON)
+    last = {
+        message.thread_id: message
+        for message in Message.objects.filter(thread_id__in=[t.pk for t in found])
+        .select_related("author")
+        .only(
+            "thread_id",
+            "body",
+            "created_at",
+            "deleted_at",
+            "has_attachments",
+            "author__first_name",
+            "author__last_name",
+            "author__email",
+        )
+        .order_by("thread_id", "-pk")
+        .distinct("thread_id")
+    }
+    for thread in found:
+        thread.latest = [last[thread.pk]] if thread.pk in last else []
+    return found, (found[0].listed_total if found else 0)
+
+
 @dataclass(frozen=True)
 class MessagePage:
     """Up to a page of a thread's messages, oldest first; ``has_more`` when older ones
@@ -267,6 +329,20 @@ def thread_people(*, thread: Thread) -> QuerySet[User]:
     if client.user_id and client.status != Client.Status.ARCHIVED:
         readers |= Q(pk=client.user_id)
     return active.filter(readers).distinct().order_by("pk")
+
+
+def attachments_of_thread(*, thread: Thread, user: User | None, limit: int) -> list[Attachment]:
+    """The files sent in ``thread`` (messages not deleted), newest first, with their
+    messages' authors; empty for someone who may not open it. One query."""
+    return list(
+        Attachment.objects.filter(
+            message__thread_id=thread.pk,
+            message__deleted_at__isnull=True,
+            message__thread_id__in=thread_queryset_for(user=user).values("pk"),
+        )
+        .select_related("message__author")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def attachment_for(*, user: User | None, pk: int) -> Attachment | None:

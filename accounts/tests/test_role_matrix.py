@@ -520,21 +520,33 @@ TENANT_ROWS = {
     "admin/clients/progressphoto/compare/<int:client_id>/": row(OF_CLIENT_404),
     **admin_model("clients/client", history=OF_CLIENT, change=OF_CLIENT),
     "admin/clients/client/find/": row(STAFF),
+    # the note forms post here (POST-only): a GET goes back to the profile's notes
     "admin/clients/client/<int:client_id>/notes/": row(
         OF_CLIENT_404
-        | {"owner": "/admin/clients/client/{client}/change/"}
-        | {"coach": "/admin/clients/client/{client}/change/"}
+        | {"owner": "/admin/clients/client/{client}/profile/notes/"}
+        | {"coach": "/admin/clients/client/{client}/profile/notes/"}
     ),
     "admin/clients/client/<int:client_id>/notes/<int:note_id>/": row(
         OF_CLIENT_404
-        | {"owner": "/admin/clients/client/{client}/change/"}
-        | {"coach": "/admin/clients/client/{client}/change/"}
+        | {"owner": "/admin/clients/client/{client}/profile/notes/"}
+        | {"coach": "/admin/clients/client/{client}/profile/notes/"}
     ),
-    # POST-only (invite, resend, revoke): a GET goes back to the client page
+    # POST-only (invite, resend, revoke): a GET goes back to the client's profile
     "admin/clients/client/<int:client_id>/invitation/": row(
         OF_CLIENT_404
-        | {"owner": "/admin/clients/client/{client}/change/"}
-        | {"coach": "/admin/clients/client/{client}/change/"}
+        | {"owner": "/admin/clients/client/{client}/profile/"}
+        | {"coach": "/admin/clients/client/{client}/profile/"}
+    ),
+    # the client's profile (backoffice/views/client_profile.py): the client's staff, each
+    # tab its own page; another coach is told the client does not exist; billing only
+    # for whom the owner lets see it (a coach, not by default)
+    "admin/clients/client/<int:pk>/profile/": row(OF_CLIENT_404, fill={"pk": "client"}),
+    **{
+        f"admin/clients/client/<int:pk>/profile/{tab}/": row(OF_CLIENT_404, fill={"pk": "client"})
+        for tab in ("training", "progress", "nutrition", "forms", "messages", "bookings", "notes")
+    },
+    "admin/clients/client/<int:pk>/profile/billing/": row(
+        OF_CLIENT_404 | {"coach": 403}, fill={"pk": "client"}
     ),
     **admin_model("clients/tag", delete=OWNER),
     **admin_model("clients/auditentry", changelist=OWNER, add=NOBODY, history=OWNER, change=OWNER),

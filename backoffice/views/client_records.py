@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.policies import staff_may
@@ -22,6 +22,8 @@ from clients.services.invitations import (
     client_invite,
 )
 from clients.services.records import client_note_add, client_note_delete, client_note_update
+
+from .client_profile import profile_url
 
 
 def urls(site):
@@ -60,9 +62,13 @@ def _client_or_404(request, client_id: int):
     return get_object_or_404(client_queryset_for(user=request.user), pk=client_id)
 
 
+# where each form of the profile sends the person back: its tab, at the form's place
+BACK_TO = {"notes": ("notes", "notes"), "portal": ("overview", "portal")}
+
+
 def _client_page(client, anchor: str) -> HttpResponseRedirect:
-    url = reverse("backoffice:clients_client_change", args=[client.pk])
-    return HttpResponseRedirect(f"{url}#{anchor}")
+    tab, place = BACK_TO[anchor]
+    return HttpResponseRedirect(f"{profile_url(client.pk, tab)}#{place}")
 
 
 def find_view(request):
@@ -89,7 +95,7 @@ def find_view(request):
                     "detail": client.email or client.phone,
                     "status": client.get_status_display(),
                     "health_flag": client.has_health_flag,
-                    "url": reverse("backoffice:clients_client_change", args=[client.pk]),
+                    "url": profile_url(client.pk),
                 }
                 for client in clients
             ]

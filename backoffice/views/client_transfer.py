@@ -41,6 +41,7 @@ from mectofitness.core.tasks import enqueue_on_commit
 from mectofitness.core.uploads import body_limit, file_route_limit
 
 from ..chrome import render_page
+from .client_profile import profile_url
 
 SESSION_KEY = "clients_import"
 ERRORS_SHOWN = 500
@@ -95,11 +96,11 @@ def urls(site):
 
 
 def client_page_url(client_id: int | None = None) -> str:
-    """The client's page in the back office (the client list without an id)."""
+    """The client's profile in the back office (the client list without an id)."""
     try:
         if client_id is None:
             return reverse("backoffice:clients_client_changelist")
-        return reverse("backoffice:clients_client_change", args=[client_id])
+        return profile_url(client_id)
     except NoReverseMatch:  # the client admin is not registered
         return reverse("backoffice:index")
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 
 from accounts.policies import staff_may
@@ -13,6 +13,8 @@ from clients.selectors import client_queryset_for
 from programs.forms_habits import HabitAddForm
 from programs.selectors.habits import habits_for
 from programs.services.habits import habit_archive, habit_assign
+
+from .client_profile import profile_url
 
 
 def urls(site):
@@ -31,7 +33,7 @@ def urls(site):
 
 
 def _client_page(client_id: int) -> str:
-    return reverse("backoffice:clients_client_change", args=[client_id]) + "#nutrition"
+    return profile_url(client_id, "nutrition") + "#nutrition"
 
 
 def _errors_to_messages(request, errors: dict) -> None:

@@ -24,6 +24,7 @@ from clients.selectors_intake import (
 from clients.services.intake_assignments import assignment_withdraw, assignments_create
 
 from ..chrome import render_page
+from .client_profile import profile_url
 from .intake_forms import questionnaire_for_staff
 
 SEND_SEARCH_LIMIT = 30
@@ -125,7 +126,7 @@ def withdraw_view(request, pk):
             _("“%(form)s” is withdrawn: %(name)s no longer has it to fill.")
             % {"form": assignment.questionnaire.title, "name": assignment.client.first_name},
         )
-    return redirect("backoffice:clients_client_change", assignment.client_id)
+    return redirect(profile_url(assignment.client_id, "forms"))
 
 
 def send_form_choose_view(request):

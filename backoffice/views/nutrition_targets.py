@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 
 from accounts.policies import staff_may
 from clients.selectors import client_queryset_for
 from programs.forms_nutrition import TargetForm
 from programs.services.nutrition_targets import nutrition_target_set
+
+from .client_profile import profile_url
 
 
 def urls(site):
@@ -24,7 +26,7 @@ def urls(site):
 
 
 def _client_page(client_id: int) -> str:
-    return reverse("backoffice:clients_client_change", args=[client_id]) + "#nutrition"
+    return profile_url(client_id, "nutrition") + "#nutrition"
 
 
 def set_for_client_view(request, client_id: int):

@@ -272,7 +272,8 @@ def test_the_owner_uses_a_session_from_the_back_office(business, owner_client, s
 
 
 def test_the_client_page_shows_the_balance_to_the_owner(owner_client, client_record, sold_pack):
-    page = owner_client.get(f"/admin/clients/client/{client_record.pk}/change/").content.decode()
+    profile = f"/admin/clients/client/{client_record.pk}/profile/billing/"
+    page = owner_client.get(profile).content.decode()
     assert "Packages and payments" in page and "10/10" in page
 
 
@@ -282,8 +283,9 @@ def test_coaches_do_not_see_billing_unless_the_owner_allows(
     from billing.models import BillingSettings
 
     assert coach_browser.get("/admin/billing/payment/").status_code == 403
-    page = coach_browser.get(f"/admin/clients/client/{client_record.pk}/change/").content.decode()
-    assert "Packages and payments" not in page
+    response = coach_browser.get(f"/admin/clients/client/{client_record.pk}/profile/billing/")
+    assert response.status_code == 403
+    assert "Packages and payments" not in response.content.decode()
     with tenant_context(business):
         BillingSettings.objects.update_or_create(pk=1, defaults={"coaches_see_billing": True})
     page = coach_browser.get("/admin/billing/payment/").content.decode()

@@ -1,25 +1,36 @@
-"""Back office: the client list (search, filters, bulk actions) and the client page."""
+"""Back office: the client list (search, filters, bulk actions, each client's figures)
+and the client page."""
 
 import datetime as dt
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
+from django.db.models.expressions import OrderBy
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.timesince import timesince
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation
-from accounts.policies import is_owner, may_invite
+from accounts.policies import is_owner, may_invite, sees_billing
 from mectofitness.core.admin_registry import register_in_backoffice
 
 from ..forms_records import ClientActionForm, ClientAdminForm
 from ..models import Client, Tag
-from ..selectors import client_page_extras, client_queryset_for, client_search, coach_list
+from ..selectors import (
+    client_list_date,
+    client_list_rows,
+    client_list_today,
+    client_page_extras,
+    client_queryset_for,
+    client_search,
+    coach_list,
+)
 from ..services.records import (
     client_record_save,
     clients_bulk_assign_coach,
@@ -136,17 +147,92 @@ class RankedChangeList(ChangeList):
         return super().get_ordering(request, queryset)
 
 
+class ClientChangeList(RankedChangeList):
+    """The client list: each row carries its figures (``client_list_rows``), and a
+    figure a client has none of (shown "—") sorts last whichever way its column goes."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        if not getattr(self, "_has_figures", False):
+            # once: the filters, their counts and the search all start from here
+            self.root_queryset = client_list_rows(
+                clients=self.root_queryset, user=request.user, request=request
+            )
+            self._has_figures = True
+        rows = super().get_queryset(request, exclude_parameters)
+        if self.query and ORDER_VAR in self.params:
+            # the search orders its matches by rank: a clicked column goes first, the
+            # rank after it
+            rows = rows.order_by(*self.get_ordering(request, rows))
+        return rows
+
+    def get_ordering(self, request, queryset):
+        return [
+            OrderBy(part.expression, descending=part.descending, nulls_last=True)
+            if isinstance(part, OrderBy)
+            else part
+            for part in super().get_ordering(request, queryset)
+        ]
+
+
+def _figure_order(name: str) -> OrderBy:
+    return F(name).asc(nulls_last=True)
+
+
+def _cell(label, content):
+    """A cell's content led by its column's name, which only a phone shows (the table
+    becomes cards there: static/css/backoffice-clients.css)."""
+    return format_html('<span class="mf-cl-label">{}</span>{}', capfirst(label), content)
+
+
+def _none(meaning) -> str:
+    """The "—" of an empty figure, read out as what it means."""
+    return format_html(
+        '<span class="mf-cl-none" aria-hidden="true">—</span>'
+        '<span class="visually-hidden">{}</span>',
+        meaning,
+    )
+
+
+def _ago(when) -> str:
+    """``when`` as people say it ("yesterday", "3 days ago"), with the date on hover."""
+    if when is None:
+        return _none(gettext("never"))
+    day = client_list_date(when=when)
+    days = max(0, (client_list_today() - day).days)
+    if days == 0:
+        text = gettext("today")
+    elif days == 1:
+        text = gettext("yesterday")
+    elif days < 14:
+        text = ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
+    elif days < 60:
+        weeks = days // 7
+        text = ngettext("%(n)d week ago", "%(n)d weeks ago", weeks) % {"n": weeks}
+    else:
+        months = days // 30
+        text = ngettext("%(n)d month ago", "%(n)d months ago", months) % {"n": months}
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        when.isoformat(),
+        formats.date_format(day, "DATE_FORMAT"),
+        text,
+    )
+
+
 class ClientAdmin(admin.ModelAdmin):
     form = ClientAdminForm
     action_form = ClientActionForm
     list_display = [
         "name_display",
         "status_display",
-        "primary_coach",
-        "tags_display",
-        "activity_display",
+        "coach_display",
+        "program_display",
+        "compliance_display",
+        "last_workout_display",
+        "last_checkin_display",
+        "sessions_left_display",
     ]
-    list_display_links = ["name_display"]
+    list_display_links = None  # the name cell links the name alone (not the e-mail, tags)
     list_filter = [StatusFilter, CoachFilter, "tags", ActivityFilter, "source"]
     search_fields = ["search_name"]  # shows the box; client_search does the work
     search_help_text = _("Name, e-mail or phone; partial, accents and case ignored.")
@@ -229,7 +315,13 @@ class ClientAdmin(admin.ModelAdmin):
         return False  # archive instead; erasure on request has its own page
 
     def get_changelist(self, request, **kwargs):
-        return RankedChangeList
+        return ClientChangeList
+
+    def get_list_display(self, request):
+        if sees_billing(request.user, request=request):
+            return self.list_display
+        # a coach sees sessions left only while the owner lets coaches see billing
+        return [name for name in self.list_display if name != "sessions_left_display"]
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -261,43 +353,92 @@ class ClientAdmin(admin.ModelAdmin):
             kwargs["queryset"] = coach_list()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    # --- columns -------------------------------------------------------------------
+    # --- columns (the figures are client_list_rows' annotations) -----------------------
 
     @admin.display(description=_("name"), ordering="last_name")
     def name_display(self, obj):
+        url = reverse(f"{self.admin_site.name}:clients_client_profile", args=[obj.pk])
         flag = (
             format_html(
-                ' <span class="mf-flag" title="{}" aria-label="{}">!</span>',
-                _("Injuries or medical notes"),
-                _("Health flag"),
+                ' <span class="mf-flag" role="img" title="{}" aria-label="{}">!</span>',
+                gettext("Injuries or medical notes on record"),
+                gettext("Health flag: injuries or medical notes on record"),
             )
             if obj.has_health_flag
             else ""
         )
+        tags = format_html_join(
+            "", '<span class="mf-tag">{}</span>', ((tag.name,) for tag in obj.tags.all())
+        )
         return format_html(
-            '{}{}<span class="mf-cell-detail">{}</span>',
+            '<a class="mf-cl-name" href="{}">{}</a>{}<span class="mf-cell-detail">{}</span>{}',
+            url,
             obj.full_name,
             flag,
             obj.email or obj.phone or "",
+            format_html('<span class="mf-cl-tags">{}</span>', tags) if tags else "",
         )
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, obj):
-        return format_html(
-            '<span class="mf-status mf-status--{}">{}</span>', obj.status, obj.get_status_display()
+        return _cell(
+            gettext("status"),
+            format_html(
+                '<span class="mf-status mf-status--{}">{}</span>',
+                obj.status,
+                obj.get_status_display(),
+            ),
         )
 
-    @admin.display(description=_("tags"))
-    def tags_display(self, obj):
-        return format_html_join(
-            " ", '<span class="mf-tag">{}</span>', ((tag.name,) for tag in obj.tags.all())
+    @admin.display(description=_("primary coach"), ordering="primary_coach__first_name")
+    def coach_display(self, obj):
+        coach = obj.primary_coach
+        shown = (coach.get_full_name() or coach.email) if coach else _none(gettext("no coach"))
+        return _cell(gettext("primary coach"), shown)
+
+    @admin.display(description=_("program"), ordering=_figure_order("current_program"))
+    def program_display(self, obj):
+        name = getattr(obj, "current_program", None)
+        return _cell(gettext("program"), name or _none(gettext("no active program")))
+
+    @admin.display(description=_("compliance"), ordering=_figure_order("compliance_ratio"))
+    def compliance_display(self, obj):
+        done = getattr(obj, "compliance_done", 0) or 0
+        due = getattr(obj, "compliance_due", 0) or 0
+        if not due:
+            return _cell(
+                gettext("compliance"), _none(gettext("nothing scheduled in the last 4 weeks"))
+            )
+        percent = round(100 * done / due)
+        level = "low" if percent < 50 else "mid" if percent < 80 else "high"
+        return _cell(
+            gettext("compliance"),
+            format_html(
+                '<span class="mf-compliance mf-compliance--{}">'
+                '<meter min="0" max="100" value="{}" aria-hidden="true"></meter>'
+                '<span class="mf-compliance__value">{}%</span>'
+                '<span class="mf-compliance__detail">{}</span></span>',
+                level,
+                percent,
+                percent,
+                gettext("%(done)d of %(due)d workouts") % {"done": done, "due": due},
+            ),
         )
 
-    @admin.display(description=_("last activity"), ordering="last_activity_at")
-    def activity_display(self, obj):
-        if obj.last_activity_at is None:
-            return "—"
-        return _("%(ago)s ago") % {"ago": timesince(obj.last_activity_at).split(",")[0]}
+    @admin.display(description=_("last workout"), ordering=_figure_order("last_workout_at"))
+    def last_workout_display(self, obj):
+        return _cell(gettext("last workout"), _ago(getattr(obj, "last_workout_at", None)))
+
+    @admin.display(description=_("last check-in"), ordering=_figure_order("last_checkin_at"))
+    def last_checkin_display(self, obj):
+        return _cell(gettext("last check-in"), _ago(getattr(obj, "last_checkin_at", None)))
+
+    @admin.display(description=_("sessions left"), ordering=_figure_order("sessions_left"))
+    def sessions_left_display(self, obj):
+        left = getattr(obj, "sessions_left", None)
+        return _cell(
+            gettext("sessions left"), _none(gettext("no session pack")) if left is None else left
+        )
 
     # --- bulk actions --------------------------------------------------------------
 

@@ -354,7 +354,7 @@ def test_the_client_panel_shows_recent_check_ins(
 ):
     with tenant_context(business):
         _send(weekly_plan, client_record)
-    page = owner_client.get(f"/admin/clients/client/{client_record.pk}/change/")
+    page = owner_client.get(f"/admin/clients/client/{client_record.pk}/profile/forms/")
     assert "To review" in page.text
 
 

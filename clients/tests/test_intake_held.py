@@ -153,7 +153,7 @@ def test_held_answers_are_not_the_clients_anywhere(
         assert browser.get(f"/api/v1/responses/{held.pk}/").status_code == 404
         filtered = browser.get(f"/api/v1/responses/?client={blank_client.pk}").json()
         assert filtered["results"] == []
-    page = owner_client.get(f"/admin/clients/client/{blank_client.pk}/change/")
+    page = owner_client.get(f"/admin/clients/client/{blank_client.pk}/profile/forms/")
     assert "No intake answers yet." in page.text
     with tenant_context(business):
         assert client_export_documents(client=blank_client)["responses"] == []
@@ -305,7 +305,7 @@ def test_the_back_office_shows_a_possible_match_to_the_clients_coach(business, c
     assert page.status_code == 200
     assert "Possible match" in page.text and SECRET in page.text
     assert "Merge into Ana" in page.text and "Keep as a separate lead" in page.text
-    client_page = coach_browser.get(f"/admin/clients/client/{held.match_id}/change/")
+    client_page = coach_browser.get(f"/admin/clients/client/{held.match_id}/profile/forms/")
     assert f"/admin/clients/response/held/{held.pk}/" in client_page.text
 
 

@@ -451,7 +451,7 @@ def test_the_client_page_panel_lists_intake_answers(
             client=client_record,
             answers={"goal": "mine"},
         )
-    page = owner_client.get(f"/admin/clients/client/{client_record.pk}/change/")
+    page = owner_client.get(f"/admin/clients/client/{client_record.pk}/profile/forms/")
     assert page.status_code == 200
     assert "Forms and check-ins" in page.text
     assert "Quick intake" in page.text
@@ -470,7 +470,7 @@ def test_a_coach_withdraws_a_form_from_the_clients_page(
     business, owner, coach_browser, simple_form, client_record
 ):
     assignment = _assign(business, owner, simple_form, client_record)
-    client_page = f"/admin/clients/client/{client_record.pk}/change/"
+    client_page = f"/admin/clients/client/{client_record.pk}/profile/forms/"
     assert "Withdraw" in coach_browser.get(client_page).text
     url = f"/admin/clients/assignment/{assignment.pk}/withdraw/"
     assert coach_browser.get(url).status_code == 403  # a POST only

@@ -67,7 +67,7 @@ def token_in(message) -> str:
 
 
 def page_of(browser, client) -> str:
-    return browser.get(f"/admin/clients/client/{client.pk}/change/").content.decode()
+    return browser.get(f"/admin/clients/client/{client.pk}/profile/").content.decode()
 
 
 def invitations(business, email):
@@ -88,7 +88,7 @@ def test_the_owner_invites_a_client_from_their_page(business, owner_client, nina
     mail.outbox.clear()
     response = post(owner_client, nina, "invite")
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/clients/client/{nina.pk}/change/#portal"
+    assert response["Location"] == f"/admin/clients/client/{nina.pk}/profile/#portal"
     [invitation] = invitations(business, "nina@example.test")
     assert invitation.role == "client" and invitation.is_open
     assert (invitation.first_name, invitation.last_name) == ("Nina", "Novak")
@@ -127,7 +127,7 @@ def test_another_businesss_session_cannot_invite_here(business, zen_client_brows
 
 def test_a_get_goes_back_to_the_client_page_and_changes_nothing(business, owner_client, nina):
     response = owner_client.get(f"/admin/clients/client/{nina.pk}/invitation/?do=invite")
-    assert response.status_code == 302 and response["Location"].endswith("/change/#portal")
+    assert response.status_code == 302 and response["Location"].endswith("/profile/#portal")
     assert invitations(business, "nina@example.test") == []
 
 

@@ -49,7 +49,7 @@ def fits(page, width: int) -> bool:
 
 def test_the_owner_invites_resends_and_revokes_from_the_client_page(bea, live_site, browser):
     ARTIFACTS.mkdir(exist_ok=True)
-    client_page = live_site.business_url("acme", f"/admin/clients/client/{bea.pk}/change/")
+    client_page = live_site.business_url("acme", f"/admin/clients/client/{bea.pk}/profile/")
 
     desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(desk, live_site)
@@ -58,13 +58,15 @@ def test_the_owner_invites_resends_and_revokes_from_the_client_page(bea, live_si
     assert "No portal login yet." in portal.inner_text()
     desk.screenshot(path=str(ARTIFACTS / "client-invite-none-desktop.png"))
     desk.get_by_role("button", name="Invite to the portal").click()
-    desk.wait_for_url("**/change/#portal")
+    desk.wait_for_url("**/profile/#portal")
     assert f"Invitation sent to {EMAIL}." in desk.content()
-    assert "Invited" in portal.inner_text() and "coached by" in desk.content()
+    assert "Invited" in portal.inner_text()
+    # whoever invites a client without a coach becomes it
+    assert "None yet" not in desk.locator(".mf-profile__facts").inner_text()
     first_link = last_link(live_site)
 
     desk.get_by_role("button", name="Resend invitation").click()
-    desk.wait_for_url("**/change/#portal")
+    desk.wait_for_url("**/profile/#portal")
     assert f"A new invitation link went to {EMAIL}." in desk.content()
     assert last_link(live_site) != first_link
     desk.get_by_text("Revoke…").click()
@@ -72,7 +74,7 @@ def test_the_owner_invites_resends_and_revokes_from_the_client_page(bea, live_si
     desk.screenshot(path=str(ARTIFACTS / "client-invite-pending-desktop.png"))
     revoked_link = last_link(live_site)
     desk.get_by_role("button", name="Revoke the invitation").click()
-    desk.wait_for_url("**/change/#portal")
+    desk.wait_for_url("**/profile/#portal")
     assert "Invitation withdrawn: its link no longer works." in desk.content()
     assert "was withdrawn on" in portal.inner_text()
 
@@ -87,7 +89,7 @@ def test_the_owner_invites_resends_and_revokes_from_the_client_page(bea, live_si
     coach_phone.goto(client_page)
     assert fits(coach_phone, 360)
     coach_phone.get_by_role("button", name="Invite to the portal").click()
-    coach_phone.wait_for_url("**/change/#portal")
+    coach_phone.wait_for_url("**/profile/#portal")
     assert coach_phone.get_by_role("button", name="Resend invitation").is_visible()
     coach_phone.get_by_text("Revoke…").click()
     assert fits(coach_phone, 360)

@@ -287,7 +287,7 @@ def test_the_client_page_shows_the_health_flag_notes_and_pipeline(
         client_record.injuries = "Left knee ACL repair 2024"
         client_record.save()
         client_note_add(client=client_record, author=coach, body="Prefers mornings", is_pinned=True)
-    page = coach_browser.get(f"{LIST}{client_record.pk}/change/").content.decode()
+    page = coach_browser.get(f"{LIST}{client_record.pk}/profile/notes/").content.decode()
     assert "Health flag" in page and "ACL repair" in page
     assert "Prefers mornings" in page and "Pinned" in page
     assert "Pipeline" in page

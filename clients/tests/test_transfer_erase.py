@@ -319,7 +319,7 @@ def _of(model, client) -> dict:
 
 
 def client_page(browser, client) -> str:
-    response = browser.get(f"/admin/clients/client/{client.pk}/change/")
+    response = browser.get(f"/admin/clients/client/{client.pk}/profile/notes/")
     assert response.status_code == 200
     return response.content.decode()
 

@@ -129,6 +129,8 @@ def test_the_main_pages_load_without_a_policy_violation(dana, live_site, browser
         "/admin/",
         "/admin/clients/client/",
         f"/admin/clients/client/{dana['client']}/change/",
+        f"/admin/clients/client/{dana['client']}/profile/",
+        f"/admin/clients/client/{dana['client']}/profile/progress/",
         f"/admin/programs/program/{dana['program']}/builder/",
         "/admin/programs/program/add/",
         "/api/docs/",

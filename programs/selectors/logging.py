@@ -10,7 +10,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, Concat, TruncDate
 
 from clients import units as u
 from clients.models import Client
@@ -672,47 +683,50 @@ def training_progress(
 ) -> dict:
     """Per exercise, per session: best estimated 1RM, top set, volume; sets per week per
     primary muscle; weekly adherence. Three queries, whatever the history."""
+    # plain rows, not model instances: a client's whole history is read here
     rows = (
         SetLog.objects.filter(workout__client=client, is_warmup=False, reps__gte=1)
-        .select_related("catalog_exercise", "exercise", "workout")
-        .only(
+        .order_by("workout__started_at", "logged_at")
+        .values_list(
             "reps",
             "load_kg",
-            "logged_at",
+            "workout_id",
             "workout__started_at",
-            "workout__id",
+            "catalog_exercise_id",
+            "exercise_id",
             "catalog_exercise__name",
             "catalog_exercise__primary_muscles",
             "exercise__name",
             "exercise__primary_muscles",
         )
-        .order_by("workout__started_at", "logged_at")
     )
     per_exercise: dict[tuple, dict] = {}
     first_week = week_start(today) - datetime.timedelta(weeks=weeks - 1)
     muscle_weeks: dict[str, dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
     factor = u.KG_PER_LB if system == u.IMPERIAL else Decimal(1)
-    for s in rows:
-        exercise = s.catalog_exercise or s.exercise
-        started = s.workout.started_at
+    for reps, load_kg, workout_id, started, catalog_id, own_id, *names_and_muscles in rows:
+        catalog_name, catalog_muscles, own_name, own_muscles = names_and_muscles
+        name, muscles = (
+            (catalog_name, catalog_muscles) if catalog_id is not None else (own_name, own_muscles)
+        )
         day = started.date()
         if day >= first_week:
-            for muscle in exercise.primary_muscles or []:
+            for muscle in muscles or []:
                 muscle_weeks[muscle][week_start(day)] += 1
-        if not s.load_kg:
+        if not load_kg:
             continue
         entry = per_exercise.setdefault(
-            _ex_key(s), {"name": exercise.name, "sessions": {}, "slug": f"ex-{len(per_exercise)}"}
+            (catalog_id, own_id), {"name": name, "sessions": {}, "slug": f"ex-{len(per_exercise)}"}
         )
         session = entry["sessions"].setdefault(
-            s.workout_id, {"date": day, "e1rm": None, "top": None, "volume": Decimal(0)}
+            workout_id, {"date": day, "e1rm": None, "top": None, "volume": Decimal(0)}
         )
-        e1rm = epley_e1rm(s.load_kg, s.reps)
+        e1rm = epley_e1rm(load_kg, reps)
         if e1rm is not None and (session["e1rm"] is None or e1rm > session["e1rm"]):
             session["e1rm"] = e1rm
-        if session["top"] is None or (s.load_kg, s.reps) > session["top"]:
-            session["top"] = (s.load_kg, s.reps)
-        session["volume"] += s.load_kg * s.reps
+        if session["top"] is None or (load_kg, reps) > session["top"]:
+            session["top"] = (load_kg, reps)
+        session["volume"] += load_kg * reps
     exercises = []
     for entry in per_exercise.values():
         sessions = list(entry.pop("sessions").values())
@@ -770,6 +784,16 @@ def records_for(*, client: Client, limit: int | None = None) -> QuerySet[Persona
     return rows[:limit] if limit else rows
 
 
+# a catalog exercise's long texts, left out where a list only names the exercise
+EXERCISE_TEXTS = (
+    "catalog_exercise__instructions",
+    "catalog_exercise__cues",
+    "catalog_exercise__images",
+    "catalog_exercise__aliases",
+    "catalog_exercise__search_text",
+)
+
+
 def workout_logs_for(*, clients: QuerySet[Client]) -> QuerySet[WorkoutLog]:
     """Logs of ``clients`` with their sets and exercises prefetched (for lists)."""
     return (
@@ -778,13 +802,15 @@ def workout_logs_for(*, clients: QuerySet[Client]) -> QuerySet[WorkoutLog]:
         .prefetch_related(
             Prefetch(
                 "sets",
-                queryset=SetLog.objects.select_related("catalog_exercise", "exercise").order_by(
-                    "logged_at", "set_number"
-                ),
+                queryset=SetLog.objects.select_related("catalog_exercise", "exercise")
+                .defer(*EXERCISE_TEXTS)
+                .order_by("logged_at", "set_number"),
             ),
             Prefetch(
                 "records",
-                queryset=PersonalRecord.objects.select_related("catalog_exercise", "exercise"),
+                queryset=PersonalRecord.objects.select_related(
+                    "catalog_exercise", "exercise"
+                ).defer(*EXERCISE_TEXTS),
             ),
         )
         .order_by("-started_at")
@@ -808,6 +834,141 @@ def training_activity_for(*, user, limit: int = 8) -> list[WorkoutLog]:
     for log in logs:
         log.record_count = len(records_best_of(by_log[log.pk]))
     return logs
+
+
+# --- the back office's Today -----------------------------------------------------------
+
+
+def training_activity_of(*, clients: QuerySet[Client], limit: int = 8) -> list[WorkoutLog]:
+    """:func:`training_activity_for`, of ``clients`` (the caller has narrowed them to
+    what the viewer may see), with what a list shows (name, when, notes, the coach's
+    comment, the client's name; the rest deferred). One query: ``record_count`` counts
+    the records' distinct exercise, kind, reps and distance, as ``records_best_of``."""
+    parts = []
+    for name in ("catalog_exercise_id", "exercise_id", "kind", "reps", "distance_m"):
+        parts += [Cast(f"records__{name}", CharField()), Value("|")]
+    one_per_kind = Count(Concat(*parts), distinct=True, filter=Q(records__isnull=False))
+    return list(
+        WorkoutLog.objects.filter(client__in=clients.values("pk"), finished_at__isnull=False)
+        .select_related("client")
+        .only(
+            "name",
+            "finished_at",
+            "notes",
+            "coach_comment",
+            "client__first_name",
+            "client__last_name",
+        )
+        .annotate(record_count=one_per_kind)
+        .order_by("-finished_at")[:limit]
+    )
+
+
+def missed_workouts_by_client(
+    *, clients: QuerySet[Client], today: datetime.date, days: int = 7
+) -> list[dict]:
+    """Clients among ``clients`` with workouts of an active program dated in the ``days``
+    before ``today`` that are neither done, skipped nor logged: per client ``client_id``,
+    ``first_name``, ``full_name``, ``missed`` (how many) and ``last`` (the latest date),
+    the most missed first. One query; a row per such client."""
+    logged = WorkoutLog.objects.filter(scheduled_id=OuterRef("pk"))
+    rows = (
+        ScheduledWorkout.objects.filter(
+            client__in=clients.values("pk"),
+            status=ScheduledWorkout.Status.SCHEDULED,
+            assignment__status=ProgramAssignment.Status.ACTIVE,
+            date__gte=today - datetime.timedelta(days=days),
+            date__lt=today,
+        )
+        .filter(~Exists(logged))
+        .order_by()
+        .values("client_id", "client__first_name", "client__last_name")
+        .annotate(missed=Count("pk"), last=Max("date"))
+        .order_by("-missed", "-last", "client_id")
+    )
+    return [
+        {
+            "client_id": row["client_id"],
+            "first_name": row["client__first_name"],
+            "full_name": f"{row['client__first_name']} {row['client__last_name']}".strip(),
+            "missed": row["missed"],
+            "last": row["last"],
+        }
+        for row in rows
+    ]
+
+
+RECORD_KIND_ORDER = ["e1rm", "rep_max", "time", "distance", "fastest", "reps", "volume"]
+
+
+def records_recent(
+    *, clients: QuerySet[Client], since: datetime.datetime, limit: int = 6, scan: int = 60
+) -> list[dict]:
+    """Personal records ``clients`` set since ``since``, one entry per workout, newest
+    first: ``workout_id``, ``client``, ``achieved_at``, ``record`` (its headline: an
+    estimated 1RM before a rep max before volume) and ``more`` (its other records, one
+    per exercise and kind), with the names of client and exercise (their other fields
+    deferred). Reads at most ``scan`` records: one query."""
+    rows = list(
+        PersonalRecord.objects.filter(client__in=clients.values("pk"), achieved_at__gte=since)
+        .select_related("client", "catalog_exercise", "exercise")
+        .only(
+            "workout_id",
+            "kind",
+            "reps",
+            "distance_m",
+            "value",
+            "achieved_at",
+            "client__first_name",
+            "client__last_name",
+            "catalog_exercise__name",
+            "exercise__name",
+        )
+        .order_by("-achieved_at", "-pk")[:scan]
+    )
+    by_workout: dict[int, list[PersonalRecord]] = {}
+    for record in rows:
+        by_workout.setdefault(record.workout_id, []).append(record)
+    found = []
+    for workout_id, records in list(by_workout.items())[:limit]:
+        best = records_best_of(records)
+        best.sort(
+            key=lambda r: RECORD_KIND_ORDER.index(r.kind) if r.kind in RECORD_KIND_ORDER else 99
+        )
+        found.append(
+            {
+                "workout_id": workout_id,
+                "client": best[0].client,
+                "achieved_at": records[0].achieved_at,
+                "record": best[0],
+                "more": len(best) - 1,
+            }
+        )
+    return found
+
+
+def workouts_logged_by_day(
+    *, clients: QuerySet[Client], start: datetime.date, end: datetime.date, tz
+) -> list[tuple[datetime.date, int]]:
+    """Workouts ``clients`` finished on each day from ``start`` to ``end`` (inclusive) in
+    the time zone ``tz``, days without any as 0. One query."""
+    since = datetime.datetime.combine(start, datetime.time(), tzinfo=tz)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
+    counts = dict(
+        WorkoutLog.objects.filter(
+            client__in=clients.values("pk"), finished_at__gte=since, finished_at__lt=until
+        )
+        .annotate(day=TruncDate("finished_at", tzinfo=tz))
+        .order_by()
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    days = (end - start).days + 1
+    return [
+        (start + datetime.timedelta(days=n), counts.get(start + datetime.timedelta(days=n), 0))
+        for n in range(days)
+    ]
 
 
 def charts_json(progress: dict) -> dict:

@@ -64,21 +64,29 @@ def home_training(client, request):
 @register.simple_tag
 def logs_panel(client, request):
     """The back-office client panel: recent workouts with sets, records, compliance over
-    the last 4 weeks, training charts (a fixed number of queries)."""
+    the last 4 weeks (a fixed number of queries). The charts are a panel of their own
+    (``training_charts_panel``): they read the whole history."""
     system = u.units_for(viewer=request.user, business=request.tenant)
     today = client_today(client=client, business=request.tenant)
     logs = list(workout_logs_for(clients=type(client).objects.filter(pk=client.pk))[:6])
-    progress = training_progress(client=client, system=system, today=today)
     return {
         "units": system,
         "logs": logs,
         "records": [record_entry(r, system) for r in records_for(client=client, limit=8)],
         "compliance": compliance(client=client, today=today),
-        "progress": progress,
-        "charts_json": charts_json(progress),
         "logs_url": reverse("backoffice:programs_workoutlog_changelist")
         + f"?client__id__exact={client.pk}",
     }
+
+
+@register.simple_tag
+def training_charts_panel(client, request):
+    """The back-office panel of training progress: per lift, per session and per muscle,
+    in the viewer's units (``training_progress``: a fixed number of queries)."""
+    system = u.units_for(viewer=request.user, business=request.tenant)
+    today = client_today(client=client, business=request.tenant)
+    progress = training_progress(client=client, system=system, today=today)
+    return {"progress": progress, "charts_json": charts_json(progress)}
 
 
 @register.filter

@@ -146,7 +146,7 @@ def test_the_workout_list_and_the_change_link_open_the_review(business, coach_br
 
 
 def test_the_client_record_links_to_the_review(business, coach_browser, logged, client_record):
-    page = coach_browser.get(f"/admin/clients/client/{client_record.pk}/change/")
+    page = coach_browser.get(f"/admin/clients/client/{client_record.pk}/profile/training/")
     assert page.status_code == 200
     assert review_url(logged) in page.content.decode()
 

@@ -72,6 +72,7 @@ def test_the_home_page_runs_a_fixed_number_of_queries(
     owner_client, people, django_assert_max_num_queries
 ):
     owner_client.get("/admin/")  # warm the session
-    # 12, and 6 for the sessions (today's and the week's figures, however many coaches)
-    with django_assert_max_num_queries(18):
+    # the page is Today (issue 17): its lists, figures and charts cost a query or two each
+    # (see backoffice/tests/test_today.py for the budget with every list full)
+    with django_assert_max_num_queries(26):
         owner_client.get("/admin/")
