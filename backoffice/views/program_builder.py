@@ -9,11 +9,16 @@ The paths and names are the program list's own (``programs/program/...``), mount
 before ``programs.admin.builder.ProgramAdmin``'s stock routes.
 """
 
+from html import escape
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from accounts.policies import is_staff_member
@@ -23,12 +28,11 @@ from programs.progression import prescription_for_week, progression_text
 from programs.selectors.builder import (
     exercise_name,
     exercise_picker,
-    move_choices,
     move_target_get,
     program_can_edit,
     program_list_for,
+    program_outline,
     program_queryset_for,
-    program_structure,
 )
 from programs.services.prescriptions import prescription_move
 from programs.services.program_structure import block_move, program_create
@@ -125,10 +129,299 @@ def program_change_view(request, object_id: str):
 # --- the builder -------------------------------------------------------------------
 
 
-def _targets(prescription: Prescription, written: int, length: int) -> list:
-    """The first weeks' targets of a prescription, for the builder's preview."""
-    weeks = sorted({1, 2, min(length, 3), min(length, 4), length})
-    return [prescription_for_week(prescription, w, written_weeks=written) for w in weeks]
+def _clock(seconds: int) -> str:
+    """Seconds as m:ss ("2:00", "0:45"), as coaches write rest."""
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def _load_short(kind: str, value) -> str:
+    """A load as the one-line prescription writes it: "80\u00a0kg", "75%", "RPE 8"."""
+    if value is None or kind in ("", Prescription.Load.NONE):
+        return ""
+    number = f"{value.normalize():f}"
+    return {
+        "kg": f"{number}\u00a0kg",
+        "percent_1rm": f"{number}%",
+        "rpe": f"RPE {number}",
+        "rir": f"{number} RIR",
+    }.get(kind, number)
+
+
+def _dose(prescription: Prescription, first, words: dict) -> str:
+    """ "3 × 5 @ 75%", "3 × 8–10", "3 × 30 s": sets, reps or time, week one's load."""
+    p = prescription
+    reps = ""
+    if p.reps_min:
+        reps = f"{p.reps_min}\u2013{p.reps_max}" if p.reps_max else str(p.reps_min)
+    time = format_time_distance(p.duration_seconds, p.distance_m)
+    what = " ".join(part for part in (reps, time) if part)
+    text = f"{p.sets} \u00d7 {what}" if what else words["sets"] % {"n": p.sets}
+    load = _load_short(first.load_kind, first.load_value)
+    return f"{text} @ {load}" if load else text
+
+
+def _plan(targets: list, words: dict) -> str:
+    """The first weeks' targets of a progressing prescription, for its editor."""
+    parts = []
+    for t in targets:
+        load = _load_short(t.load_kind, t.load_value)
+        text = f"wk {t.week_number} {t.reps_text}{f' @ {load}' if load else ''}"
+        parts.append(text + (words["deload"] if t.is_deload else ""))
+    return " · ".join(parts)
+
+
+def _prepare(program: Program, weeks: list) -> dict:
+    """What the builder shows, worked out once in Python from ``weeks`` (as
+    ``program_outline`` gives them; no query), as plain dicts (the template's lookups
+    on a dict cost a fraction of those on a model):
+
+    - ``weeks``: week -> days -> blocks -> prescriptions, each prescription with its
+      one line (``line``) and, when it progresses, its first weeks (``plan``);
+    - ``data``: the page's JSON, from which its script makes an exercise's editor and
+      a block's tools when they are opened (one shared copy in the page rather than
+      one per exercise) and fills the "Move to…" lists;
+    - ``parts``: the same dicts by ``rx-12`` / ``block-5``, for ``_open_move``.
+
+    Without JavaScript a "Move to…" list offers the workouts of its own week."""
+    written = len(weeks)
+    length = program.length_weeks
+    numbers = sorted({1, 2, min(length, 3), min(length, 4), length})
+    kinds = dict(Block.Kind.choices)
+    data: dict = {"rx": {}, "blocks": {}, "weeks": []}
+    parts: dict = {}
+    at_end = _("as a new block at the end")
+    # translated once a page (gettext costs more than the rest of a line), and each
+    # distinct progression rule's text once (``_rule_text``)
+    words = {
+        "sets": _("%(n)d sets"),
+        "deload": _(" (deload)"),
+        "tempo": _("tempo %(tempo)s"),
+        "rest": _("rest %(time)s"),
+        "week": _("Week"),
+        "progresses": _("progresses"),
+        "rules": {},
+    }
+    view = []
+    for week in weeks:
+        days, moves = [], []
+        for day in week.day_list:
+            label = f"{words['week']} {week.number} \u00b7 {day.name}"
+            blocks, into = [], []
+            day_blocks = day.block_list
+            for number, block in enumerate(day_blocks, 1):
+                item = _prepare_block(block, number, len(day_blocks), kinds, data, day.pk)
+                rxs = block.rx_list
+                for index, p in enumerate(rxs, 1):
+                    rx = _prepare_rx(p, item, index, len(rxs), written, numbers, words)
+                    rx["week"] = week.pk
+                    data["rx"][rx["pk"]] = _editor(p, rx, item)
+                    parts[f"rx-{p.pk}"] = rx
+                    item["rxs"].append(rx)
+                item["names"] = ", ".join(rx["name"] for rx in item["rxs"])
+                data["blocks"][item["pk"]]["names"] = item["names"]
+                into.append([block.pk, f"{number}. {item['kind_text']}: {item['names']}"[:90]])
+                parts[f"block-{block.pk}"] = item
+                blocks.append(item)
+            days.append({"pk": _id(day.pk), "name": day.name, "label": label, "blocks": blocks})
+            moves.append({"id": day.pk, "label": label, "blocks": into})
+        data["weeks"].append({"id": week.pk, "days": moves})
+        rx_options = format_html_join(
+            "",
+            '<optgroup label="{}"><option value="day:{}">{}</option></optgroup>',
+            ((day["label"], day["pk"], at_end) for day in days),
+        )
+        for day in days:
+            block_options = format_html_join(
+                "",
+                '<option value="day:{}">{}</option>',
+                ((other["pk"], other["label"]) for other in days if other is not day),
+            )
+            for block in day["blocks"]:
+                block["move_options"] = block_options
+                for rx in block["rxs"]:
+                    rx["move_options"] = rx_options
+        view.append({"pk": _id(week.pk), "number": week.number, "days": days})
+    return {
+        "weeks": view,
+        "data": data,
+        "parts": parts,
+        "can_move": sum(len(w["days"]) for w in view) > 1,
+    }
+
+
+def _prepare_block(
+    block: Block, number: int, count: int, kinds: dict, data: dict, day: int
+) -> dict:
+    """A block's part of the page, and its tools' values in ``data``."""
+    letter = _letter(number)
+    data["blocks"][str(block.pk)] = {
+        "day": day,
+        "kind": block.kind,
+        "rounds": block.rounds,
+        "rest_after_seconds": block.rest_after_seconds,
+        "note": block.note,
+        "letter": letter,
+        "first": number == 1,
+        "last": number == count,
+    }
+    return {
+        "pk": _id(block.pk),
+        "kind": block.kind,
+        "kind_text": kinds.get(block.kind, block.kind),
+        "is_straight": block.kind == Block.Kind.STRAIGHT,
+        "rounds": block.rounds if block.rounds > 1 else None,
+        "rest_text": _clock(block.rest_after_seconds) if block.rest_after_seconds else "",
+        "note": block.note,
+        "letter": letter,
+        "rxs": [],
+        "is_moving": False,
+    }
+
+
+def _open_move(request, prepared: dict) -> None:
+    """``?move=rx-12`` or ``?move=block-5``: that part's "Move to…" form opens with
+    every place it may go (other weeks, and for an exercise the blocks of its week),
+    for a browser without JavaScript (the script fills the lists when they open)."""
+    key = request.GET.get("move", "")
+    part = prepared["parts"].get(key)
+    if part is None:
+        return
+    data = prepared["data"]
+    kind, _sep, pk = key.partition("-")
+    days = [(week, day) for week in data["weeks"] for day in week["days"]]
+    if kind == "block":
+        own = data["blocks"][pk]["day"]
+        part["move_options"] = format_html_join(
+            "",
+            '<option value="day:{}">{}</option>',
+            ((day["id"], day["label"]) for _week, day in days if day["id"] != own),
+        )
+    else:
+        rx = data["rx"][pk]
+        groups = []
+        for week, day in days:
+            into = format_html_join(
+                "",
+                '<option value="block:{}">{} {}</option>',
+                (
+                    (b, _("into"), label)
+                    for b, label in (day["blocks"] if week["id"] == rx["week"] else [])
+                    if b != rx["block"]
+                ),
+            )
+            groups.append(
+                format_html(
+                    '<optgroup label="{}">{}<option value="day:{}">{}</option></optgroup>',
+                    day["label"],
+                    into,
+                    day["id"],
+                    _("as a new block at the end"),
+                )
+            )
+        part["move_options"] = format_html_join("", "{}", ((g,) for g in groups))
+    part["is_moving"] = True
+
+
+def _id(pk: int) -> SafeString:
+    """A primary key as the template writes it, dozens of times a line: digits need
+    no escaping, so it is marked safe once here rather than escaped each time."""
+    return mark_safe(str(int(pk)))
+
+
+def _letter(number: int) -> str:
+    """Blocks are lettered as coaches write them: A, B, … Z, then AA."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _prepare_rx(
+    p: Prescription,
+    block: dict,
+    index: int,
+    count: int,
+    written: int,
+    numbers: list[int],
+    words: dict,
+) -> dict:
+    """One exercise's line: "Back Squat 3 × 5 @ 75% · rest 2:00 ↗" (↗: it progresses)."""
+    name = exercise_name(p)
+    rule = _rule_text(p, words) if p.progression else ""
+    # the weeks differ only under a rule: without one, week one is every week
+    weeks = numbers if rule else numbers[:1]
+    targets = [prescription_for_week(p, w, written_weeks=written) for w in weeks]
+    line = [_dose(p, targets[0], words)]
+    if p.tempo:
+        line.append(words["tempo"] % {"tempo": p.tempo})
+    if p.rest_seconds:
+        line.append(words["rest"] % {"time": _clock(p.rest_seconds)})
+    # a narrow column wraps the line between its parts, never inside one; built with
+    # the standard library's escape (what Django's calls) as format_html costs more than
+    # the rest of the line, 84 times a page
+    # (the "·" opens the part it introduces, so a wrapped line starts with it)
+    parts = [escape(line[0]), *(f"\u00b7 {escape(part)}" for part in line[1:])]
+    if rule:
+        parts[-1] += (
+            f' <span class="pb-rx__up" title="{escape(rule)}">↗'
+            f'<span class="visually-hidden"> {escape(words["progresses"])}</span></span>'
+        )
+    spans = [f'<span class="pb-nw">{part}</span>' for part in parts]
+    return {
+        "pk": _id(p.pk),
+        "name": name,
+        "tag": block["letter"] if count == 1 else f"{block['letter']}{index}",
+        "line": mark_safe(" ".join(spans)),  # every value in it is escaped above
+        "rule": rule,
+        "plan": _plan(targets, words) if rule else "",
+        "single": count == 1,
+        "first": index == 1,
+        "last": index == count,
+        "is_moving": False,
+    }
+
+
+def _rule_text(p: Prescription, words: dict) -> str:
+    """``progression_text``, once per distinct rule on the page (a program repeats a
+    handful of rules, and the words are translated each time)."""
+    key = (repr(sorted(p.progression.items())), p.load_kind)
+    rules = words["rules"]
+    if key not in rules:
+        rules[key] = progression_text(p.progression, p.load_kind)
+    return rules[key]
+
+
+def _editor(p: Prescription, rx: dict, block: dict) -> dict:
+    """An exercise's values for its edit form (the page's JSON)."""
+    rule = p.progression or {}
+    values = {
+        "week": rx["week"],
+        "block": int(block["pk"]),
+        "name": rx["name"],
+        # an exercise alone in its block moves with its block
+        "single": rx["single"],
+        "first": rx["first"],
+        "last": rx["last"],
+        "sets": p.sets,
+        "reps_min": p.reps_min,
+        "reps_max": p.reps_max,
+        "load_kind": p.load_kind,
+        "load_value": None if p.load_value is None else f"{p.load_value.normalize():f}",
+        "tempo": p.tempo,
+        "rest_seconds": p.rest_seconds,
+        "duration_seconds": p.duration_seconds,
+        "distance_m": p.distance_m,
+        "notes": p.notes,
+        "prog_kind": rule.get("kind", ""),
+        "prog_step": rule.get("step"),
+        "prog_max": rule.get("max"),
+        "prog_load_step": rule.get("load_step"),
+        "prog_percents": ", ".join(f"{x:g}" for x in rule.get("percents") or []),
+        "prog_deload_every": rule.get("deload_every"),
+    }
+    return {key: value for key, value in values.items() if value not in (None, "")}
 
 
 def _editable_program(request, pk: int) -> Program:
@@ -142,35 +435,35 @@ def _editable_program(request, pk: int) -> Program:
 
 
 def builder_view(request, pk: int, status: int = 200):
+    """The builder: a week's workouts side by side, each prescription one line that
+    opens to edit. The same queries whatever the program's size (``program_outline``);
+    ``?move=rx-12`` (or ``block-5``) opens that part's "Move to…" form with every
+    place listed, for browsers without JavaScript."""
     _staff(request)
-    programs = program_structure(programs=program_queryset_for(user=request.user))
+    programs = program_queryset_for(user=request.user).select_related("client", "source")
     program = programs.filter(pk=pk).first()
     if program is None:
         raise Http404
     if not program_can_edit(user=request.user, program=program):
         raise PermissionDenied
-    weeks = list(program.weeks.all())
-    written = len(weeks)
-    for week in weeks:
-        for day in week.days.all():
-            for block in day.blocks.all():
-                for p in block.prescriptions.all():
-                    p.display_name = exercise_name(p)
-                    p.time_text = format_time_distance(p.duration_seconds, p.distance_m)
-                    p.targets = _targets(p, written, program.length_weeks)
-                    p.rule_text = progression_text(p.progression, p.load_kind)
+    prepared = _prepare(program, program_outline(program=program))
+    _open_move(request, prepared)
     context = {
         "title": program.name,
         "opts": Program._meta,
         "program": program,
-        "weeks": weeks,
+        "weeks": prepared["weeks"],
         "client": program.client,
         "goals": Program.Goal.choices,
         "block_kinds": Block.Kind.choices,
         "load_kinds": Prescription.Load.choices,
         "picker_url": reverse("backoffice:programs_program_exercises"),
         "move_url": reverse("backoffice:programs_program_builder_move", args=[program.pk]),
-        "move_choices": move_choices(weeks=weeks),
+        "builder_data": prepared["data"],
+        "can_move": prepared["can_move"],
+        "csrf_field": format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        ),
         "assign_url": reverse("backoffice:programs_programassignment_assign")
         + f"?program={program.pk}",
     }

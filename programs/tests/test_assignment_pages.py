@@ -12,6 +12,7 @@ from django_tenants.utils import tenant_context
 
 from programs.models import ProgramAssignment
 from programs.services import assignment as a
+from programs.services import prescriptions
 from programs.services import program_structure as structure
 
 
@@ -220,3 +221,31 @@ def test_the_builder_runs_constant_queries(
 ):
     with django_assert_max_num_queries(16):
         owner_client.get(builder_url(simple_program))
+
+
+def test_the_builder_runs_as_many_queries_for_four_weeks_of_24_exercises_as_for_two(
+    owner_client,
+    business,
+    owner,
+    simple_program,
+    back_squat,
+    bench_press,
+    django_assert_max_num_queries,
+):
+    with tenant_context(business):
+        big = structure.program_create(by=owner, name="Four by six", days=["A", "B", "C", "D"])
+        days = list(big.weeks.get().days.order_by("position"))
+        for n in range(24):
+            lift = (back_squat, bench_press)[n % 2]
+            prescriptions.prescription_add(
+                by=owner, exercise_ref=f"catalog:{lift.pk}", day=days[n // 6]
+            )
+        for _ in range(3):
+            structure.week_duplicate(week=big.weeks.order_by("number").last(), by=owner)
+    owner_client.get(builder_url(simple_program))  # the session's first page does more
+    with django_assert_max_num_queries(16) as small:
+        owner_client.get(builder_url(simple_program))
+    with django_assert_max_num_queries(16) as large:
+        page = owner_client.get(builder_url(big))
+    assert page.status_code == 200 and page.content.decode().count('class="pb-rx"') == 96
+    assert len(large) == len(small)

@@ -106,8 +106,11 @@ def test_the_owner_moves_exercises_and_blocks_between_workouts(plans, live_site,
     assert bench_name in rx_names(desk, "Lower A")
     assert rx_names(desk, "Upper A") == []
 
-    # the keyboard way: move the Upper B block to Upper A with the "Move to" form
-    block_form = desk.locator(".pb-day").nth(2).locator(".pb-block .pb-moveto").first
+    # the keyboard way: move the Upper B block to Upper A with the "Move to" form, which
+    # waits behind the block's ⋯ button
+    upper_b = desk.locator(".pb-day").nth(2)
+    upper_b.locator(".pb-block__menu > summary").first.click()
+    block_form = upper_b.locator(".pb-block__menu .pb-moveto").first
     block_form.locator("select").select_option(label="Week 1 · Upper A")
     with desk.expect_response("**/api/v1/program-blocks/*/move/") as moved:
         block_form.get_by_role("button").click()
