@@ -161,7 +161,7 @@ def test_a_client_checks_in_on_a_phone_and_the_coach_reviews(checkin_people, liv
     desk.goto(live_site.business_url("acme", "/admin/clients/response/checkins/"))
     assert "Cleo Checkin" in desk.content()
     desk.screenshot(path=str(ARTIFACTS / "checkins-queue-desktop.png"), full_page=True)
-    desk.get_by_role("link", name="Review").click()
+    desk.get_by_role("link", name="Review Cleo Checkin's check-in").click()
     desk.get_by_label("Your reply").fill("Brilliant week, Cleo. Keep the sleep going!")
     desk.screenshot(path=str(ARTIFACTS / "checkins-review-desktop.png"), full_page=True)
     desk.get_by_role("button", name="Mark reviewed").click()
