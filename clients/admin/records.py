@@ -330,6 +330,20 @@ class ClientAdmin(admin.ModelAdmin):
 
     # --- saving goes through the service -------------------------------------------
 
+    def response_change(self, request, obj):
+        """Saving "Edit details" goes back to the client's profile, not the list
+        ("Save and continue editing" stays on the form, as Django does)."""
+        response = super().response_change(request, obj)
+        if (
+            "_continue" in request.POST
+            or "_addanother" in request.POST
+            or "_saveasnew" in request.POST
+        ):
+            return response
+        if response.status_code == 302:
+            return redirect(f"{self.admin_site.name}:clients_client_profile", obj.pk)
+        return response
+
     def save_model(self, request, obj, form, change):
         client_record_save(
             client=obj,

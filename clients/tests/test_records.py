@@ -573,3 +573,14 @@ def test_the_client_list_endpoint_runs_a_fixed_number_of_queries(
             ClientFactory(first_name=f"P{i}").tags.add(tag)
     with django_assert_max_num_queries(12):
         assert len(owner_client.get(API).json()["results"]) == 15
+
+
+def test_saving_the_details_returns_to_the_clients_profile(owner_client, business, client_record):
+    data = {"first_name": "Cleo", "last_name": "Martin", "email": "cli@acme.test"}
+    data["status"] = "paused"
+    saved = owner_client.post(f"{LIST}{client_record.pk}/change/", data)
+    assert saved.status_code == 302
+    assert saved["Location"] == f"{LIST}{client_record.pk}/profile/"
+    # "Save and continue editing" stays on the form
+    kept = owner_client.post(f"{LIST}{client_record.pk}/change/", {**data, "_continue": "1"})
+    assert kept["Location"].endswith(f"{client_record.pk}/change/")

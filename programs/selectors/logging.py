@@ -25,7 +25,6 @@ from django.db.models.functions import Cast, Concat, TruncDate
 
 from clients import units as u
 from clients.models import Client
-from clients.selectors import client_queryset_for
 from programs.catalog.models import CatalogExercise
 
 from ..models import (
@@ -817,33 +816,15 @@ def workout_logs_for(*, clients: QuerySet[Client]) -> QuerySet[WorkoutLog]:
     )
 
 
-def training_activity_for(*, user, limit: int = 8) -> list[WorkoutLog]:
-    """The latest finished workouts of the clients ``user`` may see, newest first, each
-    with ``record_count``: its records, one per exercise and kind (a record beaten
-    twice in a session counts once). Two queries."""
-    logs = list(
-        WorkoutLog.objects.filter(
-            client__in=client_queryset_for(user=user), finished_at__isnull=False
-        )
-        .select_related("client")
-        .order_by("-finished_at")[:limit]
-    )
-    by_log: dict[int, list[PersonalRecord]] = defaultdict(list)
-    for record in PersonalRecord.objects.filter(workout__in=[log.pk for log in logs]):
-        by_log[record.workout_id].append(record)
-    for log in logs:
-        log.record_count = len(records_best_of(by_log[log.pk]))
-    return logs
-
-
 # --- the back office's Today -----------------------------------------------------------
 
 
 def training_activity_of(*, clients: QuerySet[Client], limit: int = 8) -> list[WorkoutLog]:
-    """:func:`training_activity_for`, of ``clients`` (the caller has narrowed them to
-    what the viewer may see), with what a list shows (name, when, notes, the coach's
-    comment, the client's name; the rest deferred). One query: ``record_count`` counts
-    the records' distinct exercise, kind, reps and distance, as ``records_best_of``."""
+    """The latest finished workouts of ``clients`` (the caller has narrowed them to what
+    the viewer may see), newest first, each with ``record_count``, with what a list
+    shows (name, when, notes, the coach's comment, the client's name; the rest deferred).
+    One query: ``record_count`` counts the records' distinct exercise, kind, reps and
+    distance, as ``records_best_of``."""
     parts = []
     for name in ("catalog_exercise_id", "exercise_id", "kind", "reps", "distance_m"):
         parts += [Cast(f"records__{name}", CharField()), Value("|")]
