@@ -252,11 +252,10 @@ def _mark_current(sections: list[dict], here: str) -> None:
     for section in sections:
         for entry in section["entries"]:
             url = entry["url"]
-            # an entry with a query (Leads: ?status=lead) is that query's page only
-            base = url if "?" in url else url.split("?", 1)[0]
-            exact = url == here
-            if exact or here.startswith(base):
-                length = len(url) + (10_000 if exact else 0)
+            # the page's path and query start with the entry's (so an entry with a query,
+            # Leads: ?status=lead, is that query's page only); an exact match wins
+            if here.startswith(url):
+                length = len(url) + (10_000 if url == here else 0)
                 if length > best_length:
                     best, best_length = (section, entry), length
     if best is not None:
