@@ -78,8 +78,9 @@ def pytest_configure(config):
         os.environ.setdefault("MF_TEST_DB_KEY", _test_db_key())
     from django.core.cache.backends.redis import RedisCache
 
-    from mectofitness.testing import cache_clear
+    from mectofitness.testing import cache_clear, whitenoise_scan_once
 
+    whitenoise_scan_once()
     # Redis's clear() is FLUSHDB: under xdist it wiped the other workers' keys,
     # their rate-limit counters mid-test (a lockout test then missed its lockout)
     RedisCache.clear = lambda self: cache_clear(self) >= 0

@@ -30,3 +30,44 @@ class QuickArgon2PasswordHasher(Argon2PasswordHasher):
     time_cost = 1
     memory_cost = 8
     parallelism = 1
+
+
+_static_files: dict[tuple, dict] = {}
+
+
+def whitenoise_scan_once() -> None:
+    """WhiteNoise reads the whole static folder (a stat and a look for compressed
+    variants per file, some 460 files) when its middleware is made; in a server that is
+    once per process, but Django's test client loads the middleware anew for every
+    client, thousands of times in a run: about 0.1 s each, 40% of some test files' time.
+    Here the folder is read once per test process and each new middleware gets the same
+    table of files, as a server's one middleware has. What the table holds depends on
+    the folder and the WhiteNoise settings read into the middleware: the key."""
+    from whitenoise.base import WhiteNoise
+
+    scan = WhiteNoise.update_files_dictionary
+
+    def update_files_dictionary(self, root, prefix):
+        key = (
+            type(self),
+            root,
+            prefix,
+            self.max_age,
+            self.allow_all_origins,
+            self.charset,
+            self.index_file,
+            self.add_headers_function,
+            # the middleware's own method, bound to each new one: the function is the key
+            getattr(self.immutable_file_test, "__func__", self.immutable_file_test),
+        )
+        files = _static_files.get(key)
+        if files is None:
+            own, self.files = self.files, {}
+            try:
+                scan(self, root, prefix)
+                files = _static_files[key] = self.files
+            finally:
+                self.files = own
+        self.files.update(files)
+
+    WhiteNoise.update_files_dictionary = update_files_dictionary

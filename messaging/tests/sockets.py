@@ -49,6 +49,12 @@ async def socket_open(
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, _code = await communicator.connect(timeout=3)
+    if not connected:
+        # the server tells a refused socket's application that the client has gone, and
+        # it ends; left running, it was cancelled as the test's event loop closed, and a
+        # consumer cancelled mid-cleanup once held the run up forever (asyncio's
+        # _cancel_all_tasks waiting on it, the test thread waiting on the loop)
+        await communicator.disconnect(timeout=3)
     return communicator, connected
 
 
