@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format install clean-data browsers
+.PHONY: run test a11y bench lint format install clean-data browsers
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,13 @@ TEST_WORKERS ?= auto
 test: $(STAMP)
 	$(PY) -m mectofitness.dev test -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(ARGS)
 
-## make bench: provisioning, client search and routing figures
+## make a11y: the accessibility sweep, every page of the role matrix as each role that may
+## open it, through axe-core at 1280 and 360 px (several minutes; not part of `make test`)
+a11y: $(STAMP)
+	MF_A11Y_SWEEP=1 $(PY) -m mectofitness.dev test accounts/tests/test_accessibility_sweep.py $(ARGS)
+
+## make bench: provisioning, client search and routing figures (ARGS=--pages: each
+## back-office page with the demo's data)
 bench: $(STAMP)
 	@command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y -qq wrk >/dev/null 2>&1) || echo "routing figures need wrk (apt-get install wrk)"
 	$(PY) -m mectofitness.dev bench $(ARGS)

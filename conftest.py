@@ -96,12 +96,16 @@ def _needs_database(item) -> bool:
 
 
 def _weight(items) -> tuple:
-    """The role matrix's crawl first (the longest file), then by number of tests, most
-    first, as xdist's own reordering did. Browser files have few tests and so run
-    last: some leave committed rows behind in acme (an invoice number taken, a
-    notification's delivery), which files counting from a fresh business would see."""
+    """The role matrix's crawl first (the longest file), then the accessibility sweep
+    (the longest test: minutes, in a business of its own, so it neither leaves rows in
+    acme nor reads them; started early, the other worker runs the rest beside it instead
+    of waiting for it at the end), then by number of tests, most first, as xdist's own
+    reordering did. Browser files have few tests and so run last: some leave committed
+    rows behind in acme (an invoice number taken, a notification's delivery), which files
+    counting from a fresh business would see."""
     crawl = any(i.path.name == "test_role_matrix.py" for i in items)
-    return (not crawl, -len(items))
+    sweep = any(i.path.name == "test_accessibility_sweep.py" for i in items)
+    return (not crawl, not sweep, -len(items))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -442,6 +446,19 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+# gunicorn on a test's clock: MF_LIVE_SITE_CLOCK seconds from the real one (a test that
+# travels in time with time_machine gives its offset, set before it asks for ``live_site``:
+# the site's clock and the test's then tick together; the workers, forked after --preload,
+# keep the travel)
+_GUNICORN_ON_CLOCK = (
+    "import os, sys, time, time_machine; "
+    "offset = float(os.environ['MF_LIVE_SITE_CLOCK']); "
+    "time_machine.travel(time.time() + offset, tick=True).start(); "
+    # a travelling clock ticks from when it is first read, which importing the app may not do
+    "time.time(); "
+    "from gunicorn.app.wsgiapp import run; sys.argv[0] = 'gunicorn'; sys.exit(run())"
+)
+
 # What a test may change in the environment without the site it is served by changing:
 # pytest's own marker, and the switch that lets the test process's ORM run beside
 # Playwright's event loop (the site is another process).
@@ -504,8 +521,11 @@ class _LiveSites:
         server = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "gunicorn",
+                *(
+                    ("-c", _GUNICORN_ON_CLOCK)
+                    if "MF_LIVE_SITE_CLOCK" in environ
+                    else ("-m", "gunicorn")
+                ),
                 # the app is imported once, before the two workers fork
                 "--preload",
                 "-w",

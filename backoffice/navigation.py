@@ -153,7 +153,7 @@ SECTIONS: tuple[Section, ...] = (
                 "clients_checkinplan_changelist",
                 model="clients.checkinplan",
             ),
-            Entry(_("Answers to match"), "clients_response_held"),
+            Entry(_("Answers to match"), "clients_response_held_list"),
         ),
     ),
     Section(
@@ -261,3 +261,13 @@ def _mark_current(sections: list[dict], here: str) -> None:
     if best is not None:
         best[0]["current"] = True
         best[1]["current"] = True
+
+
+def place_of(model_label: str) -> tuple[Section, Entry] | None:
+    """The section and the entry that list ``model_label`` ("app_label.model"), for a
+    page's breadcrumbs; None for a model the navigation does not list."""
+    for section in SECTIONS:
+        for entry in section.entries:
+            if entry.model == model_label and not entry.query:
+                return section, entry
+    return None

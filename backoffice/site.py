@@ -10,11 +10,12 @@ import pkgutil
 from importlib import import_module
 
 from allauth.account.decorators import secure_admin_login
-from django.contrib.admin import AdminSite
+from django.contrib.admin import AdminSite, helpers
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -44,6 +45,20 @@ class TrainerTitles:
         )
 
 
+class QuickRows:
+    """A list's rows drawn without a form widget each: Django renders every row's
+    action checkbox through the template engine (a good part of a 50-row page's time
+    on a slow machine); this is the same markup, written here."""
+
+    def action_checkbox(self, obj):
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
+
+
 class BackOfficeSite(AdminSite):
     site_title = "Back office"
     index_title = "Back office"
@@ -52,10 +67,11 @@ class BackOfficeSite(AdminSite):
 
     def register_from_registry(self) -> None:
         """Take in the lists and forms every app registered for the back office, each
-        titled in a trainer's words (``TrainerTitles``)."""
+        titled in a trainer's words (``TrainerTitles``), its rows drawn quickly
+        (``QuickRows``)."""
         for model, admin_class in registered():
             if not self.is_registered(model):
-                titled = type(admin_class.__name__, (TrainerTitles, admin_class), {})
+                titled = type(admin_class.__name__, (TrainerTitles, QuickRows, admin_class), {})
                 titled.__module__ = admin_class.__module__
                 self.register(model, titled)
 

@@ -16,6 +16,9 @@
     message_latency_ms p50=… p95=… clients=200   see bench/realtime.py
     realtime_choice transport=… p50=… p95=… rss_mb=…   --realtime-choice only (not in the
                                         full run): see bench/realtime_choice.py
+    page_ms path=… role=… p50=… p95=… queries=…   --pages only (not in the full run):
+                                        every back-office page with the demo's data, as
+                                        the owner and the coach; see bench/pages.py
     routing_rps plain=… one=… spread=…  a trivial JSON view: plain Django (no tenancy),
                                         routed to one business, spread over 20 businesses
 
@@ -663,6 +666,13 @@ def main() -> None:
         action="store_true",
         help="the role matrix's crawl: every route as every visitor, through the test client",
     )
+    parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="the demo business, every back-office page's server time and queries",
+    )
+    parser.add_argument("--page-repeat", type=int, default=15, help="timed requests per page")
+    parser.add_argument("--page-only", default="", help="only the pages whose path has this")
     args = parser.parse_args()
     if args.crawl:
         crawl_figures()
@@ -676,6 +686,12 @@ def main() -> None:
         "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
     )
 
+    if args.pages:
+        from bench.pages import bench_pages, seed_demo
+
+        seed_demo()
+        bench_pages(repeat=args.page_repeat, only=args.page_only)
+        return
     if args.exercises_only:
         bench_provisioning_minimal()
         bench_exercise_search("warm-0", args.queries)

@@ -224,6 +224,43 @@ PEOPLE = [
     ),
 ]
 
+# A fuller roster for the demo (``clients_demo_roster_seed``): a coach's 50-odd clients,
+# so the client list, Today and the queues show what a busy week looks like.
+# first, last, status, tags, goals, injuries
+ROSTER = [
+    ("Aiden", "Walsh", "active", ["In person", "Strength"], "Squat his body weight", ""),
+    ("Beatriz", "Costa", "active", ["Online"], "Feel fitter after two kids", ""),
+    ("Callum", "Reid", "active", ["Strength"], "First strongman comp", "Tennis elbow (right)"),
+    ("Dana", "Levi", "active", ["Online", "Running"], "10k under 50 minutes", ""),
+    ("Emeka", "Obi", "active", ["In person"], "Lose 8 kg", ""),
+    ("Freya", "Nilsson", "active", ["Online", "Mobility"], "Desk-job back pain gone", "Low back"),
+    ("Gabriel", "Silva", "active", ["Strength"], "Bench 120 kg", ""),
+    ("Harriet", "Cole", "active", ["Online", "Nutrition"], "Steady energy through the day", ""),
+    ("Ivan", "Petrov", "active", ["In person", "Strength"], "Deadlift 250 kg", ""),
+    ("Jasmine", "Ali", "active", ["Online"], "Tone up for the summer", ""),
+    ("Kofi", "Mensah", "active", ["Running"], "Marathon in April", "Achilles tightness"),
+    ("Laura", "Fischer", "active", ["Online", "Strength"], "Strong and pain-free at 45", ""),
+    ("Marco", "Ricci", "active", ["In person"], "Get back in shape after injury", "Knee (MCL)"),
+    ("Nadia", "Haddad", "active", ["Online", "Nutrition"], "Lose 5 kg, keep the muscle", ""),
+    ("Owen", "Price", "active", ["Strength"], "Ten strict pull-ups", ""),
+    ("Paula", "Novak", "active", ["Online", "Mobility"], "Hike the Tour du Mont Blanc", ""),
+    ("Quentin", "Roux", "active", ["In person"], "Play five-a-side without cramps", ""),
+    ("Rosa", "Jiménez", "active", ["Online"], "Consistency: four workouts a week", ""),
+    ("Stefan", "Horvat", "active", ["Strength"], "Overhead press 70 kg", "Shoulder impingement"),
+    ("Tara", "Quinn", "active", ["Online", "Running"], "Parkrun PB", ""),
+    ("Umar", "Sheikh", "active", ["In person", "Nutrition"], "Lose 12 kg by the wedding", ""),
+    ("Vera", "Sokolova", "active", ["Online", "Strength"], "First powerlifting meet", ""),
+    ("Will", "Turner", "onboarding", ["In person"], "Build a habit", ""),
+    ("Xenia", "Papadopoulou", "onboarding", ["Online"], "Postnatal core and strength", ""),
+    ("Yara", "Saleh", "onboarding", ["Online", "Nutrition"], "Healthier eating", ""),
+    ("Zane", "Murphy", "paused", ["In person"], "Rugby off-season strength", ""),
+    ("Alice", "Dupont", "paused", ["Online"], "Stay active while travelling", ""),
+    ("Bruno", "Keller", "lead", [], "Get fit at 60", "Hip replacement (2024)"),
+    ("Carla", "Mendez", "lead", [], "Run my first 5k", ""),
+    ("Dev", "Patel", "archived", ["Online"], "Summer shred", ""),
+]
+
+
 NOTES = [
     "First session done: good movement, needs work on hip hinge.",
     "Prefers early mornings (6:30). Travels the last week of each month.",
@@ -522,3 +559,102 @@ def forms_demo_seed(*, owner: User, coach: User, client: Client, leads: list[Cli
             reply_seen_at=reply_at,
             reply_mailed_at=reply_at,
         )
+
+
+# --- the fuller roster ------------------------------------------------------------------
+
+
+def roster_email(first: str, last: str) -> str:
+    return normalise(f"{first}.{last}").replace(" ", "") + "@example.com"
+
+
+@transaction.atomic
+def clients_demo_roster_seed(*, coaches: list[User], owner: User) -> list[Client]:
+    """Add the roster's thirty clients once (the first one's e-mail marks it) with their
+    last three weekly check-ins, the newest of a few still to review. Returns the
+    roster's active clients (for the programs they follow), or [] when already there."""
+    if Client.objects.filter(email=roster_email(*ROSTER[0][:2])).exists():
+        return []
+    rng = random.Random(2027)
+    now = timezone.now()
+    tags = {t.name: t for t in Tag.objects.all()}
+    active = []
+    for index, (first, last, status, tag_names, goals, injuries) in enumerate(ROSTER):
+        joined = now - dt.timedelta(days=rng.randrange(30, 500))
+        client = Client.objects.create(
+            first_name=first,
+            last_name=last,
+            email=roster_email(first, last),
+            phone=_phone(rng),
+            goals=goals,
+            injuries=injuries,
+            experience_level=rng.choice(["beginner", "intermediate", "advanced"]),
+            source=rng.choice(["referral", "website", "social", "walk_in"]),
+            status=status,
+            status_changed_at=joined + dt.timedelta(days=5),
+            created_at=joined,
+            primary_coach=coaches[index % len(coaches)],
+            last_activity_at=(
+                None
+                if status in ("lead", "archived")
+                else now - dt.timedelta(hours=rng.randrange(2, 24 * 45))
+            ),
+        )
+        client.tags.set(
+            [tags.get(name) or Tag.objects.get_or_create(name=name)[0] for name in tag_names]
+        )
+        ClientStatusChange.objects.create(
+            client=client, from_status="", to_status=status, changed_at=joined
+        )
+        if status == Client.Status.ACTIVE:
+            active.append(client)
+    _roster_checkins(clients=active, coach=coaches[0], rng=rng)
+    return active
+
+
+def _roster_checkins(*, clients: list[Client], coach: User, rng: random.Random) -> None:
+    """The last three weekly check-ins of most of ``clients``; every fourth client's
+    newest one waits for the coach."""
+    plan = CheckInPlan.objects.select_related("questionnaire").first()
+    if plan is None:
+        return
+    version = questionnaire_current_version(questionnaire=plan.questionnaire)
+    today = timezone.localdate()
+    latest = plan.starts_on + dt.timedelta(
+        days=plan.period_days * max(0, ((today - plan.starts_on).days // plan.period_days) - 1)
+    )
+    rows = []
+    for index, client in enumerate(clients):
+        if index % 7 == 6:  # a few never answer
+            continue
+        for weeks_back in range(3):
+            period = latest - dt.timedelta(days=plan.period_days * weeks_back)
+            sent = timezone.make_aware(
+                dt.datetime.combine(period + dt.timedelta(days=6), dt.time(rng.randrange(7, 22)))
+            )
+            waiting = weeks_back == 0 and index % 4 == 0
+            reply_at = None if waiting else sent + dt.timedelta(hours=rng.randrange(2, 30))
+            rows.append(
+                Response(
+                    version=version,
+                    client=client,
+                    period_start=period,
+                    answers={
+                        "energy": rng.randrange(4, 10),
+                        "sleep": rng.randrange(4, 9),
+                        "adherence": rng.choice(["All of them", "Most of them", "Some of them"]),
+                        "wins": rng.choice(["Hit every session", "Slept better", "New PR"]),
+                        "struggles": rng.choice(["", "Busy week at work", "Sore knees"]),
+                    },
+                    status="submitted",
+                    started_at=sent,
+                    submitted_at=sent,
+                    reviewed_at=reply_at,
+                    reviewed_by=None if waiting else coach,
+                    coach_comment="" if waiting else "Thanks: good week. Keep it going.",
+                    replied_at=reply_at,
+                    reply_seen_at=reply_at,
+                    reply_mailed_at=reply_at,
+                )
+            )
+    Response.objects.bulk_create(rows)

@@ -14,14 +14,15 @@ from .services.records import client_room_check
 
 
 class ClientActionForm(ActionForm):
-    """The bulk-action bar: what to apply to the selected clients."""
+    """The bulk-action bar: what to apply to the selected clients (labelled as what they
+    do, so they do not read as the list's filters)."""
 
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", "—"), *Client.Status.choices]
+        label=_("Set status to"), required=False, choices=[("", "—"), *Client.Status.choices]
     )
-    tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
+    tag = forms.CharField(label=_("Add the tag"), required=False, max_length=40)
     coach = forms.ModelChoiceField(
-        label=_("Coach"), required=False, queryset=User.objects.none(), empty_label="—"
+        label=_("Move to coach"), required=False, queryset=User.objects.none(), empty_label="—"
     )
 
     def __init__(self, *args, **kwargs):

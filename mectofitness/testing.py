@@ -1,6 +1,7 @@
 """Helpers for the test suite (imported by tests, never by the app)."""
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from whitenoise.base import WhiteNoise
 
 
 def cache_clear(cache=None) -> int:
@@ -43,8 +44,6 @@ def whitenoise_scan_once() -> None:
     Here the folder is read once per test process and each new middleware gets the same
     table of files, as a server's one middleware has. What the table holds depends on
     the folder and the WhiteNoise settings read into the middleware: the key."""
-    from whitenoise.base import WhiteNoise
-
     scan = WhiteNoise.update_files_dictionary
 
     def update_files_dictionary(self, root, prefix):

@@ -14,7 +14,15 @@ from accounts.models import User
 from clients.models import Client
 from programs.catalog.models import Measurement
 
-from .models import Food, PersonalRecord, Prescription, Program, ScheduledWorkout, WorkoutLog
+from .models import (
+    Food,
+    PersonalRecord,
+    Prescription,
+    Program,
+    ScheduledWorkout,
+    SetLog,
+    WorkoutLog,
+)
 from .services.assignment import assignment_create
 from .services.food_log import food_log_add
 from .services.foods import foods_ensure_starter
@@ -24,6 +32,7 @@ from .services.habits import habit_assign, habit_check
 from .services.logging import SetInput, workout_sync
 from .services.meal_plans import meal_add, meal_item_add, meal_plan_copy, meal_plan_create
 from .services.nutrition_targets import nutrition_target_set
+from .services.records import records_refresh
 from .values import exercise_ref
 
 
@@ -301,3 +310,133 @@ def _habits(*, client: Client, coach: User) -> None:
             habit_check(habit=water, on=on, by=client.user, today=on)
         if on.weekday() in sleep.weekdays and rng.random() < 0.6:
             habit_check(habit=sleep, on=on, by=client.user, today=on)
+
+
+# --- the fuller roster ------------------------------------------------------------------
+
+# (name, goal, level, days a week, minutes, weekdays)
+ROSTER_PROGRAMS = [
+    ("Muscle builder · 3 days", "hypertrophy", "intermediate", 3, 60, [0, 2, 4]),
+    ("Lean and fit · 3 days", "fat_loss", "beginner", 3, 45, [0, 2, 4]),
+]
+# how many of their scheduled workouts each client does, in turn: most train, a few
+# slip, one has stopped (Today's "missed workouts" and "gone quiet")
+ADHERENCE = (1.0, 0.9, 0.75, 1.0, 0.5, 0.9, 0.0, 0.8)
+
+
+@transaction.atomic
+def training_demo_roster_seed(*, clients: list[Client], coach: User, owner: User) -> int:
+    """Programs for the roster's active ``clients`` (two more generated templates and
+    Chloe's, each client on one, started one to four weeks ago) and the workouts they
+    logged since, each client as diligent as ``ADHERENCE`` says. Returns the workouts
+    logged. Run once, with the roster (``clients.demo.clients_demo_roster_seed``)."""
+    if not clients:
+        return 0
+    templates = list(Program.objects.filter(is_template=True, client__isnull=True)[:1])
+    for name, goal, level, days, minutes, _weekdays in ROSTER_PROGRAMS:
+        intake = intake_build(
+            goal=goal, level=level, days_per_week=days, minutes=minutes, equipment=GYM
+        )
+        templates.append(program_generate(intake=intake, by=owner, name=name).program)
+    weekdays = [[0, 1, 3, 4]] * (len(templates) - len(ROSTER_PROGRAMS))
+    weekdays += [w for *_rest, w in ROSTER_PROGRAMS]
+    today = timezone.localdate()
+    groups: dict[tuple[int, int], list[Client]] = {}
+    for index, client in enumerate(clients):
+        weeks_ago = 1 + index % 4
+        groups.setdefault((index % len(templates), weeks_ago), []).append(client)
+    rng = random.Random(4)
+    logged = 0
+    for (which, weeks_ago), members in sorted(groups.items()):
+        start = today - dt.timedelta(days=7 * weeks_ago - 1)
+        for assignment in assignment_create(
+            program=templates[which],
+            clients=members,
+            start_date=start,
+            weekdays=weekdays[which],
+            by=coach if which else owner,
+        ):
+            index = clients.index(next(c for c in members if c.pk == assignment.client_id))
+            logged += _roster_follow(
+                assignment=assignment, adherence=ADHERENCE[index % len(ADHERENCE)], rng=rng
+            )
+    return logged
+
+
+def _roster_follow(*, assignment, adherence: float, rng: random.Random) -> int:
+    """The assignment's past workouts the client did, each prescription's sets at its
+    starting load (the demo's loads) and reps: history, so written in bulk as the sync
+    stores a finished workout (the workout, its sets, its scheduled workout done; two
+    hundred syncs took half a minute), the records then derived once by the records
+    service and counted as seen. Returns the workouts logged."""
+    client = assignment.client
+    today = timezone.localdate()
+    past = list(
+        ScheduledWorkout.objects.filter(assignment=assignment, date__lt=today)
+        .select_related("day")
+        .order_by("date")
+    )
+    by_day: dict[int, list[Prescription]] = {}
+    for prescription in (
+        Prescription.objects.filter(block__day__in={s.day_id for s in past})
+        .select_related("block", "catalog_exercise", "exercise")
+        .order_by("block__position", "position")
+    ):
+        by_day.setdefault(prescription.block.day_id, []).append(prescription)
+    logs, sets, done = [], [], []
+    for scheduled in past:
+        if rng.random() >= adherence:
+            continue
+        started = timezone.make_aware(
+            dt.datetime.combine(scheduled.date, dt.time(rng.choice((6, 7, 12, 17, 18))))
+        )
+        log = WorkoutLog(
+            client=client,
+            scheduled=scheduled,
+            name=scheduled.day.name[:120],
+            started_at=started,
+            finished_at=started + dt.timedelta(minutes=rng.randrange(40, 70)),
+            rating=rng.choice((3, 4, 4, 5)),
+        )
+        logs.append(log)
+        done.append(scheduled.pk)
+        for prescription in by_day.get(scheduled.day_id, []):
+            exercise = prescription.catalog_exercise or prescription.exercise
+            measured = exercise.measurement
+            load = demo_starting_load(exercise.name, (exercise.equipment or ["body only"])[0])
+            reps, seconds, metres = prescription.reps_max or prescription.reps_min or 8, None, None
+            if measured in (Measurement.TIME, Measurement.TIME_DISTANCE):
+                seconds, reps, load = prescription.duration_seconds or 45, None, None
+            if measured in (Measurement.DISTANCE, Measurement.TIME_DISTANCE):
+                metres, reps, load = prescription.distance_m or 400, None, None
+            if measured == Measurement.REPS:
+                load = None
+            for number in range(1, prescription.sets + 1):
+                sets.append(
+                    SetLog(
+                        workout=log,
+                        prescription=prescription,
+                        catalog_exercise_id=prescription.catalog_exercise_id,
+                        exercise_id=prescription.exercise_id,
+                        set_number=number,
+                        reps=reps,
+                        load_kg=load,
+                        duration_seconds=seconds,
+                        distance_m=metres,
+                        rpe=Decimal(rng.choice(("7", "7.5", "8", "8.5"))),
+                        logged_at=started + dt.timedelta(minutes=3 * (len(sets) % 20)),
+                    )
+                )
+    WorkoutLog.objects.bulk_create(logs)
+    SetLog.objects.bulk_create(sets)
+    ScheduledWorkout.objects.filter(pk__in=done).update(
+        status=ScheduledWorkout.Status.DONE, updated_at=timezone.now()
+    )
+    records_refresh(client=client, exercises={(s.catalog_exercise_id, s.exercise_id) for s in sets})
+    # the first workout's lifts are "records" only because nothing came before: seen
+    PersonalRecord.objects.filter(client=client).update(is_seen=True)
+    if logs:  # last active when they last trained
+        Client.objects.filter(pk=client.pk).update(
+            last_activity_at=logs[-1].finished_at + dt.timedelta(minutes=5)
+        )
+    return len(logs)

@@ -26,6 +26,7 @@ TIME = Measurement.TIME.value
 DISTANCE = Measurement.DISTANCE.value
 TIME_DISTANCE = Measurement.TIME_DISTANCE.value
 
+KINDS = frozenset(Measurement.values)  # (the enum builds that list on every read)
 HAS_LOAD = {REPS_LOAD}
 HAS_REPS = {REPS_LOAD, REPS}
 HAS_TIME = {TIME, TIME_DISTANCE}
@@ -34,7 +35,7 @@ HAS_DISTANCE = {DISTANCE, TIME_DISTANCE}
 
 def columns(kind: str) -> list[str]:
     """The values a set of this kind records, in the logger's column order."""
-    kind = kind if kind in Measurement.values else REPS_LOAD
+    kind = kind if kind in KINDS else REPS_LOAD
     return {
         REPS_LOAD: ["reps", "load_kg"],
         REPS: ["reps"],
@@ -113,14 +114,14 @@ def kind_of(obj, kind: str | None = None) -> str:
     """The measurement kind for a prescription or a logged set: ``kind`` when given,
     else its exercise's (``catalog_exercise`` or ``exercise``, if loaded), else what
     its filled values suggest."""
-    if kind in Measurement.values:
+    if kind in KINDS:
         return kind
     state = getattr(obj, "_state", None)
     for name in ("catalog_exercise", "exercise"):
         if state is not None and name not in state.fields_cache:
             continue  # not loaded: never a query from here
         found = getattr(getattr(obj, name, None), "measurement", None)
-        if found in Measurement.values:
+        if found in KINDS:
             return found
     duration = getattr(obj, "duration_seconds", None)
     distance = getattr(obj, "distance_m", None)

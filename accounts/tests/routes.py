@@ -194,7 +194,8 @@ def world_build(business, other_business) -> World:
     today = timezone.localdate()
     squat = catalog_exercise("Test Back Squat", equipment=["barbell"])
     with tenant_context(business):
-        owner = User.objects.get(email="owner@acme.test")
+        # the business's owner (the session's businesses: owner@<slug>.test)
+        owner = User.objects.get(email=f"owner@{business.slug}.test")
         coach = person_create(email="coach@acme.test", role="coach", first_name="Cora")
         other_coach = person_create(email="coach2@acme.test", role="coach", first_name="Otto")
         client_user = person_create(email="cli@acme.test", role="client", first_name="Cleo")

@@ -1,6 +1,7 @@
 """Platform staff's admin (public domain): plans, and Stripe's webhook deliveries
 with their failures and a reprocess action."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,16 @@ from djstripe.models import WebhookEventTrigger
 
 from .models import Plan
 from .services import plan_save, plans_delete, trigger_reprocess
+
+
+class PlanOrderForm(forms.ModelForm):
+    """A row of the plan list, whose order box is named by its plan: a column header is
+    not a label, and a screen reader announced a bare spin box (axe: label)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name = _("Order of %(plan)s") % {"plan": self.instance.name}
+        self.fields["order"].widget.attrs["aria-label"] = name
 
 
 @admin.register(Plan)
@@ -27,6 +38,9 @@ class PlanAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     raw_id_fields = ["product"]
     search_fields = ["name", "key"]
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=PlanOrderForm, **kwargs)
 
     def save_model(self, request, obj, form, change):
         plan_save(plan=obj)

@@ -11,9 +11,9 @@ from django.db.models.expressions import OrderBy
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation
@@ -178,25 +178,44 @@ def _figure_order(name: str) -> OrderBy:
     return F(name).asc(nulls_last=True)
 
 
-def _cell(label, content):
-    """A cell's content led by its column's name, which only a phone shows (the table
-    becomes cards there: static/css/backoffice-clients.css)."""
-    return format_html('<span class="mf-cl-label">{}</span>{}', capfirst(label), content)
+# the markup of a column's words, per language: each of a page's 50 rows repeats them
+# (translating and escaping them again each time was a good part of a row's cost)
+_words_markup: dict[tuple[str, str | None, str], str] = {}
 
 
-def _none(meaning) -> str:
-    """The "—" of an empty figure, read out as what it means."""
-    return format_html(
+def _once(kind: str, message: str, markup: str) -> str:
+    key = (kind, get_language(), message)
+    if key not in _words_markup:
+        _words_markup[key] = format_html(
+            markup, capfirst(gettext(message)) if kind == "label" else gettext(message)
+        )
+    return _words_markup[key]
+
+
+def _cell(label: str, content) -> str:
+    """A cell's content led by its column's name (``label``, marked ``gettext_noop``),
+    which only a phone shows (the table becomes cards there:
+    static/css/backoffice-clients.css)."""
+    return _once("label", label, '<span class="mf-cl-label">{}</span>') + conditional_escape(
+        content
+    )
+
+
+def _none(meaning: str) -> str:
+    """The "—" of an empty figure, read out as what it means (``meaning``, marked
+    ``gettext_noop``)."""
+    return _once(
+        "none",
+        meaning,
         '<span class="mf-cl-none" aria-hidden="true">—</span>'
         '<span class="visually-hidden">{}</span>',
-        meaning,
     )
 
 
 def _ago(when) -> str:
     """``when`` as people say it ("yesterday", "3 days ago"), with the date on hover."""
     if when is None:
-        return _none(gettext("never"))
+        return _none(gettext_noop("never"))
     day = client_list_date(when=when)
     days = max(0, (client_list_today() - day).days)
     if days == 0:
@@ -396,24 +415,24 @@ class ClientAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, obj):
         return _cell(
-            gettext("status"),
+            gettext_noop("status"),
             format_html(
                 '<span class="mf-status mf-status--{}">{}</span>',
                 obj.status,
-                obj.get_status_display(),
+                Client.Status(obj.status).label,
             ),
         )
 
     @admin.display(description=_("primary coach"), ordering="primary_coach__first_name")
     def coach_display(self, obj):
         coach = obj.primary_coach
-        shown = (coach.get_full_name() or coach.email) if coach else _none(gettext("no coach"))
-        return _cell(gettext("primary coach"), shown)
+        shown = (coach.get_full_name() or coach.email) if coach else _none(gettext_noop("no coach"))
+        return _cell(gettext_noop("primary coach"), shown)
 
     @admin.display(description=_("program"), ordering=_figure_order("current_program"))
     def program_display(self, obj):
         name = getattr(obj, "current_program", None)
-        return _cell(gettext("program"), name or _none(gettext("no active program")))
+        return _cell(gettext_noop("program"), name or _none(gettext_noop("no active program")))
 
     @admin.display(description=_("compliance"), ordering=_figure_order("compliance_ratio"))
     def compliance_display(self, obj):
@@ -421,12 +440,13 @@ class ClientAdmin(admin.ModelAdmin):
         due = getattr(obj, "compliance_due", 0) or 0
         if not due:
             return _cell(
-                gettext("compliance"), _none(gettext("nothing scheduled in the last 4 weeks"))
+                gettext_noop("compliance"),
+                _none(gettext_noop("nothing scheduled in the last 4 weeks")),
             )
         percent = round(100 * done / due)
         level = "low" if percent < 50 else "mid" if percent < 80 else "high"
         return _cell(
-            gettext("compliance"),
+            gettext_noop("compliance"),
             format_html(
                 '<span class="mf-compliance mf-compliance--{}">'
                 '<meter min="0" max="100" value="{}" aria-hidden="true"></meter>'
@@ -441,17 +461,18 @@ class ClientAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("last workout"), ordering=_figure_order("last_workout_at"))
     def last_workout_display(self, obj):
-        return _cell(gettext("last workout"), _ago(getattr(obj, "last_workout_at", None)))
+        return _cell(gettext_noop("last workout"), _ago(getattr(obj, "last_workout_at", None)))
 
     @admin.display(description=_("last check-in"), ordering=_figure_order("last_checkin_at"))
     def last_checkin_display(self, obj):
-        return _cell(gettext("last check-in"), _ago(getattr(obj, "last_checkin_at", None)))
+        return _cell(gettext_noop("last check-in"), _ago(getattr(obj, "last_checkin_at", None)))
 
     @admin.display(description=_("sessions left"), ordering=_figure_order("sessions_left"))
     def sessions_left_display(self, obj):
         left = getattr(obj, "sessions_left", None)
         return _cell(
-            gettext("sessions left"), _none(gettext("no session pack")) if left is None else left
+            gettext_noop("sessions left"),
+            _none(gettext_noop("no session pack")) if left is None else left,
         )
 
     # --- bulk actions --------------------------------------------------------------
@@ -499,8 +520,12 @@ class ClientAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         client = (
-            self.get_queryset(request).filter(pk=object_id).first() if object_id.isdigit() else None
+            self.get_queryset(request).select_related("user").filter(pk=object_id).first()
+            if object_id.isdigit()
+            else None
         )
+        if request.method == "GET":
+            request.client_page_record = client  # the form shows the same row: get_object
         extra = dict(extra_context or {})
         if client is not None:
             extra.update(
@@ -510,6 +535,14 @@ class ClientAdmin(admin.ModelAdmin):
                 **client_page_extras(client=client),
             )
         return super().change_view(request, object_id, form_url, extra)
+
+    def get_object(self, request, object_id, from_field=None):
+        """The row ``change_view`` read for the page (with its tags and login) on a GET,
+        not read again; a POST's form gets its own (it changes it while validating)."""
+        client = getattr(request, "client_page_record", None)
+        if client is not None and from_field is None and str(client.pk) == str(object_id):
+            return client
+        return super().get_object(request, object_id, from_field)
 
 
 class TagAdmin(admin.ModelAdmin):

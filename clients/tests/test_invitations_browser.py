@@ -88,6 +88,8 @@ def test_the_owner_invites_resends_and_revokes_from_the_client_page(bea, live_si
     sign_in(coach_phone, live_site)
     coach_phone.goto(client_page)
     assert fits(coach_phone, 360)
+    # on a phone the profile's actions past Message and Book wait behind "More"
+    coach_phone.locator("summary", has_text="More").click()
     coach_phone.get_by_role("button", name="Invite to the portal").click()
     coach_phone.wait_for_url("**/profile/#portal")
     assert coach_phone.get_by_role("button", name="Resend invitation").is_visible()

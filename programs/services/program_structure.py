@@ -190,22 +190,20 @@ def _copy_days(source_week: ProgramWeek, target_week: ProgramWeek, start: int = 
         _copy_day(day, target_week, start + offset)
 
 
-def _copy_day(day: ProgramDay, week: ProgramWeek, position: int, name: str | None = None):
-    new_day = ProgramDay.objects.create(
-        week=week, position=position, name=name or day.name, note=day.note
+def _block_twin(block: Block, day: ProgramDay) -> Block:
+    return Block(
+        day=day,
+        position=block.position,
+        kind=block.kind,
+        rounds=block.rounds,
+        rest_after_seconds=block.rest_after_seconds,
+        note=block.note,
     )
-    blocks = list(day.blocks.all())
-    new_blocks = Block.objects.bulk_create(
-        Block(
-            day=new_day,
-            position=b.position,
-            kind=b.kind,
-            rounds=b.rounds,
-            rest_after_seconds=b.rest_after_seconds,
-            note=b.note,
-        )
-        for b in blocks
-    )
+
+
+def _prescription_twins(blocks: list[Block], new_blocks: list[Block]) -> list[Prescription]:
+    """Unsaved copies of the (prefetched) prescriptions of ``blocks``, each in the
+    matching one of ``new_blocks``."""
     rows = []
     for old, new in zip(blocks, new_blocks, strict=True):
         for p in old.prescriptions.all():
@@ -215,7 +213,16 @@ def _copy_day(day: ProgramDay, week: ProgramWeek, position: int, name: str | Non
             twin.block = new
             twin.progression = copy.deepcopy(p.progression)
             rows.append(twin)
-    Prescription.objects.bulk_create(rows)
+    return rows
+
+
+def _copy_day(day: ProgramDay, week: ProgramWeek, position: int, name: str | None = None):
+    new_day = ProgramDay.objects.create(
+        week=week, position=position, name=name or day.name, note=day.note
+    )
+    blocks = list(day.blocks.all())
+    new_blocks = Block.objects.bulk_create(_block_twin(b, new_day) for b in blocks)
+    Prescription.objects.bulk_create(_prescription_twins(blocks, new_blocks))
     return new_day
 
 
@@ -244,11 +251,28 @@ def program_clone(
     )
     _program_clean(twin)
     twin.save()
-    weeks = program.weeks.all().prefetch_related("days__blocks__prescriptions")
-    for week in weeks:
-        new_week = ProgramWeek.objects.create(program=twin, number=week.number, note=week.note)
-        for day in week.days.all():
-            _copy_day(day, new_week, day.position)
+    # the whole tree in four inserts whatever its size (assigning a program to twenty
+    # clients clones it twenty times)
+    weeks = list(program.weeks.all().prefetch_related("days__blocks__prescriptions"))
+    new_weeks = ProgramWeek.objects.bulk_create(
+        ProgramWeek(program=twin, number=week.number, note=week.note) for week in weeks
+    )
+    days = [
+        (day, new_week)
+        for week, new_week in zip(weeks, new_weeks, strict=True)
+        for day in week.days.all()
+    ]
+    new_days = ProgramDay.objects.bulk_create(
+        ProgramDay(week=new_week, position=day.position, name=day.name, note=day.note)
+        for day, new_week in days
+    )
+    blocks, new_blocks = [], []
+    for (day, _week), new_day in zip(days, new_days, strict=True):
+        for block in day.blocks.all():
+            blocks.append(block)
+            new_blocks.append(_block_twin(block, new_day))
+    Block.objects.bulk_create(new_blocks)
+    Prescription.objects.bulk_create(_prescription_twins(blocks, new_blocks))
     return twin
 
 

@@ -228,13 +228,6 @@ def _exercise_q(key: ExerciseKey, prefix: str = "") -> Q:
     return Q(**{f"{prefix}exercise_id": exercise_id})
 
 
-def _exercise_of(key: ExerciseKey):
-    catalog_id, exercise_id = key
-    if catalog_id:
-        return CatalogExercise.objects.get(pk=catalog_id)
-    return Exercise.objects.get(pk=exercise_id)
-
-
 @dataclass
 class NewRecord:
     record: PersonalRecord
@@ -247,29 +240,39 @@ def records_refresh(*, client, exercises: Iterable[ExerciseKey]) -> list[NewReco
 
     Creates the missing rows (returned: these are the ones to celebrate), updates a
     session volume that grew, and deletes rows a late, earlier set made obsolete.
-    Two queries per exercise plus one per change; reads every working set the client
-    logged for the exercise (a few hundred rows a year)."""
-    created: list[NewRecord] = []
-    for key in set(exercises):
-        sets = list(
-            SetLog.objects.filter(_exercise_q(key), workout__client=client)
-            .select_related("workout", "catalog_exercise", "exercise")
-            .only(
-                "id",
-                "client_uuid",
-                "logged_at",
-                "reps",
-                "load_kg",
-                "is_warmup",
-                "duration_seconds",
-                "distance_m",
-                "workout__id",
-                "workout__client_uuid",
-                "workout__started_at",
-                "catalog_exercise__measurement",
-                "exercise__measurement",
-            )
+    Five queries for any number of exercises plus one per change; reads every working
+    set the client logged for them (a few hundred rows a year each)."""
+    keys = list(set(exercises))
+    if not keys:
+        return []
+    matching = Q(pk__in=[])
+    for key in keys:
+        matching |= _exercise_q(key)
+    sets_of = _by_exercise(
+        SetLog.objects.filter(matching, workout__client=client)
+        .select_related("workout", "catalog_exercise", "exercise")
+        .only(
+            "id",
+            "client_uuid",
+            "logged_at",
+            "reps",
+            "load_kg",
+            "is_warmup",
+            "duration_seconds",
+            "distance_m",
+            "workout__id",
+            "workout__client_uuid",
+            "workout__started_at",
+            "catalog_exercise__measurement",
+            "exercise__measurement",
         )
+    )
+    records_of = _by_exercise(
+        PersonalRecord.objects.filter(matching, client=client).select_related("set_log", "workout")
+    )
+    new: list[tuple[ExerciseKey, list[PersonalRecord], list[Expected]]] = []
+    for key in keys:
+        sets = _of_exercise(sets_of, key)
         by_uuid = {str(s.client_uuid): s for s in sets}
         workouts = {str(s.workout.client_uuid): s.workout for s in sets}
         facts = [
@@ -290,12 +293,7 @@ def records_refresh(*, client, exercises: Iterable[ExerciseKey]) -> list[NewReco
         if sets:
             measurement = (sets[0].catalog_exercise or sets[0].exercise).measurement
         wanted = {e.identity: e for e in records_expected(facts, measurement)}
-        existing = list(
-            PersonalRecord.objects.filter(_exercise_q(key), client=client).select_related(
-                "set_log", "workout"
-            )
-        )
-        for record in existing:
+        for record in _of_exercise(records_of, key):
             identity = (
                 record.kind,
                 record.reps,
@@ -313,7 +311,6 @@ def records_refresh(*, client, exercises: Iterable[ExerciseKey]) -> list[NewReco
         catalog_id, exercise_id = key
         if not wanted:
             continue
-        exercise = _exercise_of(key)
         rows = [
             PersonalRecord(
                 client=client,
@@ -329,14 +326,39 @@ def records_refresh(*, client, exercises: Iterable[ExerciseKey]) -> list[NewReco
             )
             for expected in wanted.values()
         ]
-        PersonalRecord.objects.bulk_create(rows)
-        for record, expected in zip(rows, wanted.values(), strict=True):
+        new.append((key, rows, list(wanted.values())))
+    if not new:
+        return []
+    PersonalRecord.objects.bulk_create(row for _key, rows, _e in new for row in rows)
+    catalog = CatalogExercise.objects.in_bulk([key[0] for key, _r, _e in new if key[0]])
+    own = Exercise.objects.in_bulk([key[1] for key, _r, _e in new if not key[0]])
+    created: list[NewRecord] = []
+    for (catalog_id, exercise_id), rows, expected_rows in new:
+        for record, expected in zip(rows, expected_rows, strict=True):
             if catalog_id:
-                record.catalog_exercise = exercise
+                record.catalog_exercise = catalog[catalog_id]
             else:
-                record.exercise = exercise
+                record.exercise = own[exercise_id]
             created.append(NewRecord(record=record, previous=expected.previous))
     return created
+
+
+def _by_exercise(rows) -> dict[tuple[str, int], list]:
+    """``rows`` (sets or records) by their exercise, as ``_exercise_q`` matches them."""
+    found: dict[tuple[str, int], list] = defaultdict(list)
+    for row in rows:
+        if row.catalog_exercise_id is not None:
+            found["catalog", row.catalog_exercise_id].append(row)
+        if row.exercise_id is not None:
+            found["own", row.exercise_id].append(row)
+    return found
+
+
+def _of_exercise(found: dict[tuple[str, int], list], key: ExerciseKey) -> list:
+    catalog_id, exercise_id = key
+    if catalog_id is not None:
+        return found.get(("catalog", catalog_id), [])
+    return found.get(("own", exercise_id), [])
 
 
 def record_mark_seen(*, client, record_ids: Iterable[int]) -> int:

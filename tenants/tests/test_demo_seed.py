@@ -1,6 +1,7 @@
-"""The demo business a newcomer meets in `make run` must look like a real client's month:
-loads that differ by exercise and climb sensibly, personal records that are rare, and
-no e-mail sent to anyone while it is provisioned."""
+"""The demo business a newcomer meets in `make run` must look like a real client's month
+(the demo client's): loads that differ by exercise and climb sensibly, personal records
+that are rare; and a busy coach's roster around her (programs, workouts, check-ins);
+and no e-mail sent to anyone while it is provisioned."""
 
 import datetime as dt
 from collections import Counter, defaultdict
@@ -9,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db.models import Count
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -27,22 +29,28 @@ def demo(db, monkeypatch, django_capture_on_commit_callbacks):
     return Business.objects.get(slug="demo")
 
 
+CHLOE = "client@demo.mectofitness.dev"
+
+
 def _logged(demo):
     from programs.models import SetLog
 
     with tenant_context(demo):
         return list(
-            SetLog.objects.filter(is_warmup=False, load_kg__isnull=False)
+            SetLog.objects.filter(
+                workout__client__user__email=CHLOE, is_warmup=False, load_kg__isnull=False
+            )
             .select_related("workout", "catalog_exercise", "exercise")
             .order_by("workout__started_at", "set_number")
         )
 
 
 def test_the_demo_month_reads_like_a_real_clients(demo):
-    """One provisioning (it takes a while), three checks."""
+    """One provisioning (it takes a while), four checks."""
     assert [m.subject for m in mail.outbox] == [], "provisioning the demo mails nobody"
     _loads_differ_by_exercise_and_never_go_down(demo)
     _records_are_rare(demo)
+    _the_coach_has_a_busy_roster(demo)
 
 
 def _loads_differ_by_exercise_and_never_go_down(demo):
@@ -83,14 +91,14 @@ def _records_are_rare(demo):
     from programs.models import PersonalRecord, WorkoutLog
 
     with tenant_context(demo):
-        workouts = WorkoutLog.objects.count()
-        assert workouts >= 12
-        per_workout = Counter(PersonalRecord.objects.values_list("workout_id", flat=True))
-        lifts = set(
-            PersonalRecord.objects.values_list("workout_id", "catalog_exercise_id", "exercise_id")
-        )
+        workouts = WorkoutLog.objects.filter(client__user__email=CHLOE)
+        assert workouts.count() >= 12
+        records = PersonalRecord.objects.filter(client__user__email=CHLOE)
+        per_workout = Counter(records.values_list("workout_id", flat=True))
+        lifts = set(records.values_list("workout_id", "catalog_exercise_id", "exercise_id"))
         exercises_per_workout = Counter(workout for workout, _c, _e in lifts)
-        latest = WorkoutLog.objects.order_by("-started_at").first()
+        latest = workouts.order_by("-started_at").first()
+        # nobody else has news: the roster's records were seen
         unseen = set(
             PersonalRecord.objects.filter(is_seen=False).values_list("workout_id", flat=True)
         )
@@ -99,6 +107,31 @@ def _records_are_rare(demo):
     assert max(exercises_per_workout.values()) == 1, exercises_per_workout
     assert sum(per_workout.values()) <= 18
     assert unseen == {latest.pk}
+
+
+def _the_coach_has_a_busy_roster(demo):
+    from clients.models import Client, Response
+    from programs.models import ProgramAssignment, ScheduledWorkout, WorkoutLog
+
+    with tenant_context(demo):
+        assert 40 <= Client.objects.count() <= 60
+        following = ProgramAssignment.objects.filter(status="active")
+        assert following.values("client").distinct().count() >= 20
+        trained = WorkoutLog.objects.values("client").distinct().count()
+        assert trained >= 15
+        # some train every time, some slip: compliance differs from client to client
+        past = ScheduledWorkout.objects.filter(date__lt=NOW.date())
+        done = {
+            row["client"]: row["n"]
+            for row in past.filter(status="done").values("client").annotate(n=Count("pk"))
+        }
+        due = {row["client"]: row["n"] for row in past.values("client").annotate(n=Count("pk"))}
+        rates = {round(done.get(client, 0) / n, 1) for client, n in due.items()}
+        assert len(rates) >= 4, rates
+        waiting = Response.objects.filter(
+            period_start__isnull=False, status="submitted", reviewed_at__isnull=True
+        )
+        assert waiting.values("client").distinct().count() >= 4
 
 
 def test_the_demo_calendar_has_a_month_of_sessions_a_class_with_a_waitlist_and_a_used_pack(demo):

@@ -4,16 +4,17 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from accounts.roles import CLIENT, COACH
 from billing.demo import billing_demo_seed
-from clients.demo import clients_demo_seed
+from clients.demo import clients_demo_roster_seed, clients_demo_seed
 from clients.models import Client
 from mectofitness.core.context_processors import business_url, public_url
 from messaging.demo import messaging_demo_seed
-from programs.demo import training_demo_seed
+from programs.demo import training_demo_roster_seed, training_demo_seed
 from scheduling.demo import scheduling_demo_seed
 from tenants.models import Business
 from tenants.services import business_provision
@@ -71,6 +72,11 @@ class Command(BaseCommand):
             chloe = Client.objects.filter(user=client_user).first()
             if chloe is not None:
                 training_demo_seed(client=chloe, coach=coach, owner=owner)
+            # a busy coach's roster: thirty more clients, on programs, logging workouts
+            # and sending check-ins (added once, also to a demo made before it)
+            with transaction.atomic():
+                roster = clients_demo_roster_seed(coaches=[coach, owner], owner=owner)
+                training_demo_roster_seed(clients=roster, coach=coach, owner=owner)
 
             payers = list(Client.objects.filter(status=Client.Status.ACTIVE).order_by("pk")[:4])
             billing_demo_seed(owner=owner, clients=payers)
