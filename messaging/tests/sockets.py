@@ -50,11 +50,13 @@ async def socket_open(
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, _code = await communicator.connect(timeout=3)
     if not connected:
-        # the server tells a refused socket's application that the client has gone, and
-        # it ends; left running, it was cancelled as the test's event loop closed, and a
-        # consumer cancelled mid-cleanup once held the run up forever (asyncio's
-        # _cancel_all_tasks waiting on it, the test thread waiting on the loop)
-        await communicator.disconnect(timeout=3)
+        # end a refused socket's application here, while the scenario's loop runs: told
+        # the client has gone, then cancelled if it has not ended in 0.2 s (a refused
+        # consumer still waits on the channel layer, and does not end sooner). Left
+        # running, it was cancelled as the test's event loop closed, and that once held
+        # the run up forever (asyncio's _cancel_all_tasks waiting on channels_redis'
+        # receive, the test thread waiting on the loop)
+        await communicator.disconnect(timeout=0.2)
     return communicator, connected
 
 
