@@ -107,7 +107,10 @@ def test_the_owner_moves_exercises_and_blocks_between_workouts(plans, live_site,
     assert rx_names(desk, "Upper A") == []
 
     # the keyboard way: move the Upper B block to Upper A with the "Move to" form, which
-    # waits behind the block's ⋯ button
+    # waits behind the block's ⋯ button; first the page's fetch after the drag must have
+    # landed (it redraws the forms: a choice made before it was lost, seen once in CI as
+    # a 400 "Choose where this goes.")
+    desk.wait_for_load_state("networkidle")
     upper_b = desk.locator(".pb-day").nth(2)
     upper_b.locator(".pb-block__menu > summary").first.click()
     block_form = upper_b.locator(".pb-block__menu .pb-moveto").first
