@@ -107,12 +107,23 @@ def test_the_owner_moves_exercises_and_blocks_between_workouts(plans, live_site,
     assert rx_names(desk, "Upper A") == []
 
     # the keyboard way: move the Upper B block to Upper A with the "Move to" form, which
-    # waits behind the block's ⋯ button; first the page's fetch after the drag must have
-    # landed (it redraws the forms: a choice made before it was lost, seen once in CI as
-    # a 400 "Choose where this goes.")
+    # waits behind the block's ⋯ button. The script fills the list when the menu opens,
+    # replacing the page's own options: a choice made before that is kept (it was lost,
+    # seen in CI as a 400 "Choose where this goes." when the choice beat the fill)
     desk.wait_for_load_state("networkidle")
     upper_b = desk.locator(".pb-day").nth(2)
-    upper_b.locator(".pb-block__menu > summary").first.click()
+    kept = desk.evaluate(
+        """() => {
+            const menu = document.querySelectorAll('.pb-day')[2].querySelector('.pb-block__menu');
+            const select = menu.querySelector('.pb-moveto select');
+            const choice = [...select.options].find((o) => o.value)?.value;
+            select.value = choice;
+            menu.open = true;
+            return new Promise((done) => setTimeout(
+                () => done([choice, select.value, select.dataset.filled || '']), 50));
+        }"""
+    )
+    assert kept[0] and kept[1] == kept[0] and kept[2] == "1", kept
     block_form = upper_b.locator(".pb-block__menu .pb-moveto").first
     block_form.locator("select").select_option(label="Week 1 · Upper A")
     with desk.expect_response("**/api/v1/program-blocks/*/move/") as moved:

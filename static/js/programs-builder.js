@@ -110,6 +110,15 @@
     });
   }
 
+  // The page's own options stay chosen when the full list replaces them: a choice made
+  // before the list was filled (a quick hand, a slow machine) is kept, not lost.
+  function refill(select, options) {
+    const chosen = select.value;
+    select.replaceChildren(...options);
+    if (chosen && [...select.options].some((o) => o.value === chosen)) select.value = chosen;
+    select.dataset.filled = "1";
+  }
+
   function fillMoves(select, rx) {
     const groups = [];
     builderData().weeks.forEach((week) => week.days.forEach((day) => {
@@ -123,8 +132,7 @@
       group.append(new Option("as a new block at the end", `day:${day.id}`));
       groups.push(group);
     }));
-    select.replaceChildren(new Option("Move to…", ""), ...groups);
-    select.dataset.filled = "1";
+    refill(select, [new Option("Move to…", ""), ...groups]);
   }
 
   function fillBlockMoves(select, block) {
@@ -132,8 +140,7 @@
     builderData().weeks.forEach((week) => week.days.forEach((day) => {
       if (day.id !== block.day) options.push(new Option(day.label, `day:${day.id}`));
     }));
-    select.replaceChildren(new Option("Move block to…", ""), ...options);
-    select.dataset.filled = "1";
+    refill(select, [new Option("Move block to…", ""), ...options]);
   }
 
   function openEditor(details) {
