@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mectofitness.core.admin_registry import register_in_backoffice
+from mectofitness.core.deletion import deleted_objects
 
 from .models import Invitation, User
 from .policies import is_owner, role_of
@@ -81,6 +82,9 @@ class UserAdmin(BaseUserAdmin):
             groups=form.cleaned_data.get("groups"),
             permissions=form.cleaned_data.get("user_permissions"),
         )
+
+    def get_deleted_objects(self, objs, request):
+        return deleted_objects(objs, request, self.admin_site)  # this schema's rows only
 
     def delete_model(self, request, obj):
         users_delete(users=[obj], by=request.user)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
 from mectofitness.core import quotas
+from mectofitness.core.deletion import delete_here
 from mectofitness.core.tasks import enqueue_on_commit
 
 from .events import client_invitation_creating, client_joined
@@ -313,7 +314,8 @@ def user_access_set(
 def users_delete(*, users: Iterable[User], by: User) -> int:
     """Delete people from the business; never its last active owner."""
     ids = [user.pk for user in users]
-    deleted, _per_model = User.objects.filter(pk__in=ids).delete()
+    # only what this schema holds: platform staff are pointed at by no business's rows
+    deleted, _per_model = delete_here(User.objects.filter(pk__in=ids))
     if _owner_missing():
         raise PermissionDenied(_("The last owner cannot be deleted."))
     return deleted

@@ -2,9 +2,15 @@
 with their failures and a reprocess action."""
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from djstripe.admin.actions import CustomActionMixin
+from djstripe.admin.views import ConfirmCustomAction
 from djstripe.models import WebhookEventTrigger
 
 from .models import Plan
@@ -126,3 +132,42 @@ class WebhookEventTriggerAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(Q(valid=True) | Q(exception__gt=""))
+
+
+class KnownActionsOnly:
+    """dj-stripe's "custom action" page (``<model>/action/<action>/<model>/``) takes the
+    model and the action's handler from the address: an unknown model was a KeyError (a
+    server error) and the handler any attribute of the view. Here the page opens only for
+    its own model and for one of that admin's actions; any other address is not found
+    (after the sign-in, as every admin page). Opened without the list's POST (a reload,
+    a bookmark) it goes back to the list: the stock page failed to draw itself then."""
+
+    def get_urls(self):
+        urls = super().get_urls()
+        if urls[0].name != "djstripe_custom_action":  # CustomActionMixin puts it first
+            return urls
+        confirm = ConfirmCustomAction.as_view()
+
+        def action(request, action_name: str, model_name: str):
+            if model_name != self.model._meta.model_name:
+                raise Http404
+            if action_name not in self.get_actions(request):
+                raise Http404
+            if request.method != "POST":  # the list's action posts here; a reload lands there
+                return redirect(f"{self.admin_site.name}:djstripe_{model_name}_changelist")
+            return confirm(request, action_name=action_name, model_name=model_name)
+
+        page = path(
+            "action/<str:action_name>/<str:model_name>/",
+            self.admin_site.admin_view(action),
+            name=urls[0].name,
+        )
+        return [page, *urls[1:]]
+
+
+for _model in apps.get_app_config("djstripe").get_models():
+    if admin.site.is_registered(_model):
+        _stock = type(admin.site.get_model_admin(_model))
+        if issubclass(_stock, CustomActionMixin) and not issubclass(_stock, KnownActionsOnly):
+            admin.site.unregister(_model)
+            admin.site.register(_model, type(_stock.__name__, (KnownActionsOnly, _stock), {}))
