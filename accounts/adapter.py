@@ -69,6 +69,12 @@ class AccountAdapter(DefaultAccountAdapter):
                 code="too_many_login_attempts",
             ) from None
 
+    def login(self, request, user):
+        """Notes a person's first sign-in, before Django stamps ``last_login``: the
+        greeting then says "Welcome", not "Welcome back" (account/messages/logged_in.txt)."""
+        user.first_sign_in = user.last_login is None
+        super().login(request, user)
+
     def is_open_for_signup(self, request):
         """Clients join by invitation, unless the business opened sign-up.
         Nobody signs up on the public domain: trainers use the business sign-up."""

@@ -52,15 +52,20 @@ def test_signing_in_with_the_right_password_works(business):
 
 
 def test_signing_in_and_out_is_said_in_our_words_not_allauths(business):
+    with tenant_context(business):  # the owner has never signed in here
+        User.objects.filter(email="owner@acme.test").update(last_login=None)
     client = browser(business)
     sign_in(client, "owner@acme.test")
     page = client.get("/admin/").content.decode()
-    assert "Welcome back, Owner." in page
+    assert "Welcome, Owner." in page and "Welcome back" not in page  # the first time
     assert "Successfully signed in" not in page
     client.post("/accounts/logout/")
     page = client.get("/accounts/login/").content.decode()
     assert "You are signed out. See you next time." in page
     assert "You have signed out." not in page
+    sign_in(client, "owner@acme.test")
+    page = client.get("/admin/").content.decode()
+    assert "Welcome back, Owner." in page  # they have been here before
 
 
 def test_a_wrong_password_is_refused_with_a_message(business):
