@@ -537,10 +537,11 @@ def forms_demo_seed(*, owner: User, coach: User, client: Client, leads: list[Cli
         sent = timezone.make_aware(dt.datetime.combine(period + dt.timedelta(days=6), dt.time(19)))
         reviewed = week > 1
         reply_at = sent + dt.timedelta(hours=14) if reviewed else None
-        Response.objects.create(
+        _checkin_row(
             version=version,
             client=client,
-            period_start=period,
+            period=period,
+            sent=sent,
             answers={
                 "energy": rng.randrange(6, 10),
                 "sleep": rng.randrange(5, 9),
@@ -548,17 +549,33 @@ def forms_demo_seed(*, owner: User, coach: User, client: Client, leads: list[Cli
                 "wins": rng.choice(["Hit every session", "New squat PR", "Meal-prepped Sunday"]),
                 "struggles": rng.choice(["", "Late nights at work", "Sore hamstrings"]),
             },
-            status="submitted",
-            started_at=sent,
-            submitted_at=sent,
-            reviewed_at=reply_at,
-            reviewed_by=coach if reviewed else None,
-            coach_comment=replies[week % len(replies)] if reviewed else "",
-            # history: replies were read long ago (no badge, no e-mail)
-            replied_at=reply_at,
-            reply_seen_at=reply_at,
-            reply_mailed_at=reply_at,
-        )
+            reply_at=reply_at,
+            coach=coach,
+            comment=replies[week % len(replies)],
+        ).save(force_insert=True)
+
+
+def _checkin_row(
+    *, version, client: Client, period, sent, answers: dict, reply_at, coach: User, comment: str
+) -> Response:
+    """A submitted weekly check-in, unsaved: answered at ``sent`` and, unless
+    ``reply_at`` is None (still waiting for the coach), reviewed then with ``comment``; a
+    reply of the demo's past was read long ago (no badge, no e-mail)."""
+    return Response(
+        version=version,
+        client=client,
+        period_start=period,
+        answers=answers,
+        status="submitted",
+        started_at=sent,
+        submitted_at=sent,
+        reviewed_at=reply_at,
+        reviewed_by=coach if reply_at else None,
+        coach_comment=comment if reply_at else "",
+        replied_at=reply_at,
+        reply_seen_at=reply_at,
+        reply_mailed_at=reply_at,
+    )
 
 
 # --- the fuller roster ------------------------------------------------------------------
@@ -635,10 +652,11 @@ def _roster_checkins(*, clients: list[Client], coach: User, rng: random.Random) 
             waiting = weeks_back == 0 and index % 4 == 0
             reply_at = None if waiting else sent + dt.timedelta(hours=rng.randrange(2, 30))
             rows.append(
-                Response(
+                _checkin_row(
                     version=version,
                     client=client,
-                    period_start=period,
+                    period=period,
+                    sent=sent,
                     answers={
                         "energy": rng.randrange(4, 10),
                         "sleep": rng.randrange(4, 9),
@@ -646,15 +664,9 @@ def _roster_checkins(*, clients: list[Client], coach: User, rng: random.Random) 
                         "wins": rng.choice(["Hit every session", "Slept better", "New PR"]),
                         "struggles": rng.choice(["", "Busy week at work", "Sore knees"]),
                     },
-                    status="submitted",
-                    started_at=sent,
-                    submitted_at=sent,
-                    reviewed_at=reply_at,
-                    reviewed_by=None if waiting else coach,
-                    coach_comment="" if waiting else "Thanks: good week. Keep it going.",
-                    replied_at=reply_at,
-                    reply_seen_at=reply_at,
-                    reply_mailed_at=reply_at,
+                    reply_at=reply_at,
+                    coach=coach,
+                    comment="Thanks: good week. Keep it going.",
                 )
             )
     Response.objects.bulk_create(rows)
