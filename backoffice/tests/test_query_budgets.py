@@ -212,7 +212,7 @@ BUDGETS = {
     "measurements": 13,
     "photos": 10,
     "assign_program": 14,
-    "builder": 14,
+    "builder": 15,  # + where the client is in the program (programs.selectors.assignment)
     "checkin_review": 12,
     "workout_review": 11,
     "conversation": 16,

@@ -397,6 +397,7 @@ def test_a_coach_works_through_the_day(peak, news, live_site, browser, width):
     week = page.locator("section.pb-week").filter(
         has=page.get_by_role("heading", name=f"Week {news['week']}", exact=True)
     )
+    expect(week.locator(".pb-now--next")).to_contain_text("Next week")  # marked for her
     line = week.locator(f"#rx-{news['rx']}")
     expect(line.locator("summary")).to_contain_text("5 ×")
     line.locator("summary").click()

@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from accounts.policies import is_staff_member
 from programs.forms_builder import MoveForm, ProgramCreateForm
 from programs.models import Block, Prescription, Program, ProgramDay
 from programs.progression import prescription_for_week, progression_text
+from programs.selectors.assignment import program_weeks_now
 from programs.selectors.builder import (
     exercise_name,
     exercise_picker,
@@ -448,6 +450,10 @@ def builder_view(request, pk: int, status: int = 200):
         raise PermissionDenied
     prepared = _prepare(program, program_outline(program=program))
     _open_move(request, prepared)
+    if program.client_id:  # where the client is: "This week", "Next week" on the weeks
+        marks = program_weeks_now(program_id=program.pk, today=timezone.localdate())
+        for week in prepared["weeks"]:
+            week["now"] = marks.get(week["number"])
     context = {
         "title": program.name,
         "opts": Program._meta,

@@ -49,6 +49,29 @@ def scheduled_workouts_for(
     return rows.select_related("day", "assignment__program", "client").order_by("date", "pk")
 
 
+def program_weeks_now(*, program_id: int, today: datetime.date) -> dict[int, dict]:
+    """Where the client of a client's program is: the program week ``today`` falls in
+    (counted in sevens from the active assignment's start, whatever the weekday) and the
+    next one, by the written week each is done from, as ``{written week's number:
+    {"when": "this" | "next", "week": the program week}}`` (weeks past the written ones
+    are done from written ones again: "this week" may be week 6 of 8, done from week 2).
+    Empty for a program nobody follows now. One query."""
+    rows = (
+        ScheduledWorkout.objects.filter(
+            assignment__program_id=program_id,
+            assignment__status=ProgramAssignment.Status.ACTIVE,
+        )
+        .values_list("assignment__start_date", "week_number", "day__week__number")
+        .distinct()
+    )
+    marks: dict[int, dict] = {}
+    for start, number, written in sorted(rows, key=lambda row: row[1]):
+        now = (today - start).days // 7 + 1
+        if number in (now, now + 1):
+            marks.setdefault(written, {"when": "this" if number == now else "next", "week": number})
+    return marks
+
+
 @dataclass
 class CalendarDay:
     date: datetime.date

@@ -4,6 +4,7 @@ panel and the portal calendar, for each role."""
 import datetime
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import Client as Browser
@@ -249,3 +250,45 @@ def test_the_builder_runs_as_many_queries_for_four_weeks_of_24_exercises_as_for_
         page = owner_client.get(builder_url(big))
     assert page.status_code == 200 and page.content.decode().count('class="pb-rx"') == 96
     assert len(large) == len(small)
+
+
+def test_the_builder_marks_the_week_the_client_is_in_and_the_next(
+    business, coach_browser, simple_program, owner, client_record
+):
+    """Frozen on Wednesday 11 March 2026. Two written weeks of four (weeks 3 and 4 are
+    done from weeks 1 and 2 again): a client who started this Monday is in week 1, week 2
+    next; one who started two weeks before is in week 3, done from written week 1."""
+    from programs.models import ProgramAssignment
+
+    with tenant_context(business):
+        structure.week_duplicate(week=simple_program.weeks.get(), by=owner)
+    frozen = datetime.datetime(2026, 3, 11, 12, tzinfo=datetime.UTC)
+    with time_machine.travel(frozen, tick=False):
+
+        def builder_of(start: datetime.date) -> tuple[str, ProgramAssignment]:
+            with tenant_context(business):
+                ProgramAssignment.objects.filter(client=client_record).update(status="cancelled")
+                [assignment] = a.assignment_create(
+                    program=simple_program,
+                    clients=[client_record],
+                    start_date=start,
+                    weekdays=[0, 3],
+                    by=owner,
+                )
+            page = coach_browser.get(builder_url(assignment.program)).content.decode()
+            return page, assignment
+
+        page, _first = builder_of(datetime.date(2026, 3, 9))
+        assert 'Week 1</h2>\n      <span class="pb-now">This week</span>' in page
+        assert 'Week 2</h2>\n      <span class="pb-now pb-now--next">Next week</span>' in page
+
+        page, later = builder_of(datetime.date(2026, 2, 23))
+        assert 'Week 1</h2>\n      <span class="pb-now">This week: week 3</span>' in page
+        assert (
+            'Week 2</h2>\n      <span class="pb-now pb-now--next">Next week: week 4</span>' in page
+        )
+
+        with tenant_context(business):  # nobody follows it now: no marks
+            ProgramAssignment.objects.filter(pk=later.pk).update(status="paused")
+        page = coach_browser.get(builder_url(later.program)).content.decode()
+        assert '<span class="pb-now' not in page
