@@ -129,6 +129,22 @@ def demo_starting_load(name: str, equipment: str) -> Decimal | None:
     return max(step, (load / step).quantize(Decimal("1")) * step)
 
 
+def _set_values(prescription, exercise, load: Decimal | None) -> tuple:
+    """What a demo set of ``prescription`` records, by what its exercise measures, as
+    ``(reps, load, seconds, metres)``: reps at ``load``; a time or a distance (or both)
+    as prescribed, without reps or load; reps alone for a bodyweight exercise."""
+    reps = prescription.reps_max or prescription.reps_min or 8
+    seconds = metres = None
+    measured = exercise.measurement
+    if measured in (Measurement.TIME, Measurement.TIME_DISTANCE):
+        seconds, reps, load = prescription.duration_seconds or 45, None, None
+    if measured in (Measurement.DISTANCE, Measurement.TIME_DISTANCE):
+        metres, reps, load = prescription.distance_m or 400, None, None
+    if measured == Measurement.REPS:
+        load = None
+    return reps, load, seconds, metres
+
+
 def demo_load_step(equipment: str) -> Decimal:
     return STEPS.get(equipment, Decimal("2.5"))
 
@@ -169,16 +185,7 @@ def _follow(*, program, client: Client, coach: User) -> None:
             key = prescription.catalog_exercise_id or -prescription.exercise_id
             if key not in loads:
                 loads[key] = demo_starting_load(exercise.name, equipment)
-            load = loads[key]
-            reps = prescription.reps_max or prescription.reps_min or 8
-            measured = exercise.measurement
-            seconds = metres = None
-            if measured in (Measurement.TIME, Measurement.TIME_DISTANCE):  # as prescribed
-                seconds, reps, load = prescription.duration_seconds or 45, None, None
-            if measured in (Measurement.DISTANCE, Measurement.TIME_DISTANCE):
-                metres, reps, load = prescription.distance_m or 400, None, None
-            if measured == Measurement.REPS:
-                load = None
+            reps, load, seconds, metres = _set_values(prescription, exercise, loads[key])
             if index in breakthroughs and not raised and load is not None and load >= 20:
                 load = loads[key] = load + demo_load_step(equipment)
                 raised = True
@@ -402,15 +409,8 @@ def _roster_follow(*, assignment, adherence: float, rng: random.Random) -> int:
         done.append(scheduled.pk)
         for prescription in by_day.get(scheduled.day_id, []):
             exercise = prescription.catalog_exercise or prescription.exercise
-            measured = exercise.measurement
             load = demo_starting_load(exercise.name, (exercise.equipment or ["body only"])[0])
-            reps, seconds, metres = prescription.reps_max or prescription.reps_min or 8, None, None
-            if measured in (Measurement.TIME, Measurement.TIME_DISTANCE):
-                seconds, reps, load = prescription.duration_seconds or 45, None, None
-            if measured in (Measurement.DISTANCE, Measurement.TIME_DISTANCE):
-                metres, reps, load = prescription.distance_m or 400, None, None
-            if measured == Measurement.REPS:
-                load = None
+            reps, load, seconds, metres = _set_values(prescription, exercise, load)
             for number in range(1, prescription.sets + 1):
                 sets.append(
                     SetLog(
