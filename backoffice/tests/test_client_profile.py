@@ -15,16 +15,11 @@ from django.conf import settings
 from django.test import Client as Browser
 from django_tenants.utils import tenant_context
 
-from billing.demo import billing_demo_seed
 from billing.models import BillingSettings
-from clients.demo import clients_demo_seed
-from clients.models import Client
 from clients.tests.conftest import *  # noqa: F403  (coach, client_record, browsers, …)
 from clients.tests.factories import ClientFactory, person_create
-from messaging.demo import messaging_demo_seed
 from messaging.models import Thread
-from programs.demo import training_demo_seed
-from scheduling.demo import scheduling_demo_seed
+from tenants.management.commands.demo_seed import demo_data_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -258,13 +253,7 @@ def demo(business, owner):
         login = person_create(email="chloe@acme.test", role="client", first_name="Chloe")
         login.last_name = "Nguyen"
         login.save()
-        clients_demo_seed(coaches=[carlos, owner], owner=owner, client_user=login)
-        chloe = Client.objects.get(user=login)
-        training_demo_seed(client=chloe, coach=carlos, owner=owner)
-        payers = list(Client.objects.filter(status=Client.Status.ACTIVE).order_by("pk")[:4])
-        billing_demo_seed(owner=owner, clients=payers)
-        scheduling_demo_seed(owner=owner, coach=carlos, chloe=chloe)
-        messaging_demo_seed(coach=carlos, chloe=chloe)
+        chloe = demo_data_seed(owner=owner, coach=carlos, client_user=login, roster=False)
     browser = Browser(HTTP_HOST=f"{business.slug}.{settings.BASE_DOMAIN}")
     with tenant_context(business):
         browser.force_login(carlos)

@@ -30,17 +30,13 @@ from playwright.sync_api import expect
 
 from accounts import roles
 from accounts.models import User
-from billing.demo import billing_demo_seed
-from clients.demo import clients_demo_seed
 from clients.models import Client, Response
 from conftest import ARTIFACTS, BROWSER_MARKS
-from messaging.demo import messaging_demo_seed
 from messaging.models import Message, Thread
 from messaging.services import message_send
-from programs.demo import training_demo_seed
 from programs.models import Prescription, ProgramAssignment, ScheduledWorkout, WorkoutLog
-from scheduling.demo import scheduling_demo_seed
 from scheduling.models import Booking
+from tenants.management.commands.demo_seed import demo_data_seed
 from tenants.models import Business
 from tenants.schemas import pool_fill, schema_drop
 from tenants.services import business_provision
@@ -169,16 +165,12 @@ def _demo_business():
             EmailAddress.objects.update_or_create(
                 user=user, email=user.email, defaults={"verified": True, "primary": True}
             )
-        owner = User.objects.get(email=OWNER)
-        coach = people[roles.COACH]
-        client_user = people[roles.CLIENT]
-        clients_demo_seed(coaches=[coach, owner], owner=owner, client_user=client_user)
-        chloe = Client.objects.get(user=client_user)
-        training_demo_seed(client=chloe, coach=coach, owner=owner)
-        payers = list(Client.objects.filter(status=Client.Status.ACTIVE).order_by("pk")[:4])
-        billing_demo_seed(owner=owner, clients=payers)
-        scheduling_demo_seed(owner=owner, coach=coach, chloe=chloe)
-        messaging_demo_seed(coach=coach, chloe=chloe)
+        demo_data_seed(
+            owner=User.objects.get(email=OWNER),
+            coach=people[roles.COACH],
+            client_user=people[roles.CLIENT],
+            roster=False,
+        )
     return business
 
 

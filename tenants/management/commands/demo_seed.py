@@ -30,6 +30,31 @@ PEOPLE = [
 ]
 
 
+def demo_data_seed(
+    *, owner: User, coach: User, client_user: User, roster: bool = True
+) -> Client | None:
+    """The demo's data, each app's part in turn, in the current business (each part is
+    added once): Chloe (``client_user``'s record) coached by ``coach`` and the other
+    clients, her training, with ``roster`` thirty more clients, then billing,
+    scheduling and messages. Returns Chloe's record. Tests that want "what the demo
+    makes" call it too, without the roster."""
+    clients_demo_seed(coaches=[coach, owner], owner=owner, client_user=client_user)
+    chloe = Client.objects.filter(user=client_user).first()
+    if chloe is not None:
+        training_demo_seed(client=chloe, coach=coach, owner=owner)
+    if roster:
+        # a busy coach's roster: thirty more clients, on programs, logging workouts and
+        # sending check-ins (added once, also to a demo made before it)
+        with transaction.atomic():
+            clients = clients_demo_roster_seed(coaches=[coach, owner], owner=owner)
+            training_demo_roster_seed(clients=clients, coach=coach, owner=owner)
+    payers = list(Client.objects.filter(status=Client.Status.ACTIVE).order_by("pk")[:4])
+    billing_demo_seed(owner=owner, clients=payers)
+    scheduling_demo_seed(owner=owner, coach=coach, chloe=chloe)
+    messaging_demo_seed(coach=coach, chloe=chloe)
+    return chloe
+
+
 class Command(BaseCommand):
     help = "Create the demo business and its people (idempotent) and print the logins."
 
@@ -64,24 +89,11 @@ class Command(BaseCommand):
                     user=user, email=user.email, defaults={"verified": True, "primary": True}
                 )
 
-            owner = User.objects.get(email=PEOPLE[0][0])
-            coach = User.objects.get(email=PEOPLE[1][0])
-            client_user = User.objects.get(email=PEOPLE[2][0])
-            clients_demo_seed(coaches=[coach, owner], owner=owner, client_user=client_user)
-
-            chloe = Client.objects.filter(user=client_user).first()
-            if chloe is not None:
-                training_demo_seed(client=chloe, coach=coach, owner=owner)
-            # a busy coach's roster: thirty more clients, on programs, logging workouts
-            # and sending check-ins (added once, also to a demo made before it)
-            with transaction.atomic():
-                roster = clients_demo_roster_seed(coaches=[coach, owner], owner=owner)
-                training_demo_roster_seed(clients=roster, coach=coach, owner=owner)
-
-            payers = list(Client.objects.filter(status=Client.Status.ACTIVE).order_by("pk")[:4])
-            billing_demo_seed(owner=owner, clients=payers)
-            scheduling_demo_seed(owner=owner, coach=coach, chloe=chloe)
-            messaging_demo_seed(coach=coach, chloe=chloe)
+            demo_data_seed(
+                owner=User.objects.get(email=PEOPLE[0][0]),
+                coach=User.objects.get(email=PEOPLE[1][0]),
+                client_user=User.objects.get(email=PEOPLE[2][0]),
+            )
 
         # With the local Stripe stand-in (make run without a Stripe key), the demo
         # business's own Stripe account is connected, so clients can pay in the portal.
