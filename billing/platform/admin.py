@@ -149,9 +149,9 @@ class KnownActionsOnly:
         confirm = ConfirmCustomAction.as_view()
 
         def action(request, action_name: str, model_name: str):
-            if model_name != self.model._meta.model_name:
-                raise Http404
-            if action_name not in self.get_actions(request):
+            if model_name != self.model._meta.model_name or (
+                action_name not in self.get_actions(request)
+            ):
                 raise Http404
             if request.method != "POST":  # the list's action posts here; a reload lands there
                 return redirect(f"{self.admin_site.name}:djstripe_{model_name}_changelist")

@@ -32,8 +32,7 @@ class _HereOnly:
     """Follows a relation only when its table is in the current schema."""
 
     def can_fast_delete(self, objs, from_field=None):
-        model = getattr(objs, "_meta", None) and objs._meta.model
-        model = model or getattr(objs, "model", None)
+        model = objs._meta.model if hasattr(objs, "_meta") else getattr(objs, "model", None)
         if model is not None and not table_here(model):
             return False  # then related_objects() below finds nothing to delete
         return super().can_fast_delete(objs, from_field=from_field)
