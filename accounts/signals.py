@@ -5,72 +5,7 @@ from django.db import connection
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
-from .roles import CLIENT, COACH, OWNER
-
-# what each role may do in the back office (owners are superusers of their schema);
-# which clients a coach reaches is narrowed further by clients.selectors
-ROLE_PERMISSIONS = {
-    OWNER: [],
-    COACH: [
-        "accounts.view_invitation",
-        "accounts.add_invitation",
-        "clients.view_client",
-        "clients.add_client",
-        "clients.change_client",
-        "clients.view_clientnote",
-        "clients.add_clientnote",
-        "clients.change_clientnote",
-        "clients.view_tag",
-        "clients.add_tag",
-        "clients.view_measurement",
-        "clients.add_measurement",
-        "clients.change_measurement",
-        "clients.delete_measurement",
-        "clients.view_metric",
-        "clients.view_progressphoto",
-        "clients.add_progressphoto",
-        "clients.change_progressphoto",
-        "clients.delete_progressphoto",
-        "clients.view_questionnaire",
-        "clients.view_response",
-        "clients.change_response",
-        "clients.view_assignment",
-        "clients.add_assignment",
-        # training (issue 6): coaches build, assign and follow their clients' training
-        *(
-            f"programs.{action}_{model}"
-            for model in (
-                "exercise",
-                "program",
-                "programweek",
-                "programday",
-                "block",
-                "prescription",
-                "programassignment",
-                "scheduledworkout",
-                "food",
-                "mealplan",
-                "mealplanday",
-                "meal",
-                "mealitem",
-                "nutritiontarget",
-            )
-            for action in ("view", "add", "change", "delete")
-        ),
-        "programs.view_exercisehide",
-        "programs.view_workoutlog",
-        "programs.change_workoutlog",
-        "programs.view_setlog",
-        "programs.view_personalrecord",
-        "programs.view_foodlogentry",
-        "clients.view_habit",
-        "clients.add_habit",
-        "clients.change_habit",
-        "clients.delete_habit",
-        "clients.view_habitcheck",
-    ],
-    CLIENT: [],
-}
+from .roles import CLIENT, COACH, OWNER, ROLE_PERMISSIONS
 
 
 @receiver(post_migrate)
@@ -83,15 +18,19 @@ def roles_create(sender, using, **kwargs):
     if sender is not last or connection.schema_name == "public":
         return
 
-    for label in {perm.split(".")[0] for perms in ROLE_PERMISSIONS.values() for perm in perms}:
+    labels = {perm.split(".")[0] for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    # this handler runs before auth's for the last app (accounts is installed first)
+    for label in labels:
         create_permissions(global_apps.get_app_config(label), verbosity=0, using=using)
+    found = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.using(using)
+        .filter(content_type__app_label__in=labels)
+        .values_list("pk", "content_type__app_label", "codename")
+    }
     for name in (OWNER, COACH, CLIENT):
+        missing = [perm for perm in ROLE_PERMISSIONS[name] if perm not in found]
+        if missing:
+            raise Permission.DoesNotExist(f"role {name!r} names unknown permissions {missing}")
         group, _ = Group.objects.using(using).get_or_create(name=name)
-        wanted = ROLE_PERMISSIONS[name]
-        permissions = [
-            Permission.objects.using(using).get(
-                content_type__app_label=perm.split(".")[0], codename=perm.split(".")[1]
-            )
-            for perm in wanted
-        ]
-        group.permissions.set(permissions)
+        group.permissions.set([found[perm] for perm in ROLE_PERMISSIONS[name]])

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.platform.services import business_billing_sync_from_stripe
 
 from . import services
-from .models import Business, Domain, Lead, PooledSchema, SchemaTemplate
+from .models import Business, Domain, Lead, PooledSchema, SchemaMigrationFailure, SchemaTemplate
 from .selectors import client_counts
 
 
@@ -198,6 +198,30 @@ class PooledSchemaAdmin(admin.ModelAdmin):
     (a deleted row would leave its schema behind)."""
 
     list_display = ["schema_name", "fingerprint", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SchemaMigrationFailure)
+class SchemaMigrationFailureAdmin(admin.ModelAdmin):
+    """Business schemas the last `migrate_schemas` could not bring up to date, with the
+    error: fix the cause, then `migrate_schemas --failed` retries only these (a success
+    removes the row)."""
+
+    list_display = ["schema_name", "error_first_line", "attempts", "failed_at"]
+    search_fields = ["schema_name", "error"]
+    fields = ["schema_name", "fingerprint", "error", "attempts", "failed_at"]
+
+    @admin.display(description=_("error"))
+    def error_first_line(self, obj):
+        return obj.error.splitlines()[0][:120] if obj.error else ""
 
     def has_add_permission(self, request):
         return False

@@ -1,6 +1,7 @@
 from django.core.checks import Warning, register
 from django.db import DatabaseError
 
+from .rollout import rollout_state
 from .schemas import provisioning_state
 
 
@@ -15,7 +16,7 @@ def schema_template_check(app_configs=None, databases=None, **kwargs):
         return []
 
     try:
-        state = provisioning_state()
+        state = provisioning_state() | rollout_state()
     except DatabaseError:
         return []  # not migrated yet: migrate_schemas builds the template
     problems = []
@@ -41,6 +42,23 @@ def schema_template_check(app_configs=None, databases=None, **kwargs):
                 "The schema pool is empty: sign-ups take the slower cold path.",
                 hint="Is a Celery worker running? It tops the pool up.",
                 id="tenants.W003",
+            )
+        )
+    if state["schemas_failed"]:
+        problems.append(
+            Warning(
+                f"{state['schemas_failed']} business schemas failed their last migration "
+                "(the platform admin's schema migration failures say why).",
+                hint="Fix the cause, then run `manage.py migrate_schemas --failed`.",
+                id="tenants.W004",
+            )
+        )
+    if state["schemas_behind"] > state["schemas_failed"]:
+        problems.append(
+            Warning(
+                f"{state['schemas_behind']} business schemas are not recorded as up to date.",
+                hint="Run `manage.py migrate_schemas`.",
+                id="tenants.W005",
             )
         )
     return problems

@@ -103,6 +103,10 @@ class Business(TenantMixin):
         related_name="businesses",
     )
     trial_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # the migration state (tenants.schemas.migration_fingerprint) this business's schema
+    # was made at or last migrated to; blank: unknown. migrate_schemas opens only the
+    # schemas whose fingerprint is not the code's (tenants.rollout)
+    schema_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     # provisioning manages schemas explicitly (pool or template), never on save
     auto_create_schema = False
@@ -192,6 +196,27 @@ class SchemaTemplate(models.Model):
 
     def __str__(self):
         return f"template {self.fingerprint[:12]}"
+
+
+class SchemaMigrationFailure(models.Model):
+    """A business schema that ``migrate_schemas`` could not bring up to date, and why.
+
+    Removed when a later run migrates it; ``migrate_schemas --failed`` retries only these.
+    """
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    error = models.TextField()
+    attempts = models.PositiveIntegerField(default=1)
+    failed_at = models.DateTimeField(default=djtz.now)
+
+    class Meta:
+        ordering = ["schema_name"]
+        verbose_name = _("schema migration failure")
+        verbose_name_plural = _("schema migration failures")
+
+    def __str__(self):
+        return self.schema_name
 
 
 class PooledSchema(models.Model):

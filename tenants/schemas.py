@@ -18,6 +18,7 @@ it is never silently replaced by something older or slower.
 
 import functools
 import hashlib
+import json
 import logging
 import os
 import re
@@ -33,6 +34,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import quote_schema_name, schema_exists
+
+from accounts.roles import ROLE_PERMISSIONS
 
 from .models import PooledSchema, SchemaTemplate
 
@@ -51,9 +54,12 @@ class SchemaStateError(RuntimeError):
 
 @functools.cache
 def migration_fingerprint() -> str:
-    """A hash of every migration a business schema runs, names and file contents.
+    """A hash of what a business schema is made of: every migration it runs (names and
+    file contents) and the role groups' permissions post_migrate gives it.
 
-    Computed once per process (it loads the migration graph).
+    The template, the pool and each business (``Business.schema_fingerprint``, see
+    ``tenants.rollout``) carry the fingerprint they were made or migrated at. Computed once
+    per process (it loads the migration graph).
     """
 
     tenant_labels = {
@@ -63,6 +69,7 @@ def migration_fingerprint() -> str:
     }
     loader = MigrationLoader(None, ignore_no_migrations=True, load=True)
     digest = hashlib.sha256(f"capture-format:{CAPTURE_FORMAT}\n".encode())
+    digest.update(json.dumps(ROLE_PERMISSIONS, sort_keys=True).encode())
     for app_label, name in sorted(loader.graph.nodes):
         if app_label not in tenant_labels:
             continue

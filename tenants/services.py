@@ -131,6 +131,9 @@ def business_provision(
         units=units,
         status=Business.Status.TRIAL,
         trial_ends_at=now + dt.timedelta(days=settings.TRIAL_DAYS),
+        # the pool's schemas and the template are of the code's migration state (both
+        # paths above refuse anything older)
+        schema_fingerprint=schemas.migration_fingerprint(),
     )
     # fields only: the slug was checked above under the lock, and the table's
     # constraints guard the rest (validate_constraints would cost queries);

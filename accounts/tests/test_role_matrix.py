@@ -715,6 +715,7 @@ TENANT_ROWS = {
 PUBLIC_OPEN = {"anonymous": 200}
 PLATFORM_MODELS = [
     "tenants/business", "tenants/lead", "tenants/pooledschema", "tenants/schematemplate",
+    "tenants/schemamigrationfailure",
     "auth/group", "accounts/user", "account/emailconfirmation", "account/emailaddress",
     "mfa/authenticator", "django_celery_beat/periodictask",
     "django_celery_beat/clockedschedule", "django_celery_beat/crontabschedule",

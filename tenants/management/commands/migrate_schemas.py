@@ -1,8 +1,24 @@
-"""django-tenants' migrate_schemas, which also keeps the template and the pool current."""
+"""django-tenants' migrate_schemas, with business schemas brought up to date by
+``tenants.rollout`` (only those not recorded as current, in parallel, resumably), and the
+template and the pool kept current.
 
+Runs that aim somewhere else than "everything up to date" (an app or migration target,
+``--fake``, ``--fake-initial``, ``--prune``, one ``--schema``) take
+django-tenants' own path, and the schemas they touched are marked as of unknown state, so
+the next plain run checks them.
+"""
+
+import os
+
+from django.core.management.base import CommandError
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 
-from tenants import schemas
+from tenants import rollout, schemas
+
+# options that take a schema somewhere other than the code's latest state
+# (--run-syncdb is not one: Django's test runner passes it; no business app lacks migrations)
+_AIMED = ("app_label", "migration_name", "fake", "fake_initial", "prune")
+_FAILURES_SHOWN = 20
 
 
 class Command(MigrateSchemasCommand):
@@ -14,13 +30,74 @@ class Command(MigrateSchemasCommand):
             dest="skip_template",
             help="Do not rebuild the business schema template and pool afterwards.",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="Business schemas migrated at once (processes; default: one per core).",
+        )
+        parser.add_argument(
+            "--failed",
+            action="store_true",
+            dest="failed_only",
+            help="Retry only the business schemas whose last migration failed.",
+        )
+        parser.add_argument(
+            "--recheck",
+            action="store_true",
+            help="Open every business schema, also those recorded as up to date.",
+        )
 
     def handle(self, *args, **options):
-        super().handle(*args, **options)
-        if options.get("skip_template") or options.get("schema_name") or not self.sync_tenant:
+        schema_name = options.get("schema_name")
+        aimed = any(options.get(name) for name in _AIMED)
+        if schema_name or options.get("shared") or aimed:
+            super().handle(*args, **options)
+            if schema_name or (aimed and not options.get("shared")):
+                rollout.schemas_forget([schema_name] if schema_name else None)
             return
-        if options.get("plan") or options.get("check_unapplied") or options.get("fake"):
+        if not options.get("tenant"):
+            super().handle(*args, **{**options, "shared": True, "tenant": False})
+        pending = rollout.schemas_pending(
+            failed_only=options["failed_only"], recheck=options["recheck"]
+        )
+        if options.get("plan") or options.get("check_unapplied"):
+            for name in pending:
+                super().handle(*args, **{**options, "tenant": True, "schema_name": name})
             return
+        failures = self._rollout(pending, options)
+        if not options.get("skip_template"):
+            self._template_and_pool()
+        if failures:
+            raise CommandError(
+                f"{len(failures)} business schema(s) could not be migrated (listed above). "
+                "Fix the cause, then run `migrate_schemas --failed` to retry only those."
+            )
+
+    def _rollout(self, pending: list[str], options) -> dict[str, str]:
+        verbosity = int(options.get("verbosity", 1))
+        say = self.stdout.write if verbosity >= 1 else (lambda line: None)
+        jobs = options.get("jobs") or os.cpu_count() or 1
+        if not pending:
+            say("Business schemas: all up to date.")
+            return {}
+        say(f"Business schemas: {len(pending)} to migrate ({jobs} at a time).")
+        progress = rollout.rollout(pending, jobs=jobs, report=say)
+        migrations = f"{progress.applied} migration{'' if progress.applied == 1 else 's'}"
+        say(
+            f"Business schemas: {progress.done} migrated ({migrations} applied), "
+            f"{len(progress.failed)} failed, in {progress.elapsed:.1f} s."
+        )
+        for name, error in list(progress.failed.items())[:_FAILURES_SHOWN]:
+            self.stderr.write(f"  {name}: {error}")
+        if len(progress.failed) > _FAILURES_SHOWN:
+            self.stderr.write(
+                f"  … and {len(progress.failed) - _FAILURES_SHOWN} more "
+                "(the platform admin lists every schema migration failure)."
+            )
+        return progress.failed
+
+    def _template_and_pool(self):
         if not schemas.template_is_current():
             self.stdout.write("Rebuilding the business schema template…")
             schemas.template_rebuild(verbosity=0)

@@ -1,0 +1,336 @@
+"""Bringing every business schema to the code's migrations: skip what is current, migrate
+the rest in parallel, resumably, and say how it goes.
+
+Django's ``migrate`` loads the migration graph, replays every migration's state and runs
+the system checks for each schema it is given: 0.6 s a schema with nothing to do, close to
+two hours a deploy at 10,000 businesses. Here:
+
+- **Skip what is current.** Each business records the fingerprint of the migration state
+  its schema was made at or last migrated to (``Business.schema_fingerprint``: set at
+  provisioning from the template or pool schema, and after each migration here). One query
+  finds the businesses whose fingerprint is not the code's; no other schema is opened.
+- **One graph per process.** ``SchemaMigrator`` loads the graph once, builds the project
+  state for a set of applied migrations once and hands each schema a clone; Django's own
+  executor applies the plan (each migration atomic, as ``migrate`` does) and the pre- and
+  post-migrate signals run as ``migrate`` sends them (content types, permissions, role
+  groups).
+- **Parallel, resumable, observable.** Worker processes (forked after the graph is loaded)
+  take one schema at a time; the parent records finished schemas in batches as they come
+  in, so a run that dies restarts after the last batch; progress lines give counts, rate
+  and time left; a failure is recorded with its error (``SchemaMigrationFailure``, also in
+  the platform admin) and does not stop the others; ``migrate_schemas --failed`` retries
+  only those.
+"""
+
+import multiprocessing
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.apps import apps as global_apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.sql import emit_pre_migrate_signal
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.exceptions import InconsistentMigrationHistory
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.migrations.state import ModelState
+from django.db.models import F
+from django.db.models.signals import post_migrate
+from django.utils import timezone
+
+from .models import Business, SchemaMigrationFailure
+from .schemas import migration_fingerprint
+
+# the parent records finished schemas at least this often (a crash loses at most this)
+RECORD_EVERY_S = 1.0
+RECORD_EVERY_N = 200
+PROGRESS_EVERY_S = 5.0
+
+
+class SchemaMigrationError(RuntimeError):
+    """A schema's migration failed: the message says which migration and why."""
+
+
+class _SharedGraphExecutor(MigrationExecutor):
+    """Django's executor over a migration graph loaded once (its own constructor loads one
+    per instance, the most of a no-op ``migrate``'s time)."""
+
+    def __init__(self, connection, loader):
+        self.connection = connection
+        self.loader = loader
+        self.recorder = MigrationRecorder(connection)
+        self.progress_callback = None
+
+
+class SchemaMigrator:
+    """Migrates business schemas to the graph's leaves, one schema at a time, in this
+    process. What ``migrate`` does for one schema, less what is the same for all of them."""
+
+    def __init__(self, using: str = DEFAULT_DB_ALIAS):
+        self.using = using
+        self.loader = MigrationLoader(None, ignore_no_migrations=True)
+        conflicts = self.loader.detect_conflicts()
+        if conflicts:
+            raise RuntimeError(f"Conflicting migrations: {conflicts}; run makemigrations --merge")
+        self.targets = self.loader.graph.leaf_nodes()
+        tenant_labels = {
+            global_apps.get_app_config(name.rsplit(".", 1)[-1]).label
+            for name in settings.TENANT_APPS
+            if global_apps.is_installed(name)
+        }
+        self.app_configs = [
+            config
+            for config in global_apps.get_app_configs()
+            if config.models_module is not None and config.label in tenant_labels
+        ]
+        self._states: dict[frozenset, object] = {}
+
+    def migrate(self, schema_name: str) -> int:
+        """Bring ``schema_name`` up to date; returns how many migrations it applied."""
+        connection = connections[self.using]
+        executor = _SharedGraphExecutor(connection, self.loader)
+        # django_migrations must be the schema's own, not public's (django-tenants does the same)
+        connection.set_schema(schema_name, include_public=False)
+        executor.recorder.ensure_schema()
+        connection.set_schema(schema_name)
+        applying = []
+        executor.progress_callback = lambda action, migration=None, fake=False: (
+            applying.append(migration) if action == "apply_start" else None
+        )
+        try:
+            applied = executor.recorder.applied_migrations()
+            self._check_consistent(applied)
+            self.loader.applied_migrations = applied
+            plan = executor.migration_plan(self.targets)
+            pre_state = self._state(executor, applied)
+            ContentType.objects.clear_cache()  # its cache is per database, not per schema
+            emit_pre_migrate_signal(0, False, self.using, apps=pre_state.apps, plan=plan)
+            post_state = executor.migrate(self.targets, plan=plan, state=pre_state.clone())
+            self._post_migrate(self._with_real_models(post_state), plan)
+            return len(plan)
+        except Exception as error:
+            where = f"applying {applying[-1]}" if applying else "before its first migration"
+            raise SchemaMigrationError(f"{where}: {type(error).__name__}: {error}") from error
+        finally:
+            self.loader.applied_migrations = None
+            ContentType.objects.clear_cache()
+            connection.set_schema_to_public()
+
+    def _check_consistent(self, applied) -> None:
+        """``MigrationLoader.check_consistent_history`` over the applied set already read
+        (Django's reads it again, with a fresh recorder that lists the schema's tables)."""
+        graph = self.loader.graph
+        for key in applied:
+            if key not in graph.nodes:
+                continue
+            for parent in graph.node_map[key].parents:
+                parent = parent.key
+                if parent in applied:
+                    continue
+                replaced = self.loader.replacements.get(parent)
+                if replaced and all(old in applied for old in replaced.replaces):
+                    continue
+                raise InconsistentMigrationHistory(
+                    f"Migration {key[0]}.{key[1]} is applied before its dependency "
+                    f"{parent[0]}.{parent[1]}"
+                )
+
+    def _post_migrate(self, state_apps, plan) -> None:
+        """``emit_post_migrate_signal``, to the business apps only: sent for every app, it
+        made content types and permissions of the platform's apps in each schema, which
+        ``mectofitness.core.signals`` then deleted again (a third of a schema's time)."""
+        for app_config in self.app_configs:
+            post_migrate.send(
+                sender=app_config,
+                app_config=app_config,
+                verbosity=0,
+                interactive=False,
+                stdout=sys.stdout,
+                using=self.using,
+                apps=state_apps,
+                plan=plan,
+            )
+
+    def _state(self, executor, applied):
+        """The rendered project state after ``applied``, built once per distinct set."""
+        key = frozenset(applied)
+        state = self._states.get(key)
+        if state is None:
+            state = executor._create_project_state(with_applied_migrations=True)
+            state.apps  # noqa: B018  (render once here, not once per schema)
+            self._states[key] = state
+        return state
+
+    @staticmethod
+    def _with_real_models(state):
+        """The post-migrate registry as ``migrate`` hands it to post_migrate handlers:
+        apps without migrations rendered from their real models."""
+        state.clear_delayed_apps_cache()
+        state_apps = state.apps
+        with state_apps.bulk_update():
+            keys = []
+            for model_state in state_apps.real_models:
+                key = model_state.app_label, model_state.name_lower
+                keys.append(key)
+                state_apps.unregister_model(*key)
+        state_apps.render_multiple(
+            [ModelState.from_model(global_apps.get_model(*key)) for key in keys]
+        )
+        return state_apps
+
+
+# --- which schemas ------------------------------------------------------------
+
+
+def schemas_pending(*, failed_only: bool = False, recheck: bool = False) -> list[str]:
+    """Business schemas to migrate, oldest business first (one query).
+
+    By default those whose recorded fingerprint is not the code's; ``failed_only``: those
+    whose last attempt failed; ``recheck``: every one.
+    """
+    if failed_only:
+        return list(SchemaMigrationFailure.objects.values_list("schema_name", flat=True))
+    businesses = Business.objects.exclude(schema_name="public")
+    if not recheck:
+        businesses = businesses.exclude(schema_fingerprint=migration_fingerprint())
+    return list(businesses.order_by("pk").values_list("schema_name", flat=True))
+
+
+def rollout_state() -> dict:
+    """How many business schemas are behind the code and how many failed (two counts)."""
+    behind = Business.objects.exclude(schema_name="public").exclude(
+        schema_fingerprint=migration_fingerprint()
+    )
+    return {
+        "schemas_behind": behind.count(),
+        "schemas_failed": SchemaMigrationFailure.objects.count(),
+    }
+
+
+def schemas_forget(schema_names: Iterable[str] | None = None) -> int:
+    """Mark schemas (all businesses' when None) as of unknown state: a migration run outside
+    this module (a target, ``--fake``, one schema by hand) may have left them anywhere."""
+    businesses = Business.objects.all()
+    if schema_names is not None:
+        businesses = businesses.filter(schema_name__in=list(schema_names))
+    return businesses.exclude(schema_fingerprint="").update(schema_fingerprint="")
+
+
+def _record(done: list[str], failed: dict[str, str], fingerprint: str) -> None:
+    with transaction.atomic():
+        if done:
+            Business.objects.filter(schema_name__in=done).update(schema_fingerprint=fingerprint)
+            SchemaMigrationFailure.objects.filter(schema_name__in=done).delete()
+        for schema_name, error in failed.items():
+            updated = SchemaMigrationFailure.objects.filter(schema_name=schema_name).update(
+                fingerprint=fingerprint,
+                error=error,
+                attempts=F("attempts") + 1,
+                failed_at=timezone.now(),
+            )
+            if not updated:
+                SchemaMigrationFailure.objects.create(
+                    schema_name=schema_name, fingerprint=fingerprint, error=error
+                )
+
+
+# --- the run ------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    total: int
+    done: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+    applied: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def finished(self) -> int:
+        return self.done + len(self.failed)
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def rate(self) -> float:
+        elapsed = self.elapsed
+        return self.finished / elapsed if elapsed > 0 else 0.0
+
+    def line(self) -> str:
+        rate = self.rate
+        left = (self.total - self.finished) / rate if rate else 0.0
+        return (
+            f"{self.finished}/{self.total} schemas ({self.done} migrated, "
+            f"{len(self.failed)} failed), {rate:.1f}/s, {left:.0f} s left"
+        )
+
+
+_worker: SchemaMigrator | None = None
+
+
+def _migrate_one(schema_name: str) -> tuple[str, int, str]:
+    """One schema in a worker: (name, migrations applied, error or "")."""
+    try:
+        return schema_name, _worker.migrate(schema_name), ""
+    except SchemaMigrationError as error:  # recorded and reported: one never stops the rest
+        return schema_name, 0, str(error).strip()
+    except Exception as error:
+        return schema_name, 0, traceback.format_exception_only(error)[-1].strip()
+
+
+def rollout(
+    schema_names: list[str],
+    *,
+    jobs: int = 1,
+    report: Callable[[str], None] = lambda line: None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> Progress:
+    """Migrate ``schema_names`` with ``jobs`` processes, recording each outcome."""
+    global _worker
+    fingerprint = migration_fingerprint()
+    progress = Progress(total=len(schema_names))
+    if not schema_names:
+        return progress
+    _worker = SchemaMigrator(using)
+    done: list[str] = []
+    failed: dict[str, str] = {}
+    last_record = last_report = time.monotonic()
+    pool = None
+    try:
+        if jobs > 1 and len(schema_names) > 1:
+            # children inherit the loaded graph; none may share the parent's connection
+            connections.close_all()
+            pool = multiprocessing.get_context("fork").Pool(min(jobs, len(schema_names)))
+            outcomes = pool.imap_unordered(_migrate_one, schema_names)
+        else:
+            outcomes = map(_migrate_one, schema_names)
+        for schema_name, applied, error in outcomes:
+            if error:
+                failed[schema_name] = error
+                progress.failed[schema_name] = error
+            else:
+                done.append(schema_name)
+                progress.done += 1
+                progress.applied += applied
+            now = time.monotonic()
+            if len(done) + len(failed) >= RECORD_EVERY_N or now - last_record >= RECORD_EVERY_S:
+                _record(done, failed, fingerprint)
+                done, failed, last_record = [], {}, now
+            if now - last_report >= PROGRESS_EVERY_S:
+                report(progress.line())
+                last_report = now
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        _worker = None
+        # what finished is kept even when the run stops early (an interrupt, a lost worker)
+        _record(done, failed, fingerprint)
+    return progress
