@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test a11y bench lint format install clean-data browsers
+.PHONY: run test a11y bench scale lint format install clean-data browsers
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ a11y: $(STAMP)
 bench: $(STAMP)
 	@command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y -qq wrk >/dev/null 2>&1) || echo "routing figures need wrk (apt-get install wrk)"
 	$(PY) -m mectofitness.dev bench $(ARGS)
+
+## make scale: a platform of N businesses (ARGS="-n 1000"; default 10,000, kept in its own
+## database between runs) and what a deploy costs there; see bench/scale.py (not in CI)
+scale: $(STAMP)
+	$(PY) -m mectofitness.dev scale $(ARGS)
 
 ## make lint: formatting, ruff's rules, and the house's layers and import cycles
 ## (import-linter's contracts in pyproject.toml)

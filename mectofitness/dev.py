@@ -11,6 +11,7 @@ reused and left running.
     python -m mectofitness.dev run      # web + sockets + worker + beat, demo business
     python -m mectofitness.dev test ... # pytest with the same services
     python -m mectofitness.dev bench    # benchmarks
+    python -m mectofitness.dev scale    # a platform of 10,000 businesses, deploy figures
     python -m mectofitness.dev services # start the services, print their URLs, wait
 """
 
@@ -488,10 +489,11 @@ def cmd_test(args: list[str]) -> int:
         _stop_all(stoppers)
 
 
-def cmd_bench(args: list[str]) -> int:
-    stoppers = prepare_env(redis_db=2)
+def cmd_bench(script: str, args: list[str], *, redis_db: int) -> int:
+    """A script of bench/ (run.py: `make bench`; scale.py: `make scale`) with the services."""
+    stoppers = prepare_env(redis_db=redis_db)
     try:
-        return subprocess.call([sys.executable, str(ROOT / "bench" / "run.py"), *args], cwd=ROOT)
+        return subprocess.call([sys.executable, str(ROOT / "bench" / script), *args], cwd=ROOT)
     finally:
         _stop_all(stoppers)
 
@@ -519,7 +521,9 @@ def main(argv: list[str]) -> int:
     if command == "test":
         return cmd_test(rest)
     if command == "bench":
-        return cmd_bench(rest)
+        return cmd_bench("run.py", rest, redis_db=2)
+    if command == "scale":
+        return cmd_bench("scale.py", rest, redis_db=3)
     if command == "services":
         return cmd_services()
     if command == "env":

@@ -192,12 +192,8 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-@admin.register(PooledSchema)
-class PooledSchemaAdmin(admin.ModelAdmin):
-    """The pool of ready schemas, to watch: sign-up takes from it, pool_fill tops it up
-    (a deleted row would leave its schema behind)."""
-
-    list_display = ["schema_name", "fingerprint", "created_at"]
+class _WatchOnlyAdmin(admin.ModelAdmin):
+    """Rows the platform's own code keeps: staff look, never add, change or delete."""
 
     def has_add_permission(self, request):
         return False
@@ -209,8 +205,16 @@ class PooledSchemaAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(PooledSchema)
+class PooledSchemaAdmin(_WatchOnlyAdmin):
+    """The pool of ready schemas, to watch: sign-up takes from it, pool_fill tops it up
+    (a deleted row would leave its schema behind)."""
+
+    list_display = ["schema_name", "fingerprint", "created_at"]
+
+
 @admin.register(SchemaMigrationFailure)
-class SchemaMigrationFailureAdmin(admin.ModelAdmin):
+class SchemaMigrationFailureAdmin(_WatchOnlyAdmin):
     """Business schemas the last `migrate_schemas` could not bring up to date, with the
     error: fix the cause, then `migrate_schemas --failed` retries only these (a success
     removes the row)."""
@@ -223,26 +227,8 @@ class SchemaMigrationFailureAdmin(admin.ModelAdmin):
     def error_first_line(self, obj):
         return obj.error.splitlines()[0][:120] if obj.error else ""
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SchemaTemplate)
-class SchemaTemplateAdmin(admin.ModelAdmin):
+class SchemaTemplateAdmin(_WatchOnlyAdmin):
     list_display = ["fingerprint", "created_at"]
     fields = ["fingerprint", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -177,6 +177,16 @@ def test_a_run_that_dies_resumes_after_the_schemas_it_finished(monkeypatch):
     assert rollout.schemas_pending() == []
 
 
+def test_a_second_run_beside_the_first_stops_at_once():
+    behind = _provision("rollout-beside")
+    Business.objects.filter(pk=behind.pk).update(schema_fingerprint="")
+    busy = pytest.raises(CommandError, match="Another migrate_schemas is migrating")
+    with rollout.rollout_lock(), busy:  # a first deploy's migrate_schemas is running
+        _migrate()
+    assert _fingerprint(behind) == ""
+    assert "1 to migrate" in _migrate()  # the lock went with the first
+
+
 def test_the_fingerprint_covers_the_role_groups_permissions(monkeypatch):
     before = schemas.migration_fingerprint()
     monkeypatch.setitem(

@@ -56,18 +56,26 @@ class Command(MigrateSchemasCommand):
             if schema_name or (aimed and not options.get("shared")):
                 rollout.schemas_forget([schema_name] if schema_name else None)
             return
-        if not options.get("tenant"):
-            super().handle(*args, **{**options, "shared": True, "tenant": False})
-        pending = rollout.schemas_pending(
-            failed_only=options["failed_only"], recheck=options["recheck"]
-        )
         if options.get("plan") or options.get("check_unapplied"):
-            for name in pending:
+            if not options.get("tenant"):
+                super().handle(*args, **{**options, "shared": True, "tenant": False})
+            for name in rollout.schemas_pending(
+                failed_only=options["failed_only"], recheck=options["recheck"]
+            ):
                 super().handle(*args, **{**options, "tenant": True, "schema_name": name})
             return
-        failures = self._rollout(pending, options)
-        if not options.get("skip_template"):
-            self._template_and_pool()
+        try:
+            with rollout.rollout_lock():
+                if not options.get("tenant"):
+                    super().handle(*args, **{**options, "shared": True, "tenant": False})
+                pending = rollout.schemas_pending(
+                    failed_only=options["failed_only"], recheck=options["recheck"]
+                )
+                failures = self._rollout(pending, options)
+                if not options.get("skip_template"):
+                    self._template_and_pool()
+        except rollout.RolloutBusy as busy:
+            raise CommandError(str(busy)) from busy
         if failures:
             raise CommandError(
                 f"{len(failures)} business schema(s) could not be migrated (listed above). "
