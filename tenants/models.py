@@ -103,7 +103,7 @@ class Business(TenantMixin):
         related_name="businesses",
     )
     trial_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # the migration state (tenants.schemas.migration_fingerprint) this business's schema
+    # the migration state (tenants.schemas.schema_fingerprint) this business's schema
     # was made at or last migrated to; blank: unknown. migrate_schemas opens only the
     # schemas whose fingerprint is not the code's (tenants.rollout)
     schema_fingerprint = models.CharField(max_length=64, blank=True, editable=False)

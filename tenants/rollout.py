@@ -48,7 +48,7 @@ from django.utils import timezone
 from django_tenants.utils import quote_schema_name
 
 from .models import Business, SchemaMigrationFailure
-from .schemas import migration_fingerprint
+from .schemas import schema_fingerprint
 
 # the parent records finished schemas at least this often (a crash loses at most this)
 RECORD_EVERY_S = 1.0
@@ -275,14 +275,14 @@ def schemas_pending(*, failed_only: bool = False, recheck: bool = False) -> list
         return list(SchemaMigrationFailure.objects.values_list("schema_name", flat=True))
     businesses = Business.objects.exclude(schema_name="public")
     if not recheck:
-        businesses = businesses.exclude(schema_fingerprint=migration_fingerprint())
+        businesses = businesses.exclude(schema_fingerprint=schema_fingerprint())
     return list(businesses.order_by("pk").values_list("schema_name", flat=True))
 
 
 def rollout_state() -> dict:
     """How many business schemas are behind the code and how many failed (two counts)."""
     behind = Business.objects.exclude(schema_name="public").exclude(
-        schema_fingerprint=migration_fingerprint()
+        schema_fingerprint=schema_fingerprint()
     )
     return {
         "schemas_behind": behind.count(),
@@ -396,7 +396,7 @@ def rollout(
 ) -> Progress:
     """Migrate ``schema_names`` with ``jobs`` processes, recording each outcome."""
     global _worker
-    fingerprint = migration_fingerprint()
+    fingerprint = schema_fingerprint()
     progress = Progress(total=len(schema_names))
     if not schema_names:
         return progress

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import warnings
 
+import sqlparse
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
@@ -44,7 +45,7 @@ logger = logging.getLogger(__name__)
 TEMPLATE_SCHEMA = "mf_template"
 # Bump when the way the template is captured changes: templates and pooled
 # schemas made by older code are then stale, as after a migration.
-CAPTURE_FORMAT = 2
+CAPTURE_FORMAT = 3
 POOL_PREFIX = "pool_"
 
 
@@ -53,13 +54,13 @@ class SchemaStateError(RuntimeError):
 
 
 @functools.cache
-def migration_fingerprint() -> str:
+def schema_fingerprint() -> str:
     """A hash of what a business schema is made of: every migration it runs (names and
     file contents) and the role groups' permissions post_migrate gives it.
 
-    The template, the pool and each business (``Business.schema_fingerprint``, see
-    ``tenants.rollout``) carry the fingerprint they were made or migrated at. Computed once
-    per process (it loads the migration graph).
+    Each business records the one its schema was made or last migrated at
+    (``Business.schema_fingerprint``, see ``tenants.rollout``). Computed once per process
+    (it loads the migration graph).
     """
 
     tenant_labels = {
@@ -68,8 +69,7 @@ def migration_fingerprint() -> str:
         if apps.is_installed(name)
     }
     loader = MigrationLoader(None, ignore_no_migrations=True, load=True)
-    digest = hashlib.sha256(f"capture-format:{CAPTURE_FORMAT}\n".encode())
-    digest.update(json.dumps(ROLE_PERMISSIONS, sort_keys=True).encode())
+    digest = hashlib.sha256(json.dumps(ROLE_PERMISSIONS, sort_keys=True).encode())
     for app_label, name in sorted(loader.graph.nodes):
         if app_label not in tenant_labels:
             continue
@@ -80,6 +80,15 @@ def migration_fingerprint() -> str:
             with open(path, "rb") as fh:
                 digest.update(hashlib.sha256(fh.read()).digest())
     return digest.hexdigest()
+
+
+@functools.cache
+def migration_fingerprint() -> str:
+    """The template's and the pool's fingerprint: the schema's, and the way the template
+    is captured (a new capture format makes them stale; the businesses are not)."""
+    return hashlib.sha256(
+        f"capture-format:{CAPTURE_FORMAT}\n{schema_fingerprint()}".encode()
+    ).hexdigest()
 
 
 # --- template -----------------------------------------------------------------
@@ -144,10 +153,17 @@ def _template_sql(fingerprint: str) -> str:
 
 def schema_create_from_template(schema_name: str) -> None:
     """Create ``schema_name`` by replaying the captured template in this transaction."""
-    sql = _template_sql(migration_fingerprint())
-    quoted = quote_schema_name(schema_name)
+    sql = _template_sql(migration_fingerprint()).replace(
+        _TEMPLATE_TOKEN, quote_schema_name(schema_name)
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql.replace(_TEMPLATE_TOKEN, quoted))
+        if connection.is_citus:
+            # Citus hands each DDL command's whole query string to its workers, which
+            # refuse a string of several commands: one statement at a time there
+            for statement in sql.split(_STATEMENT):
+                cursor.execute(statement)
+        else:
+            cursor.execute(sql)
     # the replay ran its own statements on this connection: re-issue the search path
     connection.search_path_set_schemas = None
 
@@ -172,7 +188,14 @@ def pg_dump_path() -> str:
 
 
 _TEMPLATE_TOKEN = "__MF_TEMPLATE_SCHEMA__"
-_DROP_LINE = re.compile(r"^(SET |SELECT pg_catalog\.set_config|--|\\)")
+# between the capture's statements (a comment: the script still runs as one)
+_STATEMENT = "\n-- mf:statement\n"
+# session settings, comments, psql commands, and the column options Citus keeps for itself
+# (``SET (pg_attver=…)``, which a distributed table refuses to be given)
+_DROP_LINE = re.compile(
+    r"^(SET |SELECT pg_catalog\.set_config|--|\\"
+    r"|ALTER TABLE ONLY \S+ ALTER COLUMN \S+ SET \(pg_attver=\d+\);$)"
+)
 
 
 def _dump_schema(schema_name: str) -> str:
@@ -209,11 +232,38 @@ def _dump_schema(schema_name: str) -> str:
     lines = [
         line for line in result.stdout.splitlines() if line.strip() and not _DROP_LINE.match(line)
     ]
-    script = "\n".join(lines)
+    script = _identity_inline("\n".join(lines))
     # pg_dump qualifies every object with the schema; make the name a token
     script = re.sub(rf"(?<![\w\"]){re.escape(schema_name)}(?=\.|;|\s|$)", _TEMPLATE_TOKEN, script)
     if _TEMPLATE_TOKEN not in script:
         raise SchemaStateError("pg_dump output did not name the template schema")
+    return _STATEMENT.join(part.strip() for part in sqlparse.split(script) if part.strip())
+
+
+_IDENTITY = re.compile(
+    r"^ALTER TABLE (?:ONLY )?(?P<table>\S+) ALTER COLUMN (?P<column>\S+) ADD GENERATED "
+    r"(?P<kind>BY DEFAULT|ALWAYS) AS IDENTITY \((?P<options>.*?)\n\);$",
+    re.S | re.M,
+)
+
+
+def _identity_inline(script: str) -> str:
+    """Declare identity columns in their CREATE TABLE, not in pg_dump's ALTER TABLE after it:
+    Citus (make citus) refuses to add an identity to an existing column of a distributed
+    table, and the replayed schema is the same either way (tenants/tests)."""
+    for match in list(_IDENTITY.finditer(script)):
+        options = " ".join(line.strip() for line in match["options"].splitlines() if line.strip())
+        column = re.compile(
+            rf"(^CREATE TABLE {re.escape(match['table'])} \(\n(?:.*\n)*?    "
+            rf"{re.escape(match['column'])} [^\n]*?)(,?)$",
+            re.M,
+        )
+        script, found = column.subn(
+            rf"\1 GENERATED {match['kind']} AS IDENTITY ({options})\2", script, count=1
+        )
+        if not found:
+            raise SchemaStateError(f"no CREATE TABLE for {match['table']}.{match['column']}")
+        script = script.replace(match[0], "", 1)
     return script
 
 

@@ -133,7 +133,7 @@ def business_provision(
         trial_ends_at=now + dt.timedelta(days=settings.TRIAL_DAYS),
         # the pool's schemas and the template are of the code's migration state (both
         # paths above refuse anything older)
-        schema_fingerprint=schemas.migration_fingerprint(),
+        schema_fingerprint=schemas.schema_fingerprint(),
     )
     # fields only: the slug was checked above under the lock, and the table's
     # constraints guard the rest (validate_constraints would cost queries);
@@ -157,8 +157,9 @@ def business_provision(
             is_staff=True,
             is_superuser=True,
         )
+        # the group's id first: Citus (make citus) refuses a subquery inside an INSERT
         owner.groups.through.objects.create(
-            user=owner, group_id=Group.objects.filter(name=OWNER).values("pk")[:1]
+            user=owner, group_id=Group.objects.values_list("pk", flat=True).get(name=OWNER)
         )
         _owner_email_address_record(owner)
 

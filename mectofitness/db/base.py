@@ -8,10 +8,21 @@ whenever PostgreSQL may have discarded it: on rollback, savepoint rollback and
 close (handled by the parent class).
 """
 
+from django.db.backends.postgresql import schema as postgresql_schema
 from django_tenants.postgresql_backend import base as tenants_base
 
 
 class DatabaseWrapper(tenants_base.DatabaseWrapper):
+    @property
+    def is_citus(self) -> bool:
+        """Whether this database runs Citus (``make citus``); asked once per connection."""
+        if self.connection is None or getattr(self, "_citus_of", None) is not self.connection:
+            with self.cursor() as cursor:
+                cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+                self._citus = cursor.fetchone()[0]
+            self._citus_of = self.connection
+        return self._citus
+
     def set_tenant(self, tenant, include_public=True):
         if (
             self.schema_name == tenant.schema_name
@@ -28,3 +39,45 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
             if self.search_path_set_schemas == self._get_cursor_search_paths():
                 return
         super()._handle_search_path(cursor)
+
+
+def _pg_object_name(table: str, column: str, label: str) -> str:
+    """PostgreSQL's own name for an unnamed constraint (makeObjectName): the longer of the
+    two names is shortened until ``table_column_label`` fits in 63 bytes."""
+    available = 63 - len(label) - 2
+    table_chars, column_chars = len(table), len(column)
+    while table_chars + column_chars > available:
+        if table_chars > column_chars:
+            table_chars -= 1
+        else:
+            column_chars -= 1
+    return f"{table[:table_chars]}_{column[:column_chars]}_{label}"
+
+
+class DatabaseSchemaEditor(postgresql_schema.DatabaseSchemaEditor):
+    def add_field(self, model, field):
+        """On Citus, a new column's CHECK (a positive integer's, say) is added as a named
+        constraint of its own: Citus refuses ``ADD COLUMN … CHECK`` on a distributed table
+        ("all constraints in Citus must have explicit names"). The name is the one
+        PostgreSQL gives the unnamed constraint, so both paths make the same schema."""
+        check = field.db_parameters(connection=self.connection)["check"]
+        if not check or not self.connection.is_citus:
+            return super().add_field(model, field)
+        unchecked = field.db_parameters
+        field.db_parameters = lambda connection: {**unchecked(connection), "check": None}
+        try:
+            super().add_field(model, field)
+        finally:
+            del field.db_parameters
+        name = _pg_object_name(model._meta.db_table, field.column, "check")
+        self.execute(
+            self.sql_create_check
+            % {
+                "table": self.quote_name(model._meta.db_table),
+                "name": self.quote_name(name),
+                "check": check,
+            }
+        )
+
+
+DatabaseWrapper.SchemaEditorClass = DatabaseSchemaEditor

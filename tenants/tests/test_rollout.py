@@ -76,7 +76,7 @@ def test_a_new_business_is_recorded_current_and_a_plain_run_opens_no_schema():
     PooledSchema.objects.all().delete()  # the next sign-up replays the template
     replayed = _provision("rollout-replayed")
 
-    current = schemas.migration_fingerprint()
+    current = schemas.schema_fingerprint()
     assert _fingerprint(pooled) == current and _fingerprint(replayed) == current
     assert rollout.schemas_pending() == []
     assert "Business schemas: all up to date." in _migrate()
@@ -103,7 +103,7 @@ def test_a_schema_behind_is_migrated_to_what_a_new_business_gets():
             migrated[part] = [row[:3] for row in migrated[part]]
             template[part] = [row[:3] for row in template[part]]
         assert migrated[part] == template[part], part
-    assert _fingerprint(behind) == _fingerprint(level) == schemas.migration_fingerprint()
+    assert _fingerprint(behind) == _fingerprint(level) == schemas.schema_fingerprint()
     _migrate(check_unapplied=True)  # nothing left: no exit
 
 
@@ -135,7 +135,7 @@ def test_a_failure_is_recorded_the_rest_go_on_and_only_the_failure_is_retried(mo
     failure = SchemaMigrationFailure.objects.get()
     assert failure.schema_name == broken.schema_name and failure.attempts == 1
     assert 'column "units" of relation "accounts_user" already exists' in failure.error
-    assert _fingerprint(fine) == schemas.migration_fingerprint()
+    assert _fingerprint(fine) == schemas.schema_fingerprint()
     assert _fingerprint(broken) == ""
     checked = io.StringIO()
     call_command("check", tags=["provisioning"], databases=["default"], stderr=checked)
@@ -151,7 +151,7 @@ def test_a_failure_is_recorded_the_rest_go_on_and_only_the_failure_is_retried(mo
 
     assert "Business schemas: 1 to migrate" in out and "1 migrated" in out
     assert not SchemaMigrationFailure.objects.exists()
-    assert _fingerprint(broken) == schemas.migration_fingerprint()
+    assert _fingerprint(broken) == schemas.schema_fingerprint()
     assert "units" in _columns(broken.schema_name)
 
 
@@ -169,7 +169,7 @@ def test_a_run_that_dies_resumes_after_the_schemas_it_finished(monkeypatch):
     monkeypatch.setattr(rollout.SchemaMigrator, "migrate", dies_at_the_second)
     with pytest.raises(KeyboardInterrupt):
         _migrate()
-    assert _fingerprint(first) == schemas.migration_fingerprint()
+    assert _fingerprint(first) == schemas.schema_fingerprint()
     assert rollout.schemas_pending() == [second.schema_name]
 
     monkeypatch.setattr(rollout.SchemaMigrator, "migrate", real)
@@ -188,14 +188,29 @@ def test_a_second_run_beside_the_first_stops_at_once():
 
 
 def test_the_fingerprint_covers_the_role_groups_permissions(monkeypatch):
-    before = schemas.migration_fingerprint()
+    before = schemas.schema_fingerprint(), schemas.migration_fingerprint()
     monkeypatch.setitem(
         roles.ROLE_PERMISSIONS, roles.CLIENT, [*roles.ROLE_PERMISSIONS[roles.CLIENT], "x.y"]
     )
+    for cached in (schemas.schema_fingerprint, schemas.migration_fingerprint):
+        cached.cache_clear()
+    try:  # the businesses' state and the template's both change
+        changed = schemas.schema_fingerprint(), schemas.migration_fingerprint()
+        assert changed[0] != before[0] and changed[1] != before[1]
+    finally:
+        monkeypatch.undo()
+        for cached in (schemas.schema_fingerprint, schemas.migration_fingerprint):
+            cached.cache_clear()
+    assert (schemas.schema_fingerprint(), schemas.migration_fingerprint()) == before
+
+
+def test_a_new_capture_format_makes_the_template_stale_not_the_businesses(monkeypatch):
+    before = schemas.schema_fingerprint(), schemas.migration_fingerprint()
+    monkeypatch.setattr(schemas, "CAPTURE_FORMAT", schemas.CAPTURE_FORMAT + 1)
     schemas.migration_fingerprint.cache_clear()
     try:
-        assert schemas.migration_fingerprint() != before
+        assert schemas.schema_fingerprint() == before[0]
+        assert schemas.migration_fingerprint() != before[1]
     finally:
         monkeypatch.undo()
         schemas.migration_fingerprint.cache_clear()
-    assert schemas.migration_fingerprint() == before
