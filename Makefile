@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test a11y bench scale lint format install clean-data browsers
+.PHONY: run test a11y bench scale citus lint format install clean-data browsers
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ bench: $(STAMP)
 ## database between runs) and what a deploy costs there; see bench/scale.py (not in CI)
 scale: $(STAMP)
 	$(PY) -m mectofitness.dev scale $(ARGS)
+
+## make citus: Citus (built from ../shared/vendor/citus if missing), a coordinator and two
+## workers on loopback under .data/citus, the product migrated and businesses signed up on
+## it, and the tests marked citus run against it (not in CI; needs root for the build)
+citus: $(STAMP)
+	$(PY) -m mectofitness.dev citus $(ARGS)
 
 ## make lint: formatting, ruff's rules, and the house's layers and import cycles
 ## (import-linter's contracts in pyproject.toml)

@@ -277,6 +277,33 @@ class _SharedTestDatabase:
                 self.done.unlink(missing_ok=True)
 
 
+class _CitusTestDatabase:
+    """``make citus``: the test database on the Citus cluster of ``devtools.citus``, made
+    afresh on the coordinator and both workers (a database copied from a template would
+    not be on the workers), migrated, with the session's businesses; dropped at the end."""
+
+    def __init__(self):
+        self.name = connection.settings_dict["TEST"]["NAME"]
+
+    def setup(self, verbosity: int) -> None:
+        from django.core.management import call_command
+
+        from devtools import citus
+
+        citus.database_create(self.name, fresh=True)
+        connection.close()
+        settings.DATABASES["default"]["NAME"] = self.name
+        connection.settings_dict["NAME"] = self.name
+        call_command("migrate_schemas", interactive=False, verbosity=verbosity)
+        _session_businesses()
+
+    def teardown(self) -> None:
+        from devtools import citus
+
+        connection.close()
+        citus.database_drop(self.name)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request, django_test_environment, django_db_blocker, django_db_modify_db_settings
@@ -310,7 +337,9 @@ def django_db_setup(
     cache_clear()
     celery_app.conf.task_always_eager = True
     verbosity = request.config.option.verbose
-    shared = _SharedTestDatabase(request.config)
+    shared = (
+        _CitusTestDatabase() if os.environ.get("MF_CITUS") else _SharedTestDatabase(request.config)
+    )
     with django_db_blocker.unblock():
         shared.setup(verbosity)
     yield

@@ -3,6 +3,7 @@
 
     python -m devtools.citus up      # build Citus if missing, start the three, print the URL
     python -m devtools.citus down    # stop them (the data stays)
+    make citus                       # up, migrate, sign businesses up, the tests marked citus
 
 Each node is an ordinary PostgreSQL server started as the ``postgres`` system user
 (PostgreSQL refuses root), ``shared_preload_libraries = 'citus'``, fsync off (a
@@ -95,6 +96,35 @@ def node_up(name: str, port: int) -> None:
         )  # fmt: skip
 
 
+def database_create(name: str, *, fresh: bool = False) -> None:
+    """The database ``name`` on all three nodes with the extension, the coordinator knowing
+    its workers, schema-based sharding (and triggers on distributed tables: the client
+    search's, within one schema) on; ``fresh`` drops it first."""
+    for port in NODES.values():
+        if fresh:
+            _psql(port, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not _psql(port, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+            _psql(port, f'CREATE DATABASE "{name}"')
+        _psql(port, "CREATE EXTENSION IF NOT EXISTS citus", name)
+    coordinator = NODES["coordinator"]
+    _psql(coordinator, f"SELECT citus_set_coordinator_host('127.0.0.1', {coordinator})", name)
+    known = _psql(coordinator, "SELECT nodeport FROM pg_dist_node", name).split()
+    for worker in ("worker1", "worker2"):
+        if str(NODES[worker]) not in known:
+            _psql(coordinator, f"SELECT citus_add_node('127.0.0.1', {NODES[worker]})", name)
+    for setting in ("citus.enable_schema_based_sharding", "citus.enable_unsafe_triggers"):
+        _psql(coordinator, f'ALTER DATABASE "{name}" SET {setting} TO on')
+
+
+def database_drop(name: str) -> None:
+    for port in NODES.values():
+        _psql(port, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def url(name: str = DATABASE) -> str:
+    return f"postgres://postgres@127.0.0.1:{NODES['coordinator']}/{name}"
+
+
 def up() -> str:
     build()
     for parent in (ROOT / ".data", DATA):
@@ -102,19 +132,8 @@ def up() -> str:
         parent.chmod(0o755)
     for name, port in NODES.items():
         node_up(name, port)
-    for port in NODES.values():
-        if not _psql(port, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"):
-            _psql(port, f"CREATE DATABASE {DATABASE}")
-        _psql(port, "CREATE EXTENSION IF NOT EXISTS citus", DATABASE)
-    coordinator = NODES["coordinator"]
-    _psql(coordinator, f"SELECT citus_set_coordinator_host('127.0.0.1', {coordinator})", DATABASE)
-    known = _psql(coordinator, "SELECT nodeport FROM pg_dist_node", DATABASE).split()
-    for name in ("worker1", "worker2"):
-        if str(NODES[name]) not in known:
-            _psql(coordinator, f"SELECT citus_add_node('127.0.0.1', {NODES[name]})", DATABASE)
-    for setting in ("citus.enable_schema_based_sharding", "citus.enable_unsafe_triggers"):
-        _psql(coordinator, f"ALTER DATABASE {DATABASE} SET {setting} TO on")
-    return f"postgres://postgres@127.0.0.1:{coordinator}/{DATABASE}"
+    database_create(DATABASE)
+    return url()
 
 
 def down() -> None:
@@ -125,6 +144,66 @@ def down() -> None:
                 [str(BIN / "pg_ctl"), "-D", str(directory), "-m", "fast", "-w", "stop"],
                 stdout=subprocess.DEVNULL,
             )
+
+
+BUSINESSES = 6
+
+
+def _manage(url: str, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        check=True,
+    )
+
+
+def spread(name: str = DATABASE) -> dict[int, int]:
+    """Distributed schemas per worker port."""
+    rows = _psql(
+        NODES["coordinator"],
+        "SELECT sh.nodeport, count(DISTINCT s.schema_name) FROM citus_schemas s"
+        " JOIN citus_shards sh ON sh.colocation_id = s.colocation_id GROUP BY 1 ORDER BY 1",
+        name,
+    )
+    return {int(port): int(count) for port, count in (row.split("|") for row in rows.split())}
+
+
+def check(pytest_args: list[str]) -> int:
+    """What `make citus` does once the cluster is up (``url``) and Redis is set: migrate the
+    product against the coordinator, sign businesses up through the product's own code
+    (``create_business``: pool claim and rename, then template replay once the pool is
+    dry), show where their schemas went, and run the tests marked ``citus`` against a
+    database of their own on the cluster."""
+    url = os.environ["DATABASE_URL"]
+    print("migrating the product against the coordinator…", flush=True)
+    _manage(url, "migrate_schemas", "--noinput", "-v", "0")
+    for i in range(BUSINESSES):
+        slug = f"citus-{i + 1}"
+        known = f"SELECT 1 FROM tenants_business WHERE slug = '{slug}'"
+        if _psql(NODES["coordinator"], known, DATABASE):
+            continue
+        _manage(
+            url,
+            "create_business",
+            f"--slug={slug}",
+            f"--name=Citus {i + 1}",
+            f"--owner-email=owner@{slug}.test",
+            "--owner-password=correct-horse-battery",
+        )
+    per_worker = spread()
+    for port in (NODES["worker1"], NODES["worker2"]):
+        print(f"citus_worker port={port} schemas={per_worker.get(port, 0)}", flush=True)
+    print("running the tests marked citus…", flush=True)
+    code = subprocess.call(
+        [sys.executable, "-m", "pytest", "-m", "citus", "-p", "no:xdist", "-q", *pytest_args],
+        cwd=ROOT,
+        env={**os.environ, "MF_CITUS": "1"},
+    )
+    workers = sum(1 for port in per_worker if port != NODES["coordinator"])
+    outcome = "passed" if code == 0 else "failed"
+    print(f"citus workers={workers} schemas={sum(per_worker.values())} tests={outcome}")
+    return code
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ reused and left running.
     python -m mectofitness.dev test ... # pytest with the same services
     python -m mectofitness.dev bench    # benchmarks
     python -m mectofitness.dev scale    # a platform of 10,000 businesses, deploy figures
+    python -m mectofitness.dev citus    # the product on Citus, the tests marked citus
     python -m mectofitness.dev services # start the services, print their URLs, wait
 """
 
@@ -33,6 +34,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from devtools import citus
 from devtools.stripe_standin.server import STANDIN_API_KEY
 from devtools.twilio_standin import server as twilio_standin
 
@@ -498,6 +500,19 @@ def cmd_bench(script: str, args: list[str], *, redis_db: int) -> int:
         _stop_all(stoppers)
 
 
+def cmd_citus(args: list[str]) -> int:
+    """`make citus`: the product on a Citus coordinator and two workers (devtools/citus.py)."""
+    os.environ["DATABASE_URL"] = citus.up()  # set first: no embedded PostgreSQL is started
+    os.environ.setdefault("DJANGO_DEBUG", "0")
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+    stoppers = prepare_env(redis_db=4)
+    try:
+        manage("collectstatic", "--noinput", "-v", "0")
+        return citus.check(args)
+    finally:
+        _stop_all(stoppers)
+
+
 def cmd_services() -> int:
     stoppers = prepare_env()
     print(f"DATABASE_URL={os.environ['DATABASE_URL']}")
@@ -524,6 +539,8 @@ def main(argv: list[str]) -> int:
         return cmd_bench("run.py", rest, redis_db=2)
     if command == "scale":
         return cmd_bench("scale.py", rest, redis_db=3)
+    if command == "citus":
+        return cmd_citus(rest)
     if command == "services":
         return cmd_services()
     if command == "env":

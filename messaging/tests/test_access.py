@@ -23,7 +23,7 @@ from messaging.services import (
 
 from .conftest import NOW, later
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.citus, pytest.mark.django_db]
 
 
 def test_a_client_writes_in_their_own_conversation_to_their_coach(cleo_thread, cleo_user, kai):

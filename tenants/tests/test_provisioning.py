@@ -7,7 +7,7 @@ from tenants import schemas
 from tenants.models import Business, Domain, PooledSchema, SchemaTemplate
 from tenants.services import business_provision, slug_problem
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.citus, pytest.mark.django_db]
 
 
 def provision(slug="peak", **overrides):

@@ -10,6 +10,8 @@ from django_tenants.utils import schema_exists
 from tenants.models import Business
 from tenants.services import business_provision
 
+pytestmark = pytest.mark.citus  # make citus runs it on Citus too
+
 
 @pytest.mark.usefixtures("committed")
 def test_two_concurrent_signups_for_one_slug_give_one_business_and_one_clear_error():

@@ -16,7 +16,7 @@ from tenants.services import business_provision
 
 from .test_schema_template import CATALOG, _describe
 
-pytestmark = pytest.mark.usefixtures("committed")
+pytestmark = [pytest.mark.citus, pytest.mark.usefixtures("committed")]
 
 # before accounts' last migration, which adds accounts_user.units (nothing depends on it)
 BEFORE = ("accounts", "0003_api_token")

@@ -10,7 +10,7 @@ from tenants.models import Business
 from tenants.routing import HostCache
 from tenants.services import business_set_status
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.citus, pytest.mark.django_db]
 
 
 def test_an_unknown_host_gets_a_friendly_404_page():

@@ -23,7 +23,7 @@ from tenants.middleware import business_for_host
 from tenants.models import Business
 from tenants.routing import CHANNEL, HostCache, host_cache
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.citus, pytest.mark.django_db]
 
 HOST = "acme.localhost"
 BOUND = 5.0  # seconds: the promise

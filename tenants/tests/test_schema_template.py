@@ -5,6 +5,8 @@ from django.db import connection
 
 from tenants import schemas
 
+pytestmark = pytest.mark.citus  # make citus runs it on Citus too
+
 CATALOG = {
     "columns": """
         SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
