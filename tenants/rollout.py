@@ -271,9 +271,10 @@ def schemas_pending(*, failed_only: bool = False, recheck: bool = False) -> list
     By default those whose recorded fingerprint is not the code's; ``failed_only``: those
     whose last attempt failed; ``recheck``: every one.
     """
-    if failed_only:
-        return list(SchemaMigrationFailure.objects.values_list("schema_name", flat=True))
     businesses = Business.objects.exclude(schema_name="public")
+    if failed_only:  # of businesses still here (a deleted one's failure stays as a record)
+        failed = SchemaMigrationFailure.objects.values("schema_name")
+        businesses, recheck = businesses.filter(schema_name__in=failed), True
     if not recheck:
         businesses = businesses.exclude(schema_fingerprint=schema_fingerprint())
     return list(businesses.order_by("pk").values_list("schema_name", flat=True))
