@@ -127,9 +127,13 @@ def url(name: str = DATABASE) -> str:
 
 def up() -> str:
     build()
-    for parent in (ROOT / ".data", DATA):
-        parent.mkdir(exist_ok=True)
-        parent.chmod(0o755)
+    DATA.mkdir(parents=True, exist_ok=True)
+    # the servers run as 'postgres': every folder above their data must let others
+    # through (a clone under `mktemp -d` is 0700), as the embedded PostgreSQL's set-up does
+    for folder in [DATA, *DATA.parents]:
+        mode = folder.stat().st_mode
+        if not mode & 0o001:
+            folder.chmod(mode | 0o001)
     for name, port in NODES.items():
         node_up(name, port)
     database_create(DATABASE)
