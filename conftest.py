@@ -182,6 +182,13 @@ def _test_db_key() -> str:
     return f"{_code_fingerprint()}_{time.strftime('%Y%m%d', time.gmtime())}"
 
 
+def _database_use(name: str) -> None:
+    """Point the default connection at the database ``name`` from now on."""
+    connection.close()
+    settings.DATABASES["default"]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+
+
 class _SharedTestDatabase:
     """The migrated test database (178 migrations for the public schema and again for
     the template schema: about 20 s of CPU on a fast machine, 55 on a slow one) with the
@@ -224,11 +231,6 @@ class _SharedTestDatabase:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             return cursor.fetchone() is not None
 
-    def _use(self, name: str) -> None:
-        connection.close()
-        settings.DATABASES["default"]["NAME"] = name
-        connection.settings_dict["NAME"] = name
-
     def _drop_others(self) -> None:
         """Templates another code's run left (one still being copied stays)."""
         with connection._nodb_cursor() as cursor:
@@ -253,13 +255,13 @@ class _SharedTestDatabase:
                 _session_businesses()
                 connection.close()
                 self._sql(f'CREATE DATABASE "{self.template}" TEMPLATE "{self.name}"')
-                self._use(self.name)
+                _database_use(self.name)
                 return
         self._sql(
             f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)',
             f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"',
         )
-        self._use(self.name)
+        _database_use(self.name)
 
     def teardown(self) -> None:
         connection.close()
@@ -291,9 +293,7 @@ class _CitusTestDatabase:
         from devtools import citus
 
         citus.database_create(self.name, fresh=True)
-        connection.close()
-        settings.DATABASES["default"]["NAME"] = self.name
-        connection.settings_dict["NAME"] = self.name
+        _database_use(self.name)
         call_command("migrate_schemas", interactive=False, verbosity=verbosity)
         _session_businesses()
 

@@ -29,6 +29,19 @@ CLIENT = "clients.Client"
 CATALOG_CONSTRAINT = False
 
 
+def catalog_exercise_reference() -> models.ForeignKey:
+    """The catalog exercise a prescription, a set or a record is of (none: the business's
+    own exercise, in ``exercise``)."""
+    return models.ForeignKey(
+        CatalogExercise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=CATALOG_CONSTRAINT,
+    )
+
+
 def _one_exercise(prefix: str = "") -> Q:
     """Exactly one of the two exercise references is set."""
     catalog, own = f"{prefix}catalog_exercise__isnull", f"{prefix}exercise__isnull"
@@ -244,14 +257,7 @@ class Prescription(models.Model):
 
     block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="prescriptions")
     position = models.PositiveSmallIntegerField()
-    catalog_exercise = models.ForeignKey(
-        CatalogExercise,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=CATALOG_CONSTRAINT,
-    )
+    catalog_exercise = catalog_exercise_reference()
     exercise = models.ForeignKey(
         Exercise, on_delete=models.PROTECT, null=True, blank=True, related_name="prescriptions"
     )
@@ -445,14 +451,7 @@ class SetLog(models.Model):
     prescription = models.ForeignKey(
         Prescription, on_delete=models.SET_NULL, null=True, blank=True, related_name="logged_sets"
     )
-    catalog_exercise = models.ForeignKey(
-        CatalogExercise,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=CATALOG_CONSTRAINT,
-    )
+    catalog_exercise = catalog_exercise_reference()
     exercise = models.ForeignKey(
         Exercise, on_delete=models.PROTECT, null=True, blank=True, related_name="logged_sets"
     )
@@ -502,14 +501,7 @@ class PersonalRecord(models.Model):
         FASTEST = "fastest", _("Fastest for a distance")
 
     client = models.ForeignKey(CLIENT, on_delete=models.CASCADE, related_name="personal_records")
-    catalog_exercise = models.ForeignKey(
-        CatalogExercise,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=CATALOG_CONSTRAINT,
-    )
+    catalog_exercise = catalog_exercise_reference()
     exercise = models.ForeignKey(
         Exercise, on_delete=models.PROTECT, null=True, blank=True, related_name="records"
     )

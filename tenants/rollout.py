@@ -33,7 +33,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps as global_apps
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.sql import emit_pre_migrate_signal
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -46,6 +45,8 @@ from django.db.models import F
 from django.db.models.signals import post_migrate
 from django.utils import timezone
 from django_tenants.utils import quote_schema_name
+
+from mectofitness.core.tenancy import tenant_app_labels
 
 from .models import Business, SchemaMigrationFailure
 from .schemas import schema_fingerprint
@@ -84,10 +85,10 @@ class _SharedGraphExecutor(MigrationExecutor):
     schemas that start from the same applied set go through the same states, and working
     them out (re-rendering every model related to the one changed) cost more than the DDL."""
 
-    def __init__(self, connection, loader, steps: dict, start: frozenset):
+    def __init__(self, connection, loader, recorder, steps: dict, start: frozenset):
         self.connection = connection
         self.loader = loader
-        self.recorder = MigrationRecorder(connection)
+        self.recorder = recorder
         self.progress_callback = None
         self.steps = steps
         self.start = start
@@ -145,15 +146,10 @@ class SchemaMigrator:
         if conflicts:
             raise RuntimeError(f"Conflicting migrations: {conflicts}; run makemigrations --merge")
         self.targets = self.loader.graph.leaf_nodes()
-        tenant_labels = {
-            global_apps.get_app_config(name.rsplit(".", 1)[-1]).label
-            for name in settings.TENANT_APPS
-            if global_apps.is_installed(name)
-        }
         self.app_configs = [
             config
             for config in global_apps.get_app_configs()
-            if config.models_module is not None and config.label in tenant_labels
+            if config.models_module is not None and config.label in tenant_app_labels()
         ]
         # per starting applied set: its rendered state, the states around each operation
         # of its plan, and the registry post_migrate handlers get after it
@@ -175,8 +171,8 @@ class SchemaMigrator:
             applied = recorder.applied_migrations()
             self._check_consistent(applied)
             start = frozenset(applied)
-            executor = _SharedGraphExecutor(connection, self.loader, self._steps, start)
-            executor.recorder = recorder  # it knows its table exists: no second look
+            # the recorder knows its table exists: no second look
+            executor = _SharedGraphExecutor(connection, self.loader, recorder, self._steps, start)
             executor.progress_callback = lambda action, migration=None, fake=False: (
                 applying.append(migration) if action == "apply_start" else None
             )
@@ -273,20 +269,25 @@ def schemas_pending(*, failed_only: bool = False, recheck: bool = False) -> list
     """
     businesses = Business.objects.exclude(schema_name="public")
     if failed_only:  # of businesses still here (a deleted one's failure stays as a record)
-        failed = SchemaMigrationFailure.objects.values("schema_name")
-        businesses, recheck = businesses.filter(schema_name__in=failed), True
-    if not recheck:
-        businesses = businesses.exclude(schema_fingerprint=schema_fingerprint())
+        businesses = businesses.filter(
+            schema_name__in=SchemaMigrationFailure.objects.values("schema_name")
+        )
+    elif not recheck:
+        businesses = _behind()
     return list(businesses.order_by("pk").values_list("schema_name", flat=True))
+
+
+def _behind():
+    """Businesses whose schema is not recorded at the code's migration state."""
+    return Business.objects.exclude(schema_name="public").exclude(
+        schema_fingerprint=schema_fingerprint()
+    )
 
 
 def rollout_state() -> dict:
     """How many business schemas are behind the code and how many failed (two counts)."""
-    behind = Business.objects.exclude(schema_name="public").exclude(
-        schema_fingerprint=schema_fingerprint()
-    )
     return {
-        "schemas_behind": behind.count(),
+        "schemas_behind": _behind().count(),
         "schemas_failed": SchemaMigrationFailure.objects.count(),
     }
 

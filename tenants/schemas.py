@@ -29,7 +29,6 @@ import sys
 import warnings
 
 import sqlparse
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -37,6 +36,7 @@ from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import quote_schema_name, schema_exists
 
 from accounts.roles import ROLE_PERMISSIONS
+from mectofitness.core.tenancy import tenant_app_labels
 
 from .models import PooledSchema, SchemaTemplate
 
@@ -63,11 +63,7 @@ def schema_fingerprint() -> str:
     (it loads the migration graph).
     """
 
-    tenant_labels = {
-        apps.get_app_config(name.rsplit(".", 1)[-1]).label
-        for name in settings.TENANT_APPS
-        if apps.is_installed(name)
-    }
+    tenant_labels = tenant_app_labels()
     loader = MigrationLoader(None, ignore_no_migrations=True, load=True)
     digest = hashlib.sha256(json.dumps(ROLE_PERMISSIONS, sort_keys=True).encode())
     for app_label, name in sorted(loader.graph.nodes):

@@ -1,9 +1,10 @@
 """Signal handlers of the platform core."""
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType  # imported by ready(): apps are loaded
 from django.db import connection
+
+from .tenancy import tenant_app_labels
 
 
 def shared_app_content_types_drop(sender, using, **kwargs):
@@ -20,10 +21,5 @@ def shared_app_content_types_drop(sender, using, **kwargs):
     last = [config for config in apps.get_app_configs() if config.models_module][-1]
     if connection.schema_name == "public" or sender is not last:
         return
-    tenant_labels = {
-        apps.get_app_config(name.rsplit(".", 1)[-1]).label
-        for name in settings.TENANT_APPS
-        if apps.is_installed(name)
-    }
-    ContentType.objects.using(using).exclude(app_label__in=tenant_labels).delete()
+    ContentType.objects.using(using).exclude(app_label__in=tenant_app_labels()).delete()
     ContentType.objects.clear_cache()

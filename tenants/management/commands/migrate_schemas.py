@@ -57,21 +57,12 @@ class Command(MigrateSchemasCommand):
                 rollout.schemas_forget([schema_name] if schema_name else None)
             return
         if options.get("plan") or options.get("check_unapplied"):
-            if not options.get("tenant"):
-                super().handle(*args, **{**options, "shared": True, "tenant": False})
-            for name in rollout.schemas_pending(
-                failed_only=options["failed_only"], recheck=options["recheck"]
-            ):
+            for name in self._public_then_pending(args, options):
                 super().handle(*args, **{**options, "tenant": True, "schema_name": name})
             return
         try:
             with rollout.rollout_lock():
-                if not options.get("tenant"):
-                    super().handle(*args, **{**options, "shared": True, "tenant": False})
-                pending = rollout.schemas_pending(
-                    failed_only=options["failed_only"], recheck=options["recheck"]
-                )
-                failures = self._rollout(pending, options)
+                failures = self._rollout(self._public_then_pending(args, options), options)
                 if not options.get("skip_template"):
                     self._template_and_pool()
         except rollout.RolloutBusy as busy:
@@ -81,6 +72,15 @@ class Command(MigrateSchemasCommand):
                 f"{len(failures)} business schema(s) could not be migrated (listed above). "
                 "Fix the cause, then run `migrate_schemas --failed` to retry only those."
             )
+
+    def _public_then_pending(self, args, options) -> list[str]:
+        """Migrate the public schema (unless ``--tenant``), then name the business schemas
+        this run is for."""
+        if not options.get("tenant"):
+            super().handle(*args, **{**options, "shared": True, "tenant": False})
+        return rollout.schemas_pending(
+            failed_only=options["failed_only"], recheck=options["recheck"]
+        )
 
     def _rollout(self, pending: list[str], options) -> dict[str, str]:
         verbosity = int(options.get("verbosity", 1))
