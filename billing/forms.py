@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from clients.models import Client
 from clients.selectors import client_queryset_for
+from clients.widgets import ClientSelect
 
 from .models import BillingSettings, Invoice, InvoiceLine, Payment, Product, TaxRate
 from .selectors import billing_clients_for
@@ -93,7 +94,9 @@ class ProductForm(forms.ModelForm):
 
 
 class OfflinePaymentForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=Client.objects.none(), label=gettext_lazy("Client"))
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.none(), label=gettext_lazy("Client"), widget=ClientSelect
+    )
     product = forms.ModelChoiceField(
         queryset=Product.objects.none(),
         required=False,
@@ -212,6 +215,7 @@ class InvoiceForm(forms.ModelForm):
     class Meta:
         model = Invoice
         fields = ["client", "notes"]
+        widgets = {"client": ClientSelect}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from . import units as u
 from .models import Client, Measurement, Metric, ProgressPhoto
 from .services.measurements import client_today, measurement_validate, metric_clean
 from .services.photos import MAX_UPLOAD_BYTES, accepted_types_text, photo_image_clean
+from .widgets import ClientSelect
 
 
 class DateInput(forms.DateInput):
@@ -51,6 +52,7 @@ class MeasurementForm(forms.Form):
             "required": _("Choose the client."),
             "invalid_choice": _("Choose one of your clients."),
         },
+        widget=ClientSelect,
     )
     metric = MetricChoiceField(
         queryset=Metric.objects.none(),
@@ -194,6 +196,7 @@ class PhotoForm(forms.Form):
             "required": _("Choose the client."),
             "invalid_choice": _("Choose one of your clients."),
         },
+        widget=ClientSelect,
     )
     image = forms.FileField(
         label=_("Photo"),

@@ -32,6 +32,7 @@ from django.utils import timezone
 from accounts.models import Invitation, User
 from accounts.policies import is_coach, is_owner
 from mectofitness.core.fuzzy import WordIndex
+from mectofitness.db.lookups import AnyOf, id_array
 
 from .models import (
     Assignment,
@@ -506,8 +507,10 @@ def client_queryset_own(*, user: User) -> QuerySet[Client]:
 def clients_pinned(*, clients: QuerySet[Client]) -> QuerySet[Client]:
     """``clients`` read now (one query) and given back as a filter on their ids: a page
     that filters many queries by the same rule (``client_queryset_own`` has three
-    subqueries) plans each faster with a list of ids."""
-    return Client.objects.filter(pk__in=list(clients.values_list("pk", flat=True)))
+    subqueries) plans each faster with a list of ids. The list is one array parameter,
+    not a placeholder per id: a coach of 5,000 clients made Today splice 40,000
+    placeholders into its queries (half a second in psycopg alone)."""
+    return Client.objects.filter(AnyOf(F("pk"), id_array(clients.values_list("pk", flat=True))))
 
 
 def _with_total(rows: QuerySet, limit: int) -> tuple[list, int]:

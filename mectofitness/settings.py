@@ -202,6 +202,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Route cache (tenants.routing): seconds a web process may keep a host -> business
 # entry, the bound on how late it sees a suspension when an invalidation is lost
 ROUTING_CACHE_TTL = env.float("ROUTING_CACHE_TTL", default=5.0)
+# a form lists every client up to this many, beyond it the chosen ones and a search box
+# (clients.widgets)
+CLIENT_PICKER_FEW = env.int("CLIENT_PICKER_FEW", default=200)
 # seconds of quiet on the invalidation channel before the listener pings Redis;
 # no answer within as long again and it reconnects (so a dead link is noticed
 # within twice this)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from clients.selectors import client_queryset_for
+from clients.widgets import ClientCheckboxes
 
 from .selectors.builder import program_queryset_for
 
@@ -27,7 +28,7 @@ class AssignForm(forms.Form):
     clients = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Clients"),
         queryset=None,
-        widget=forms.CheckboxSelectMultiple,
+        widget=ClientCheckboxes,
         error_messages={"required": gettext_lazy("Choose at least one client.")},
     )
     start_date = forms.DateField(

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from clients.selectors import client_queryset_for
+from clients.widgets import ClientSelect
 
 from .models import Program
 
@@ -29,6 +30,7 @@ class ProgramCreateForm(forms.Form):
         queryset=None,
         required=False,
         empty_label=gettext_lazy("No one: a template"),
+        widget=ClientSelect,
     )
 
     def __init__(self, *args, user, **kwargs):

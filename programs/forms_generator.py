@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from clients.selectors import client_queryset_for
+from clients.widgets import ClientSelect
 
 from .models import Program
 from .services.generator_rules import EQUIPMENT_CHOICES
@@ -17,6 +18,7 @@ class IntakeForm(forms.Form):
         required=False,
         label=gettext_lazy("Client"),
         empty_label=gettext_lazy("No client: a template"),
+        widget=ClientSelect,
         help_text=gettext_lazy("Their latest goals answers fill the fields below you leave empty."),
     )
     goal = forms.ChoiceField(

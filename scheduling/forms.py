@@ -7,6 +7,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clients.widgets import ClientSelect
+
 
 class TimeChoiceForm(forms.Form):
     """A start time picked from the offered ones: ISO 8601 with its offset (the pages
@@ -79,6 +81,7 @@ class CalendarBookForm(_WallTimeForm):
         label=_("Client"),
         required=False,
         help_text=_("Required for one-to-one sessions; for a class, adds them to it."),
+        widget=ClientSelect,
     )
     weeks = forms.IntegerField(
         label=_("Repeat weekly for"),
@@ -134,7 +137,7 @@ class StaffCancelForm(CancelForm):
 class ClassAddForm(forms.Form):
     """Staff give a client a place in a class from its roster."""
 
-    client = forms.ModelChoiceField(queryset=None, label=_("Add a client"))
+    client = forms.ModelChoiceField(queryset=None, label=_("Add a client"), widget=ClientSelect)
 
     def __init__(self, *args, clients, **kwargs):
         super().__init__(*args, **kwargs)

@@ -114,13 +114,11 @@ def assign_view(request):
     value = form["program"].value()
     if str(value or "").isdigit():
         selected_program = program_queryset_for(user=request.user).filter(pk=int(value)).first()
-    flagged = [c for c in form.fields["clients"].queryset if c.has_health_flag]
     context = {
         "title": _("Assign a program"),
         "opts": ProgramAssignment._meta,
         "form": form,
         "selected_program": selected_program,
-        "flagged_ids": {c.pk for c in flagged},
     }
     status = 400 if form.errors else 200
     return render_page(request, "programs/backoffice/assign.html", context, status=status)

@@ -1,6 +1,7 @@
 """Back office: the client page's own doors, beside the client list and form.
 
-/admin/clients/client/find/                            the header's quick find (JSON)
+/admin/clients/client/find/                            the header's quick find and the
+                                                       forms' client pickers (JSON)
 /admin/clients/client/<id>/notes/                      POST: add a note
 /admin/clients/client/<id>/notes/<note_id>/            POST: edit, pin or delete a note
 /admin/clients/client/<id>/invitation/                 POST: invite, resend or revoke
@@ -79,8 +80,10 @@ def find_view(request):
     ):
         raise PermissionDenied
     query = request.GET.get("q", "")[:100]
+    # ?active=1: a form's client picker (clients.widgets), which offers no archived client
+    archived = request.GET.get("active") != "1"
     clients = client_search_top(
-        clients=client_queryset_for(user=request.user).only(
+        clients=client_queryset_for(user=request.user, include_archived=archived).only(
             "id", "first_name", "last_name", "email", "phone", "status", "injuries", "medical_notes"
         ),
         query=query,

@@ -10,6 +10,7 @@ before ``programs.admin.builder.ProgramAdmin``'s stock routes.
 """
 
 from html import escape
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,7 +41,7 @@ from programs.services.prescriptions import prescription_move
 from programs.services.program_structure import block_move, program_create
 from programs.sets import format_time_distance
 
-from ..chrome import render_page
+from ..chrome import ListPage, render_page
 
 
 def urls(site):
@@ -75,6 +76,9 @@ def _staff(request) -> None:
 # --- the list ----------------------------------------------------------------------
 
 
+PROGRAMS_PER_PAGE = 50
+
+
 def program_list_view(request):
     _staff(request)
     kind = request.GET.get("kind", "")
@@ -82,10 +86,18 @@ def program_list_view(request):
     goal = request.GET.get("goal", "")
     goal = goal if goal in Program.Goal.values else ""
     query = request.GET.get("q", "")[:100]
+    # a page at a time: a business of thousands of clients has a program for each
+    page = ListPage.of(
+        program_list_for(user=request.user, kind=kind, query=query, goal=goal),
+        number=request.GET.get("page"),
+        size=PROGRAMS_PER_PAGE,
+    )
     context = {
         "title": _("Programs"),
         "opts": Program._meta,
-        "programs": list(program_list_for(user=request.user, kind=kind, query=query, goal=goal)),
+        "programs": page.rows,
+        "page": page,
+        "filters": urlencode({"kind": kind, "q": query, "goal": goal}),
         "kind": kind,
         "goal": goal,
         "query": query,

@@ -292,3 +292,25 @@ def test_the_builder_marks_the_week_the_client_is_in_and_the_next(
             ProgramAssignment.objects.filter(pk=later.pk).update(status="paused")
         page = coach_browser.get(builder_url(later.program)).content.decode()
         assert '<span class="pb-now' not in page
+
+
+def test_the_program_list_comes_a_page_at_a_time(
+    owner_client, simple_program, cleo_program, stranger_program, monkeypatch
+):
+    monkeypatch.setattr("backoffice.views.program_builder.PROGRAMS_PER_PAGE", 2)
+    first = owner_client.get("/admin/programs/program/")
+    assert "(3)" in first.text and "Page 1 of 2" in first.text
+    assert first.text.count('<th scope="row">') == 2
+    second = owner_client.get("/admin/programs/program/?kind=&q=&goal=&page=2")
+    assert "Page 2 of 2" in second.text and second.text.count('<th scope="row">') == 1
+    assert 'rel="prev"' in second.text and 'rel="next"' not in second.text
+
+
+def test_a_page_past_the_end_shows_the_last(
+    owner_client, simple_program, cleo_program, stranger_program, monkeypatch
+):
+    monkeypatch.setattr("backoffice.views.program_builder.PROGRAMS_PER_PAGE", 2)
+    for asked in ("9", "x", "0"):
+        page = owner_client.get(f"/admin/programs/program/?page={asked}")
+        shown = "Page 2 of 2" if asked == "9" else "Page 1 of 2"
+        assert page.status_code == 200 and shown in page.text and "(3)" in page.text, asked
