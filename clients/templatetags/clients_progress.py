@@ -9,18 +9,19 @@ from django.urls import reverse
 from .. import units as u
 from ..forms_progress import MeasurementForm
 from ..models import Metric, ProgressPhoto
-from ..selectors_progress import progress_series
+from ..selectors_progress import progress_range, progress_range_choices, progress_series
 from ..services.measurements import client_today
 
 register = template.Library()
 
 SPARK_W, SPARK_H, SPARK_PAD = 120, 36, 3
+SPARK_VALUES = 12  # the values a trend line draws
 
 
 @register.filter
 def spark_points(points) -> str:
     """SVG polyline points for a tiny trend line of ``[{"d": iso, "v": number}]``."""
-    values = [p["v"] for p in points or []][-12:]
+    values = [p["v"] for p in points or []][-SPARK_VALUES:]
     if len(values) < 2:
         return ""
     low, high = min(values), max(values)
@@ -50,9 +51,10 @@ def change_class(change) -> str:
 
 @register.simple_tag
 def home_progress(client, request):
-    """Latest body weight and a tiny trend for the portal home (two queries)."""
+    """Latest body weight and a tiny trend (its last twelve values) for the portal home
+    (two queries)."""
     system = u.units_for(client=client, viewer=request.user, business=request.tenant)
-    series = progress_series(client=client, system=system)
+    series = progress_series(client=client, system=system, recent=SPARK_VALUES)
     weight = next((s for s in series if s["key"] == "weight"), None)
     return {
         "weight": weight,
@@ -64,9 +66,12 @@ def home_progress(client, request):
 @register.simple_tag
 def progress_panel(client, request):
     """Everything the back-office client panel shows, in the viewer's units: charts of each
-    metric, the latest photos, the quick "log a measurement" form (five queries)."""
+    metric over the range the page asks for (``?range=``, six months unless another is
+    chosen), the latest photos, the quick "log a measurement" form (five queries, six
+    for a range drawn by week)."""
     system = u.units_for(client=client, viewer=request.user, business=request.tenant)
     today = client_today(client=client, business=request.tenant)
+    shown = progress_range(key=request.GET.get("range"), today=today)
     metrics = list(Metric.objects.filter(archived_at__isnull=True).order_by("position", "name"))
     form = MeasurementForm(
         units=system, today=today, metrics=Metric.objects.filter(archived_at__isnull=True)
@@ -74,7 +79,11 @@ def progress_panel(client, request):
     photos = list(ProgressPhoto.objects.filter(client=client).order_by("-taken_on", "-pk")[:4])
     return {
         "units": system,
-        "series": progress_series(client=client, system=system),
+        "series": progress_series(
+            client=client, system=system, since=shown.since, weekly=shown.weekly
+        ),
+        "range": shown,
+        "ranges": progress_range_choices(current=shown),
         "photos": photos,
         "form": form,
         "metric_units": {

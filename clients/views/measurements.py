@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,7 +13,7 @@ from accounts.policies import portal_client_required
 from .. import units as u
 from ..forms_progress import MeasurementForm
 from ..models import Measurement, ProgressPhoto
-from ..selectors_progress import progress_series
+from ..selectors_progress import progress_range, progress_range_choices, progress_series
 from ..services.measurements import (
     client_today,
     measurement_delete,
@@ -26,7 +26,8 @@ portal_client = portal_client_required(section=gettext_lazy("Your measurements a
 @portal_client
 @require_http_methods(["GET", "POST"])
 def progress(request):
-    """Charts of every measurement, the "Log a measurement" form, latest photos."""
+    """Charts of every measurement over a range of history (``?range=``: six months
+    unless another is chosen), the "Log a measurement" form, latest photos."""
     client = request.client
     system = u.units_for(client=client, viewer=request.user, business=request.tenant)
     today = client_today(client=client, business=request.tenant)
@@ -69,12 +70,17 @@ def progress(request):
                     % {"metric": data["metric"].name, "value": shown},
                 )
             return redirect(f"{request.path}#p-metric-{data['metric'].key}")
-    series = progress_series(client=client, system=system)
+    shown = progress_range(key=request.GET.get("range"), today=today)
+    series = progress_series(client=client, system=system, since=shown.since, weekly=shown.weekly)
     photos = list(ProgressPhoto.objects.filter(client=client).order_by("-taken_on", "-pk")[:6])
     context = {
         "client": client,
         "form": form,
         "series": series,
+        "range": shown,
+        "ranges": progress_range_choices(current=shown),
+        # each value's delete form: the route's address before the id, reversed once
+        "delete_prefix": reverse("portal_measurement_delete", args=[0]).removesuffix("0/delete/"),
         "units": system,
         "photos": photos,
         "metric_units": (metric_units := form.metric_units()),

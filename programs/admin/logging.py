@@ -8,7 +8,8 @@ own record of what they did."""
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +17,7 @@ from accounts.policies import is_staff_member
 from clients.selectors import client_queryset_for
 from mectofitness.core.admin_registry import register_in_backoffice
 
-from ..models import WorkoutLog
+from ..models import SetLog, WorkoutLog
 
 REVIEW_URL_NAME = "programs_workoutlog_review"  # backoffice/views/workout_review.py
 
@@ -26,6 +27,22 @@ class ReviewChangeList(ChangeList):
 
     def url_for_result(self, result):
         return reverse(f"backoffice:{REVIEW_URL_NAME}", args=[result.pk])
+
+
+# the sets of each listed workout, counted for its row only: a subquery, which the list's
+# count and its dates leave out (a Count("sets") joined and grouped every set of every
+# workout for each of them)
+_set_count = Coalesce(
+    Subquery(
+        SetLog.objects.filter(workout=OuterRef("pk"))
+        .order_by()
+        .values("workout")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    ),
+    0,
+)
 
 
 class WorkoutLogAdmin(admin.ModelAdmin):
@@ -48,7 +65,7 @@ class WorkoutLogAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .filter(client__in=client_queryset_for(user=request.user))
-            .annotate(n_sets=Count("sets"))
+            .annotate(n_sets=_set_count)
         )
 
     def has_add_permission(self, request):

@@ -22,6 +22,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Concat, TruncDate
+from django.utils.dates import MONTHS_3
 
 from clients import units as u
 from clients.models import Client
@@ -34,6 +35,7 @@ from ..models import (
     PersonalRecord,
     Prescription,
     ProgramAssignment,
+    ProgramWeek,
     ScheduledWorkout,
     SetLog,
     WorkoutLog,
@@ -147,10 +149,10 @@ class Target:
     distance_m: int | None = None
 
 
-def _week_target(prescription: Prescription, week: int) -> Target:
+def _week_target(prescription: Prescription, week: int, *, written_weeks: int) -> Target:
     """The prescription for ``week`` of the program: the builder's progression
-    (``programs.progression``; one query counts the written weeks), else the
-    values as written."""
+    (``programs.progression``, over the program's ``written_weeks``), else the values as
+    written."""
     written = Target(
         sets=prescription.sets,
         reps_min=prescription.reps_min,
@@ -164,7 +166,7 @@ def _week_target(prescription: Prescription, week: int) -> Target:
     if week <= 1:
         return written
     try:
-        result = prescription_for_week(prescription, week)
+        result = prescription_for_week(prescription, week, written_weeks=written_weeks)
     except Exception:  # noqa: BLE001 - a progression bug must not take the gym page down
         return written
     return Target(
@@ -369,11 +371,12 @@ def best_e1rm_for(*, client: Client, keys: set[tuple]) -> dict[tuple, Decimal]:
     for catalog_id, exercise_id in keys:
         q |= Q(catalog_exercise_id=catalog_id) if catalog_id else Q(exercise_id=exercise_id)
     best: dict[tuple, Decimal] = {}
-    for row in SetLog.objects.filter(
+    # plain rows, not model instances: every set of these exercises is read
+    for catalog_id, exercise_id, reps, load_kg in SetLog.objects.filter(
         q, workout__client=client, is_warmup=False, reps__gte=1, reps__lte=10, load_kg__gt=0
-    ).only("catalog_exercise_id", "exercise_id", "reps", "load_kg"):
-        value = epley_e1rm(row.load_kg, row.reps)
-        key = _ex_key(row)
+    ).values_list("catalog_exercise_id", "exercise_id", "reps", "load_kg"):
+        value = epley_e1rm(load_kg, reps)
+        key = (catalog_id, exercise_id)
         if value is not None and value > best.get(key, Decimal(0)):
             best[key] = value
     return best
@@ -398,6 +401,14 @@ def logger_cards(
         )
     )
     prescriptions = [p for b in blocks for p in b.prescriptions.all()]
+    # the program's written weeks, counted once (not once per prescription)
+    written_weeks = (
+        ProgramWeek.objects.filter(
+            program_id__in=ProgramWeek.objects.filter(pk=scheduled.day.week_id).values("program_id")
+        ).count()
+        if scheduled.week_number > 1 and prescriptions
+        else 1
+    )
     logged = list(log.sets.select_related("catalog_exercise", "exercise")) if log else []
     keys = {_ex_key(p) for p in prescriptions} | {_ex_key(s) for s in logged}
     last = last_sets_for(client=client, keys=keys, exclude_log=log)
@@ -414,7 +425,7 @@ def logger_cards(
     for block in blocks:
         for p in block.prescriptions.all():
             exercise = p.catalog_exercise or p.exercise
-            target = _week_target(p, scheduled.week_number)
+            target = _week_target(p, scheduled.week_number, written_weeks=written_weeks)
             done = sorted(by_prescription.get(p.pk, []), key=lambda s: s.set_number)
             measurement = (done[0].catalog_exercise or done[0].exercise) if done else exercise
             measurement = getattr(measurement, "measurement", None) or "reps_load"
@@ -677,48 +688,67 @@ def compliance(*, client: Client, today: datetime.date, days: int = 28) -> dict:
     }
 
 
+EXERCISES_CHARTED = 12  # the lifts training progress charts, the most often done first
+
+
 def training_progress(
-    *, client: Client, system: str, today: datetime.date, weeks: int = 12
+    *,
+    client: Client,
+    system: str,
+    today: datetime.date,
+    weeks: int = 12,
+    since: datetime.date | None = None,
+    weekly: bool = False,
 ) -> dict:
-    """Per exercise, per session: best estimated 1RM, top set, volume; sets per week per
-    primary muscle; weekly adherence. Three queries, whatever the history."""
-    # plain rows, not model instances: a client's whole history is read here
-    rows = (
-        SetLog.objects.filter(workout__client=client, is_warmup=False, reps__gte=1)
-        .order_by("workout__started_at", "logged_at")
-        .values_list(
-            "reps",
-            "load_kg",
-            "workout_id",
-            "workout__started_at",
-            "catalog_exercise_id",
-            "exercise_id",
-            "catalog_exercise__name",
-            "catalog_exercise__primary_muscles",
-            "exercise__name",
-            "exercise__primary_muscles",
+    """Per exercise, per session from ``since`` on (None: all; one point per week when
+    ``weekly``: the week's best estimated 1RM and top set, its total volume): best
+    estimated 1RM, top set, volume; sets per week per primary muscle over the last
+    ``weeks``; weekly adherence. Three queries, whatever the history; the sets read are
+    those of the range (and of the muscles' weeks)."""
+    first_week = week_start(today) - datetime.timedelta(weeks=weeks - 1)
+    rows = SetLog.objects.filter(workout__client=client, is_warmup=False, reps__gte=1)
+    if since is not None:
+        read_from = min(since, first_week)
+        rows = rows.filter(
+            workout__started_at__gte=datetime.datetime.combine(
+                read_from, datetime.time.min, tzinfo=datetime.UTC
+            )
         )
+    # plain rows, not model instances
+    rows = rows.order_by("workout__started_at", "logged_at").values_list(
+        "reps",
+        "load_kg",
+        "workout_id",
+        # the day in UTC, as ``started_at.date()`` was: a date is cheaper to read
+        TruncDate("workout__started_at", tzinfo=datetime.UTC),
+        "catalog_exercise_id",
+        "exercise_id",
+        "catalog_exercise__name",
+        "catalog_exercise__primary_muscles",
+        "exercise__name",
+        "exercise__primary_muscles",
     )
     per_exercise: dict[tuple, dict] = {}
-    first_week = week_start(today) - datetime.timedelta(weeks=weeks - 1)
     muscle_weeks: dict[str, dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
     factor = u.KG_PER_LB if system == u.IMPERIAL else Decimal(1)
-    for reps, load_kg, workout_id, started, catalog_id, own_id, *names_and_muscles in rows:
+    for reps, load_kg, workout_id, day, catalog_id, own_id, *names_and_muscles in rows:
         catalog_name, catalog_muscles, own_name, own_muscles = names_and_muscles
         name, muscles = (
             (catalog_name, catalog_muscles) if catalog_id is not None else (own_name, own_muscles)
         )
-        day = started.date()
         if day >= first_week:
             for muscle in muscles or []:
                 muscle_weeks[muscle][week_start(day)] += 1
-        if not load_kg:
+        if not load_kg or (since is not None and day < since):
             continue
         entry = per_exercise.setdefault(
-            (catalog_id, own_id), {"name": name, "sessions": {}, "slug": f"ex-{len(per_exercise)}"}
+            (catalog_id, own_id),
+            {"name": name, "sessions": {}, "workouts": set(), "slug": f"ex-{len(per_exercise)}"},
         )
+        entry["workouts"].add(workout_id)
+        point, point_day = (week_start(day), week_start(day)) if weekly else (workout_id, day)
         session = entry["sessions"].setdefault(
-            workout_id, {"date": day, "e1rm": None, "top": None, "volume": Decimal(0)}
+            point, {"date": point_day, "e1rm": None, "top": None, "volume": Decimal(0)}
         )
         e1rm = epley_e1rm(load_kg, reps)
         if e1rm is not None and (session["e1rm"] is None or e1rm > session["e1rm"]):
@@ -727,7 +757,10 @@ def training_progress(
             session["top"] = (load_kg, reps)
         session["volume"] += load_kg * reps
     exercises = []
-    for entry in per_exercise.values():
+    months = {month: str(name).title() for month, name in MONTHS_3.items()}
+    # the exercises done most often get a chart: only theirs are formatted
+    ranked = sorted(per_exercise.values(), key=lambda e: (-len(e["workouts"]), e["name"]))
+    for entry in ranked[:EXERCISES_CHARTED]:
         sessions = list(entry.pop("sessions").values())
 
         def shown(kg):
@@ -745,23 +778,24 @@ def training_progress(
         entry["rows"] = [
             {
                 "date": s["date"],
+                "date_text": f"{s['date'].day} {months[s['date'].month]} {s['date'].year}",
                 "e1rm": kg_text(s["e1rm"], system) if s["e1rm"] is not None else "\u2014",
                 "top": f"{kg_text(s['top'][0], system)} \u00d7 {s['top'][1]}",
                 "volume": kg_text(s["volume"], system),
             }
             for s in reversed(sessions)
         ]
-        entry["count"] = len(sessions)
+        entry["count"] = len(entry.pop("workouts"))
         best = max((s["e1rm"] for s in sessions if s["e1rm"] is not None), default=None)
         entry["best"] = kg_text(best, system) if best is not None else ""
         exercises.append(entry)
-    exercises.sort(key=lambda e: (-e["count"], e["name"]))
     week_list = [first_week + datetime.timedelta(weeks=i) for i in range(weeks)]
     muscles = sorted(muscle_weeks, key=lambda m: (-sum(muscle_weeks[m].values()), m))
     shown = muscles[:8]
     return {
         "units": system,
         "unit": unit_symbol(system),
+        "weekly": weekly,
         "exercises": exercises,
         "weeks": week_list,
         "muscles": [

@@ -5,6 +5,7 @@ from django import template
 from django.urls import reverse
 
 from clients import units as u
+from clients.selectors_progress import progress_range
 from clients.services.measurements import client_today
 
 from ..models import ScheduledWorkout, WorkoutLog
@@ -82,10 +83,14 @@ def logs_panel(client, request):
 @register.simple_tag
 def training_charts_panel(client, request):
     """The back-office panel of training progress: per lift, per session and per muscle,
-    in the viewer's units (``training_progress``: a fixed number of queries)."""
+    in the viewer's units, over the range the page asks for (``?range=``, as the progress
+    panel above it; ``training_progress``: a fixed number of queries)."""
     system = u.units_for(viewer=request.user, business=request.tenant)
     today = client_today(client=client, business=request.tenant)
-    progress = training_progress(client=client, system=system, today=today)
+    shown = progress_range(key=request.GET.get("range"), today=today)
+    progress = training_progress(
+        client=client, system=system, today=today, since=shown.since, weekly=shown.weekly
+    )
     return {"progress": progress, "charts_json": charts_json(progress)}
 
 

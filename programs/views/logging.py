@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.policies import portal_client_required
 from clients import units as u
+from clients.selectors_progress import progress_range, progress_range_choices
 from clients.services.measurements import client_today
 
 from ..forms_adhoc import AdHocRowFormSet, AdHocWorkoutForm
@@ -228,15 +229,21 @@ def workout_new(request):
 
 @portal_client_required(section=SECTION)
 def progress_training(request):
-    """Charts per exercise (estimated 1RM, top set, volume), weekly sets per muscle,
+    """Charts per exercise (estimated 1RM, top set, volume) over a range of history
+    (``?range=``: six months unless another is chosen), weekly sets per muscle,
     adherence, each with a table."""
     client = request.client
     system = _units(request, client)
     today = client_today(client=client, business=request.tenant)
-    progress = training_progress(client=client, system=system, today=today)
+    shown = progress_range(key=request.GET.get("range"), today=today)
+    progress = training_progress(
+        client=client, system=system, today=today, since=shown.since, weekly=shown.weekly
+    )
     context = {
         "client": client,
         "progress": progress,
+        "range": shown,
+        "ranges": progress_range_choices(current=shown),
         "charts_json": charts_json(progress),
         "units": system,
     }
