@@ -510,7 +510,8 @@ def clients_pinned(*, clients: QuerySet[Client]) -> QuerySet[Client]:
     subqueries) plans each faster with a list of ids. The list is one array parameter,
     not a placeholder per id: a coach of 5,000 clients made Today splice 40,000
     placeholders into its queries (half a second in psycopg alone)."""
-    return Client.objects.filter(AnyOf(F("pk"), id_array(clients.values_list("pk", flat=True))))
+    ids = clients.order_by().values_list("pk", flat=True)
+    return Client.objects.filter(AnyOf(F("pk"), id_array(ids)))
 
 
 def _with_total(rows: QuerySet, limit: int) -> tuple[list, int]:

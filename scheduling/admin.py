@@ -268,6 +268,7 @@ class AppointmentAdmin(_ReadOnlyAdmin):
     list_display = ["starts_at", "session_type", "coach", "places", "status"]
     list_filter = ["status", "session_type", "coach"]
     date_hierarchy = "starts_at"
+    show_full_result_count = False  # one count of thousands less; the filtered count stays
     inlines = [BookingInline]
     fields = [
         "session_type",
@@ -298,6 +299,7 @@ class BookingAdmin(_ReadOnlyAdmin):
     list_filter = ["status", "appointment__session_type"]
     search_fields = ["client__first_name", "client__last_name", "client__email"]
     date_hierarchy = "starts_at"
+    show_full_result_count = False  # one count of thousands less; the filtered count stays
     actions = ["mark_attended", "mark_no_show"]
     fields = ["client", "appointment", "starts_at", "ends_at", "status", "cancel_reason"]
 

@@ -11,7 +11,7 @@ import datetime as dt
 import zoneinfo
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.policies import is_owner
@@ -193,19 +193,20 @@ def booking_queryset_for(*, user: User) -> QuerySet[Booking]:
 
 def appointment_queryset_for(*, user: User) -> QuerySet[Appointment]:
     """The appointments ``user`` may see: the owner, all; a coach, those they run and
-    those their clients booked; a client, those they hold a place in."""
+    those their clients booked; a client, those they hold a place in. A booking is looked
+    for with EXISTS, not joined: a join needed DISTINCT over every column, and the list's
+    count and date bounds sorted all the appointments for it."""
     appointments = Appointment.objects.select_related("session_type", "coach")
     if is_owner(user):
         return appointments
+    held = Booking.objects.filter(
+        appointment=OuterRef("pk"),
+        client__in=client_queryset_for(user=user).values("pk"),
+        status__in=Booking.HOLDING,
+    )
     if user.is_authenticated and user.is_active and user.is_staff:
-        mine = client_queryset_for(user=user).values("pk")
-        return appointments.filter(
-            Q(coach=user) | Q(bookings__client__in=mine, bookings__status__in=Booking.HOLDING)
-        ).distinct()
-    return appointments.filter(
-        bookings__client__in=client_queryset_for(user=user).values("pk"),
-        bookings__status__in=Booking.HOLDING,
-    ).distinct()
+        return appointments.filter(Q(coach=user) | Exists(held))
+    return appointments.filter(Exists(held))
 
 
 def client_bookings(*, client: Client, now: dt.datetime, upcoming: bool = True):
