@@ -537,7 +537,7 @@ def forms_demo_seed(*, owner: User, coach: User, client: Client, leads: list[Cli
         sent = timezone.make_aware(dt.datetime.combine(period + dt.timedelta(days=6), dt.time(19)))
         reviewed = week > 1
         reply_at = sent + dt.timedelta(hours=14) if reviewed else None
-        _checkin_row(
+        demo_checkin_row(
             version=version,
             client=client,
             period=period,
@@ -555,7 +555,7 @@ def forms_demo_seed(*, owner: User, coach: User, client: Client, leads: list[Cli
         ).save(force_insert=True)
 
 
-def _checkin_row(
+def demo_checkin_row(
     *, version, client: Client, period, sent, answers: dict, reply_at, coach: User, comment: str
 ) -> Response:
     """A submitted weekly check-in, unsaved: answered at ``sent`` and, unless
@@ -652,7 +652,7 @@ def _roster_checkins(*, clients: list[Client], coach: User, rng: random.Random) 
             waiting = weeks_back == 0 and index % 4 == 0
             reply_at = None if waiting else sent + dt.timedelta(hours=rng.randrange(2, 30))
             rows.append(
-                _checkin_row(
+                demo_checkin_row(
                     version=version,
                     client=client,
                     period=period,

@@ -1,7 +1,52 @@
 """Helpers for the test suite (imported by tests, never by the app)."""
 
+import re
+
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from whitenoise.base import WhiteNoise
+
+# a portal page's links that lead to another page of the portal (href="/…")
+_HREF = re.compile(r'href="(/[^"#]*)"')
+# never followed: other sites of the business, sign-in and out, files and downloads
+_NOT_A_PAGE = re.compile(
+    r"^/(admin|api|accounts/|media|static|branding|icons|manifest|ping|healthz)"
+    r"|\.(ics|csv|json|pdf|zip|png|jpg|webmanifest)(\?|$)|/(export|download|file|avatar)"
+)
+_IDS = re.compile(r"[0-9a-f]{8}-[0-9a-f-]{27}|\d+")
+
+
+def page_shape(path: str) -> str:
+    """``path`` with its ids as N and its query's values left out: the page it is an
+    instance of (``/workouts/12/`` and ``/workouts/13/`` are ``/workouts/N/``)."""
+    page, _, query = path.partition("?")
+    shape = _IDS.sub("N", page)
+    return shape + ("?" + re.sub(r"=[^&]*", "=", query) if query else "")
+
+
+def portal_pages(browser, *, depth: int = 3, limit: int = 80) -> list[str]:
+    """The pages a signed-in client reaches from the portal's home page by its links,
+    ``depth`` steps deep, one page of each shape (``page_shape``), in the order found.
+    ``browser`` is a Django test client signed in on the business's host."""
+    seen: set[str] = set()
+    pages: list[str] = []
+    frontier = ["/"]
+    for _step in range(depth):
+        found = []
+        for path in frontier:
+            response = browser.get(path, secure=True)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            pages.append(path)
+            for href in _HREF.findall(response.content.decode()):
+                href = href.replace("&amp;", "&")
+                if _NOT_A_PAGE.search(href) or page_shape(href) in seen:
+                    continue
+                seen.add(page_shape(href))
+                found.append(href)
+        frontier = found
+        if len(pages) >= limit:
+            break
+    return pages[:limit]
 
 
 def cache_clear(cache=None) -> int:
