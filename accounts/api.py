@@ -6,7 +6,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.response import Response
 
-from mectofitness.core.api import timezone_validate
+from mectofitness.core.api import CachedModelSerializer, timezone_validate
 
 from .mfa import staff_mfa_message, staff_mfa_missing
 from .models import ApiToken, User
@@ -14,7 +14,7 @@ from .policies import role_of
 from .services import api_token_create, api_token_revoke, user_details_update
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(CachedModelSerializer):
     role = serializers.SerializerMethodField()
 
     class Meta:

@@ -26,6 +26,7 @@ rather than by importing the apps above it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import wraps
 from typing import TYPE_CHECKING
 
@@ -58,10 +59,16 @@ def role_of(user: User | None) -> str | None:
         return None
     cached = getattr(user, "_mf_role", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        cached = next((role for role in (OWNER, COACH, CLIENT) if role in names), "")
-        user._mf_role = cached
+        role_remember(user, user.groups.values_list("name", flat=True))
+        cached = user._mf_role
     return cached or None
+
+
+def role_remember(user: User, group_names: Iterable[str]) -> None:
+    """Cache on ``user`` the role its ``group_names`` give, read along with the user
+    elsewhere (the API's token lookup), so that :func:`role_of` needs no query."""
+    names = set(group_names)
+    user._mf_role = next((role for role in (OWNER, COACH, CLIENT) if role in names), "")
 
 
 def is_staff_member(user: User | None) -> bool:

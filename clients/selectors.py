@@ -26,6 +26,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Greatest, Reverse, RowNumber
 from django.utils import timezone
 
@@ -44,6 +45,7 @@ from .models import (
     Response,
     ResponseFile,
     SearchWord,
+    Tag,
     digits,
     normalise,
 )
@@ -67,6 +69,38 @@ def client_queryset_for(*, user: User, include_archived: bool = True) -> QuerySe
     if user.is_authenticated and user.is_active and not user.is_staff:
         return clients.filter(user_id=user.pk).exclude(status=Client.Status.ARCHIVED)
     return clients.none()
+
+
+def clients_with_tags_and_coaches(*, clients: QuerySet[Client]) -> QuerySet[Client]:
+    """``clients``, each with its tag names (``tag_names``) and its other coaches' ids
+    (``coach_ids``, in the coaches' own order) read in the same query: for a list that
+    wants names and ids, not objects to prefetch (the API's client list).
+
+    The two are written as SQL over the client's own row, ``clients_client.id``: built
+    in microseconds where the ORM's subqueries take a millisecond a request. So the
+    queryset must be evaluated as itself, not used inside another query (which would
+    rename that table)."""
+    qn = connection.ops.quote_name
+    client = qn(Client._meta.db_table)
+    tag, client_tags = qn(Tag._meta.db_table), qn(Client.tags.through._meta.db_table)
+    user, client_coaches = qn(User._meta.db_table), qn(Client.coaches.through._meta.db_table)
+    coach_order = ", ".join(
+        f"u.{qn(User._meta.get_field(name.lstrip('-')).column)}"
+        + (" DESC" if name.startswith("-") else "")
+        for name in User._meta.ordering
+    )
+    return clients.annotate(
+        tag_names=RawSQL(
+            f"ARRAY(SELECT t.name FROM {tag} t JOIN {client_tags} ct ON ct.tag_id = t.id"
+            f" WHERE ct.client_id = {client}.id)",
+            (),
+        ),
+        coach_ids=RawSQL(
+            f"ARRAY(SELECT u.id FROM {user} u JOIN {client_coaches} cc ON cc.user_id = u.id"
+            f" WHERE cc.client_id = {client}.id ORDER BY {coach_order})",
+            (),
+        ),
+    )
 
 
 def client_can_manage(*, user: User, client: Client) -> bool:

@@ -151,6 +151,10 @@ if env.bool("MF_PLAIN_DJANGO", default=False):
     # `make bench` only: the same stack without tenant routing, as the baseline
     MIDDLEWARE = [m for m in MIDDLEWARE if m != "tenants.middleware.BusinessRoutingMiddleware"]
     PUBLIC_SCHEMA_URLCONF = ROOT_URLCONF = "mectofitness.urls_plain"
+    # the API bench's plain views (bench/api.py): the business schema they read, fixed,
+    # and whose details its /api/v1/me/ gives (no routing, no authentication)
+    PLAIN_SCHEMA = env("MF_PLAIN_SCHEMA", default="public")
+    PLAIN_USER_ID = env.int("MF_PLAIN_USER_ID", default=0)
 
 TEMPLATES = [
     {
@@ -180,6 +184,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
     "-c pg_trgm.word_similarity_threshold=0.3"
 )
+# Django's psycopg 3 pool instead of persistent connections: each process keeps from
+# DATABASE_POOL_MIN_SIZE to DATABASE_POOL_MAX_SIZE connections open and lends one to each
+# request (Django refuses a pool with CONN_MAX_AGE, so it is 0 then); `make bench
+# ARGS="--load --load-pool"` runs the load scenario's web processes with it
+if env.bool("DATABASE_POOL", default=False):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+    }
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
     "DATABASE_TEST_NAME", default=f"test_{DATABASES['default']['NAME']}"
 )
@@ -461,7 +475,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.policies.IsMember"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # ?page=2, and ?page_size= up to API_PAGE_SIZE_MAX
+    "DEFAULT_PAGINATION_CLASS": "mectofitness.core.api.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
         "mectofitness.core.api.UserRateThrottle",
@@ -474,6 +489,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "mectofitness.core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# the most items a page of an API list holds when ?page_size= asks for more
+API_PAGE_SIZE_MAX = 100
 SPECTACULAR_SETTINGS = {
     "TITLE": "MectoFitness API",
     "DESCRIPTION": "The API of one business, at its own address. Authenticate with a "

@@ -1,9 +1,11 @@
 import pytest
+import time_machine
 from django.test import Client
 from django_tenants.utils import tenant_context
 
 from accounts.models import User
-from accounts.services import api_token_create
+from accounts.policies import role_of
+from accounts.services import api_token_create, api_token_user
 from mectofitness.testing import cache_clear
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +147,84 @@ def test_requests_are_throttled_per_person(owner_client, settings):
         codes = [owner_client.get("/api/v1/me/").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
     assert rates["user"] != "2/min"
+
+
+@pytest.fixture
+def rates(monkeypatch):
+    """Set the API's rate limits for a test: ``rates(user="2/min")``."""
+    from rest_framework.settings import api_settings
+
+    from mectofitness.core.api import BusinessRateThrottle, UserRateThrottle
+
+    def set_rates(**scopes):
+        for scope, rate in scopes.items():
+            monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, scope, rate)
+        for throttle in (UserRateThrottle, BusinessRateThrottle):
+            monkeypatch.setattr(throttle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
+
+    return set_rates
+
+
+def test_a_refused_request_says_when_to_try_again(owner_client, rates):
+    rates(user="2/min")
+    owner_client.get("/api/v1/me/")
+    owner_client.get("/api/v1/me/")
+    refused = owner_client.get("/api/v1/me/")
+    assert refused.status_code == 429 and 58 <= int(refused["Retry-After"]) <= 60
+
+
+def test_requests_go_through_again_once_the_minute_has_passed(owner_client, rates):
+    rates(user="2/min")
+    with time_machine.travel("2026-12-07 09:00:00Z", tick=False) as clock:
+        codes = [owner_client.get("/api/v1/me/").status_code for _ in range(3)]
+        clock.shift(30)
+        codes.append(owner_client.get("/api/v1/me/").status_code)
+        clock.shift(31)  # the first two are a minute old now, the refused ones never counted
+        codes += [owner_client.get("/api/v1/me/").status_code for _ in range(3)]
+    assert codes == [200, 200, 429, 429, 200, 200, 429]
+
+
+def test_the_business_limit_counts_everyones_requests_together(
+    business, owner_client, token, rates
+):
+    rates(business="3/min")
+    codes = [owner_client.get("/api/v1/me/").status_code for _ in range(2)]
+    codes += [api(business, token).get("/api/v1/me/").status_code for _ in range(2)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_a_token_brings_the_same_person_the_database_holds(business, owner, token):
+    with tenant_context(business):
+        found = api_token_user(key=token)
+        stored = User.objects.get(pk=owner.pk)
+        assert all(
+            getattr(found, field.attname) == getattr(stored, field.attname)
+            for field in User._meta.concrete_fields
+        )
+        assert found._state.adding is False and found._state.db == "default"
+
+
+def test_a_token_brings_the_persons_role_without_another_query(
+    business, token, django_assert_num_queries
+):
+    with tenant_context(business):
+        found = api_token_user(key=token)  # the first use records when (an update)
+        found = api_token_user(key=token)
+        with django_assert_num_queries(0):
+            assert role_of(found) == "owner"
+
+
+def test_a_token_of_someone_no_longer_active_stops_working(business, owner, token):
+    with tenant_context(business):
+        User.objects.filter(pk=owner.pk).update(is_active=False)
+    assert api(business, token).get("/api/v1/me/").status_code == 401
+
+
+def test_me_with_a_token_runs_one_query(business, token, django_assert_num_queries):
+    browser = api(business, token)
+    browser.get("/api/v1/me/")  # the first request fills the route cache and the last use
+    with django_assert_num_queries(1):  # the token with its person and role
+        assert browser.get("/api/v1/me/").json()["role"] == "owner"
 
 
 def test_the_openapi_schema_and_docs_load_without_internet(owner_client):

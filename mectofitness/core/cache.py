@@ -28,3 +28,9 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def redis_client(self):
+        """The ``redis.Redis`` behind the cache (writes), for what the cache's API cannot
+        say: the API's rate limits run a script (``mectofitness.core.api``). Keys made
+        with ``make_key`` are this cache's own (``cache.clear()`` deletes them)."""
+        return self._cache.get_client(write=True)
