@@ -19,6 +19,16 @@
     page_ms path=… role=… p50=… p95=… queries=…   --pages only (not in the full run):
                                         every back-office page with the demo's data, as
                                         the owner and the coach; see bench/pages.py
+    page_ms path=… role=client …        --big only: the same, and every portal page as
+                                        the client, on a business of 10,000 clients whose
+                                        client has two years of history; see bench/big.py
+    api_rps path=… server=… rps=… plain_rps=… pct=…   --api only (not in the full run):
+    api_ms path=… server=… p50=… p95=… …  /api/v1/me/ and 25 clients with a personal token
+    api_server choice=… goals=…         against plain Django's JSON of the same rows, per
+                                        application server; see bench/api.py
+    load users=… errors=… p95_ms=… rss_growth_pct=… requests=… rps=…   --load only (not in
+    load_ms name=… n=… errors=… p50=… p95=…   the full run): locust's clients and coaches
+                                        against make run's processes; see bench/load.py
     routing_rps plain=… one=… spread=…  a trivial JSON view: plain Django (no tenancy),
                                         routed to one business, spread over 20 businesses
 
@@ -70,6 +80,18 @@ def bench_database_url() -> str:
     parts = urlsplit(os.environ["DATABASE_URL"])
     name = parts.path.lstrip("/") + "_bench"
     return urlunsplit(parts._replace(path="/" + name)), name
+
+
+def create_database(url: str, name: str) -> None:
+    """``name``, unless it exists."""
+    import psycopg
+
+    admin_url = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(
+        admin_url.replace("postgres://", "postgresql://"), autocommit=True
+    ) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def recreate_database(url: str, name: str) -> None:
@@ -671,21 +693,85 @@ def main() -> None:
         action="store_true",
         help="the demo business, every back-office page's server time and queries",
     )
+    parser.add_argument(
+        "--big",
+        action="store_true",
+        help="every back-office and portal page on a business of --big-clients clients, its"
+        " client with --big-days days of history (database kept: <name>_big)",
+    )
+    parser.add_argument("--big-clients", type=int, default=10_000)
+    parser.add_argument("--big-roster", type=int, default=300, help="big clients on programs")
+    parser.add_argument("--big-days", type=int, default=730)
     parser.add_argument("--page-repeat", type=int, default=15, help="timed requests per page")
     parser.add_argument("--page-only", default="", help="only the pages whose path has this")
+    parser.add_argument(
+        "--api",
+        action="store_true",
+        help="the API with a personal token against plain Django, per application server"
+        " (database kept, with its demo business)",
+    )
+    parser.add_argument(
+        "--api-servers", default="", help="comma-separated, for --api (default: bench/api.py's)"
+    )
+    parser.add_argument(
+        "--load",
+        action="store_true",
+        help="locust's people (clients and coaches) against make run's processes, the demo"
+        " business grown to --load-users people (database kept: <name>_load)",
+    )
+    parser.add_argument("--load-users", type=int, default=1000, help="simulated people")
+    parser.add_argument("--load-minutes", type=float, default=10, help="the run's length")
+    parser.add_argument(
+        "--load-spawn-rate",
+        type=float,
+        default=0,
+        help="people started a second (default: all in a minute)",
+    )
+    parser.add_argument(
+        "--load-pool",
+        action="store_true",
+        help="the web processes on Django's psycopg 3 pool (DATABASE_POOL=1), not persistent"
+        " connections",
+    )
     args = parser.parse_args()
     if args.crawl:
         crawl_figures()
         return
 
     url, name = bench_database_url()
-    recreate_database(url, name)
+    if args.big:  # kept: building it takes minutes
+        url, name = url.removesuffix("_bench") + "_big", name.removesuffix("_bench") + "_big"
+        create_database(url, name)
+    elif args.api:  # kept: the demo business is reused
+        create_database(url, name)
+    elif args.load:  # kept: the demo's thousand people are made once
+        url, name = url.removesuffix("_bench") + "_load", name.removesuffix("_bench") + "_load"
+        create_database(url, name)
+    else:
+        recreate_database(url, name)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mectofitness.settings")
     os.environ.setdefault(
         "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
     )
 
+    if args.big:
+        from bench.big import big_figures
+
+        big_figures(args)
+        return
+    if args.api:
+        from bench.api import api_figures, migrate
+
+        migrate()
+        servers = [server for server in args.api_servers.split(",") if server] or None
+        api_figures(seconds=args.seconds, rounds=args.rounds, servers=servers)
+        return
+    if args.load:
+        from bench.load import load_figures
+
+        load_figures(args)
+        return
     if args.pages:
         from bench.pages import bench_pages, seed_demo
 

@@ -12,6 +12,12 @@
     migrate_one_s=… n=… applied=… failed=…   the same with one small migration to apply in
                                         every business schema (accounts.0004: one AddField),
                                         as after a deploy that brings it
+    page_ms path=… role=… p50=… p95=…   every back-office page (owner, coach) and portal
+                                        page (client) of the demo business grown to 10,000
+                                        clients, its client with two years of history, on
+                                        this platform: see bench/big.py
+    api_rps …, api_ms …, api_server …   the API with a personal token against plain
+                                        Django, per application server: see bench/api.py
 
 The platform lives in its own database, ``<name>_scale``, kept between runs: a business
 schema is 552 relations and about 4 MB, so 10,000 of them take tens of minutes to build and
@@ -38,6 +44,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.api import api_figures  # noqa: E402  (after sys.path: the repository's bench)
+from bench.big import big_figures  # noqa: E402
 
 ONE = ("accounts", "0004_settings_and_units")  # adds accounts_user.units
 
@@ -158,6 +167,15 @@ def main() -> None:
     parser.add_argument("--budget-s", type=float, default=3600, help="seconds of building")
     parser.add_argument("--fresh", action="store_true", help="start from an empty database")
     parser.add_argument("--no-one", action="store_true", help="skip the migrate_one figure")
+    parser.add_argument("--no-pages", action="store_true", help="skip the page_ms lines")
+    parser.add_argument("--no-api", action="store_true", help="skip the api_* lines")
+    parser.add_argument("--big-clients", type=int, default=10_000)
+    parser.add_argument("--big-roster", type=int, default=300)
+    parser.add_argument("--big-days", type=int, default=730)
+    parser.add_argument("--page-repeat", type=int, default=15)
+    parser.add_argument("--page-only", default="")
+    parser.add_argument("--api-seconds", type=int, default=10)
+    parser.add_argument("--api-rounds", type=int, default=2)
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = scale_database(args.fresh)
@@ -179,14 +197,21 @@ def main() -> None:
     seconds, _ = manage("migrate_schemas", "--noinput", "-v", "0")
     print(f"migrate_noop_s={seconds:.1f} n={total}", flush=True)
 
-    if args.no_one:
-        return
-    note("taking accounts.0004 out of every business schema…")
-    take_one_migration_out()
-    seconds, out = manage("migrate_schemas", "--noinput", "--tenant", "--skip-template")
-    found = re.search(r"(\d+) migrated \((\d+) migrations? applied\), (\d+) failed", out)
-    migrated, applied, failed = found.groups() if found else ("?", "?", "?")
-    print(f"migrate_one_s={seconds:.1f} n={migrated} applied={applied} failed={failed}", flush=True)
+    if not args.no_one:
+        note("taking accounts.0004 out of every business schema…")
+        take_one_migration_out()
+        seconds, out = manage("migrate_schemas", "--noinput", "--tenant", "--skip-template")
+        found = re.search(r"(\d+) migrated \((\d+) migrations? applied\), (\d+) failed", out)
+        migrated, applied, failed = found.groups() if found else ("?", "?", "?")
+        print(
+            f"migrate_one_s={seconds:.1f} n={migrated} applied={applied} failed={failed}",
+            flush=True,
+        )
+
+    if not args.no_pages:  # the demo business, grown: see bench/big.py
+        big_figures(args)
+    if not args.no_api:  # the same business's API: see bench/api.py
+        api_figures(seconds=args.api_seconds, rounds=args.api_rounds)
 
 
 if __name__ == "__main__":
