@@ -30,14 +30,17 @@ a11y: $(STAMP)
 	MF_A11Y_SWEEP=1 $(PY) -m mectofitness.dev test accounts/tests/test_accessibility_sweep.py $(ARGS)
 
 ## make bench: provisioning, client search and routing figures (ARGS=--pages: each
-## back-office page with the demo's data)
+## back-office page with the demo's data; --big: every page on a business of 10,000
+## clients; --api: the API against plain Django per app server; --load: 1,000 people)
 bench: $(STAMP)
 	@command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y -qq wrk >/dev/null 2>&1) || echo "routing figures need wrk (apt-get install wrk)"
 	$(PY) -m mectofitness.dev bench $(ARGS)
 
 ## make scale: a platform of N businesses (ARGS="-n 1000"; default 10,000, kept in its own
-## database between runs) and what a deploy costs there; see bench/scale.py (not in CI)
+## database between runs), what a deploy costs there, and the page and API figures of a
+## business of 10,000 clients on it; see bench/scale.py (not in CI)
 scale: $(STAMP)
+	@command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y -qq wrk >/dev/null 2>&1) || echo "API figures need wrk (apt-get install wrk)"
 	$(PY) -m mectofitness.dev scale $(ARGS)
 
 ## make citus: Citus (built from ../shared/vendor/citus if missing), a coordinator and two
