@@ -92,8 +92,9 @@ def manage(*args: str) -> tuple[float, str]:
 
 
 def _provision(slugs: list[str]) -> int:
-    """One worker's share of sign-ups (fork: Django is set up; the connection is its own)."""
-    from django.db import transaction
+    """One worker's share of sign-ups (fork: Django is set up; the connection is its own,
+    and a new one for each batch: see README, Connections)."""
+    from django.db import connection, transaction
 
     from tenants.services import business_provision
 
@@ -106,6 +107,7 @@ def _provision(slugs: list[str]) -> int:
                 owner_password=None,
                 welcome=False,
             )
+    connection.close()
     return len(slugs)
 
 

@@ -193,6 +193,10 @@ if env.bool("DATABASE_POOL", default=False):
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+        # a connection is replaced after this long, as DATABASE_CONN_MAX_AGE replaces a
+        # persistent one: a PostgreSQL backend keeps the catalog of every schema it has
+        # touched (README, Connections), psycopg's default is an hour
+        "max_lifetime": env.float("DATABASE_POOL_MAX_LIFETIME", default=300),
     }
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
     "DATABASE_TEST_NAME", default=f"test_{DATABASES['default']['NAME']}"
