@@ -64,7 +64,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import free_port, note, stop  # noqa: E402
+from bench.run import free_port, note, stop, wait_for  # noqa: E402
 
 CONNECTIONS = 50
 PATHS = ["/api/v1/me/", "/api/v1/clients/?page_size=25"]
@@ -131,24 +131,6 @@ def migrate() -> None:
     note("migrating the bench database…")
     call_command("migrate_schemas", interactive=False, verbosity=0)
     connection.close()
-
-
-def wait_for(proc: subprocess.Popen, port: int, host: str, timeout: float = 60) -> None:
-    """Until ``/ping`` answers on ``port`` for ``host``; fails when the server exits."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server on {port} exited ({proc.returncode}) before answering")
-        try:
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/ping", headers={"Host": host}
-            )
-            with urllib.request.urlopen(request, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the server on {port} did not answer for {host} in {timeout} s")
 
 
 def bench_business() -> dict:
@@ -303,7 +285,7 @@ def api_figures(*, seconds: int, rounds: int, servers: list[str] | None = None) 
                 procs = {mode: serve(server, extra) for mode, extra in modes.items()}
                 try:
                     for proc, port in procs.values():
-                        wait_for(proc, port, host)
+                        wait_for(port, host, 60, proc=proc)
                     for path in PATHS:
                         for mode, (_proc, port) in procs.items():
                             answer = fetch(port, path, host=host, key=key)

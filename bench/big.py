@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import statistics
 import sys
 import time
 
-from bench.pages import _note, _percentile
+from bench.pages import _note, page_time
 
 
 def big_business_seed(*, clients: int, roster: int, days: int) -> None:
@@ -147,9 +146,7 @@ def big_figures(args) -> None:
 def bench_portal(*, repeat: int, only: str = "") -> None:
     """Time every portal page as Chloe, one line each (as bench/pages.py does)."""
     from django.conf import settings
-    from django.db import connection
     from django.test import Client as Browser
-    from django.test.utils import CaptureQueriesContext
     from django_tenants.utils import tenant_context
 
     from accounts.models import User
@@ -166,24 +163,9 @@ def bench_portal(*, repeat: int, only: str = "") -> None:
     for path in pages:
         if only and only not in path:
             continue
-        with CaptureQueriesContext(connection) as queries:
-            response = browser.get(path, secure=True)
-        count = len(queries.captured_queries)
-        if response.status_code != 200:
-            _note(f"{path} as client: {response.status_code}, not timed")
+        p95 = page_time(browser, path, role="client", repeat=repeat)
+        if p95 is None:
             continue
-        timings, cpu = [], []
-        for _ in range(repeat):
-            started, started_cpu = time.perf_counter(), time.process_time()
-            browser.get(path, secure=True)
-            timings.append((time.perf_counter() - started) * 1000)
-            cpu.append((time.process_time() - started_cpu) * 1000)
-        p95 = _percentile(timings, 95)
-        print(
-            f"page_ms path={path} role=client p50={statistics.median(timings):.1f}"
-            f" p95={p95:.1f} cpu_p50={statistics.median(cpu):.1f} queries={count} n={repeat}",
-            flush=True,
-        )
         slowest = max(slowest, (p95, path))
     print(f"page_slowest_ms p95={slowest[0]:.1f} path={slowest[1]} role=client", flush=True)
 

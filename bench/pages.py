@@ -123,12 +123,38 @@ LINKED = [
 ]
 
 
+def page_time(browser, path: str, *, role: str, repeat: int) -> float | None:
+    """Ask for ``path`` once to count its queries, then ``repeat`` times timed; print its
+    ``page_ms`` line and give its p95 (None when it does not answer 200)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(path, secure=True)
+    # counted now: the next request's start empties the connection's log
+    count = len(queries.captured_queries)
+    if response.status_code != 200:
+        _note(f"{path} as {role}: {response.status_code}, not timed")
+        return None
+    timings, cpu = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        browser.get(path, secure=True)
+        timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    p95 = _percentile(timings, 95)
+    print(
+        f"page_ms path={path} role={role} p50={statistics.median(timings):.1f}"
+        f" p95={p95:.1f} cpu_p50={statistics.median(cpu):.1f} queries={count} n={repeat}",
+        flush=True,
+    )
+    return p95
+
+
 def bench_pages(*, repeat: int, only: str = "") -> None:
     """Time every back-office page as the demo's owner and coach."""
     from django.conf import settings
-    from django.db import connection
     from django.test import Client as Browser
-    from django.test.utils import CaptureQueriesContext
     from django_tenants.utils import tenant_context
 
     from accounts.models import User
@@ -163,25 +189,9 @@ def bench_pages(*, repeat: int, only: str = "") -> None:
             if response.status_code == 302 and response.url.startswith("/admin/"):
                 # a list of one row opens that row (booking settings, own calendars)
                 path = response.url
-            with CaptureQueriesContext(connection) as queries:
-                response = browser.get(path, secure=True)
-            # counted now: the next request's start empties the connection's log
-            count = len(queries.captured_queries)
-            if response.status_code != 200:
-                _note(f"{path} as {role}: {response.status_code}, not timed")
+            p95 = page_time(browser, path, role=role, repeat=repeat)
+            if p95 is None:
                 continue
-            timings, cpu = [], []
-            for _ in range(repeat):
-                started, started_cpu = time.perf_counter(), time.process_time()
-                browser.get(path, secure=True)
-                timings.append((time.perf_counter() - started) * 1000)
-                cpu.append((time.process_time() - started_cpu) * 1000)
-            p95 = _percentile(timings, 95)
-            print(
-                f"page_ms path={path} role={role} p50={statistics.median(timings):.1f}"
-                f" p95={p95:.1f} cpu_p50={statistics.median(cpu):.1f} queries={count} n={repeat}",
-                flush=True,
-            )
             slowest = max(slowest, (p95, path, role))
     _note("load average " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
     print(f"page_slowest_ms p95={slowest[0]:.1f} path={slowest[1]} role={slowest[2]}", flush=True)

@@ -520,11 +520,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(port: int, host: str, timeout: float = 30) -> None:
+def wait_for(port: int, host: str, timeout: float = 30, proc=None) -> None:
+    """Until ``/ping`` answers on ``port`` for ``host``; fails when ``proc`` (the server,
+    if given) exits first."""
     import urllib.request
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise SystemExit(f"the server on {port} exited ({proc.returncode}) before answering")
         try:
             request = urllib.request.Request(
                 f"http://127.0.0.1:{port}/ping", headers={"Host": host}
@@ -534,7 +538,7 @@ def wait_for(port: int, host: str, timeout: float = 30) -> None:
                     return
         except OSError:
             time.sleep(0.2)
-    raise SystemExit(f"gunicorn on {port} did not answer for {host}")
+    raise SystemExit(f"the server on {port} did not answer for {host} in {timeout} s")
 
 
 def wrk(port: int, hosts: list[str], seconds: int) -> float:
