@@ -26,6 +26,7 @@ import logging
 import os
 import threading
 import time
+from urllib.parse import urlsplit
 
 import redis
 from django.conf import settings
@@ -35,7 +36,7 @@ from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "mectofitness:routing-invalidate"
+CHANNEL = "mectofitness:routing-invalidate"  # and this installation's name: see channel()
 # publishing runs in the request that changed a business (on commit): a few
 # quick attempts, each on a new connection, then the TTL bounds the staleness
 PUBLISH_ATTEMPTS = 3
@@ -108,7 +109,7 @@ class HostCache:
         delay = PUBLISH_RETRY_DELAY
         for attempt in range(1, PUBLISH_ATTEMPTS + 1):
             try:
-                _redis(self._url()).publish(CHANNEL, b"1")
+                _redis(self._url()).publish(channel(), b"1")
                 return
             except redis.RedisError as exc:
                 if attempt == PUBLISH_ATTEMPTS:
@@ -153,7 +154,7 @@ class HostCache:
             pubsub = None
             try:
                 pubsub = _listener_redis(self._url(), self.listener_name).pubsub()
-                pubsub.subscribe(CHANNEL)
+                pubsub.subscribe(channel())
                 for message in _messages(pubsub, stop, settings.ROUTING_LISTENER_PING_INTERVAL):
                     if message["type"] == "subscribe":
                         self.clear()
@@ -190,6 +191,17 @@ class HostCache:
 
     def _url(self) -> str:
         return self._redis_url or settings.REDIS_URL
+
+
+def channel() -> str:
+    """The invalidations' channel of this installation. Redis's pub/sub ignores database
+    numbers, so the name carries the database and the cache's key prefix: two
+    installations on one Redis server (or the test suite's workers, each with a prefix of
+    its own, publishing for businesses of the same names) never clear each other's
+    routes, which made a route read again long before its TTL."""
+    database = urlsplit(settings.REDIS_URL).path.strip("/") or "0"
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    return f"{CHANNEL}:{database}:{prefix}"
 
 
 def _messages(pubsub, stop: threading.Event, interval: float):

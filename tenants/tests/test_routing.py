@@ -1,6 +1,7 @@
 import time
 
 import pytest
+import redis
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -117,6 +118,38 @@ def test_an_invalidation_reaches_other_processes_caches(business):
     while "acme.localhost" in elsewhere._entries and time.monotonic() < deadline:
         time.sleep(0.01)
     assert "acme.localhost" not in elsewhere._entries
+
+
+def test_another_installations_invalidation_leaves_this_cache_alone(business, settings):
+    """Redis's pub/sub spans its databases: an installation with another key prefix (a
+    second product on the server, or the test suite's other worker) publishes on a
+    channel of its own, and this process keeps its routes. The same publish on this
+    installation's channel clears them (the control)."""
+    from tenants.middleware import business_for_host
+    from tenants.routing import channel
+
+    cache = HostCache()
+    assert cache.wait_until_listening()
+    cache.get("acme.localhost", business_for_host)
+    ours = channel()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": "another-installation"},
+    }
+    theirs = channel()
+    publisher = redis.Redis.from_url(settings.REDIS_URL)
+
+    assert theirs != ours
+    publisher.publish(theirs, b"1")
+    publisher.publish(ours + ":control-not-ours", b"1")
+    time.sleep(0.3)  # a delivery would take a millisecond or two
+    assert "acme.localhost" in cache._entries
+
+    publisher.publish(ours, b"1")
+    deadline = time.monotonic() + 3
+    while "acme.localhost" in cache._entries and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert "acme.localhost" not in cache._entries
 
 
 def test_the_search_path_is_set_only_when_the_schema_changes(business, other_business):

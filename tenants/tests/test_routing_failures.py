@@ -21,7 +21,7 @@ from django.conf import settings as django_settings
 from tenants import routing
 from tenants.middleware import business_for_host
 from tenants.models import Business
-from tenants.routing import CHANNEL, HostCache, host_cache
+from tenants.routing import HostCache, channel, host_cache
 
 pytestmark = [pytest.mark.citus, pytest.mark.django_db]
 
@@ -196,7 +196,7 @@ def test_a_silently_dead_pubsub_connection_is_noticed_and_replaced_within_5s(
 
 def test_a_failed_publish_is_retried_on_a_new_connection(business, proxy):
     subscriber = redis.Redis.from_url(django_settings.REDIS_URL).pubsub()
-    subscriber.subscribe(CHANNEL)
+    subscriber.subscribe(channel())
     assert subscriber.get_message(timeout=BOUND)["type"] == "subscribe"
     publisher = HostCache(redis_url=proxy.url)
     publisher.publish()  # its pooled connection, through the proxy
