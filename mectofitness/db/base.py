@@ -1,4 +1,6 @@
-"""PostgreSQL backend: django-tenants' search-path handling, minus repeated work.
+"""PostgreSQL backend: django-tenants' search-path handling, minus repeated work, and a
+schema editor that adds a column with a default in a way that stays cheap on a database of
+thousands of business schemas.
 
 django-tenants forgets the search path on every ``set_tenant()`` (so every
 request, even one to the schema the connection already uses, issues
@@ -8,7 +10,10 @@ whenever PostgreSQL may have discarded it: on rollback, savepoint rollback and
 close (handled by the parent class).
 """
 
+import copy
+
 from django.db.backends.postgresql import schema as postgresql_schema
+from django.db.models import NOT_PROVIDED
 from django_tenants.postgresql_backend import base as tenants_base
 
 
@@ -54,8 +59,63 @@ def _pg_object_name(table: str, column: str, label: str) -> str:
     return f"{table[:table_chars]}_{column[:column_chars]}_{label}"
 
 
+# a table of at most this many rows gets a new column with a default filled by an UPDATE
+FILL_ROWS_MAX = 10_000
+
+
 class DatabaseSchemaEditor(postgresql_schema.DatabaseSchemaEditor):
     def add_field(self, model, field):
+        """A new column with a default (a ``NOT NULL`` field's, or a ``db_default``) on a
+        small table is added bare, filled by an UPDATE, then constrained: PostgreSQL 15
+        answers ``ADD COLUMN … DEFAULT …`` with a scan of the whole of pg_depend
+        (``find_composite_type_dependencies``), which costs 50–150 ms at 1,000 business
+        schemas and most of a second at 10,000, per schema, while the bare column, the
+        UPDATE of a business's few rows and ``SET NOT NULL`` take a few milliseconds at any
+        size. A big table keeps Django's single ALTER (no rewrite of its rows; one scan)."""
+        if self._fills_instead_of_default(model, field):
+            return self._add_field_filled(model, field)
+        return self._add_field(model, field)
+
+    def _fills_instead_of_default(self, model, field) -> bool:
+        if self.collect_sql or field.many_to_many or field.generated:
+            return False  # sqlmigrate shows Django's own SQL; no column of its own
+        if field.db_parameters(connection=self.connection)["type"] is None:
+            return False
+        if not field.has_db_default() and self.effective_default(field) is None:
+            return False  # a nullable column without a default: already cheap
+        table = self.quote_name(model._meta.db_table)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT FROM {table} LIMIT {FILL_ROWS_MAX + 1}) rows"
+            )
+            return cursor.fetchone()[0] <= FILL_ROWS_MAX
+
+    def _add_field_filled(self, model, field) -> None:
+        bare = copy.copy(field)
+        bare.null, bare.default, bare.db_default = True, NOT_PROVIDED, NOT_PROVIDED
+        self._add_field(model, bare)
+        table, column = self.quote_name(model._meta.db_table), self.quote_name(field.column)
+        if field.has_db_default():
+            default_sql, params = self.db_default_sql(field)
+            self.execute(f"UPDATE {table} SET {column} = {default_sql}", params)
+            self.execute(
+                self.sql_alter_column
+                % {
+                    "table": table,
+                    "changes": self.sql_alter_column_default
+                    % {"column": column, "default": default_sql},
+                },
+                params,
+            )
+        else:
+            self.execute(f"UPDATE {table} SET {column} = %s", [self.effective_default(field)])
+        if not field.null:
+            self.execute(
+                self.sql_alter_column
+                % {"table": table, "changes": self.sql_alter_column_not_null % {"column": column}}
+            )
+
+    def _add_field(self, model, field):
         """On Citus, a new column's CHECK (a positive integer's, say) is added as a named
         constraint of its own: Citus refuses ``ADD COLUMN … CHECK`` on a distributed table
         ("all constraints in Citus must have explicit names"). The name is the one
