@@ -150,10 +150,12 @@ def bench_portal(*, repeat: int, only: str = "") -> None:
     from django_tenants.utils import tenant_context
 
     from accounts.models import User
+    from mectofitness.core.heap import heap_freeze_as_it_warms
     from mectofitness.testing import portal_pages
     from tenants.management.commands.demo_seed import DEMO_SLUG, PEOPLE
     from tenants.models import Business
 
+    heap_freeze_as_it_warms()  # as a web process does (mectofitness/wsgi.py)
     business = Business.objects.get(slug=DEMO_SLUG)
     browser = Browser(HTTP_HOST=f"{DEMO_SLUG}.{settings.BASE_DOMAIN}")
     with tenant_context(business):

@@ -158,9 +158,11 @@ def bench_pages(*, repeat: int, only: str = "") -> None:
     from django_tenants.utils import tenant_context
 
     from accounts.models import User
+    from mectofitness.core.heap import heap_freeze_as_it_warms
     from tenants.management.commands.demo_seed import DEMO_SLUG, PEOPLE
     from tenants.models import Business
 
+    heap_freeze_as_it_warms()  # as a web process does (mectofitness/wsgi.py)
     business = Business.objects.get(slug=DEMO_SLUG)
     host = f"{DEMO_SLUG}.{settings.BASE_DOMAIN}"
     slowest = (0.0, "", "")

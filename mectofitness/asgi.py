@@ -15,6 +15,7 @@ http_application = get_asgi_application()  # sets Django up before the imports b
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from mectofitness.core.heap import heap_freeze_as_it_warms  # noqa: E402
 from messaging.realtime.middleware import BusinessSocketMiddleware  # noqa: E402
 from messaging.realtime.routing import websocket_urlpatterns  # noqa: E402
 
@@ -24,3 +25,5 @@ application = ProtocolTypeRouter(
         "websocket": BusinessSocketMiddleware(URLRouter(websocket_urlpatterns)),
     }
 )
+
+heap_freeze_as_it_warms()
