@@ -1,6 +1,10 @@
 """OpenAPI descriptions of our own API pieces (drf-spectacular extensions)."""
 
+from django.http import HttpResponse
+from django.utils import translation
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
@@ -89,3 +93,42 @@ def postprocess_error_responses(result, generator, request, public):
                     {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
                 )
     return result
+
+
+# --- the schema, served -------------------------------------------------------------
+
+
+class SchemaView(SpectacularAPIView):
+    """``/api/schema/``: drf-spectacular's view, its answer kept per process.
+
+    The schema is the same for every business and every person who may read it (served
+    public: not filtered by permission) until the code changes, yet drf-spectacular
+    generates it and renders it again on each request: 0.6–1.1 s in the role matrix's
+    crawl. It is kept here per language, API version and negotiated format; who may read
+    it is still decided on each request (``SERVE_PERMISSIONS``, before ``get``)."""
+
+    _answers: dict[tuple, tuple[bytes, str, str]] = {}
+
+    @extend_schema(**SCHEMA_KWARGS)  # as the parent's: left out of the schema it serves
+    def get(self, request, *args, **kwargs):
+        _renderer, media_type = self.perform_content_negotiation(request)
+        key = (
+            request.GET.get("lang") or translation.get_language(),
+            self.api_version or request.version or request.GET.get("version"),
+            media_type,
+        )
+        answer = self._answers.get(key)
+        if answer is None:
+            response = super().get(request, *args, **kwargs)
+            response = self.finalize_response(request, response, *args, **kwargs).render()
+            answer = (
+                response.content,
+                response["Content-Type"],
+                response.get("Content-Disposition", ""),
+            )
+            self._answers[key] = answer
+        content, content_type, disposition = answer
+        answered = HttpResponse(content, content_type=content_type)
+        if disposition:
+            answered["Content-Disposition"] = disposition
+        return answered

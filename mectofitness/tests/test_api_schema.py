@@ -75,3 +75,46 @@ def test_an_error_a_view_documents_itself_gets_the_error_body(api_schema):
 def test_copying_an_exercise_is_documented_as_a_creation(api_schema):
     copy = api_schema["paths"]["/api/v1/exercises/{key}/copy/"]["post"]["responses"]
     assert "201" in copy and "200" not in copy
+
+
+# --- /api/schema/ answers from what it made once ---------------------------------------
+
+
+@pytest.fixture
+def generated(monkeypatch):
+    """How many times drf-spectacular generated the schema, from an empty keep."""
+    from mectofitness.core.schema import SchemaView
+
+    monkeypatch.setattr(SchemaView, "_answers", {})
+    calls = []
+    real = SchemaGenerator.get_schema
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counting)
+    return calls
+
+
+@pytest.mark.django_db
+def test_the_schema_is_generated_once_per_format_and_served_as_it_was(owner_client, generated):
+    first = owner_client.get("/api/schema/")
+    again = owner_client.get("/api/schema/")
+    as_json = owner_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    json_again = owner_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert [r.status_code for r in (first, again, as_json, json_again)] == [200] * 4
+    assert len(generated) == 2  # YAML once, JSON once
+    assert again.content == first.content and first.content.startswith(b"openapi:")
+    assert again["Content-Type"] == first["Content-Type"]
+    assert "filename=" in again["Content-Disposition"]
+    assert json_again.json() == as_json.json()
+    assert "/api/v1/me/" in as_json.json()["paths"]
+
+
+@pytest.mark.django_db
+def test_a_kept_schema_is_still_refused_to_who_may_not_read_it(owner_client, tenant_client):
+    assert owner_client.get("/api/schema/").status_code == 200  # now kept
+
+    assert tenant_client.get("/api/schema/").status_code == 401
