@@ -401,6 +401,27 @@ def owner_client(business, owner):
 
 
 @pytest.fixture
+def owner_api(business, owner):
+    """The owner at the API's usual door: a personal token in the Authorization header."""
+    from accounts.services import api_token_create
+
+    with tenant_context(business):
+        key = api_token_create(user=owner, name="Zapier")[1]
+    return Client(HTTP_HOST=_host(business.slug), HTTP_AUTHORIZATION=f"Token {key}")
+
+
+@pytest.fixture
+def fresh_throttles():
+    """No rate-limit or lockout counter of another test in the cache, before this test or
+    after it (``pytestmark = pytest.mark.usefixtures("fresh_throttles")``)."""
+    from mectofitness.testing import cache_clear
+
+    cache_clear()
+    yield
+    cache_clear()
+
+
+@pytest.fixture
 def committed(django_db_setup, django_db_blocker):
     """Run a test against committed data, and remove what it created afterwards.
 

@@ -6,16 +6,8 @@ from django_tenants.utils import tenant_context
 from accounts.models import User
 from accounts.policies import role_of
 from accounts.services import api_token_create, api_token_user
-from mectofitness.testing import cache_clear
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache_clear()
-    yield
-    cache_clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import zoneinfo
 
 import pytest
 from django.conf import settings
-from django.test import Client as Browser
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 from hypothesis import given
@@ -15,32 +14,16 @@ from hypothesis import settings as examples
 from hypothesis import strategies as st
 from rest_framework import serializers
 
-from accounts.services import api_token_create
 from clients.api.records import ClientSerializer
 from clients.models import Client, Tag
 from mectofitness.core.api import PageNumberPagination
-from mectofitness.testing import cache_clear
 
 from .factories import ClientFactory, person_create
 
 API = "/api/v1/clients/"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache_clear()
-    yield
-    cache_clear()
-
-
-@pytest.fixture
-def owner_api(business, owner) -> Browser:
-    """The owner, with a personal token (the API's usual door)."""
-    with tenant_context(business):
-        key = api_token_create(user=owner, name="Zapier")[1]
-    return Browser(
-        HTTP_HOST=f"{business.slug}.{settings.BASE_DOMAIN}", HTTP_AUTHORIZATION=f"Token {key}"
-    )
+pytestmark = pytest.mark.usefixtures("fresh_throttles")
 
 
 def clients_add(business, n: int, *, start: int = 0) -> None:

@@ -5,24 +5,15 @@ comparison would measure different work."""
 import json
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import Client as Browser
 from django.test import RequestFactory
 from django_tenants.utils import tenant_context
 
-from accounts.services import api_token_create
 from clients.models import Tag
 from clients.tests.factories import ClientFactory, person_create
 from mectofitness import urls_plain
-from mectofitness.testing import cache_clear
 
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache_clear()
-    yield
-    cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_throttles")
 
 
 @pytest.fixture
@@ -42,20 +33,11 @@ def plain(business, owner, settings):
     return get
 
 
-@pytest.fixture
-def api(business, owner) -> Browser:
-    with tenant_context(business):
-        key = api_token_create(user=owner, name="bench")[1]
-    return Browser(
-        HTTP_HOST=f"{business.slug}.{settings.BASE_DOMAIN}", HTTP_AUTHORIZATION=f"Token {key}"
-    )
+def test_the_plain_me_is_the_apis(plain, owner_api):
+    assert plain(urls_plain.plain_me, "/api/v1/me/") == owner_api.get("/api/v1/me/").json()
 
 
-def test_the_plain_me_is_the_apis(plain, api):
-    assert plain(urls_plain.plain_me, "/api/v1/me/") == api.get("/api/v1/me/").json()
-
-
-def test_the_plain_client_list_is_the_apis_page_for_page(business, plain, api):
+def test_the_plain_client_list_is_the_apis_page_for_page(business, plain, owner_api):
     with tenant_context(business):
         coaches = [person_create(email=f"c{i}@acme.test", role="coach") for i in range(2)]
         for i in range(3):
@@ -68,5 +50,5 @@ def test_the_plain_client_list_is_the_apis_page_for_page(business, plain, api):
             client.coaches.add(*coaches[: i % 3])
         ClientFactory(first_name="Gone", status="archived")
     for params in ({"page_size": 2}, {"page_size": 2, "page": 2}, {}):
-        expected = api.get("/api/v1/clients/", params).json()
+        expected = owner_api.get("/api/v1/clients/", params).json()
         assert plain(urls_plain.plain_clients, "/api/v1/clients/", params) == expected
