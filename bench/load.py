@@ -55,7 +55,7 @@ import time
 from pathlib import Path
 
 from bench.pages import _note
-from bench.run import free_port, stop
+from bench.run import free_port, stop, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = "load.test"  # the load's people: load-client-<n>@load.test, load-coach-<n>@load.test
@@ -398,25 +398,6 @@ def processes_start(*, pool: bool, business_rate: str, workdir: Path) -> tuple[d
     return procs, port
 
 
-def wait_ready(proc: subprocess.Popen, port: int, host: str, timeout: float = 90) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the web server exited ({proc.returncode}) before answering")
-        try:
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/ping", headers={"Host": host}
-            )
-            with urllib.request.urlopen(request, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"the web server on {port} did not answer for {host}")
-
-
 class RssSampler(threading.Thread):
     """The web server's workers' memory (RSS, summed, MB) every ``RSS_EVERY`` seconds:
     ``samples``, [(seconds since start, MB)]; and their CPU seconds (user and system,
@@ -562,7 +543,7 @@ def load_figures(args) -> None:
     Path(people_file).write_text(json.dumps(people))
     procs, port = processes_start(pool=args.load_pool, business_rate="1000000/min", workdir=workdir)
     try:
-        wait_ready(procs["web"], port, host)
+        wait_for(port, host, 90, proc=procs["web"])
         sampler = RssSampler(procs["web"].pid)
         sampler.start()
         _note(
