@@ -67,6 +67,26 @@ def big_business_seed(*, clients: int, roster: int, days: int) -> None:
             cursor.execute(f"ANALYZE {table}")
 
 
+def clients_bulk_insert(rows: list) -> list:
+    """``rows`` (unsaved clients) inserted at once, their search keys set and each with
+    its primary coach among its coaches, as the product's client_create leaves them."""
+    from django.db import transaction
+
+    from clients.models import Client
+
+    for client in rows:
+        client.refresh_search_keys()
+    through = Client.coaches.through
+    with transaction.atomic():
+        made = Client.objects.bulk_create(rows, batch_size=2000)
+        through.objects.bulk_create(
+            [through(client_id=c.pk, user_id=c.primary_coach_id) for c in made],
+            batch_size=5000,
+            ignore_conflicts=True,
+        )
+    return made
+
+
 def _more_clients(*, target: int, roster: int, coaches: list, owner) -> int:
     from django.db import connection, transaction
     from django.utils import timezone
@@ -103,14 +123,8 @@ def _more_clients(*, target: int, roster: int, coaches: list, owner) -> int:
                 None if status == "lead" else now - dt.timedelta(hours=rng.randrange(2, 24 * 60))
             ),
         )
-        client.refresh_search_keys()
         rows.append(client)
-    through = Client.coaches.through
-    with transaction.atomic():
-        made = Client.objects.bulk_create(rows, batch_size=2000)
-        through.objects.bulk_create(
-            [through(client_id=c.pk, user_id=c.primary_coach_id) for c in made], batch_size=5000
-        )
+    made = clients_bulk_insert(rows)
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {Client._meta.db_table}")
     active = [c for c in made if c.status == "active"][:roster]

@@ -54,6 +54,7 @@ import threading
 import time
 from pathlib import Path
 
+from bench.big import clients_bulk_insert
 from bench.pages import _note
 from bench.run import free_port, stop, wait_for
 
@@ -225,15 +226,8 @@ def _clients_create(*, users: list, coaches: list, first: int, owner) -> None:
             status_changed_at=now,
             last_activity_at=now,
         )
-        client.refresh_search_keys()
         rows.append(client)
-    through = Client.coaches.through
-    with transaction.atomic():
-        made = Client.objects.bulk_create(rows, batch_size=1000)
-        through.objects.bulk_create(
-            [through(client_id=c.pk, user_id=c.primary_coach_id) for c in made],
-            ignore_conflicts=True,
-        )
+    made = clients_bulk_insert(rows)
     template = (
         Program.objects.filter(is_template=True, client__isnull=True, archived_at__isnull=True)
         .order_by("pk")
