@@ -96,23 +96,21 @@ class DatabaseSchemaEditor(postgresql_schema.DatabaseSchemaEditor):
         self._add_field(model, bare)
         table, column = self.quote_name(model._meta.db_table), self.quote_name(field.column)
         if field.has_db_default():
-            default_sql, params = self.db_default_sql(field)
-            self.execute(f"UPDATE {table} SET {column} = {default_sql}", params)
-            self.execute(
-                self.sql_alter_column
-                % {
-                    "table": table,
-                    "changes": self.sql_alter_column_default
-                    % {"column": column, "default": default_sql},
-                },
-                params,
-            )
+            value_sql, value_params = self.db_default_sql(field)
         else:
-            self.execute(f"UPDATE {table} SET {column} = %s", [self.effective_default(field)])
+            value_sql, value_params = "%s", [self.effective_default(field)]
+        self.execute(f"UPDATE {table} SET {column} = {value_sql}", value_params)
+        # then Django's own fragments, bare -> field, in one ALTER TABLE
+        changes = []
+        if field.has_db_default():
+            changes.append(self._alter_column_database_default_sql(model, bare, field))
         if not field.null:
+            changes.append(self._alter_column_null_sql(model, bare, field))
+        if changes:
             self.execute(
                 self.sql_alter_column
-                % {"table": table, "changes": self.sql_alter_column_not_null % {"column": column}}
+                % {"table": table, "changes": ", ".join(sql for sql, _params in changes)},
+                [param for _sql, params in changes for param in params],
             )
 
     def _add_field(self, model, field):
