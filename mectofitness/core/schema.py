@@ -104,19 +104,19 @@ class SchemaView(SpectacularAPIView):
     The schema is the same for every business and every person who may read it (served
     public: not filtered by permission) until the code changes, yet drf-spectacular
     generates it and renders it again on each request: 0.6–1.1 s in the role matrix's
-    crawl. It is kept here per language, API version and negotiated format; who may read
-    it is still decided on each request (``SERVE_PERMISSIONS``, before ``get``)."""
+    crawl. It is kept here per language, API version and renderer (all bounded by the
+    settings: a key a client could choose freely would let the keep grow without end, so
+    ``?lang=`` and ``?version=`` are answered afresh, not kept); who may read it is still
+    decided on each request (``SERVE_PERMISSIONS``, before ``get``)."""
 
     _answers: dict[tuple, tuple[bytes, str, str]] = {}
 
     @extend_schema(**SCHEMA_KWARGS)  # as the parent's: left out of the schema it serves
     def get(self, request, *args, **kwargs):
-        _renderer, media_type = self.perform_content_negotiation(request)
-        key = (
-            request.GET.get("lang") or translation.get_language(),
-            self.api_version or request.version or request.GET.get("version"),
-            media_type,
-        )
+        if "lang" in request.GET or "version" in request.GET:
+            return super().get(request, *args, **kwargs)
+        # negotiated in initial(): the renderer, one of renderer_classes
+        key = (translation.get_language(), request.version, type(request.accepted_renderer))
         answer = self._answers.get(key)
         if answer is None:
             response = super().get(request, *args, **kwargs)

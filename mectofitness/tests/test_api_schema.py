@@ -114,6 +114,25 @@ def test_the_schema_is_generated_once_per_format_and_served_as_it_was(owner_clie
 
 
 @pytest.mark.django_db
+def test_what_a_client_chooses_freely_is_answered_but_not_kept(owner_client, generated):
+    from mectofitness.core.schema import SchemaView
+
+    owner_client.get("/api/schema/")
+    kept = dict(SchemaView._answers)
+    asked = [
+        owner_client.get("/api/schema/", {"lang": "xx-made-up"}),
+        owner_client.get("/api/schema/", {"version": "v-made-up"}),
+        owner_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi; v=made-up"),
+    ]
+
+    assert [r.status_code for r in asked] == [200, 200, 200]
+    assert all(r.content.startswith(b"openapi:") for r in asked)
+    assert SchemaView._answers == kept  # one entry, the first request's
+    assert len(kept) == 1
+    assert len(generated) == 3  # the first, then lang and version afresh
+
+
+@pytest.mark.django_db
 def test_a_kept_schema_is_still_refused_to_who_may_not_read_it(owner_client, tenant_client):
     assert owner_client.get("/api/schema/").status_code == 200  # now kept
 
