@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['position', 'name'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0), ('amount__lte', 1000000000)), name='product_amount_range'), models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$')), name='product_currency_iso'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'pack'), ('sessions__gt', 0)), models.Q(models.Q(('kind', 'pack'), _negated=True), ('sessions', None)), _connector='OR'), name='product_sessions_only_for_packs')],
             },
         ),
         migrations.CreateModel(
@@ -80,6 +81,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$')), name='invoice_currency_iso'), models.CheckConstraint(condition=models.Q(('total', django.db.models.expressions.CombinedExpression(models.F('subtotal'), '+', models.F('tax_total')))), name='invoice_total_adds_up'), models.CheckConstraint(condition=models.Q(models.Q(('issued_at', None), ('number', None), ('status', 'draft')), models.Q(models.Q(('status', 'draft'), _negated=True), ('issued_at__isnull', False), ('number__isnull', False)), _connector='OR'), name='invoice_numbered_once_issued'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'paid'), _negated=True), ('paid_at__isnull', False), _connector='OR'), name='invoice_paid_has_date')],
             },
         ),
         migrations.CreateModel(
@@ -103,6 +105,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__lte', 1000000000)), name='purchase_amount_max'), models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$')), name='purchase_currency_iso'), models.CheckConstraint(condition=models.Q(models.Q(('sessions_total', None), ('sessions_used', 0)), ('sessions_used__lte', models.F('sessions_total')), _connector='OR'), name='purchase_sessions_within_pack')],
             },
         ),
         migrations.CreateModel(
@@ -127,6 +130,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0), ('amount__lte', 1000000000)), name='payment_amount_range'), models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$')), name='payment_currency_iso'), models.CheckConstraint(condition=models.Q(('refunded_amount__lte', models.F('amount'))), name='payment_refund_within_amount'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'succeeded'), _negated=True), ('paid_at__isnull', False), _connector='OR'), name='payment_succeeded_has_date')],
             },
         ),
         migrations.AddField(
@@ -149,6 +153,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='refund_amount_positive')],
             },
         ),
         migrations.CreateModel(
@@ -164,6 +169,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('delta__in', [1, -1])), name='sessionuse_delta_one')],
             },
         ),
         migrations.CreateModel(
@@ -203,6 +209,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'billing settings',
                 'verbose_name_plural': 'billing settings',
+                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='billingsettings_singleton'), models.CheckConstraint(condition=models.Q(('next_invoice_number__gte', 1)), name='billingsettings_number_positive')],
             },
         ),
         migrations.CreateModel(
@@ -224,77 +231,5 @@ class Migration(migrations.Migration):
                 'ordering': ['position', 'pk'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='invoiceline_quantity_pos'), models.CheckConstraint(condition=models.Q(('tax_rate_bp__lte', 10000)), name='invoiceline_tax_at_most_100pct')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='purchase',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__lte', 1000000000)), name='purchase_amount_max'),
-        ),
-        migrations.AddConstraint(
-            model_name='purchase',
-            constraint=models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$')), name='purchase_currency_iso'),
-        ),
-        migrations.AddConstraint(
-            model_name='purchase',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('sessions_total', None), ('sessions_used', 0)), ('sessions_used__lte', models.F('sessions_total')), _connector='OR'), name='purchase_sessions_within_pack'),
-        ),
-        migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0), ('amount__lte', 1000000000)), name='payment_amount_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$')), name='payment_currency_iso'),
-        ),
-        migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_amount__lte', models.F('amount'))), name='payment_refund_within_amount'),
-        ),
-        migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'succeeded'), _negated=True), ('paid_at__isnull', False), _connector='OR'), name='payment_succeeded_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$')), name='invoice_currency_iso'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('total', django.db.models.expressions.CombinedExpression(models.F('subtotal'), '+', models.F('tax_total')))), name='invoice_total_adds_up'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('issued_at', None), ('number', None), ('status', 'draft')), models.Q(models.Q(('status', 'draft'), _negated=True), ('issued_at__isnull', False), ('number__isnull', False)), _connector='OR'), name='invoice_numbered_once_issued'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'paid'), _negated=True), ('paid_at__isnull', False), _connector='OR'), name='invoice_paid_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='refund_amount_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='sessionuse',
-            constraint=models.CheckConstraint(condition=models.Q(('delta__in', [1, -1])), name='sessionuse_delta_one'),
-        ),
-        migrations.AddConstraint(
-            model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0), ('amount__lte', 1000000000)), name='product_amount_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$')), name='product_currency_iso'),
-        ),
-        migrations.AddConstraint(
-            model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'pack'), ('sessions__gt', 0)), models.Q(models.Q(('kind', 'pack'), _negated=True), ('sessions', None)), _connector='OR'), name='product_sessions_only_for_packs'),
-        ),
-        migrations.AddConstraint(
-            model_name='billingsettings',
-            constraint=models.CheckConstraint(condition=models.Q(('pk', 1)), name='billingsettings_singleton'),
-        ),
-        migrations.AddConstraint(
-            model_name='billingsettings',
-            constraint=models.CheckConstraint(condition=models.Q(('next_invoice_number__gte', 1)), name='billingsettings_number_positive'),
         ),
     ]

@@ -75,6 +75,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'clients',
                 'ordering': ['last_name', 'first_name'],
                 'permissions': [('export_client', 'Can export clients and their data'), ('erase_client', "Can erase a client's data")],
+                'indexes': [django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('search_name', name='gin_trgm_ops'), name='client_name_trgm'), django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('search_email', name='gin_trgm_ops'), name='client_email_trgm'), django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('search_phone', name='gin_trgm_ops'), name='client_phone_trgm'), models.Index(fields=['search_last', 'search_first'], name='client_last_first'), models.Index(fields=['search_first', 'search_last'], name='client_first_last'), models.Index(fields=['search_email'], name='client_email_order'), models.Index(fields=['search_name'], name='client_name_order'), models.Index(fields=['search_phone'], name='client_phone_prefix'), models.Index(django.db.models.functions.text.Reverse('search_phone'), name='client_phone_suffix'), models.Index(fields=['status', 'last_name'], name='client_status'), models.Index(fields=['last_activity_at'], name='client_last_activity')],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), condition=models.Q(('email', ''), _negated=True), name='client_email_unique_ci', violation_error_message='Another client already uses this e-mail address.'), models.CheckConstraint(condition=models.Q(('status__in', ['lead', 'onboarding', 'active', 'paused', 'archived'])), name='client_status_valid'), models.CheckConstraint(condition=models.Q(('first_name', ''), _negated=True), name='client_first_name_set')],
             },
         ),
         migrations.CreateModel(
@@ -126,6 +128,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['questionnaire', '-number'],
+                'constraints': [models.UniqueConstraint(fields=('questionnaire', 'number'), name='questionnaire_version_unique')],
             },
         ),
         migrations.CreateModel(
@@ -147,6 +150,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'answers',
                 'verbose_name_plural': 'answers',
                 'ordering': ['-submitted_at', '-started_at'],
+                'indexes': [models.Index(condition=models.Q(('period_start__isnull', False), ('reviewed_at__isnull', True)), fields=['submitted_at'], name='checkin_unreviewed')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status', 'draft'), ('submitted_at__isnull', False), _connector='OR'), name='response_submitted_has_time'), models.UniqueConstraint(condition=models.Q(('period_start__isnull', False)), fields=('client', 'version', 'period_start'), name='checkin_once_per_period')],
             },
         ),
         migrations.CreateModel(
@@ -161,6 +166,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-assigned_at'],
+                'constraints': [models.UniqueConstraint(fields=('questionnaire', 'client'), name='assignment_once_per_client')],
             },
         ),
         migrations.CreateModel(
@@ -283,81 +289,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'check-in schedules',
                 'constraints': [models.CheckConstraint(condition=models.Q(('period_days__gte', 1), ('period_days__lte', 90)), name='checkin_period_sane')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='questionnaireversion',
-            constraint=models.UniqueConstraint(fields=('questionnaire', 'number'), name='questionnaire_version_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='response',
-            index=models.Index(condition=models.Q(('period_start__isnull', False), ('reviewed_at__isnull', True)), fields=['submitted_at'], name='checkin_unreviewed'),
-        ),
-        migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('submitted_at__isnull', False), _connector='OR'), name='response_submitted_has_time'),
-        ),
-        migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(condition=models.Q(('period_start__isnull', False)), fields=('client', 'version', 'period_start'), name='checkin_once_per_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('questionnaire', 'client'), name='assignment_once_per_client'),
-        ),
-        migrations.AddIndex(
-            model_name='client',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('search_name', name='gin_trgm_ops'), name='client_name_trgm'),
-        ),
-        migrations.AddIndex(
-            model_name='client',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('search_email', name='gin_trgm_ops'), name='client_email_trgm'),
-        ),
-        migrations.AddIndex(
-            model_name='client',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('search_phone', name='gin_trgm_ops'), name='client_phone_trgm'),
-        ),
-        migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['search_last', 'search_first'], name='client_last_first'),
-        ),
-        migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['search_first', 'search_last'], name='client_first_last'),
-        ),
-        migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['search_email'], name='client_email_order'),
-        ),
-        migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['search_name'], name='client_name_order'),
-        ),
-        migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['search_phone'], name='client_phone_prefix'),
-        ),
-        migrations.AddIndex(
-            model_name='client',
-            index=models.Index(django.db.models.functions.text.Reverse('search_phone'), name='client_phone_suffix'),
-        ),
-        migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['status', 'last_name'], name='client_status'),
-        ),
-        migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['last_activity_at'], name='client_last_activity'),
-        ),
-        migrations.AddConstraint(
-            model_name='client',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), condition=models.Q(('email', ''), _negated=True), name='client_email_unique_ci', violation_error_message='Another client already uses this e-mail address.'),
-        ),
-        migrations.AddConstraint(
-            model_name='client',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['lead', 'onboarding', 'active', 'paused', 'archived'])), name='client_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='client',
-            constraint=models.CheckConstraint(condition=models.Q(('first_name', ''), _negated=True), name='client_first_name_set'),
         ),
     ]

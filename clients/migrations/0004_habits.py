@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['client', 'name'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='habit_ends_after_start'), models.CheckConstraint(condition=models.Q(('target__isnull', True), ('target__gt', 0), _connector='OR'), name='habit_target_positive')],
             },
         ),
         migrations.CreateModel(
@@ -48,22 +49,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['habit', '-date'],
+                'constraints': [models.UniqueConstraint(fields=('habit', 'date'), name='habit_check_once_a_day'), models.CheckConstraint(condition=models.Q(('value__isnull', True), ('value__gte', 0), _connector='OR'), name='habit_check_value_sane')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='habit',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='habit_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='habit',
-            constraint=models.CheckConstraint(condition=models.Q(('target__isnull', True), ('target__gt', 0), _connector='OR'), name='habit_target_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='habitcheck',
-            constraint=models.UniqueConstraint(fields=('habit', 'date'), name='habit_check_once_a_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='habitcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('value__isnull', True), ('value__gte', 0), _connector='OR'), name='habit_check_value_sane'),
         ),
     ]

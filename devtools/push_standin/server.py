@@ -89,6 +89,9 @@ class PushStandIn:
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
+            # headers and body leave as two writes: with Nagle's algorithm on, the second
+            # waits for the client's delayed ACK of the first (40 ms a call, on loopback)
+            disable_nagle_algorithm = True
             protocol_version = "HTTP/1.1"
 
             def _serve(self) -> None:

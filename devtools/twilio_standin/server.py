@@ -61,6 +61,10 @@ class TwilioStandIn:
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
+            # headers and body leave as two writes: with Nagle's algorithm on, the second
+            # waits for the client's delayed ACK of the first (40 ms a call, on loopback)
+            disable_nagle_algorithm = True
+
             def do_POST(self):  # noqa: N802 (the http.server's name)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode() if length else ""

@@ -33,6 +33,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'message',
                 'verbose_name_plural': 'messages',
                 'ordering': ['pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('deleted_at__isnull', True), models.Q(('body', ''), _negated=True)), models.Q(('body', ''), ('deleted_at__isnull', False)), _connector='OR'), name='message_body_unless_deleted'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('body'), 5000), name='message_body_max_5000'), models.CheckConstraint(condition=models.Q(('edited_at__isnull', True), ('edited_at__gte', models.F('created_at')), _connector='OR'), name='message_edited_after_sent'), models.CheckConstraint(condition=models.Q(('deleted_at__isnull', True), ('deleted_at__gte', models.F('created_at')), _connector='OR'), name='message_deleted_after_sent'), models.CheckConstraint(condition=models.Q(('reply_to__isnull', True), models.Q(('reply_to', models.F('pk')), _negated=True), _connector='OR'), name='message_not_a_reply_to_itself')],
             },
         ),
         migrations.CreateModel(
@@ -50,6 +51,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'conversation',
                 'verbose_name_plural': 'conversations',
                 'ordering': [models.OrderBy(models.F('last_message_at'), descending=True, nulls_last=True), '-pk'],
+                'indexes': [models.Index(fields=['kind', '-last_message_at'], name='thread_recent')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['client', 'group'])), name='thread_kind_valid'), models.CheckConstraint(condition=models.Q(models.Q(('client__isnull', False), ('kind', 'client')), models.Q(('client__isnull', True), ('kind', 'group')), _connector='OR'), name='thread_client_iff_client_kind'), models.CheckConstraint(condition=models.Q(('kind', 'client'), models.Q(('title', ''), _negated=True), _connector='OR'), name='thread_group_has_title'), models.UniqueConstraint(condition=models.Q(('kind', 'client')), fields=('client',), name='thread_one_per_client', violation_error_message='This client already has a conversation.')],
             },
         ),
         migrations.CreateModel(
@@ -64,6 +67,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'read state',
                 'verbose_name_plural': 'read states',
+                'constraints': [models.UniqueConstraint(fields=('thread', 'user'), name='readstate_once_per_person')],
             },
         ),
         migrations.AddField(
@@ -83,66 +87,11 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'member',
                 'verbose_name_plural': 'members',
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('client__isnull', False), ('user__isnull', True)), models.Q(('client__isnull', True), ('user__isnull', False)), _connector='OR'), name='threadmember_client_xor_user'), models.UniqueConstraint(condition=models.Q(('client__isnull', False)), fields=('thread', 'client'), name='threadmember_client_once'), models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('thread', 'user'), name='threadmember_user_once')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['kind', '-last_message_at'], name='thread_recent'),
-        ),
-        migrations.AddConstraint(
-            model_name='thread',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['client', 'group'])), name='thread_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='thread',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('client__isnull', False), ('kind', 'client')), models.Q(('client__isnull', True), ('kind', 'group')), _connector='OR'), name='thread_client_iff_client_kind'),
-        ),
-        migrations.AddConstraint(
-            model_name='thread',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'client'), models.Q(('title', ''), _negated=True), _connector='OR'), name='thread_group_has_title'),
-        ),
-        migrations.AddConstraint(
-            model_name='thread',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'client')), fields=('client',), name='thread_one_per_client', violation_error_message='This client already has a conversation.'),
-        ),
-        migrations.AddConstraint(
-            model_name='readstate',
-            constraint=models.UniqueConstraint(fields=('thread', 'user'), name='readstate_once_per_person'),
         ),
         migrations.AddIndex(
             model_name='message',
             index=models.Index(fields=['thread', '-id'], name='message_thread_page'),
-        ),
-        migrations.AddConstraint(
-            model_name='message',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deleted_at__isnull', True), models.Q(('body', ''), _negated=True)), models.Q(('body', ''), ('deleted_at__isnull', False)), _connector='OR'), name='message_body_unless_deleted'),
-        ),
-        migrations.AddConstraint(
-            model_name='message',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('body'), 5000), name='message_body_max_5000'),
-        ),
-        migrations.AddConstraint(
-            model_name='message',
-            constraint=models.CheckConstraint(condition=models.Q(('edited_at__isnull', True), ('edited_at__gte', models.F('created_at')), _connector='OR'), name='message_edited_after_sent'),
-        ),
-        migrations.AddConstraint(
-            model_name='message',
-            constraint=models.CheckConstraint(condition=models.Q(('deleted_at__isnull', True), ('deleted_at__gte', models.F('created_at')), _connector='OR'), name='message_deleted_after_sent'),
-        ),
-        migrations.AddConstraint(
-            model_name='message',
-            constraint=models.CheckConstraint(condition=models.Q(('reply_to__isnull', True), models.Q(('reply_to', models.F('pk')), _negated=True), _connector='OR'), name='message_not_a_reply_to_itself'),
-        ),
-        migrations.AddConstraint(
-            model_name='threadmember',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('client__isnull', False), ('user__isnull', True)), models.Q(('client__isnull', True), ('user__isnull', False)), _connector='OR'), name='threadmember_client_xor_user'),
-        ),
-        migrations.AddConstraint(
-            model_name='threadmember',
-            constraint=models.UniqueConstraint(condition=models.Q(('client__isnull', False)), fields=('thread', 'client'), name='threadmember_client_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='threadmember',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('thread', 'user'), name='threadmember_user_once'),
         ),
     ]

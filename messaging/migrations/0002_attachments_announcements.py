@@ -17,56 +17,24 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Announcement",
+            name='Announcement',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("body", models.TextField(verbose_name="message")),
-                ("segment", models.JSONField(blank=True, default=dict, verbose_name="who gets it")),
-                (
-                    "delivery",
-                    models.CharField(
-                        choices=[
-                            ("thread", "In each client's conversation"),
-                            ("notice", "As an announcement only"),
-                        ],
-                        default="thread",
-                        max_length=6,
-                        verbose_name="how",
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, editable=False, verbose_name="written"
-                    ),
-                ),
-                ("send_at", models.DateTimeField(verbose_name="send at")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("scheduled", "Scheduled"),
-                            ("sending", "Sending"),
-                            ("sent", "Sent"),
-                            ("cancelled", "Cancelled"),
-                        ],
-                        default="scheduled",
-                        max_length=9,
-                        verbose_name="status",
-                    ),
-                ),
-                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
-                ("recipient_count", models.PositiveIntegerField(default=0, verbose_name="clients")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('body', models.TextField(verbose_name='message')),
+                ('segment', models.JSONField(blank=True, default=dict, verbose_name='who gets it')),
+                ('delivery', models.CharField(choices=[('thread', "In each client's conversation"), ('notice', 'As an announcement only')], default='thread', max_length=6, verbose_name='how')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='written')),
+                ('send_at', models.DateTimeField(verbose_name='send at')),
+                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('sending', 'Sending'), ('sent', 'Sent'), ('cancelled', 'Cancelled')], default='scheduled', max_length=9, verbose_name='status')),
+                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
+                ('recipient_count', models.PositiveIntegerField(default=0, verbose_name='clients')),
             ],
             options={
-                "verbose_name": "announcement",
-                "verbose_name_plural": "announcements",
-                "ordering": ["-send_at", "-pk"],
+                'verbose_name': 'announcement',
+                'verbose_name_plural': 'announcements',
+                'ordering': ['-send_at', '-pk'],
+                'indexes': [models.Index(fields=['status', 'send_at'], name='announcement_due')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['scheduled', 'sending', 'sent', 'cancelled'])), name='announcement_status_valid'), models.CheckConstraint(condition=models.Q(('delivery__in', ['thread', 'notice'])), name='announcement_delivery_valid'), models.CheckConstraint(condition=models.Q(models.Q(('body', ''), _negated=True), django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('body'), 5000)), name='announcement_body_1_5000')],
             },
         ),
         migrations.CreateModel(
@@ -86,40 +54,23 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name="Attachment",
+            name='Attachment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("image", "Photo"), ("pdf", "PDF")],
-                        max_length=5,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "file",
-                    models.FileField(max_length=200, upload_to="messages/", verbose_name="file"),
-                ),
-                ("content_type", models.CharField(max_length=40)),
-                ("size", models.PositiveIntegerField(verbose_name="size (bytes)")),
-                ("width", models.PositiveIntegerField(default=0)),
-                ("height", models.PositiveIntegerField(default=0)),
-                ("name", models.CharField(max_length=120, verbose_name="name")),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('image', 'Photo'), ('pdf', 'PDF')], max_length=5, verbose_name='kind')),
+                ('file', models.FileField(max_length=200, upload_to='messages/', verbose_name='file')),
+                ('content_type', models.CharField(max_length=40)),
+                ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
+                ('width', models.PositiveIntegerField(default=0)),
+                ('height', models.PositiveIntegerField(default=0)),
+                ('name', models.CharField(max_length=120, verbose_name='name')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
             ],
             options={
-                "verbose_name": "attachment",
-                "verbose_name_plural": "attachments",
-                "ordering": ["pk"],
+                'verbose_name': 'attachment',
+                'verbose_name_plural': 'attachments',
+                'ordering': ['pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['image', 'pdf'])), name='attachment_kind_valid'), models.CheckConstraint(condition=models.Q(('size__gt', 0)), name='attachment_not_empty')],
             },
         ),
         migrations.RemoveConstraint(
@@ -213,52 +164,10 @@ class Migration(migrations.Migration):
                 to="messaging.message",
             ),
         ),
-        migrations.AddIndex(
-            model_name="announcement",
-            index=models.Index(fields=["status", "send_at"], name="announcement_due"),
-        ),
-        migrations.AddConstraint(
-            model_name="announcement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["scheduled", "sending", "sent", "cancelled"])),
-                name="announcement_status_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="announcement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("delivery__in", ["thread", "notice"])),
-                name="announcement_delivery_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="announcement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("body", ""), _negated=True),
-                    django.db.models.lookups.LessThanOrEqual(
-                        django.db.models.functions.text.Length("body"), 5000
-                    ),
-                ),
-                name="announcement_body_1_5000",
-            ),
-        ),
         migrations.AddConstraint(
             model_name="announcementrecipient",
             constraint=models.UniqueConstraint(
                 fields=("announcement", "client"), name="announcement_once_per_client"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="attachment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("kind__in", ["image", "pdf"])), name="attachment_kind_valid"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="attachment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("size__gt", 0)), name="attachment_not_empty"
             ),
         ),
     ]

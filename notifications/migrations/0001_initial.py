@@ -32,6 +32,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'notification',
                 'verbose_name_plural': 'notifications',
                 'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(condition=models.Q(('read_at__isnull', True)), fields=['user', '-created_at'], name='notification_unread')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['message', 'checkin', 'records', 'comment', 'booking', 'payment', 'announcement'])), name='notification_kind_valid'), models.CheckConstraint(condition=models.Q(('url', ''), ('url__startswith', '/'), _connector='OR'), name='notification_url_is_a_path'), models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='notification_has_title'), models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('user', 'key'), name='notification_once_per_key')],
             },
         ),
         migrations.CreateModel(
@@ -50,6 +52,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'delivery',
                 'verbose_name_plural': 'deliveries',
                 'ordering': ['claimed_at'],
+                'constraints': [models.UniqueConstraint(fields=('notification', 'channel'), name='delivery_once'), models.CheckConstraint(condition=models.Q(('channel__in', ['push', 'email', 'sms'])), name='delivery_channel_valid')],
             },
         ),
         migrations.CreateModel(
@@ -63,6 +66,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'notification settings',
                 'verbose_name_plural': 'notification settings',
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('quiet_from__isnull', True), ('quiet_until__isnull', True)), models.Q(('quiet_from__isnull', False), ('quiet_until__isnull', False), models.Q(('quiet_from', models.F('quiet_until')), _negated=True)), _connector='OR'), name='personsettings_quiet_hours_whole')],
             },
         ),
         migrations.CreateModel(
@@ -77,6 +81,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'notification preference',
                 'verbose_name_plural': 'notification preferences',
+                'constraints': [models.UniqueConstraint(fields=('user', 'kind', 'channel'), name='preference_once_per_kind_channel'), models.CheckConstraint(condition=models.Q(('kind__in', ['message', 'checkin', 'records', 'comment', 'booking', 'payment', 'announcement'])), name='preference_kind_valid'), models.CheckConstraint(condition=models.Q(('channel__in', ['push', 'email', 'sms'])), name='preference_channel_valid')],
             },
         ),
         migrations.CreateModel(
@@ -94,58 +99,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'push subscription',
                 'verbose_name_plural': 'push subscriptions',
+                'constraints': [models.CheckConstraint(condition=models.Q(('endpoint__startswith', 'https://'), ('endpoint__startswith', 'http://'), _connector='OR'), name='pushsubscription_endpoint_http'), models.CheckConstraint(condition=models.Q(models.Q(('p256dh', ''), _negated=True), models.Q(('auth', ''), _negated=True)), name='pushsubscription_has_keys')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('read_at__isnull', True)), fields=['user', '-created_at'], name='notification_unread'),
-        ),
-        migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['message', 'checkin', 'records', 'comment', 'booking', 'payment', 'announcement'])), name='notification_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.CheckConstraint(condition=models.Q(('url', ''), ('url__startswith', '/'), _connector='OR'), name='notification_url_is_a_path'),
-        ),
-        migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='notification_has_title'),
-        ),
-        migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('user', 'key'), name='notification_once_per_key'),
-        ),
-        migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('notification', 'channel'), name='delivery_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['push', 'email', 'sms'])), name='delivery_channel_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='personsettings',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('quiet_from__isnull', True), ('quiet_until__isnull', True)), models.Q(('quiet_from__isnull', False), ('quiet_until__isnull', False), models.Q(('quiet_from', models.F('quiet_until')), _negated=True)), _connector='OR'), name='personsettings_quiet_hours_whole'),
-        ),
-        migrations.AddConstraint(
-            model_name='preference',
-            constraint=models.UniqueConstraint(fields=('user', 'kind', 'channel'), name='preference_once_per_kind_channel'),
-        ),
-        migrations.AddConstraint(
-            model_name='preference',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['message', 'checkin', 'records', 'comment', 'booking', 'payment', 'announcement'])), name='preference_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='preference',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['push', 'email', 'sms'])), name='preference_channel_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='pushsubscription',
-            constraint=models.CheckConstraint(condition=models.Q(('endpoint__startswith', 'https://'), ('endpoint__startswith', 'http://'), _connector='OR'), name='pushsubscription_endpoint_http'),
-        ),
-        migrations.AddConstraint(
-            model_name='pushsubscription',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('p256dh', ''), _negated=True), models.Q(('auth', ''), _negated=True)), name='pushsubscription_has_keys'),
         ),
     ]

@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['day', 'position'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('rounds__gte', 1), ('rounds__lte', 20)), name='block_rounds_sane')],
             },
         ),
         migrations.CreateModel(
@@ -86,6 +87,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('catalog__isnull', False)), fields=('catalog',), name='exercise_one_copy')],
             },
         ),
         migrations.CreateModel(
@@ -96,6 +98,9 @@ class Migration(migrations.Migration):
                 ('catalog_exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.catalogexercise')),
                 ('hidden_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('catalog_exercise',), name='exercise_hide_once')],
+            },
         ),
         migrations.CreateModel(
             name='Food',
@@ -135,6 +140,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name_plural': 'food log entries',
                 'ordering': ['date', 'logged_at'],
+                'indexes': [models.Index(fields=['client', 'date'], name='food_log_client_date')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('grams__gt', 0), ('grams__lte', 5000), ('kcal__gte', 0), ('kcal__lte', 20000)), name='food_log_sane')],
             },
         ),
         migrations.CreateModel(
@@ -147,6 +154,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['meal', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('grams__gt', 0), ('grams__lte', 5000)), name='meal_item_grams_sane')],
             },
         ),
         migrations.CreateModel(
@@ -174,6 +182,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['plan', 'position'],
+                'constraints': [models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('plan', 'position'), name='meal_plan_day_position_unique')],
             },
         ),
         migrations.AddField(
@@ -195,6 +204,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['client', '-starts_on'],
+                'constraints': [models.UniqueConstraint(fields=('client', 'starts_on'), name='nutrition_target_per_day'), models.CheckConstraint(condition=models.Q(('calories__lte', 10000)), name='nutrition_calories_sane')],
             },
         ),
         migrations.CreateModel(
@@ -219,6 +229,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['block', 'position'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('catalog_exercise__isnull', False), ('exercise__isnull', True)), models.Q(('catalog_exercise__isnull', True), ('exercise__isnull', False)), _connector='OR'), name='prescription_one_exercise'), models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('block', 'position'), name='prescription_position_unique'), models.CheckConstraint(condition=models.Q(('sets__gte', 1), ('sets__lte', 20)), name='prescription_sets_sane'), models.CheckConstraint(condition=models.Q(('reps_min__isnull', True), models.Q(('reps_min__gte', 1), ('reps_min__lte', 100)), _connector='OR'), name='prescription_reps_sane'), models.CheckConstraint(condition=models.Q(('reps_max__isnull', True), models.Q(('reps_max__gte', models.F('reps_min')), ('reps_max__lte', 100), ('reps_min__isnull', False)), _connector='OR'), name='prescription_rep_range_ordered'), models.CheckConstraint(condition=models.Q(('load_value__isnull', True), models.Q(('load_value__gte', 0), ('load_value__lte', 1000)), _connector='OR'), name='prescription_load_sane')],
             },
         ),
         migrations.CreateModel(
@@ -241,6 +252,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('client__isnull', False), ('is_template', True), _negated=True), name='program_template_has_no_client'), models.CheckConstraint(condition=models.Q(('length_weeks__gte', 1), ('length_weeks__lte', 52)), name='program_length_sane')],
             },
         ),
         migrations.CreateModel(
@@ -259,6 +271,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('is_main', True), ('status', 'active')), fields=('client',), name='assignment_one_active_main', violation_error_message='This client already follows an active main program.')],
             },
         ),
         migrations.AddField(
@@ -276,6 +289,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['program', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('program', 'number'), name='program_week_unique')],
             },
         ),
         migrations.AddField(
@@ -297,6 +311,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['date', 'pk'],
+                'indexes': [models.Index(fields=['client', 'date'], name='scheduled_client_date')],
+                'constraints': [models.UniqueConstraint(fields=('assignment', 'week_number', 'day'), name='scheduled_workout_once')],
             },
         ),
         migrations.CreateModel(
@@ -316,6 +332,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-started_at'],
+                'indexes': [models.Index(fields=['client', '-started_at'], name='workout_log_client')],
             },
         ),
         migrations.CreateModel(
@@ -339,6 +356,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['workout', 'logged_at', 'set_number'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('catalog_exercise__isnull', False), ('exercise__isnull', True)), models.Q(('catalog_exercise__isnull', True), ('exercise__isnull', False)), _connector='OR'), name='set_log_one_exercise'), models.CheckConstraint(condition=models.Q(('reps__isnull', True), ('reps__lte', 1000), _connector='OR'), name='set_log_reps_sane'), models.CheckConstraint(condition=models.Q(('load_kg__isnull', True), models.Q(('load_kg__gte', 0), ('load_kg__lte', 1000)), _connector='OR'), name='set_log_load_sane'), models.CheckConstraint(condition=models.Q(('rpe__isnull', True), models.Q(('rpe__gte', 1), ('rpe__lte', 10)), _connector='OR'), name='set_log_rpe_sane')],
             },
         ),
         migrations.CreateModel(
@@ -358,130 +376,16 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-achieved_at'],
+                'indexes': [models.Index(fields=['client', 'kind', '-achieved_at'], name='record_client_kind')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('catalog_exercise__isnull', False), ('exercise__isnull', True)), models.Q(('catalog_exercise__isnull', True), ('exercise__isnull', False)), _connector='OR'), name='record_one_exercise'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'rep_max'), _negated=True), ('reps__isnull', False), _connector='OR'), name='record_rep_max_has_reps')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='exercise',
-            constraint=models.UniqueConstraint(condition=models.Q(('catalog__isnull', False)), fields=('catalog',), name='exercise_one_copy'),
-        ),
-        migrations.AddConstraint(
-            model_name='exercisehide',
-            constraint=models.UniqueConstraint(fields=('catalog_exercise',), name='exercise_hide_once'),
-        ),
-        migrations.AddIndex(
-            model_name='foodlogentry',
-            index=models.Index(fields=['client', 'date'], name='food_log_client_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='foodlogentry',
-            constraint=models.CheckConstraint(condition=models.Q(('grams__gt', 0), ('grams__lte', 5000), ('kcal__gte', 0), ('kcal__lte', 20000)), name='food_log_sane'),
-        ),
-        migrations.AddConstraint(
-            model_name='mealitem',
-            constraint=models.CheckConstraint(condition=models.Q(('grams__gt', 0), ('grams__lte', 5000)), name='meal_item_grams_sane'),
-        ),
-        migrations.AddConstraint(
-            model_name='mealplanday',
-            constraint=models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('plan', 'position'), name='meal_plan_day_position_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='nutritiontarget',
-            constraint=models.UniqueConstraint(fields=('client', 'starts_on'), name='nutrition_target_per_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='nutritiontarget',
-            constraint=models.CheckConstraint(condition=models.Q(('calories__lte', 10000)), name='nutrition_calories_sane'),
-        ),
-        migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('catalog_exercise__isnull', False), ('exercise__isnull', True)), models.Q(('catalog_exercise__isnull', True), ('exercise__isnull', False)), _connector='OR'), name='prescription_one_exercise'),
-        ),
-        migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('block', 'position'), name='prescription_position_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(('sets__gte', 1), ('sets__lte', 20)), name='prescription_sets_sane'),
-        ),
-        migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(('reps_min__isnull', True), models.Q(('reps_min__gte', 1), ('reps_min__lte', 100)), _connector='OR'), name='prescription_reps_sane'),
-        ),
-        migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(('reps_max__isnull', True), models.Q(('reps_max__gte', models.F('reps_min')), ('reps_max__lte', 100), ('reps_min__isnull', False)), _connector='OR'), name='prescription_rep_range_ordered'),
-        ),
-        migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(('load_value__isnull', True), models.Q(('load_value__gte', 0), ('load_value__lte', 1000)), _connector='OR'), name='prescription_load_sane'),
-        ),
-        migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('client__isnull', False), ('is_template', True), _negated=True), name='program_template_has_no_client'),
-        ),
-        migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('length_weeks__gte', 1), ('length_weeks__lte', 52)), name='program_length_sane'),
-        ),
-        migrations.AddConstraint(
-            model_name='programassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_main', True), ('status', 'active')), fields=('client',), name='assignment_one_active_main', violation_error_message='This client already follows an active main program.'),
         ),
         migrations.AddConstraint(
             model_name='block',
             constraint=models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('day', 'position'), name='block_position_unique'),
         ),
         migrations.AddConstraint(
-            model_name='block',
-            constraint=models.CheckConstraint(condition=models.Q(('rounds__gte', 1), ('rounds__lte', 20)), name='block_rounds_sane'),
-        ),
-        migrations.AddConstraint(
-            model_name='programweek',
-            constraint=models.UniqueConstraint(fields=('program', 'number'), name='program_week_unique'),
-        ),
-        migrations.AddConstraint(
             model_name='programday',
             constraint=models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('week', 'position'), name='program_day_position_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='scheduledworkout',
-            index=models.Index(fields=['client', 'date'], name='scheduled_client_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='scheduledworkout',
-            constraint=models.UniqueConstraint(fields=('assignment', 'week_number', 'day'), name='scheduled_workout_once'),
-        ),
-        migrations.AddIndex(
-            model_name='workoutlog',
-            index=models.Index(fields=['client', '-started_at'], name='workout_log_client'),
-        ),
-        migrations.AddConstraint(
-            model_name='setlog',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('catalog_exercise__isnull', False), ('exercise__isnull', True)), models.Q(('catalog_exercise__isnull', True), ('exercise__isnull', False)), _connector='OR'), name='set_log_one_exercise'),
-        ),
-        migrations.AddConstraint(
-            model_name='setlog',
-            constraint=models.CheckConstraint(condition=models.Q(('reps__isnull', True), ('reps__lte', 1000), _connector='OR'), name='set_log_reps_sane'),
-        ),
-        migrations.AddConstraint(
-            model_name='setlog',
-            constraint=models.CheckConstraint(condition=models.Q(('load_kg__isnull', True), models.Q(('load_kg__gte', 0), ('load_kg__lte', 1000)), _connector='OR'), name='set_log_load_sane'),
-        ),
-        migrations.AddConstraint(
-            model_name='setlog',
-            constraint=models.CheckConstraint(condition=models.Q(('rpe__isnull', True), models.Q(('rpe__gte', 1), ('rpe__lte', 10)), _connector='OR'), name='set_log_rpe_sane'),
-        ),
-        migrations.AddIndex(
-            model_name='personalrecord',
-            index=models.Index(fields=['client', 'kind', '-achieved_at'], name='record_client_kind'),
-        ),
-        migrations.AddConstraint(
-            model_name='personalrecord',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('catalog_exercise__isnull', False), ('exercise__isnull', True)), models.Q(('catalog_exercise__isnull', True), ('exercise__isnull', False)), _connector='OR'), name='record_one_exercise'),
-        ),
-        migrations.AddConstraint(
-            model_name='personalrecord',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'rep_max'), _negated=True), ('reps__isnull', False), _connector='OR'), name='record_rep_max_has_reps'),
         ),
     ]

@@ -49,6 +49,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'session type',
                 'verbose_name_plural': 'session types',
                 'ordering': ['position', 'name'],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='sessiontype_name_unique'), models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 5), ('duration_minutes__lte', 720)), name='sessiontype_duration_5_to_720'), models.CheckConstraint(condition=models.Q(('buffer_after_minutes__lte', 240), ('buffer_before_minutes__lte', 240)), name='sessiontype_buffers_at_most_4h'), models.CheckConstraint(condition=models.Q(('capacity__gte', 1), ('capacity__lte', 500)), name='sessiontype_capacity_1_500'), models.CheckConstraint(condition=models.Q(('book_ahead_days__gte', 1), ('book_ahead_days__lte', 730)), name='sessiontype_book_ahead_1_730'), models.CheckConstraint(condition=models.Q(('is_public', False), ('payment', 'free'), _connector='OR'), name='sessiontype_public_is_free')],
             },
         ),
         migrations.CreateModel(
@@ -76,6 +77,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'appointment',
                 'verbose_name_plural': 'appointments',
                 'ordering': ['starts_at'],
+                'indexes': [models.Index(fields=['coach', 'starts_at'], name='scheduling__coach_i_b1554b_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('starts_at__lt', models.F('ends_at'))), name='appointment_order'), models.CheckConstraint(condition=models.Q(('held_from__lte', models.F('starts_at')), ('held_until__gte', models.F('ends_at'))), name='appointment_held_covers_session'), models.CheckConstraint(condition=models.Q(('booked__lte', models.F('capacity'))), name='appointment_not_overbooked'), django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('status', 'scheduled')), expressions=[(scheduling.models.TsTzRange('held_from', 'held_until'), '&&'), ('coach', '=')], name='appointment_coach_never_double_booked')],
             },
         ),
         migrations.CreateModel(
@@ -92,6 +95,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'time off or extra hours',
                 'verbose_name_plural': 'time off and extra hours',
                 'ordering': ['starts_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('starts_at__lt', models.F('ends_at'))), name='timeoff_order')],
             },
         ),
         migrations.CreateModel(
@@ -108,6 +112,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'waitlist entry',
                 'verbose_name_plural': 'waitlist',
                 'ordering': ['created_at', 'pk'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'waiting')), fields=('appointment', 'client'), name='waitlist_once_per_client')],
             },
         ),
         migrations.CreateModel(
@@ -123,6 +128,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'working hours',
                 'verbose_name_plural': 'working hours',
                 'ordering': ['coach', 'weekday', 'starts'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('weekday__lte', 6)), name='weeklyhours_weekday_0_6'), models.CheckConstraint(condition=models.Q(('starts__lt', models.F('ends'))), name='weeklyhours_order')],
             },
         ),
         migrations.CreateModel(
@@ -148,65 +154,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['client', 'starts_at'], name='scheduling__client__6a057f_idx')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('starts_at__lt', models.F('ends_at'))), name='booking_order'), models.UniqueConstraint(condition=models.Q(('status__in', ['booked', 'attended', 'no_show'])), fields=('appointment', 'client'), name='booking_one_place_per_client'), django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('status__in', ['booked', 'attended', 'no_show'])), expressions=[(scheduling.models.TsTzRange('starts_at', 'ends_at'), '&&'), ('client', '=')], name='booking_client_never_double_booked')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='sessiontype',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='sessiontype_name_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='sessiontype',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 5), ('duration_minutes__lte', 720)), name='sessiontype_duration_5_to_720'),
-        ),
-        migrations.AddConstraint(
-            model_name='sessiontype',
-            constraint=models.CheckConstraint(condition=models.Q(('buffer_after_minutes__lte', 240), ('buffer_before_minutes__lte', 240)), name='sessiontype_buffers_at_most_4h'),
-        ),
-        migrations.AddConstraint(
-            model_name='sessiontype',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1), ('capacity__lte', 500)), name='sessiontype_capacity_1_500'),
-        ),
-        migrations.AddConstraint(
-            model_name='sessiontype',
-            constraint=models.CheckConstraint(condition=models.Q(('book_ahead_days__gte', 1), ('book_ahead_days__lte', 730)), name='sessiontype_book_ahead_1_730'),
-        ),
-        migrations.AddConstraint(
-            model_name='sessiontype',
-            constraint=models.CheckConstraint(condition=models.Q(('is_public', False), ('payment', 'free'), _connector='OR'), name='sessiontype_public_is_free'),
-        ),
-        migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['coach', 'starts_at'], name='scheduling__coach_i_b1554b_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_at__lt', models.F('ends_at'))), name='appointment_order'),
-        ),
-        migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('held_from__lte', models.F('starts_at')), ('held_until__gte', models.F('ends_at'))), name='appointment_held_covers_session'),
-        ),
-        migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('booked__lte', models.F('capacity'))), name='appointment_not_overbooked'),
-        ),
-        migrations.AddConstraint(
-            model_name='appointment',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('status', 'scheduled')), expressions=[(scheduling.models.TsTzRange('held_from', 'held_until'), '&&'), ('coach', '=')], name='appointment_coach_never_double_booked'),
-        ),
-        migrations.AddConstraint(
-            model_name='timeoff',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_at__lt', models.F('ends_at'))), name='timeoff_order'),
-        ),
-        migrations.AddConstraint(
-            model_name='waitlistentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'waiting')), fields=('appointment', 'client'), name='waitlist_once_per_client'),
-        ),
-        migrations.AddConstraint(
-            model_name='weeklyhours',
-            constraint=models.CheckConstraint(condition=models.Q(('weekday__lte', 6)), name='weeklyhours_weekday_0_6'),
-        ),
-        migrations.AddConstraint(
-            model_name='weeklyhours',
-            constraint=models.CheckConstraint(condition=models.Q(('starts__lt', models.F('ends'))), name='weeklyhours_order'),
         ),
     ]
