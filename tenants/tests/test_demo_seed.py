@@ -18,15 +18,33 @@ from django_tenants.utils import tenant_context
 NOW = dt.datetime(2026, 11, 18, 9, 30, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-def demo(db, monkeypatch, django_capture_on_commit_callbacks):
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo seeded once for the module's tests (it takes a while; they only read it),
+    in a transaction rolled back after them, on the clock at NOW; and the subjects of the
+    mail its provisioning sent."""
+    from django.db import transaction
+    from django.test import TestCase
+
     from tenants.models import Business
 
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
-    mail.outbox = []
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("demo_seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    return Business.objects.get(slug="demo")
+    with (
+        django_db_blocker.unblock(),
+        pytest.MonkeyPatch.context() as patch,
+        transaction.atomic(),
+    ):
+        patch.setattr(timezone, "now", lambda: NOW)
+        mail.outbox = []
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("demo_seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        subjects = [m.subject for m in mail.outbox]
+        yield Business.objects.get(slug="demo"), subjects
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(seeded, db):
+    return seeded[0]
 
 
 CHLOE = "client@demo.mectofitness.dev"
@@ -45,9 +63,9 @@ def _logged(demo):
         )
 
 
-def test_the_demo_month_reads_like_a_real_clients(demo):
+def test_the_demo_month_reads_like_a_real_clients(seeded, demo):
     """One provisioning (it takes a while), four checks."""
-    assert [m.subject for m in mail.outbox] == [], "provisioning the demo mails nobody"
+    assert seeded[1] == [], "provisioning the demo mails nobody"
     _loads_differ_by_exercise_and_never_go_down(demo)
     _records_are_rare(demo)
     _the_coach_has_a_busy_roster(demo)
