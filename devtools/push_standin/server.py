@@ -33,13 +33,14 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import http_ece
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+from devtools.standin_http import LocalServer, StandInHandler
 
 MAX_EXP_SECONDS = 24 * 60 * 60
 
@@ -88,10 +89,7 @@ class PushStandIn:
     def start(self) -> PushStandIn:
         standin = self
 
-        class Handler(BaseHTTPRequestHandler):
-            # headers and body leave as two writes: with Nagle's algorithm on, the second
-            # waits for the client's delayed ACK of the first (40 ms a call, on loopback)
-            disable_nagle_algorithm = True
+        class Handler(StandInHandler):
             protocol_version = "HTTP/1.1"
 
             def _serve(self) -> None:
@@ -118,22 +116,13 @@ class PushStandIn:
 
             do_GET = do_POST = do_PUT = do_DELETE = _serve
 
-            def log_message(self, *args) -> None:  # quiet
-                pass
-
-        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
+        self._http = LocalServer(self.host, self.port, Handler)
+        self.port = self._http.port
         self.url = f"http://{self.host}:{self.port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._http.stop()
 
     def __enter__(self) -> PushStandIn:
         return self.start()

@@ -52,13 +52,13 @@ import html
 import json
 import re
 import secrets
-import threading
 import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+
+from devtools.standin_http import LocalServer, StandInHandler
 
 # Stripe's id prefix and object name for each resource path we may meet.
 RESOURCES: dict[str, tuple[str, str]] = {
@@ -336,10 +336,7 @@ class StripeStandIn(BillingMixin):
     def start(self) -> StripeStandIn:
         standin = self
 
-        class RequestHandler(BaseHTTPRequestHandler):
-            # headers and body leave as two writes: with Nagle's algorithm on, the second
-            # waits for the client's delayed ACK of the first (40 ms a call, on loopback)
-            disable_nagle_algorithm = True
+        class RequestHandler(StandInHandler):
             protocol_version = "HTTP/1.1"
 
             def _serve(self) -> None:
@@ -373,24 +370,13 @@ class StripeStandIn(BillingMixin):
 
             do_GET = do_POST = do_DELETE = _serve
 
-            def log_message(self, *args) -> None:  # quiet
-                pass
-
-        self._server = ThreadingHTTPServer((self.host, self.port), RequestHandler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
+        self._http = LocalServer(self.host, self.port, RequestHandler)
+        self.port = self._http.port
         self.url = f"http://{self.host}:{self.port}"
-        # shutdown() waits for the loop's next poll: the default half second, paid by
-        # every test that starts a stand-in, is most of what stopping one costs
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._http.stop()
 
     def __enter__(self) -> StripeStandIn:
         import stripe

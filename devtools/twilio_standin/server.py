@@ -27,10 +27,11 @@ import json
 import threading
 import urllib.request
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from twilio.request_validator import RequestValidator
+
+from devtools.standin_http import LocalServer, StandInHandler
 
 ACCOUNT_SID = "AC" + "5" * 32
 AUTH_TOKEN = "standin-twilio-token"
@@ -60,11 +61,7 @@ class TwilioStandIn:
     def start(self) -> TwilioStandIn:
         standin = self
 
-        class Handler(BaseHTTPRequestHandler):
-            # headers and body leave as two writes: with Nagle's algorithm on, the second
-            # waits for the client's delayed ACK of the first (40 ms a call, on loopback)
-            disable_nagle_algorithm = True
-
+        class Handler(StandInHandler):
             def do_POST(self):  # noqa: N802 (the http.server's name)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode() if length else ""
@@ -77,22 +74,13 @@ class TwilioStandIn:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def log_message(self, *args):  # quiet
-                pass
-
-        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
+        self._http = LocalServer(self.host, self.port, Handler)
+        self.port = self._http.port
         self.url = f"http://{self.host}:{self.port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._http.stop()
 
     def __enter__(self) -> TwilioStandIn:
         return self.start()

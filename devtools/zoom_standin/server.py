@@ -34,8 +34,9 @@ import secrets
 import threading
 import zoneinfo
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from devtools.standin_http import LocalServer, StandInHandler
 
 ACCOUNT_ID = "standin-account"
 CLIENT_ID = "standin-client"
@@ -72,10 +73,7 @@ class ZoomStandIn:
     def start(self) -> ZoomStandIn:
         standin = self
 
-        class Handler(BaseHTTPRequestHandler):
-            # headers and body leave as two writes: with Nagle's algorithm on, the second
-            # waits for the client's delayed ACK of the first (40 ms a call, on loopback)
-            disable_nagle_algorithm = True
+        class Handler(StandInHandler):
             protocol_version = "HTTP/1.1"
 
             def _serve(self) -> None:
@@ -92,22 +90,13 @@ class ZoomStandIn:
 
             do_GET = do_POST = do_PATCH = do_DELETE = _serve
 
-            def log_message(self, *args) -> None:  # quiet
-                pass
-
-        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
+        self._http = LocalServer(self.host, self.port, Handler)
+        self.port = self._http.port
         self.url = f"http://{self.host}:{self.port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._http.stop()
 
     def __enter__(self) -> ZoomStandIn:
         return self.start()
