@@ -558,8 +558,6 @@ def outcome(browser: Browser, path: str):
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             where = f"{frame.filename.rsplit('/work/main/', 1)[-1]}:{frame.lineno}"
             return Crash(f"{type(exc).__name__}: {exc}"[:160], where)
-        finally:
-            connection.set_schema_to_public()
         if response.status_code not in (301, 302, 303, 307, 308):
             return response.status_code
         location = urlsplit(response["Location"]).path
@@ -581,11 +579,20 @@ def crawl(world: World, requests: list[tuple[str, str, str]], timings: dict | No
 
     The "suspended" visitor's requests run first, with acme suspended for them (the
     route cache is emptied so the middleware sees the new status), signed in afresh."""
+    browsers = browsers_for(world)
+    try:
+        return _crawl(world, browsers, requests, timings)
+    finally:
+        # the middleware left the connection on the last request's schema (kept from one
+        # request to the next: a GET to the schema the connection is on sets no path)
+        connection.set_schema_to_public()
+
+
+def _crawl(world: World, browsers: dict, requests: list, timings: dict | None) -> dict:
     from mectofitness.testing import cache_clear
     from tenants.models import Business
     from tenants.routing import host_cache
 
-    browsers = browsers_for(world)
     results = {}
     ordered = sorted(requests, key=lambda r: r[1] != "suspended")
     suspended = False

@@ -4,10 +4,13 @@ thousands of business schemas.
 
 django-tenants forgets the search path on every ``set_tenant()`` (so every
 request, even one to the schema the connection already uses, issues
-``SET search_path``) and clears the content-type cache each time. Here both
-happen only when the schema really changes. The cached path is still dropped
-whenever PostgreSQL may have discarded it: on rollback, savepoint rollback and
-close (handled by the parent class).
+``SET search_path``) and clears the content-type cache each time. Here the
+connection remembers the path it last SET and issues a new one only when the
+schema it needs differs from it (a switch to another schema and back costs nothing
+when no query ran in between). What PostgreSQL discards, the connection forgets: a
+rollback and a close drop the remembered path (the parent class); a rollback to a
+savepoint puts back the path remembered when the savepoint was made, which is what
+PostgreSQL reverts a ``SET`` issued after it to.
 """
 
 import copy
@@ -37,13 +40,42 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
             # same schema: keep the SET already issued on this connection
             self.tenant = tenant
             return
+        issued = self.search_path_set_schemas
         super().set_tenant(tenant, include_public)
+        if tenants_base.EXTRA_SET_TENANT_METHOD is None:
+            # the session still has the path last SET: the next cursor compares with it
+            self.search_path_set_schemas = issued
 
     def _handle_search_path(self, cursor=None):
         if self.search_path_set_schemas is not None and not self._setting_search_path:
             if self.search_path_set_schemas == self._get_cursor_search_paths():
                 return
+            # another path is needed: the parent (which may be told to trust any path it
+            # has set, TENANT_LIMIT_SET_CALLS) must issue it
+            self.search_path_set_schemas = None
         super()._handle_search_path(cursor)
+
+    def savepoint(self):
+        sid = super().savepoint()
+        if sid is not None:
+            # the path PostgreSQL returns to on a rollback to this savepoint (making it
+            # issued any SET first, on the same cursor)
+            self._search_path_at_savepoint()[sid] = self.search_path_set_schemas
+        return sid
+
+    def savepoint_rollback(self, sid):
+        super().savepoint_rollback(sid)  # forgets the path, also when it fails
+        self.search_path_set_schemas = self._search_path_at_savepoint().pop(sid, None)
+
+    def savepoint_commit(self, sid):
+        super().savepoint_commit(sid)
+        self._search_path_at_savepoint().pop(sid, None)
+
+    def _search_path_at_savepoint(self) -> dict:
+        if getattr(self, "_paths_at_savepoints_of", None) is not self.connection:
+            # a new session: savepoints (and their paths) of an earlier one are gone
+            self._paths_at_savepoints, self._paths_at_savepoints_of = {}, self.connection
+        return self._paths_at_savepoints
 
 
 def _pg_object_name(table: str, column: str, label: str) -> str:

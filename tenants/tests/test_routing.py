@@ -179,3 +179,56 @@ def test_the_search_path_is_set_again_after_a_rollback(business):
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_schema()")
             assert cursor.fetchone()[0] == business.schema_name
+
+
+def _current_schema() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        return cursor.fetchone()[0]
+
+
+def _sets(captured) -> int:
+    return sum("search_path" in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_switch_away_and_back_without_a_query_sets_nothing(business, other_business):
+    with tenant_context(business):
+        assert _current_schema() == business.schema_name
+        with CaptureQueriesContext(connection) as queries:
+            connection.set_tenant(other_business)
+            connection.set_schema_to_public()
+            connection.set_tenant(business)
+            assert _current_schema() == business.schema_name
+    assert _sets(queries) == 0
+
+
+def test_a_rollback_to_a_savepoint_made_before_a_set_goes_back_to_the_earlier_path(business):
+    from django.db import transaction
+
+    connection.set_schema_to_public()
+    with transaction.atomic():
+        sid = transaction.savepoint()  # made on the public path
+        connection.set_tenant(business)
+        assert _current_schema() == business.schema_name  # a SET after the savepoint
+        transaction.savepoint_rollback(sid)  # PostgreSQL is back on the public path
+        with CaptureQueriesContext(connection) as queries:
+            assert _current_schema() == business.schema_name
+        assert _sets(queries) == 1
+        connection.set_schema_to_public()
+        with CaptureQueriesContext(connection) as queries:
+            assert _current_schema() == "public"
+        assert _sets(queries) == 1
+
+
+def test_a_rollback_to_a_savepoint_made_after_the_set_keeps_the_path(business):
+    from django.db import transaction
+
+    with tenant_context(business), transaction.atomic():
+        assert _current_schema() == business.schema_name
+        sid = transaction.savepoint()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        transaction.savepoint_rollback(sid)
+        with CaptureQueriesContext(connection) as queries:
+            assert _current_schema() == business.schema_name
+    assert _sets(queries) == 0
