@@ -26,7 +26,6 @@ rather than by importing the apps above it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import wraps
 from typing import TYPE_CHECKING
 
@@ -39,6 +38,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import permissions
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 
+from .backends import access_load
 from .roles import CLIENT, COACH, OWNER
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,22 +53,15 @@ BACK_OFFICE = "/admin/"
 
 
 def role_of(user: User | None) -> str | None:
-    """owner, coach or client: the highest role ``user`` holds here (one query, cached
-    on the user object)."""
+    """owner, coach or client: the highest role ``user`` holds here (one query, which
+    reads their permissions too: ``accounts.backends``; cached on the user object)."""
     if user is None or not user.is_authenticated:
         return None
     cached = getattr(user, "_mf_role", None)
     if cached is None:
-        role_remember(user, user.groups.values_list("name", flat=True))
+        access_load(user)  # with the permissions the same page asks next
         cached = user._mf_role
     return cached or None
-
-
-def role_remember(user: User, group_names: Iterable[str]) -> None:
-    """Cache on ``user`` the role its ``group_names`` give, read along with the user
-    elsewhere (the API's token lookup), so that :func:`role_of` needs no query."""
-    names = set(group_names)
-    user._mf_role = next((role for role in (OWNER, COACH, CLIENT) if role in names), "")
 
 
 def is_staff_member(user: User | None) -> bool:

@@ -18,9 +18,10 @@ from mectofitness.core import quotas
 from mectofitness.core.deletion import delete_here
 from mectofitness.core.tasks import enqueue_on_commit
 
+from .backends import role_remember
 from .events import client_invitation_creating, client_joined
 from .models import INVITATION_LIFETIME, ApiToken, Invitation, User, token_hash
-from .policies import may_invite, role_remember
+from .policies import may_invite
 from .roles import CLIENT, COACH, OWNER
 from .tasks import invitation_send_task
 
