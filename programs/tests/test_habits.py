@@ -123,6 +123,41 @@ def test_a_value_under_the_target_is_logged_but_not_done(steps):
     assert not checked.check.is_done
 
 
+def test_a_habits_day_reads_its_week_whole_and_its_history_as_days_done(
+    steps, django_assert_num_queries
+):
+    from programs.selectors.habits import habit_days
+
+    def check(back: int, *, done: bool = True, value=None):
+        HabitCheck.objects.create(
+            habit=steps, date=TODAY - datetime.timedelta(days=back), is_done=done, value=value
+        )
+
+    for back in range(12, 30):  # a best run of 18 days, long before the week shown
+        check(back)
+    check(11, done=False)  # logged short: it breaks that run
+    for back in (10, 9, 8):
+        check(back)
+    check(4, done=False, value=Decimal("2000"))  # in the week: logged, not done
+    for back in (3, 2, 1):
+        check(back)
+    check(0, value=Decimal("8500"))
+    with django_assert_num_queries(2):
+        (day,) = habit_days(client=steps.client, today=TODAY)
+    assert day.check.value == Decimal("8500.0") and day.check.pk and day.is_done
+    assert day.streak == 4 and day.best == 18
+    week = [(d["is_logged"], d["is_done"]) for d in day.week]
+    assert week == [
+        (False, False),  # 6 days back: nothing
+        (False, False),
+        (True, False),  # 4 days back: logged short
+        (True, True),
+        (True, True),
+        (True, True),
+        (True, True),  # today
+    ]
+
+
 @pytest.mark.parametrize(
     ("on", "value", "field"),
     [
