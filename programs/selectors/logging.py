@@ -14,14 +14,16 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Value,
+    Window,
 )
-from django.db.models.functions import Cast, Concat, TruncDate
+from django.db.models.functions import Cast, Concat, Rank, TruncDate
 from django.utils.dates import MONTHS_3
 
 from clients import units as u
@@ -338,43 +340,63 @@ def client_equipment(*, client: Client) -> set[str]:
     return equipment
 
 
+def _exercises_q(keys: set[tuple]) -> Q:
+    q = Q()
+    for catalog_id, exercise_id in keys:
+        q |= Q(catalog_exercise_id=catalog_id) if catalog_id else Q(exercise_id=exercise_id)
+    return q
+
+
 def last_sets_for(
     *, client: Client, keys: set[tuple], exclude_log: WorkoutLog | None = None
 ) -> dict[tuple, list[SetLog]]:
     """The working sets of the last workout in which the client did each exercise
-    (one query, bounded)."""
+    (one query: the database picks each exercise's last workout, so only its sets are
+    read, however long the history)."""
     if not keys:
         return {}
-    q = Q()
-    for catalog_id, exercise_id in keys:
-        q |= Q(catalog_exercise_id=catalog_id) if catalog_id else Q(exercise_id=exercise_id)
-    rows = SetLog.objects.filter(q, workout__client=client, is_warmup=False)
+    rows = SetLog.objects.filter(_exercises_q(keys), workout__client=client, is_warmup=False)
     if exclude_log is not None:
         rows = rows.exclude(workout=exclude_log)
+    # 1 for every set of the exercise's latest workout (ties on the start: the later id)
+    latest = Window(
+        Rank(),
+        partition_by=[F("catalog_exercise_id"), F("exercise_id")],
+        order_by=[F("workout__started_at").desc(), F("workout_id").desc()],
+    )
     found: dict[tuple, list[SetLog]] = {}
-    latest_workout: dict[tuple, int] = {}
-    for row in rows.order_by("-workout__started_at", "set_number", "logged_at")[:600]:
-        key = _ex_key(row)
-        if key not in latest_workout:
-            latest_workout[key] = row.workout_id
-        if latest_workout[key] == row.workout_id:
-            found.setdefault(key, []).append(row)
+    for row in (
+        rows.annotate(latest=latest)
+        .filter(latest=1)
+        .order_by("catalog_exercise_id", "exercise_id", "set_number", "logged_at")
+    ):
+        found.setdefault(_ex_key(row), []).append(row)
     return found
 
 
 def best_e1rm_for(*, client: Client, keys: set[tuple]) -> dict[tuple, Decimal]:
     """The client's current best estimated 1RM per exercise, from all their sets (for %
-    of 1RM prescriptions). One query."""
+    of 1RM prescriptions). One query: for a number of reps the heaviest load gives the
+    best estimate, so the database hands over that load per exercise and reps (at most
+    ten rows an exercise), not every set of two years."""
     if not keys:
         return {}
-    q = Q()
-    for catalog_id, exercise_id in keys:
-        q |= Q(catalog_exercise_id=catalog_id) if catalog_id else Q(exercise_id=exercise_id)
     best: dict[tuple, Decimal] = {}
-    # plain rows, not model instances: every set of these exercises is read
-    for catalog_id, exercise_id, reps, load_kg in SetLog.objects.filter(
-        q, workout__client=client, is_warmup=False, reps__gte=1, reps__lte=10, load_kg__gt=0
-    ).values_list("catalog_exercise_id", "exercise_id", "reps", "load_kg"):
+    heaviest = (
+        SetLog.objects.filter(
+            _exercises_q(keys),
+            workout__client=client,
+            is_warmup=False,
+            reps__gte=1,
+            reps__lte=10,
+            load_kg__gt=0,
+        )
+        .values("catalog_exercise_id", "exercise_id", "reps")
+        .annotate(heaviest=Max("load_kg"))
+        .order_by()
+        .values_list("catalog_exercise_id", "exercise_id", "reps", "heaviest")
+    )
+    for catalog_id, exercise_id, reps, load_kg in heaviest:
         value = epley_e1rm(load_kg, reps)
         key = (catalog_id, exercise_id)
         if value is not None and value > best.get(key, Decimal(0)):

@@ -504,6 +504,49 @@ def test_the_logger_prefills_from_the_prescription_and_last_time(
     assert "Rest" in text and 'role="timer"' in text
 
 
+def test_last_time_and_the_best_estimate_come_from_the_whole_history(
+    business, today_workout, client_record, django_assert_num_queries
+):
+    from programs.selectors.logging import best_e1rm_for, last_sets_for
+
+    with tenant_context(business):
+        squat = prescription_of(today_workout).catalog_exercise
+        now = timezone.now()
+
+        def workout(days_ago: int, *sets) -> WorkoutLog:
+            log = WorkoutLog.objects.create(
+                client=client_record, started_at=now - datetime.timedelta(days=days_ago)
+            )
+            for number, reps, load, warmup in sets:
+                SetLog.objects.create(
+                    workout=log,
+                    catalog_exercise=squat,
+                    set_number=number,
+                    reps=reps,
+                    load_kg=Decimal(load),
+                    is_warmup=warmup,
+                    logged_at=log.started_at,
+                )
+            return log
+
+        # a year ago: the heaviest triple (its estimate, 110 x 1.1 = 121, is the best)
+        workout(365, (1, 3, "110", False), (2, 12, "100", False))
+        for days_ago in range(300, 10, -1):  # months of lighter sets in between
+            workout(days_ago, (1, 5, "80", False))
+        workout(7, (2, 5, "90", False), (1, 5, "85", False), (0, 10, "40", True))
+        today = workout(0, (1, 5, "95", False))
+        key = (squat.pk, None)
+        with django_assert_num_queries(2):
+            last = last_sets_for(client=client_record, keys={key}, exclude_log=today)
+            best = best_e1rm_for(client=client_record, keys={key})
+    # the last workout before today's, its working sets in order, the warm-up left out
+    assert [(s.set_number, s.load_kg) for s in last[key]] == [
+        (1, Decimal("85.0")),
+        (2, Decimal("90.0")),
+    ]
+    assert best == {key: Decimal("121.00")}
+
+
 def test_the_logger_of_another_clients_workout_is_a_404(
     business, client_browser, stranger_record, simple_program
 ):
