@@ -1,12 +1,15 @@
 """Pure functions on training values (no query), shared by the logging and records
 services and the selectors that build the pages, so that selectors need not import
-services: how a page names an exercise, a stored load for people, a prescription's
-fingerprint, and the estimated one-rep max."""
+services: how a page names an exercise and how a filter matches its rows, a stored load
+for people, a prescription's fingerprint, and the estimated one-rep max."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
 
 from clients import units as u
 
@@ -19,6 +22,18 @@ E1RM_MAX_REPS = 10
 def exercise_ref(*, catalog_exercise_id: int | None, exercise_id: int | None) -> str:
     """How the page names an exercise: "catalog:12" or "own:7"."""
     return f"catalog:{catalog_exercise_id}" if catalog_exercise_id else f"own:{exercise_id}"
+
+
+def exercises_q(keys: Iterable[tuple[int | None, int | None]]) -> Q:
+    """A filter for the rows (sets, records) of the exercises ``keys`` name, each as
+    ``(catalog_exercise_id, exercise_id)``; no key matches nothing."""
+    matching = Q(pk__in=[])
+    for catalog_id, exercise_id in keys:
+        if catalog_id is not None:
+            matching |= Q(catalog_exercise_id=catalog_id)
+        else:
+            matching |= Q(exercise_id=exercise_id)
+    return matching
 
 
 def load_display(load_kg: Decimal | None, *, system: str) -> str:

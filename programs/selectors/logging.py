@@ -51,7 +51,7 @@ from ..sets import (
     format_target,
     kind_of,
 )
-from ..values import epley_e1rm, exercise_ref, load_display, prescription_version
+from ..values import epley_e1rm, exercise_ref, exercises_q, load_display, prescription_version
 
 UPCOMING_DAYS = 14
 RECENT_LOGS = 8
@@ -340,13 +340,6 @@ def client_equipment(*, client: Client) -> set[str]:
     return equipment
 
 
-def _exercises_q(keys: set[tuple]) -> Q:
-    q = Q()
-    for catalog_id, exercise_id in keys:
-        q |= Q(catalog_exercise_id=catalog_id) if catalog_id else Q(exercise_id=exercise_id)
-    return q
-
-
 def last_sets_for(
     *, client: Client, keys: set[tuple], exclude_log: WorkoutLog | None = None
 ) -> dict[tuple, list[SetLog]]:
@@ -355,7 +348,7 @@ def last_sets_for(
     read, however long the history)."""
     if not keys:
         return {}
-    rows = SetLog.objects.filter(_exercises_q(keys), workout__client=client, is_warmup=False)
+    rows = SetLog.objects.filter(exercises_q(keys), workout__client=client, is_warmup=False)
     if exclude_log is not None:
         rows = rows.exclude(workout=exclude_log)
     # 1 for every set of the exercise's latest workout (ties on the start: the later id)
@@ -384,7 +377,7 @@ def best_e1rm_for(*, client: Client, keys: set[tuple]) -> dict[tuple, Decimal]:
     best: dict[tuple, Decimal] = {}
     heaviest = (
         SetLog.objects.filter(
-            _exercises_q(keys),
+            exercises_q(keys),
             workout__client=client,
             is_warmup=False,
             reps__gte=1,

@@ -39,12 +39,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Q
 
 from programs.catalog.models import CatalogExercise, Measurement
 
 from ..models import Exercise, PersonalRecord, SetLog
-from ..values import epley_e1rm
+from ..values import epley_e1rm, exercises_q
 
 CENT = Decimal("0.01")
 REP_MAX_REPS = 12
@@ -221,13 +220,6 @@ def records_expected(
     return found
 
 
-def _exercise_q(key: ExerciseKey, prefix: str = "") -> Q:
-    catalog_id, exercise_id = key
-    if catalog_id is not None:
-        return Q(**{f"{prefix}catalog_exercise_id": catalog_id})
-    return Q(**{f"{prefix}exercise_id": exercise_id})
-
-
 @dataclass
 class NewRecord:
     record: PersonalRecord
@@ -245,9 +237,7 @@ def records_refresh(*, client, exercises: Iterable[ExerciseKey]) -> list[NewReco
     keys = list(set(exercises))
     if not keys:
         return []
-    matching = Q(pk__in=[])
-    for key in keys:
-        matching |= _exercise_q(key)
+    matching = exercises_q(keys)
     sets_of = _by_exercise(
         SetLog.objects.filter(matching, workout__client=client)
         .select_related("workout", "catalog_exercise", "exercise")
@@ -344,7 +334,7 @@ def records_refresh(*, client, exercises: Iterable[ExerciseKey]) -> list[NewReco
 
 
 def _by_exercise(rows) -> dict[tuple[str, int], list]:
-    """``rows`` (sets or records) by their exercise, as ``_exercise_q`` matches them."""
+    """``rows`` (sets or records) by their exercise, as ``values.exercises_q`` matches them."""
     found: dict[tuple[str, int], list] = defaultdict(list)
     for row in rows:
         if row.catalog_exercise_id is not None:
