@@ -51,6 +51,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -81,8 +82,6 @@ def machine_speed() -> None:
     different days (or machines) can be compared. On 2026-12-07 this VM measured 15 to
     22 µs for it within the hour, and its page and crawl figures were two to three times
     those of earlier sessions with the same code."""
-    import timeit
-
     best = min(timeit.repeat("sum(range(1000))", number=2000, repeat=5)) / 2000
     print(
         f"machine python_us={best * 1e6:.1f} cores={os.cpu_count()} load={os.getloadavg()[0]:.1f}",

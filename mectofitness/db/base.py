@@ -21,14 +21,27 @@ from django_tenants.postgresql_backend import base as tenants_base
 
 
 class DatabaseWrapper(tenants_base.DatabaseWrapper):
+    def __init__(self, *args, **kwargs):
+        self._session_forget()
+        super().__init__(*args, **kwargs)
+
+    def _session_forget(self) -> None:
+        """What this wrapper knows of its database session, forgotten for a new one."""
+        self._citus: bool | None = None
+        # savepoint id -> the search path PostgreSQL goes back to on a rollback to it
+        self._paths_at_savepoints: dict[str, list | None] = {}
+
+    def connect(self):
+        self._session_forget()
+        super().connect()
+
     @property
     def is_citus(self) -> bool:
         """Whether this database runs Citus (``make citus``); asked once per connection."""
-        if self.connection is None or getattr(self, "_citus_of", None) is not self.connection:
+        if self._citus is None:
             with self.cursor() as cursor:
                 cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
                 self._citus = cursor.fetchone()[0]
-            self._citus_of = self.connection
         return self._citus
 
     def set_tenant(self, tenant, include_public=True):
@@ -60,22 +73,16 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
         if sid is not None:
             # the path PostgreSQL returns to on a rollback to this savepoint (making it
             # issued any SET first, on the same cursor)
-            self._search_path_at_savepoint()[sid] = self.search_path_set_schemas
+            self._paths_at_savepoints[sid] = self.search_path_set_schemas
         return sid
 
     def savepoint_rollback(self, sid):
         super().savepoint_rollback(sid)  # forgets the path, also when it fails
-        self.search_path_set_schemas = self._search_path_at_savepoint().pop(sid, None)
+        self.search_path_set_schemas = self._paths_at_savepoints.pop(sid, None)
 
     def savepoint_commit(self, sid):
         super().savepoint_commit(sid)
-        self._search_path_at_savepoint().pop(sid, None)
-
-    def _search_path_at_savepoint(self) -> dict:
-        if getattr(self, "_paths_at_savepoints_of", None) is not self.connection:
-            # a new session: savepoints (and their paths) of an earlier one are gone
-            self._paths_at_savepoints, self._paths_at_savepoints_of = {}, self.connection
-        return self._paths_at_savepoints
+        self._paths_at_savepoints.pop(sid, None)
 
 
 def _pg_object_name(table: str, column: str, label: str) -> str:

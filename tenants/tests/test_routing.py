@@ -152,6 +152,12 @@ def test_another_installations_invalidation_leaves_this_cache_alone(business, se
     assert "acme.localhost" not in cache._entries
 
 
+def _current_schema() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        return cursor.fetchone()[0]
+
+
 def test_the_search_path_is_set_only_when_the_schema_changes(business, other_business):
     with tenant_context(business):
         with connection.cursor() as cursor:
@@ -176,15 +182,7 @@ def test_the_search_path_is_set_again_after_a_rollback(business):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         transaction.savepoint_rollback(sid)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT current_schema()")
-            assert cursor.fetchone()[0] == business.schema_name
-
-
-def _current_schema() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_schema()")
-        return cursor.fetchone()[0]
+        assert _current_schema() == business.schema_name
 
 
 def _sets(captured) -> int:
