@@ -92,8 +92,6 @@ def migration_fingerprint() -> str:
 
 def template_rebuild(*, verbosity: int = 0) -> SchemaTemplate:
     """Migrate a fresh template schema and capture it. Slow (seconds): deploys only."""
-
-    fingerprint = migration_fingerprint()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP SCHEMA IF EXISTS {quote_schema_name(TEMPLATE_SCHEMA)} CASCADE")
         cursor.execute(f"CREATE SCHEMA {quote_schema_name(TEMPLATE_SCHEMA)}")
@@ -105,6 +103,13 @@ def template_rebuild(*, verbosity: int = 0) -> SchemaTemplate:
         verbosity=verbosity,
         skip_template=True,
     )
+    return template_capture()
+
+
+def template_capture() -> SchemaTemplate:
+    """Capture the migrated template schema (``template_rebuild``, or a fresh database's
+    first migration, ``tenants.template_twin``) as the current template."""
+    fingerprint = migration_fingerprint()
     connection.set_schema_to_public()
     sql = _dump_schema(TEMPLATE_SCHEMA)
     with transaction.atomic():

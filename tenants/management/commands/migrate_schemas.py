@@ -8,12 +8,13 @@ django-tenants' own path, and the schemas they touched are marked as of unknown 
 the next plain run checks them.
 """
 
+import contextlib
 import os
 
 from django.core.management.base import CommandError
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 
-from tenants import rollout, schemas
+from tenants import rollout, schemas, template_twin
 
 # options that take a schema somewhere other than the code's latest state
 # (--run-syncdb is not one: Django's test runner passes it; no business app lacks migrations)
@@ -29,6 +30,13 @@ class Command(MigrateSchemasCommand):
             action="store_true",
             dest="skip_template",
             help="Do not rebuild the business schema template and pool afterwards.",
+        )
+        parser.add_argument(
+            "--separate-template",
+            action="store_true",
+            dest="separate_template",
+            help="On a fresh database too, migrate the template in a pass of its own after "
+            "the public schema's (as every later run does), instead of in the same pass.",
         )
         parser.add_argument(
             "--jobs",
@@ -62,9 +70,20 @@ class Command(MigrateSchemasCommand):
             return
         try:
             with rollout.rollout_lock():
-                failures = self._rollout(self._public_then_pending(args, options), options)
+                # a fresh database migrates the template in the public schema's pass
+                twinned = not any(
+                    options.get(name) for name in ("skip_template", "tenant", "separate_template")
+                )
+                twinned = twinned and template_twin.twin_eligible()
+                with (
+                    template_twin.template_twinned(schemas.TEMPLATE_SCHEMA)
+                    if twinned
+                    else contextlib.nullcontext()
+                ):
+                    pending = self._public_then_pending(args, options)
+                failures = self._rollout(pending, options)
                 if not options.get("skip_template"):
-                    self._template_and_pool()
+                    self._template_and_pool(twinned=twinned)
         except rollout.RolloutBusy as busy:
             raise CommandError(str(busy)) from busy
         if failures:
@@ -105,8 +124,10 @@ class Command(MigrateSchemasCommand):
             )
         return progress.failed
 
-    def _template_and_pool(self):
-        if not schemas.template_is_current():
+    def _template_and_pool(self, *, twinned: bool):
+        if twinned:
+            schemas.template_capture()
+        elif not schemas.template_is_current():
             self.stdout.write("Rebuilding the business schema template…")
             schemas.template_rebuild(verbosity=0)
         dropped = schemas.pool_drop_stale()
