@@ -92,9 +92,7 @@ def migration_fingerprint() -> str:
 
 def template_rebuild(*, verbosity: int = 0) -> SchemaTemplate:
     """Migrate a fresh template schema and capture it. Slow (seconds): deploys only."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP SCHEMA IF EXISTS {quote_schema_name(TEMPLATE_SCHEMA)} CASCADE")
-        cursor.execute(f"CREATE SCHEMA {quote_schema_name(TEMPLATE_SCHEMA)}")
+    template_schema_empty()
     call_command(
         "migrate_schemas",
         tenant=True,
@@ -104,6 +102,13 @@ def template_rebuild(*, verbosity: int = 0) -> SchemaTemplate:
         skip_template=True,
     )
     return template_capture()
+
+
+def template_schema_empty(name: str = TEMPLATE_SCHEMA) -> None:
+    """The template schema made afresh, empty, for a migration to fill."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {quote_schema_name(name)} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {quote_schema_name(name)}")
 
 
 def template_capture() -> SchemaTemplate:

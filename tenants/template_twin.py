@@ -14,8 +14,9 @@ only the schema its app belongs to (shared apps the public schema, business apps
 template; ``connection.schema_name`` is what it reads), each schema's schema editor runs
 its own deferred statements (constraints, indexes) in that schema, both record every
 migration, and ``pre_migrate`` and ``post_migrate`` are sent in each (content types,
-permissions, role groups). ``tenants/tests/test_template_twin.py`` compares the result
-with the two passes' object by object and row by row.
+permissions, role groups). ``python -m devtools.template_twin_check`` compares the
+result with the two passes' byte for byte (``pg_dump`` of both schemas, DDL and rows);
+``tenants/tests/test_template_twin.py`` checks what each schema must hold.
 
 Only from nothing: a public schema with migrations applied has another plan than a new
 template, and takes the two passes (``migrate_schemas``, ``schemas.template_rebuild``), as
@@ -31,7 +32,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.transaction import atomic
-from django_tenants.utils import quote_schema_name
+
+from tenants.schemas import template_schema_empty
 
 
 def twin_eligible() -> bool:
@@ -70,16 +72,16 @@ class _TwinExecutor(MigrationExecutor):
                     operation.atomic or (migration.atomic and operation.atomic is not False)
                 )
                 for editor, schema in ((public_editor, None), (template_editor, self.template)):
-                    where = self._in_template() if schema else contextlib.nullcontext()
+                    where = _in_schema(schema) if schema else contextlib.nullcontext()
                     own = atomic(self.connection.alias) if own_transaction else None
                     with where, own or contextlib.nullcontext():
                         operation.database_forwards(migration.app_label, editor, old_state, state)
             # the template's deferred statements (the public editor's run as it closes)
-            with self._in_template():
+            with _in_schema(self.template):
                 for sql in template_editor.deferred_sql:
                     template_editor.execute(sql)
         self.record_migration(migration)
-        with self._in_template():
+        with _in_schema(self.template):
             self.record_migration(migration)
         if self.progress_callback:
             self.progress_callback("apply_success", migration, fake)
@@ -87,16 +89,18 @@ class _TwinExecutor(MigrationExecutor):
 
     def check_replacements(self):
         super().check_replacements()
-        with self._in_template():
+        with _in_schema(self.template):
             super().check_replacements()
 
-    @contextlib.contextmanager
-    def _in_template(self):
-        self.connection.set_schema(self.template)
-        try:
-            yield
-        finally:
-            self.connection.set_schema_to_public()
+
+@contextlib.contextmanager
+def _in_schema(schema: str):
+    """The connection on ``schema`` (the router reads it), back on public afterwards."""
+    connection.set_schema(schema)
+    try:
+        yield
+    finally:
+        connection.set_schema_to_public()
 
 
 def _in_both(emit, template: str):
@@ -104,11 +108,8 @@ def _in_both(emit, template: str):
 
     def emit_in_both(*args, **kwargs):
         emit(*args, **kwargs)
-        connection.set_schema(template)
-        try:
+        with _in_schema(template):
             emit(*args, **kwargs)
-        finally:
-            connection.set_schema_to_public()
 
     return emit_in_both
 
@@ -118,9 +119,7 @@ def template_twinned(template: str):
     """Within: ``migrate`` run on the public schema migrates ``template`` too, which is
     made afresh (empty, with its own migration table) first. Only for a fresh database
     (``twin_eligible``)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP SCHEMA IF EXISTS {quote_schema_name(template)} CASCADE")
-        cursor.execute(f"CREATE SCHEMA {quote_schema_name(template)}")
+    template_schema_empty(template)
     # its own django_migrations, not the public one found through the search path
     connection.set_schema(template, include_public=False)
     MigrationRecorder(connection).ensure_schema()
