@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django_tenants.utils import tenant_context
+from playwright.sync_api import expect
 
 from clients.tests.test_measurements_browser import sign_in
 from conftest import ARTIFACTS, BROWSER_MARKS
@@ -155,5 +156,7 @@ def test_cleo_ticks_a_habit_and_logs_food_on_a_phone(cleo, live_site, browser):
     office.get_by_label("Minutes per session").fill("60")
     office.get_by_label("Injuries to work around").fill("left knee (ACL 2022)")
     office.get_by_role("button", name="Generate program").click()
-    assert "Open in builder" in office.inner_text("body")
+    # the form posts and the page comes back with the draft: wait for it (reading the
+    # body at once raced the navigation and read an empty page)
+    expect(office.get_by_role("link", name="Open in builder")).to_be_visible()
     office.screenshot(path=str(ARTIFACTS / "generator-backoffice.png"), full_page=True)
