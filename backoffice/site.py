@@ -7,6 +7,7 @@ are views in ``backoffice/views/``, each module giving its routes through
 """
 
 import pkgutil
+from functools import update_wrapper
 from importlib import import_module
 
 from allauth.account.decorators import secure_admin_login
@@ -14,6 +15,7 @@ from django.contrib.admin import AdminSite, helpers
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -138,8 +140,34 @@ class BackOfficeSite(AdminSite):
         """Sign-in goes through allauth (rate limits, MFA). A signed-in client is told
         plainly that this area is for staff, instead of bouncing between logins."""
         if request.user.is_authenticated and not request.user.is_staff:
-            return render(request, "backoffice/staff_only.html", status=403)
+            return self._staff_only(request)
         return secure_admin_login(super().login)(request, extra_context)
+
+    def admin_view(self, view, cacheable=False):
+        """Django's guard sends whoever may not enter to the sign-in page. A signed-in
+        person who is not staff (a client following a link, an old bookmark) is told at
+        once, at the address they opened, that the back office is for staff: before,
+        they were sent to the sign-in page to be told the same (two requests, and a
+        redirect a screen reader announces for nothing). Signing out keeps Django's
+        way."""
+        guarded = super().admin_view(view, cacheable)
+
+        def inner(request, *args, **kwargs):
+            if (
+                request.user.is_authenticated
+                and not self.has_permission(request)
+                and request.path != reverse("admin:logout", current_app=self.name)
+            ):
+                return self._staff_only(request)
+            return guarded(request, *args, **kwargs)
+
+        return update_wrapper(inner, guarded)
+
+    @staticmethod
+    def _staff_only(request):
+        response = render(request, "backoffice/staff_only.html", status=403)
+        add_never_cache_headers(response)
+        return response
 
 
 backoffice_site = BackOfficeSite(name="backoffice")

@@ -176,3 +176,25 @@ def test_the_navigation_costs_no_query_a_page(owner_client, django_assert_max_nu
         with django_assert_max_num_queries(0):
             sections = navigation_for(backoffice_site, request)
     assert [s["label"] for s in sections] == SECTIONS
+
+
+def test_a_signed_in_client_is_told_at_once_that_the_back_office_is_for_staff(business):
+    """At the address they opened, in one answer: not a redirect to the sign-in page
+    that then says it. A visitor who is not signed in is still sent to sign in."""
+    with tenant_context(business):
+        user = person_create(email="door-client@acme.test", role="client", first_name="Cleo")
+        ClientFactory(first_name="Private", last_name="Person")
+    client = _browser(business, user)
+    for path in ("/admin/", "/admin/clients/client/", "/admin/clients/client/?q=Private"):
+        page = client.get(path)
+        assert page.status_code == 403, path
+        text = page.content.decode()
+        assert "This area is for staff" in text and "Private Person" not in text
+        assert "no-store" in page["Cache-Control"]
+    assert client.post("/admin/clients/client/add/", {"first_name": "X"}).status_code == 403
+    # signing out of the back office keeps Django's way: back to its home
+    assert client.get("/admin/logout/")["Location"] == "/admin/"
+    visitor = Browser(HTTP_HOST=f"{business.slug}.{settings.BASE_DOMAIN}")
+    answer = visitor.get("/admin/clients/client/")
+    assert answer.status_code == 302
+    assert answer["Location"] == "/admin/login/?next=/admin/clients/client/"
