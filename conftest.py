@@ -76,6 +76,7 @@ def pytest_configure(config):
         # pytest-django's --reuse-db, keeping the database whatever code changes, until
         # the key changes)
         os.environ.setdefault("MF_TEST_DB_KEY", _test_db_key())
+        _EarlyBuild.start(config)
     from django.core.cache.backends.redis import RedisCache
 
     from mectofitness.testing import cache_clear, whitenoise_scan_once
@@ -89,6 +90,86 @@ def pytest_configure(config):
         "mectofitness.testing.QuickArgon2PasswordHasher",
         *settings.PASSWORD_HASHERS,
     ]
+
+
+def pytest_unconfigure(config):
+    _EarlyBuild.stop()
+
+
+class _EarlyBuild:
+    """Under xdist, the test database's build (``_SharedTestDatabase``: 20 to 25 s)
+    starts in a process of its own as the run starts, beside the workers' start-up and
+    collection (7 to 8 s each), instead of in the first worker after both. The builder
+    is pytest itself, running ``devtools/pytest_database_build.py`` (one test that asks
+    for ``django_db_setup``): the same settings, hashers and test environment as a
+    worker, its own database (``test_<db>_build``, dropped when it ends). It takes the
+    build's lock first; a worker that needs the database waits for it and copies the
+    result. Should it fail, the first worker to take the lock builds, as without it.
+    Not started when the database is already kept, for Citus, or with
+    ``MF_TEST_DB_CACHE=0``."""
+
+    process: subprocess.Popen | None = None
+
+    @classmethod
+    def start(cls, config) -> None:
+        if (
+            not getattr(config.option, "numprocesses", None)
+            or os.environ.get("MF_CITUS")
+            or os.environ.get("MF_TEST_DB_CACHE", "1") == "0"
+        ):
+            return
+        from pytest_django.plugin import blocking_manager_key
+
+        shared = _SharedTestDatabase(config, name=_test_database_name())
+        try:
+            with config.stash[blocking_manager_key].unblock():
+                if shared._exists(shared.template):
+                    return
+        except DatabaseError:
+            return  # no server yet: the workers will say so
+        log = open(Path(tempfile.gettempdir()) / f"{shared.template}.build.log", "w")  # noqa: SIM115
+        with log:
+            cls.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "pytest",
+                    "-q",
+                    str(ROOT / "devtools" / "pytest_database_build.py"),
+                ],
+                cwd=ROOT,
+                env={**os.environ, "MF_TEST_DB_BUILDER": "1"},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    @classmethod
+    def stop(cls) -> None:
+        """At the end of the run: a build still under way (a run of files that need no
+        database) is stopped; its lock goes with it and the next run builds."""
+        if cls.process is not None and cls.process.poll() is None:
+            os.killpg(cls.process.pid, signal.SIGTERM)
+            try:
+                cls.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(cls.process.pid, signal.SIGKILL)
+        cls.process = None
+
+
+def _test_database_name() -> str:
+    """What pytest-django names the test database, before any worker's suffix."""
+    test = settings.DATABASES["default"].get("TEST") or {}
+    return test.get("NAME") or f"test_{settings.DATABASES['default']['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The early builder's database is ``test_<db>_build`` (see ``_EarlyBuild``)."""
+    if os.environ.get("MF_TEST_DB_BUILDER"):
+        from pytest_django.fixtures import _set_suffix_to_test_databases
+
+        _set_suffix_to_test_databases(suffix="build")
 
 
 def _needs_database(item) -> bool:
@@ -110,9 +191,9 @@ def _weight(items) -> tuple:
 
 def pytest_collection_modifyitems(config, items):
     """Under xdist, one file that needs the database first, then the files that need
-    none, then the rest, the most tests first: the first worker starts migrating the test
-    database at once (``_SharedTestDatabase``: 20 to 25 s) while the second runs the
-    database-free files (about as long) instead of waiting for it. ``make test`` runs
+    none, then the rest, the most tests first: while the test database is built
+    (``_EarlyBuild``, ``_SharedTestDatabase``: 20 to 25 s), a worker runs the
+    database-free files instead of waiting for it. ``make test`` runs
     ``--dist loadfile --no-loadscope-reorder``: files are handed out in this order."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
@@ -200,14 +281,15 @@ class _SharedTestDatabase:
     pytest-django's ``--reuse-db`` made safe: the copy is the database this code would
     build, and each run starts from a fresh copy of it.
 
-    Under xdist the first worker to get here builds it (while the second runs the files
-    that need no database) and the others wait for it and copy it. ``MF_TEST_DB_CACHE=0``
+    Under xdist the early builder (``_EarlyBuild``, started with the run) builds it, or
+    else the first worker to get here; the others wait for it and copy it. ``MF_TEST_DB_CACHE=0``
     builds from the migrations whatever is kept, and keeps nothing."""
 
     def __init__(self, config, name: str | None = None):
         self.name = name or connection.settings_dict["TEST"]["NAME"]  # test_<db>[_gw<n>]
         worker = os.environ.get("PYTEST_XDIST_WORKER")
-        self.base = self.name.rsplit("_", 1)[0] if worker else self.name
+        suffixed = worker or os.environ.get("MF_TEST_DB_BUILDER")
+        self.base = self.name.rsplit("_", 1)[0] if suffixed else self.name
         self.keep = os.environ.get("MF_TEST_DB_CACHE", "1") != "0"
         if self.keep:
             key = os.environ.get("MF_TEST_DB_KEY") or _test_db_key()
