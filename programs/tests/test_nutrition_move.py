@@ -224,7 +224,10 @@ def test_clients_anonymous_and_other_businesses_cannot_rearrange(
 ):
     rice, lunch = ids(business, page_plan, "Lunch", "Rice")
     data = {"op": "move_item", "item": rice, "meal": lunch, "position": 1}
-    for browser in (client_browser, zen_client_browser, tenant_client):
+    # a client of this business is told the back office is for staff; the others
+    # (signed in elsewhere, or not at all) are sent to sign in
+    assert client_browser.post(url(page_plan), data).status_code == 403
+    for browser in (zen_client_browser, tenant_client):
         response = browser.post(url(page_plan), data)
         assert response.status_code == 302 and "/login/" in response["Location"]
 
