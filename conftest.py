@@ -601,8 +601,10 @@ _SITE_ENV_IGNORED = {"PYTEST_CURRENT_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 class _LiveSites:
     """The live sites of this session (of this xdist worker), reused by every browser
     test that runs with the same environment; a test whose environment differs (its own
-    media folder, a Stripe stand-in's address) gets a site of its own, and the two most
-    recently used stay up (tests of the plain environment come between the others).
+    media folder, a Stripe stand-in's address) gets a site of its own, and the four most
+    recently used stay up: tests of the plain environment come between the others, and
+    with two kept a worker's run of media and Stripe tests stopped the plain site and
+    started it again twice a run (an idle site costs memory, about 170 MB, not CPU).
 
     Starting gunicorn costs about two seconds of CPU and stopping it one more; the
     browser tests are many. A reused site starts each test with no e-mail in its folder
@@ -610,7 +612,7 @@ class _LiveSites:
     0, so a business a test suspended, renamed or deleted is read afresh), and what
     else it holds is the database's and Redis's, which the tests clean up themselves."""
 
-    KEEP = 2
+    KEEP = 4
 
     def __init__(self, mail_root: Path):
         self.mail_root = mail_root
