@@ -127,8 +127,7 @@ class _EarlyBuild:
                     return
         except DatabaseError:
             return  # no server yet: the workers will say so
-        log = open(Path(tempfile.gettempdir()) / f"{shared.template}.build.log", "w")  # noqa: SIM115
-        with log:
+        with open(Path(tempfile.gettempdir()) / f"{shared.template}.build.log", "w") as log:
             cls.process = subprocess.Popen(
                 [
                     sys.executable,

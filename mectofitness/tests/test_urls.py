@@ -4,16 +4,19 @@ page first walked them all). That order is only safe while no portal page lives 
 ``api/`` or ``admin/``: these tests resolve every portal route's own address and fail for
 one that another route answers. No database."""
 
+import re
 import uuid
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.converters import get_converters
 from django.urls.resolvers import RoutePattern
 
 from mectofitness import urls_tenant
 
-# a value for each path converter of the project's routes
+# a value for each path converter of the project's routes, by the converter's kind
 SAMPLES = {"int": 7, "str": "sample", "slug": "sample-slug", "uuid": uuid.UUID(int=7)}
 SAMPLES["path"] = "folder/file.png"
+KINDS = {type(converter): kind for kind, converter in get_converters().items()}
 
 
 def _portal_routes() -> list[tuple[str, URLPattern]]:
@@ -50,9 +53,13 @@ def test_every_portal_route_is_answered_by_itself():
     assert len(routes) > 90
     shadowed = []
     for address, route in routes:
-        path = "/" + address
-        for name, converter in route.pattern.converters.items():
-            path = _fill(path, name, SAMPLES[_kind(converter)])
+        values = {
+            name: SAMPLES[KINDS[type(converter)]]
+            for name, converter in route.pattern.converters.items()
+        }
+        path = "/" + re.sub(
+            r"<(?:\w+:)?(\w+)>", lambda m, values=values: str(values[m[1]]), address
+        )
         match = resolver.resolve(path)
         if match.url_name != route.name:
             shadowed.append(f"{path} ({route.name}) is answered by {match.url_name}")
@@ -64,21 +71,3 @@ def test_addresses_under_the_api_and_the_back_office_stay_theirs():
     assert resolver.resolve("/api/v1/anything-else/").func.__name__ == "api_not_found"
     assert resolver.resolve("/admin/").url_name == "index"
     assert resolver.resolve("/workouts/").url_name != "api_not_found"
-
-
-def _kind(converter) -> str:
-    return {
-        "IntConverter": "int",
-        "StringConverter": "str",
-        "SlugConverter": "slug",
-        "UUIDConverter": "uuid",
-        "PathConverter": "path",
-    }[type(converter).__name__]
-
-
-def _fill(path: str, name: str, value) -> str:
-    start = path.index("<")
-    while not path[start:].split(">", 1)[0].endswith(name):
-        start = path.index("<", start + 1)
-    end = path.index(">", start)
-    return path[:start] + str(value) + path[end + 1 :]
